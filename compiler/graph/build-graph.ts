@@ -1,0 +1,172 @@
+// Emits the execution graph (schema/graph.schema.json): the main path, the rollback path, and
+// for every node its resolved parameters, timeout, source range and expected state.
+import type { ResolvedApp, Stage } from "../model.ts";
+import type { PipelineState, StageStep } from "../lint/simulate.ts";
+import { expansionKey, variantsFor, type TemplateResult } from "../template/check-templates.ts";
+import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
+import { graphDigest } from "./digest.ts";
+import { COMPILER_ID } from "../version.ts";
+
+type GraphNode = ExecutionGraph["nodes"][number];
+
+const MINUTE = 60_000;
+const ROLLED_BACK: PipelineState = { taskSets: { primary: { version: "current", scale: 100 }, canary: null }, traffic: { primary: 100, canary: 0 }, weights: null };
+
+function expectOf(s: PipelineState): GraphNode["expect"] {
+  return {
+    taskSets: { primary: s.taskSets.primary && { ...s.taskSets.primary }, canary: s.taskSets.canary && { ...s.taskSets.canary } },
+    traffic: { ...s.traffic },
+  };
+}
+
+function stageParams(app: ResolvedApp, stage: Stage, before: PipelineState, templates: TemplateResult): Record<string, unknown> {
+  const w = stage.with;
+  const exp = (kind: "metrics" | "https" | "logs", i: number, field: string) => templates.expanded.get(expansionKey(stage.index, kind, i, field))?.byVariant ?? {};
+  switch (w.stage) {
+    case "ECS_SYNC":
+      return { recreate: w.recreate };
+    case "ECS_CANARY_ROLLOUT":
+      return { scale: w.scale };
+    case "ECS_TRAFFIC_ROUTING":
+      return { primary: w.primary, canary: w.canary };
+    case "WAIT":
+      return { durationMs: w.durationMs };
+    case "WAIT_APPROVAL":
+      return { approvers: w.approvers, minApproverNum: w.minApproverNum };
+    case "SCRIPT_RUN":
+      return { run: w.run, env: w.env, ...(w.onRollback ? { onRollback: w.onRollback } : {}) };
+    case "ANALYSIS": {
+      const judged = before.taskSets.canary ? "canary" : "primary";
+      return {
+        durationMs: w.durationMs,
+        metrics: w.metrics.map((m, i) => ({
+          provider: m.provider,
+          strategy: m.strategy,
+          variants: variantsFor(m.strategy, before),
+          queries: exp("metrics", i, "query"),
+          expected: m.expected,
+          deviation: m.deviation,
+          intervalMs: m.intervalMs,
+          delayMs: m.delayMs,
+          failureLimit: m.failureLimit,
+          skipOnNoData: m.skipOnNoData,
+          timeoutMs: m.timeoutMs,
+        })),
+        http: w.http.map((h, i) => ({
+          variant: judged,
+          url: exp("https", i, "url")[judged] ?? h.url,
+          method: h.method,
+          headers: h.headers.map((hd, j) => ({ key: hd.key, value: exp("https", i, `header.${j}`)[judged] ?? hd.value })),
+          expectedCode: h.expectedCode,
+          ...(h.expectedResponse !== undefined ? { expectedResponse: h.expectedResponse } : {}),
+          intervalMs: h.intervalMs,
+          delayMs: h.delayMs,
+          failureLimit: h.failureLimit,
+          skipOnNoData: h.skipOnNoData,
+          timeoutMs: h.timeoutMs,
+        })),
+        logs: w.logs.map((l, i) => ({
+          variant: judged,
+          provider: l.provider,
+          query: exp("logs", i, "query")[judged] ?? l.query,
+          intervalMs: l.intervalMs,
+          delayMs: l.delayMs,
+          failureLimit: l.failureLimit,
+          skipOnNoData: l.skipOnNoData,
+          timeoutMs: l.timeoutMs,
+        })),
+      };
+    }
+    default:
+      return {};
+  }
+}
+
+function rollbackPath(app: ResolvedApp, standalone: boolean): GraphNode[] {
+  if (!app.input.autoRollback || standalone) return [];
+  const nodes: Omit<GraphNode, "next" | "onFailure">[] = [];
+  const base = { params: {}, source: null, expect: expectOf(ROLLED_BACK) };
+  // Traffic first: users stop seeing the new version before anything else moves.
+  if (app.input.accessType === "ELB") nodes.push({ ...base, id: "rollback-traffic", stage: "ROLLBACK_TRAFFIC", name: "Route all traffic back to the primary", timeoutMs: 5 * MINUTE });
+  nodes.push({ ...base, id: "rollback-primary", stage: "ROLLBACK_PRIMARY", name: "Restore the previous primary task set", timeoutMs: 30 * MINUTE });
+  nodes.push({ ...base, id: "rollback-clean", stage: "ROLLBACK_CLEAN", name: "Remove canary and new task sets", timeoutMs: 15 * MINUTE });
+  for (const s of app.stages) {
+    if (s.with.stage === "SCRIPT_RUN" && s.with.onRollback) {
+      nodes.push({ ...base, id: `rollback-${s.id}`, stage: "ROLLBACK_SCRIPT_RUN", name: `Rollback script of ${s.id}`, params: { run: s.with.onRollback, env: s.with.env }, timeoutMs: s.timeoutMs });
+    }
+  }
+  return nodes.map((n, i) => ({ ...n, next: nodes[i + 1]?.id ?? null, onFailure: null }));
+}
+
+export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: PipelineState, templates: TemplateResult): ExecutionGraph {
+  const standalone = !app.input.serviceDefinitionFile;
+  const rollback = rollbackPath(app, standalone);
+  const onFailure = rollback[0]?.id ?? null;
+  let nodes: GraphNode[];
+  if (app.stages.length === 0 || standalone) {
+    const synced: PipelineState = { taskSets: { primary: { version: "new", scale: 100 }, canary: null }, traffic: { primary: 100, canary: 0 }, weights: null };
+    nodes = [
+      {
+        id: "sync",
+        stage: "ECS_SYNC",
+        name: standalone ? "Run the task definition as a standalone task" : "Quick sync: replace the primary task set with the new version",
+        params: { recreate: app.quickSync.recreate, standalone },
+        timeoutMs: 30 * MINUTE,
+        source: null,
+        expect: expectOf(standalone ? initial : synced),
+        next: null,
+        onFailure,
+      },
+    ];
+  } else {
+    nodes = steps.map((step, i) => ({
+      id: step.stage.id,
+      stage: step.stage.name,
+      name: step.stage.desc ?? step.stage.name,
+      params: stageParams(app, step.stage, step.before, templates),
+      timeoutMs: step.stage.timeoutMs,
+      source: { file: app.source.path, ...app.source.rangeOf(step.stage.path) },
+      expect: expectOf(step.after),
+      next: steps[i + 1]?.stage.id ?? null,
+      onFailure,
+    }));
+  }
+  const service = (app.service?.value ?? null) as Record<string, unknown> | null;
+  const taskDefinition = (app.taskDefinition?.value ?? {}) as Record<string, any>;
+  const tg = (t: ResolvedApp["input"]["targetGroups"]["primary"]) =>
+    t ? { targetGroupArn: t.targetGroupArn, ...(t.containerName ? { containerName: t.containerName } : {}), ...(t.containerPort ? { containerPort: t.containerPort } : {}), ...(t.loadBalancerName ? { loadBalancerName: t.loadBalancerName } : {}) } : null;
+  const image = taskDefinition.containerDefinitions?.[0]?.image;
+  const graph: Omit<ExecutionGraph, "digest"> = {
+    apiVersion: "kanaria.dev/v1alpha1",
+    kind: "ExecutionGraph",
+    compiler: COMPILER_ID,
+    source: {
+      app: app.source.path,
+      ...(app.input.serviceDefinitionFile ? { serviceDefinitionFile: app.input.serviceDefinitionFile } : {}),
+      ...(app.input.taskDefinitionFile ? { taskDefinitionFile: app.input.taskDefinitionFile } : {}),
+    },
+    app: {
+      name: app.name,
+      labels: app.labels,
+      ...(app.description ? { description: app.description } : {}),
+      ...(app.platformProvider ? { platformProvider: app.platformProvider } : {}),
+    },
+    strategy: standalone ? "standalone" : app.stages.length === 0 ? "quickSync" : "pipeline",
+    target: {
+      ...(service?.cluster || app.input.clusterArn ? { cluster: String(service?.cluster ?? app.input.clusterArn) } : {}),
+      service,
+      taskDefinition,
+      accessType: app.input.accessType,
+      targetGroups: { primary: tg(app.input.targetGroups.primary), canary: tg(app.input.targetGroups.canary) },
+      launchType: app.input.launchType,
+      ...(app.input.awsvpcConfiguration ? { awsvpcConfiguration: { ...app.input.awsvpcConfiguration } } : {}),
+      autoRollback: app.input.autoRollback,
+      ...(typeof image === "string" ? { image } : {}),
+    },
+    timeoutMs: app.timeoutMs,
+    entry: nodes[0].id,
+    nodes,
+    rollback,
+  };
+  return { ...graph, digest: graphDigest(graph) } as ExecutionGraph;
+}

@@ -1,0 +1,62 @@
+// Finds template expressions in a query string. Kanaria's syntax is `<< .Path.To.Value >>`
+// (it never collides with the braces of Datadog or PromQL queries); PipeCD's `{{ .Path }}` is
+// recognised too so it can be reported and rewritten.
+
+export interface TemplateExpr {
+  /** Path segments without the leading dot: ["Variant", "Name"]. */
+  path: string[];
+  /** Offsets of the whole expression (`<< ... >>`) inside the query string. */
+  start: number;
+  end: number;
+  /** The expression text exactly as written. */
+  text: string;
+  legacy: boolean;
+}
+
+export interface TemplateProblem {
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface ScanResult {
+  exprs: TemplateExpr[];
+  problems: TemplateProblem[];
+}
+
+const PATH = /^\s*\.([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\s*$/;
+const LEGACY = /\{\{\s*(\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}/g;
+
+export function scanTemplate(query: string): ScanResult {
+  const exprs: TemplateExpr[] = [];
+  const problems: TemplateProblem[] = [];
+  let i = 0;
+  while (i < query.length) {
+    const open = query.indexOf("<<", i);
+    if (open < 0) break;
+    const close = query.indexOf(">>", open + 2);
+    const nextOpen = query.indexOf("<<", open + 2);
+    if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
+      problems.push({ start: open, end: open + 2, message: 'Unclosed template expression: "<<" has no matching ">>". Close it, e.g. << .Variant.Name >>.' });
+      i = open + 2;
+      continue;
+    }
+    const inner = query.slice(open + 2, close);
+    const m = PATH.exec(inner);
+    if (!m) {
+      problems.push({
+        start: open,
+        end: close + 2,
+        message: `Invalid template expression "${query.slice(open, close + 2)}": only variable paths are allowed, e.g. << .Variant.Name >> or << .App.Labels.env >>.`,
+      });
+    } else {
+      exprs.push({ path: m[1].split("."), start: open, end: close + 2, text: query.slice(open, close + 2), legacy: false });
+    }
+    i = close + 2;
+  }
+  for (const m of query.matchAll(LEGACY)) {
+    exprs.push({ path: m[1].slice(1).split("."), start: m.index!, end: m.index! + m[0].length, text: m[0], legacy: true });
+  }
+  exprs.sort((a, b) => a.start - b.start);
+  return { exprs, problems };
+}

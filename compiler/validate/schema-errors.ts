@@ -1,0 +1,107 @@
+// Turns ajv errors into diagnostics that point at the offending key or value and say how to
+// fix it. ajv reports from the schema's point of view; users think in keys and values.
+import type { ErrorObject } from "ajv";
+import type { Diagnostic } from "../diagnostics.ts";
+import type { DataPath, SourceFile } from "../source/source-file.ts";
+import { closest } from "../text/closest.ts";
+
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+/** Keywords that only say "one of the branches failed": their branches' errors say more. */
+const COMBINATORS = new Set(["if", "oneOf", "anyOf", "allOf", "not", "then", "else"]);
+
+function describePath(path: DataPath): string {
+  if (path.length === 0) return "the document";
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
+}
+
+function hintFor(error: ErrorObject): string {
+  const ref = error.schemaPath;
+  if (ref.includes("/duration")) return ' Use a Go duration such as "30s", "5m" or "1h30m".';
+  if (ref.includes("/percentage")) return ' Use a number from 0 to 100, e.g. 20 or "20%".';
+  return "";
+}
+
+function typeWord(t: unknown): string {
+  const types = Array.isArray(t) ? t : [t];
+  return types.map((x) => (x === "object" ? "a mapping" : x === "array" ? "a list" : x === "integer" ? "an integer" : `a ${x}`)).join(" or ");
+}
+
+function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "key" | "value"; message: string } {
+  const where = describePath(path);
+  const p = error.params as Record<string, any>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(p.additionalProperty);
+      const allowed = Object.keys((error.parentSchema as any)?.properties ?? {});
+      const guess = closest(key, allowed);
+      const hint = guess
+        ? `Did you mean "${guess}"?`
+        : allowed.length
+          ? `Allowed keys: ${allowed.join(", ")}.`
+          : "Remove it.";
+      return { path: [...path, key], which: "key", message: `Unknown key "${key}" in ${where}. ${hint}` };
+    }
+    case "required":
+      return { path, which: "key", message: `Missing required key "${p.missingProperty}" in ${where}. Add it.` };
+    case "enum": {
+      const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      const guess = typeof error.data === "string" ? closest(error.data, (p.allowedValues as unknown[]).filter((v): v is string => typeof v === "string")) : null;
+      return {
+        path,
+        which: "value",
+        message: `${JSON.stringify(error.data)} is not a valid value for ${where}. ${guess ? `Did you mean "${guess}"? ` : ""}Use one of ${allowed.join(", ")}.`,
+      };
+    }
+    case "const":
+      return { path, which: "value", message: `${where} must be ${JSON.stringify(p.allowedValue)}; found ${JSON.stringify(error.data)}.` };
+    case "type":
+      return { path, which: "value", message: `${where} must be ${typeWord(p.type)}; found ${JSON.stringify(error.data)}.${hintFor(error)}` };
+    case "pattern":
+      return { path, which: "value", message: `${JSON.stringify(error.data)} is not valid for ${where}.${hintFor(error) || ` It must match ${p.pattern}.`}` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { path, which: "value", message: `${where} ${error.message}; found ${JSON.stringify(error.data)}.` };
+    case "minItems":
+      return { path, which: "value", message: `${where} needs at least ${p.limit} item(s).` };
+    case "maxItems":
+      return { path, which: "value", message: `${where} takes at most ${p.limit} item(s).` };
+    case "minLength":
+      return { path, which: "value", message: `${where} must not be empty.` };
+    default:
+      return { path, which: "value", message: `${where} ${error.message ?? "is invalid"}.` };
+  }
+}
+
+/**
+ * Maps ajv errors to diagnostics. Combinator noise (if/oneOf/anyOf) is dropped when a more
+ * specific error exists at or below the same place; one message per place and keyword.
+ */
+export function schemaDiagnostics(source: SourceFile, errors: ErrorObject[] | null | undefined): Diagnostic[] {
+  if (!errors?.length) return [];
+  const specific = errors.filter((e) => !COMBINATORS.has(e.keyword));
+  const kept = errors.filter((e) => {
+    if (!COMBINATORS.has(e.keyword)) return true;
+    return !specific.some((s) => s.instancePath.startsWith(e.instancePath));
+  });
+  // oneOf branches of a union (e.g. number | percentage string) both fail: keep one message.
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of kept) {
+    const r = render(e, pointerToPath(e.instancePath));
+    const dedupeKey = `${describePath(r.path)}|${e.keyword === "type" || e.keyword === "pattern" ? "value" : e.keyword + r.message}`;
+    if (seen.has(dedupeKey)) continue;
+    seen.add(dedupeKey);
+    out.push({ file: source.path, ...source.rangeOf(r.path, r.which), severity: "error", code: "schema", message: r.message });
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+// SDK clients per platform provider, shared per account/region (one token bucket and one
+// DescribeServices batcher each), pointed at the simulator when endpoints are configured.
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { rateLimitedApi, type AwsApi } from "./call.ts";
+import { ServicePoller } from "./service-poller.ts";
+import { TokenBucket } from "./token-bucket.ts";
+import type { RuntimeMetrics } from "../metrics/registry.ts";
+
+export interface PlatformProvider {
+  name: string;
+  region: string;
+  profile?: string;
+  credentialsFile?: string;
+  endpoints?: { ecs?: string; elbv2?: string };
+  /** Static credentials (the simulator accepts any). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface RateLimits {
+  /** ECS describe/list calls per second and burst (ECS: cluster reads burst 50, refill 20). */
+  ecsRead: { rate: number; burst: number };
+  ecsWrite: { rate: number; burst: number };
+  elb: { rate: number; burst: number };
+}
+
+export const DEFAULT_LIMITS: RateLimits = {
+  ecsRead: { rate: 20, burst: 40 },
+  ecsWrite: { rate: 10, burst: 20 },
+  elb: { rate: 10, burst: 20 },
+};
+
+export interface AwsContext {
+  key: string;
+  provider: PlatformProvider;
+  ecs: AwsApi;
+  elb: AwsApi;
+  poller: ServicePoller;
+  ecsReadBucket: TokenBucket;
+  destroy(): void;
+}
+
+async function credentialsFor(p: PlatformProvider): Promise<unknown> {
+  if (p.credentials) return p.credentials;
+  if (p.credentialsFile) {
+    const mod = "@aws-sdk/credential-provider-ini";
+    const { fromIni } = await import(mod);
+    return fromIni({ filepath: p.credentialsFile, profile: p.profile });
+  }
+  return undefined; // default chain (env, shared files with `profile`, task role...)
+}
+
+export class AwsContexts {
+  private readonly byKey = new Map<string, Promise<AwsContext>>();
+  private readonly ready: AwsContext[] = [];
+  constructor(
+    private readonly metrics: RuntimeMetrics,
+    private readonly limits: RateLimits = DEFAULT_LIMITS,
+    private readonly pollIntervalMs = 1000,
+  ) {}
+
+  get(p: PlatformProvider): Promise<AwsContext> {
+    const key = [p.region, p.endpoints?.ecs ?? "", p.profile ?? "", p.credentialsFile ?? ""].join("|");
+    let ctx = this.byKey.get(key);
+    if (!ctx) {
+      ctx = this.create(key, p);
+      this.byKey.set(key, ctx);
+    }
+    return ctx;
+  }
+
+  private async create(key: string, p: PlatformProvider): Promise<AwsContext> {
+    const credentials = (await credentialsFor(p)) as any;
+    const common = { region: p.region, maxAttempts: 1, ...(credentials ? { credentials } : {}), ...(p.profile && !p.credentialsFile ? { profile: p.profile } : {}) };
+    const ecsClient = new ECSClient({ ...common, ...(p.endpoints?.ecs ? { endpoint: p.endpoints.ecs } : {}) });
+    const elbClient = new ElasticLoadBalancingV2Client({ ...common, ...(p.endpoints?.elbv2 ? { endpoint: p.endpoints.elbv2 } : {}) });
+    const read = new TokenBucket(this.limits.ecsRead.rate, this.limits.ecsRead.burst);
+    const write = new TokenBucket(this.limits.ecsWrite.rate, this.limits.ecsWrite.burst);
+    const elbBucket = new TokenBucket(this.limits.elb.rate, this.limits.elb.burst);
+    const ecs = rateLimitedApi("ecs", ecsClient, { read, write }, this.metrics);
+    const elb = rateLimitedApi("elbv2", elbClient, { read: elbBucket, write: elbBucket }, this.metrics);
+    const ctx: AwsContext = {
+      key,
+      provider: p,
+      ecs,
+      elb,
+      poller: new ServicePoller(ecs, this.pollIntervalMs),
+      ecsReadBucket: read,
+      destroy() {
+        ecsClient.destroy();
+        elbClient.destroy();
+      },
+    };
+    this.ready.push(ctx);
+    return ctx;
+  }
+
+  all(): AwsContext[] {
+    return [...this.ready];
+  }
+
+  destroy(): void {
+    for (const c of this.ready) c.destroy();
+    this.ready.length = 0;
+    this.byKey.clear();
+  }
+}

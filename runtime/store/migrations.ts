@@ -1,0 +1,58 @@
+// Schema migrations, applied in order on open. Append new entries; never edit a shipped one.
+export const MIGRATIONS: string[] = [
+  `CREATE TABLE deployments (
+     id TEXT PRIMARY KEY,
+     app TEXT NOT NULL,
+     service_key TEXT NOT NULL,
+     digest TEXT NOT NULL UNIQUE,
+     graph TEXT NOT NULL,
+     state TEXT NOT NULL,
+     current_node TEXT,
+     failed_node TEXT,
+     cancel_requested INTEGER NOT NULL DEFAULT 0,
+     error TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     started_at INTEGER,
+     finished_at INTEGER
+   );
+   CREATE INDEX deployments_state ON deployments(state);
+   CREATE INDEX deployments_service ON deployments(service_key, state);
+   CREATE TABLE nodes (
+     deployment_id TEXT NOT NULL REFERENCES deployments(id),
+     node_id TEXT NOT NULL,
+     path TEXT NOT NULL,
+     stage TEXT NOT NULL,
+     ord INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     started_at INTEGER,
+     finished_at INTEGER,
+     error TEXT,
+     outputs TEXT,
+     PRIMARY KEY (deployment_id, node_id)
+   );
+   CREATE TABLE journal (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     deployment_id TEXT NOT NULL REFERENCES deployments(id),
+     node_id TEXT NOT NULL,
+     step TEXT NOT NULL,
+     operation TEXT NOT NULL,
+     intent TEXT NOT NULL,
+     result TEXT,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 1,
+     created_at INTEGER NOT NULL,
+     finished_at INTEGER,
+     UNIQUE (deployment_id, node_id, step)
+   );
+   CREATE TABLE events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     deployment_id TEXT NOT NULL REFERENCES deployments(id),
+     at INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     node_id TEXT,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX events_deployment ON events(deployment_id, id);`,
+];

@@ -1,0 +1,193 @@
+// Store on embedded SQLite (one file under --data DIR).
+import { openDatabase, type Database } from "../platform/sqlite.ts";
+import { MIGRATIONS } from "./migrations.ts";
+import {
+  DuplicateDigestError,
+  type DeploymentPatch,
+  type DeploymentRecord,
+  type EventRecord,
+  type JournalEntry,
+  type NewDeployment,
+  type NodePatch,
+  type NodeRecord,
+  type Store,
+} from "./store.ts";
+
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+const parse = (s: unknown) => (typeof s === "string" ? JSON.parse(s) : null);
+
+function migrate(db: Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get<{ v: number | null }>();
+  const current = row?.v ?? 0;
+  for (let v = current + 1; v <= MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v - 1]);
+      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(v, Date.now());
+    });
+  }
+}
+
+function toDeployment(r: any): DeploymentRecord {
+  return {
+    id: r.id,
+    app: r.app,
+    serviceKey: r.service_key,
+    digest: r.digest,
+    graph: parse(r.graph),
+    state: r.state,
+    currentNode: r.current_node ?? null,
+    failedNode: r.failed_node ?? null,
+    cancelRequested: !!r.cancel_requested,
+    error: r.error ?? null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    startedAt: r.started_at ?? null,
+    finishedAt: r.finished_at ?? null,
+  };
+}
+
+function toNode(r: any): NodeRecord {
+  return {
+    deploymentId: r.deployment_id,
+    nodeId: r.node_id,
+    path: r.path,
+    stage: r.stage,
+    state: r.state,
+    attempts: r.attempts,
+    startedAt: r.started_at ?? null,
+    finishedAt: r.finished_at ?? null,
+    error: r.error ?? null,
+    outputs: parse(r.outputs),
+  };
+}
+
+function toJournal(r: any): JournalEntry {
+  return {
+    id: r.id,
+    deploymentId: r.deployment_id,
+    nodeId: r.node_id,
+    step: r.step,
+    operation: r.operation,
+    intent: parse(r.intent),
+    result: parse(r.result),
+    status: r.status,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at ?? null,
+  };
+}
+
+const DEPLOYMENT_COLUMNS: Record<keyof DeploymentPatch, string> = {
+  state: "state",
+  currentNode: "current_node",
+  failedNode: "failed_node",
+  cancelRequested: "cancel_requested",
+  error: "error",
+  startedAt: "started_at",
+  finishedAt: "finished_at",
+};
+const NODE_COLUMNS: Record<keyof NodePatch, string> = {
+  state: "state",
+  attempts: "attempts",
+  startedAt: "started_at",
+  finishedAt: "finished_at",
+  error: "error",
+  outputs: "outputs",
+};
+
+export async function openSqlStore(path: string): Promise<Store> {
+  const db = await openDatabase(path);
+  migrate(db);
+  return {
+    createDeployment(d: NewDeployment) {
+      const existing = db.prepare("SELECT id FROM deployments WHERE digest = ?").get<{ id: string }>(d.graph.digest);
+      if (existing) throw new DuplicateDigestError(existing.id);
+      db.transaction(() => {
+        db.prepare(
+          "INSERT INTO deployments (id, app, service_key, digest, graph, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?)",
+        ).run(d.id, d.app, d.serviceKey, d.graph.digest, JSON.stringify(d.graph), d.createdAt, d.createdAt);
+        const ins = db.prepare("INSERT INTO nodes (deployment_id, node_id, path, stage, ord, state) VALUES (?, ?, ?, ?, ?, 'PENDING')");
+        d.graph.nodes.forEach((n, i) => ins.run(d.id, n.id, "main", n.stage, i));
+        d.graph.rollback.forEach((n, i) => ins.run(d.id, n.id, "rollback", n.stage, 1000 + i));
+      });
+      return this.getDeployment(d.id)!;
+    },
+    getDeployment(id) {
+      const r = db.prepare("SELECT * FROM deployments WHERE id = ?").get(id);
+      return r ? toDeployment(r) : null;
+    },
+    listDeployments(filter = {}) {
+      const states = filter.states ?? [];
+      const where = states.length ? `WHERE state IN (${states.map(() => "?").join(",")})` : "";
+      const limit = filter.limit ?? 1000;
+      return db
+        .prepare(`SELECT * FROM deployments ${where} ORDER BY created_at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`)
+        .all(...states)
+        .map(toDeployment);
+    },
+    countByState() {
+      const out: Record<string, number> = {};
+      for (const r of db.prepare("SELECT state, COUNT(*) AS n FROM deployments GROUP BY state").all<{ state: string; n: number }>()) out[r.state] = r.n;
+      return out;
+    },
+    updateDeployment(id, patch, now) {
+      const keys = Object.keys(patch) as (keyof DeploymentPatch)[];
+      if (!keys.length) return;
+      const sets = keys.map((k) => `${DEPLOYMENT_COLUMNS[k]} = ?`).join(", ");
+      const values = keys.map((k) => {
+        const v = patch[k];
+        return typeof v === "boolean" ? (v ? 1 : 0) : (v ?? null);
+      }) as (string | number | null)[];
+      db.prepare(`UPDATE deployments SET ${sets}, updated_at = ? WHERE id = ?`).run(...values, now, id);
+    },
+    getNodes(deploymentId) {
+      return db.prepare("SELECT * FROM nodes WHERE deployment_id = ? ORDER BY ord").all(deploymentId).map(toNode);
+    },
+    getNode(deploymentId, nodeId) {
+      const r = db.prepare("SELECT * FROM nodes WHERE deployment_id = ? AND node_id = ?").get(deploymentId, nodeId);
+      return r ? toNode(r) : null;
+    },
+    updateNode(deploymentId, nodeId, patch) {
+      const keys = Object.keys(patch) as (keyof NodePatch)[];
+      if (!keys.length) return;
+      const sets = keys.map((k) => `${NODE_COLUMNS[k]} = ?`).join(", ");
+      const values = keys.map((k) => (k === "outputs" ? json(patch[k]) : (patch[k] ?? null))) as (string | number | null)[];
+      db.prepare(`UPDATE nodes SET ${sets} WHERE deployment_id = ? AND node_id = ?`).run(...values, deploymentId, nodeId);
+    },
+    getStep(deploymentId, nodeId, step) {
+      const r = db.prepare("SELECT * FROM journal WHERE deployment_id = ? AND node_id = ? AND step = ?").get(deploymentId, nodeId, step);
+      return r ? toJournal(r) : null;
+    },
+    recordIntent(e) {
+      const existing = this.getStep(e.deploymentId, e.nodeId, e.step);
+      if (existing) {
+        db.prepare("UPDATE journal SET attempts = attempts + 1, status = 'INTENT', intent = ? WHERE id = ?").run(json(e.intent), existing.id);
+        return { ...existing, attempts: existing.attempts + 1, status: "INTENT", intent: e.intent };
+      }
+      const r = db
+        .prepare("INSERT INTO journal (deployment_id, node_id, step, operation, intent, status, created_at) VALUES (?, ?, ?, ?, ?, 'INTENT', ?)")
+        .run(e.deploymentId, e.nodeId, e.step, e.operation, json(e.intent) ?? "null", e.at);
+      return this.getStep(e.deploymentId, e.nodeId, e.step) ?? ({ id: r.lastInsertRowid } as JournalEntry);
+    },
+    recordResult(id, status, result, at) {
+      db.prepare("UPDATE journal SET status = ?, result = ?, finished_at = ? WHERE id = ?").run(status, json(result), at, id);
+    },
+    listJournal(deploymentId) {
+      return db.prepare("SELECT * FROM journal WHERE deployment_id = ? ORDER BY id").all(deploymentId).map(toJournal);
+    },
+    appendEvent(e) {
+      const r = db
+        .prepare("INSERT INTO events (deployment_id, at, type, node_id, data) VALUES (?, ?, ?, ?, ?)")
+        .run(e.deploymentId, e.at, e.type, e.nodeId, JSON.stringify(e.data));
+      return { ...e, id: r.lastInsertRowid };
+    },
+    listEvents(deploymentId, afterId = 0) {
+      return db
+        .prepare("SELECT * FROM events WHERE deployment_id = ? AND id > ? ORDER BY id")
+        .all(deploymentId, afterId)
+        .map((r: any) => ({ id: r.id, deploymentId: r.deployment_id, at: r.at, type: r.type, nodeId: r.node_id ?? null, data: parse(r.data) ?? {} }));
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,113 @@
+// The store interface: deployments, per-node state, the side-effect journal and the event log.
+// The embedded SQLite implementation is sql-store.ts; a server database can implement the same
+// interface when one container is no longer enough.
+import type { Graph as ExecutionGraph } from "../executor/graph.ts";
+
+export type DeploymentState = "QUEUED" | "RUNNING" | "ROLLING_BACK" | "SUCCEEDED" | "FAILED" | "ROLLED_BACK" | "CANCELLED";
+export type NodeState = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED";
+export type PathName = "main" | "rollback";
+
+export const FINAL_STATES: ReadonlySet<DeploymentState> = new Set(["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"]);
+
+export interface DeploymentRecord {
+  id: string;
+  app: string;
+  /** provider/cluster/service: one deployment at a time per key. */
+  serviceKey: string;
+  digest: string;
+  graph: ExecutionGraph;
+  state: DeploymentState;
+  /** Node being (or about to be) executed. */
+  currentNode: string | null;
+  /** Main-path node whose failure started the rollback. */
+  failedNode: string | null;
+  cancelRequested: boolean;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface NodeRecord {
+  deploymentId: string;
+  nodeId: string;
+  path: PathName;
+  stage: string;
+  state: NodeState;
+  attempts: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
+  outputs: Record<string, unknown> | null;
+}
+
+export type StepStatus = "INTENT" | "DONE" | "FAILED";
+
+export interface JournalEntry {
+  id: number;
+  deploymentId: string;
+  nodeId: string;
+  /** Unique per node: names one side effect (e.g. `create-task-set`). */
+  step: string;
+  operation: string;
+  intent: unknown;
+  result: unknown;
+  status: StepStatus;
+  /** How many times the call was issued (more than 1 only after a crash or an ambiguous error). */
+  attempts: number;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface EventRecord {
+  id: number;
+  deploymentId: string;
+  at: number;
+  type: string;
+  nodeId: string | null;
+  data: Record<string, unknown>;
+}
+
+export class DuplicateDigestError extends Error {
+  constructor(readonly existingId: string) {
+    super(`A deployment with the same graph digest already exists (${existingId}).`);
+    this.name = "DuplicateDigestError";
+  }
+}
+
+export interface NewDeployment {
+  id: string;
+  app: string;
+  serviceKey: string;
+  graph: ExecutionGraph;
+  createdAt: number;
+}
+
+export type DeploymentPatch = Partial<Pick<DeploymentRecord, "state" | "currentNode" | "failedNode" | "cancelRequested" | "error" | "startedAt" | "finishedAt">>;
+export type NodePatch = Partial<Pick<NodeRecord, "state" | "attempts" | "startedAt" | "finishedAt" | "error" | "outputs">>;
+
+export interface Store {
+  /** Creates the deployment and its PENDING nodes; throws DuplicateDigestError. */
+  createDeployment(d: NewDeployment): DeploymentRecord;
+  getDeployment(id: string): DeploymentRecord | null;
+  listDeployments(filter?: { states?: DeploymentState[]; limit?: number }): DeploymentRecord[];
+  /** Without the graph (cheap listing). */
+  countByState(): Record<string, number>;
+  updateDeployment(id: string, patch: DeploymentPatch, now: number): void;
+
+  getNodes(deploymentId: string): NodeRecord[];
+  getNode(deploymentId: string, nodeId: string): NodeRecord | null;
+  updateNode(deploymentId: string, nodeId: string, patch: NodePatch): void;
+
+  getStep(deploymentId: string, nodeId: string, step: string): JournalEntry | null;
+  /** Records the intent (or bumps attempts of an existing INTENT row). */
+  recordIntent(e: { deploymentId: string; nodeId: string; step: string; operation: string; intent: unknown; at: number }): JournalEntry;
+  recordResult(id: number, status: "DONE" | "FAILED", result: unknown, at: number): void;
+  listJournal(deploymentId: string): JournalEntry[];
+
+  appendEvent(e: Omit<EventRecord, "id">): EventRecord;
+  listEvents(deploymentId: string, afterId?: number): EventRecord[];
+
+  close(): void;
+}

@@ -1,0 +1,87 @@
+// Property tests: whatever bytes arrive, compile() returns diagnostics (never throws), and
+// every diagnostic points inside the file it names.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { compile } from "../../compiler/compile.ts";
+import type { Diagnostic } from "../../compiler/diagnostics.ts";
+
+const example = (f: string) => readFileSync(new URL(`../../examples/canary/${f}`, import.meta.url), "utf8");
+const APP = example("app.pipecd.yaml");
+const SERVICEDEF = example("servicedef.yaml");
+const TASKDEF = example("taskdef.yaml");
+
+function check(app: string, servicedef = SERVICEDEF, taskdef = TASKDEF) {
+  const files: Record<string, string> = { "x/app.pipecd.yaml": app, "x/servicedef.yaml": servicedef, "x/taskdef.yaml": taskdef };
+  const r = compile({ appPath: "x/app.pipecd.yaml", readFile: (p) => files[p] ?? null });
+  for (const d of r.diagnostics) assertInside(d, files[d.file]);
+  return r;
+}
+
+function assertInside(d: Diagnostic, text: string | undefined) {
+  assert.ok(text !== undefined, `diagnostic names an unknown file ${d.file}`);
+  const lines = text.split("\n");
+  assert.ok(d.line >= 1 && d.line <= lines.length, `line ${d.line} outside 1..${lines.length} (${d.code}: ${d.message})`);
+  assert.ok(d.endLine >= d.line && d.endLine <= lines.length + 1, `endLine ${d.endLine} (${d.code})`);
+  assert.ok(d.column >= 1 && d.column <= lines[d.line - 1].length + 1, `column ${d.column} outside line ${d.line} (${d.code}: ${d.message})`);
+  assert.ok(d.message.length > 10);
+}
+
+/** Mutations that keep the text YAML-ish: delete/duplicate/swap lines, change characters. */
+const mutated = (base: string) =>
+  fc
+    .array(
+      fc.oneof(
+        fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
+        fc.record({ kind: fc.constant("dup" as const), at: fc.nat() }),
+        fc.record({ kind: fc.constant("char" as const), at: fc.nat(), ch: fc.constantFrom(":", "-", " ", "\t", "{", "[", "&a", "*a", "'", '"', "#", "0", "%", "<<", ">>") }),
+        fc.record({ kind: fc.constant("value" as const), at: fc.nat(), v: fc.constantFrom("-5", "101", "abc", "[]", "{}", "null", "1h2x", '"20%"', "true", "~") }),
+      ),
+      { minLength: 1, maxLength: 6 },
+    )
+    .map((ops) => {
+      let lines = base.split("\n");
+      for (const op of ops) {
+        const i = op.at % lines.length;
+        if (op.kind === "delete") lines.splice(i, 1);
+        else if (op.kind === "dup") lines.splice(i, 0, lines[i]);
+        else if (op.kind === "char") {
+          const l = lines[i];
+          const c = op.at % (l.length + 1);
+          lines[i] = l.slice(0, c) + op.ch + l.slice(c);
+        } else {
+          lines[i] = lines[i].replace(/:\s.*$/, `: ${op.v}`);
+        }
+        if (lines.length === 0) lines = [""];
+      }
+      return lines.join("\n");
+    });
+
+test("mutated app files never crash the compiler", () => {
+  fc.assert(fc.property(mutated(APP), (app) => void check(app)), { numRuns: 400, seed: 42 });
+});
+
+test("mutated servicedef/taskdef files never crash the compiler", () => {
+  fc.assert(fc.property(mutated(SERVICEDEF), mutated(TASKDEF), (s, t) => void check(APP, s, t)), { numRuns: 200, seed: 7 });
+});
+
+test("random text never crashes the compiler", () => {
+  fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 400 }), (app) => void check(app)), { numRuns: 300, seed: 1 });
+});
+
+test("a YAML alias bomb fails fast with a yaml-syntax error", () => {
+  const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i < 9; i++) {
+    const prev = String.fromCharCode(96 + i);
+    const cur = String.fromCharCode(97 + i);
+    levels.push(`${cur}: &${cur} [${Array(10).fill(`*${prev}`).join(", ")}]`);
+  }
+  const started = performance.now();
+  const r = check(levels.join("\n") + "\n");
+  const elapsed = performance.now() - started;
+  assert.ok(r.diagnostics.some((d) => d.code === "yaml-syntax" && /alias/i.test(d.message)), JSON.stringify(r.diagnostics));
+  assert.equal(r.graph, null);
+  // 10^9 nodes if expanded; "fails fast" means the expansion is refused, not attempted.
+  assert.ok(elapsed < 2000, `took ${elapsed} ms`);
+});

@@ -1,0 +1,64 @@
+// One table test for every rule: each valid example compiles without that rule firing, each
+// invalid example makes it fire on the stated line. Also checks every required id exists.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { compile } from "../../compiler/compile.ts";
+import { loadRuntimeConfig } from "../../compiler/runtime-config.ts";
+import { RULES } from "../../compiler/rules/index.ts";
+import type { RuleExample } from "../../compiler/rules/rule.ts";
+import { memoryReader } from "../helpers/memory-files.ts";
+
+const REQUIRED_IDS = [
+  "yaml-syntax", "schema", "file-not-found", "template-syntax", "template-unknown-variable", "template-legacy-syntax", "unknown-provider",
+  "traffic-before-canary-rollout", "clean-while-canary-serving", "missing-primary-rollout", "pipeline-ends-off-primary", "canary-not-cleaned",
+  "traffic-percentages", "scale-range", "analysis-without-canary-traffic", "analysis-duration-interval", "threshold-expected-missing",
+  "baseline-variant-missing", "wait-approval-approvers", "duplicate-stage-id",
+  "ecs-deployment-controller", "ecs-container-port", "ecs-fargate-network-mode", "ecs-fargate-cpu-memory", "ecs-launch-type-capacity-provider",
+  "ecs-scheduling-strategy", "ecs-service-connect", "ecs-standalone-with-pipeline", "ecs-traffic-routing-service-discovery", "ecs-target-groups",
+];
+
+function run(example: RuleExample) {
+  const appFile = example.app ?? "app.pipecd.yaml";
+  const config = example.config ? loadRuntimeConfig("runtime.yaml", example.config) : null;
+  if (config) assert.deepEqual(config.diagnostics, [], "example runtime config must be valid");
+  return compile({ appPath: `app/${appFile}`, readFile: memoryReader(example.files), config: config?.config ?? null });
+}
+
+test("every required rule id has a module", () => {
+  const ids = new Set(RULES.map((r) => r.id));
+  const missing = REQUIRED_IDS.filter((id) => !ids.has(id));
+  assert.deepEqual(missing, []);
+});
+
+for (const rule of RULES) {
+  describe(`rule ${rule.id}`, () => {
+    test("has docs and examples", () => {
+      assert.ok(rule.docs.length > 80, "docs paragraph is too short");
+      assert.ok(rule.examples.valid.length >= 1, "needs a valid example");
+      assert.ok(rule.examples.invalid.length >= 1, "needs an invalid example");
+    });
+    for (const ex of rule.examples.valid) {
+      test(`valid: ${ex.title}`, () => {
+        const result = run(ex);
+        const errors = result.diagnostics.filter((d) => d.severity === "error" || d.code === rule.id);
+        assert.deepEqual(errors, [], `valid example must compile cleanly`);
+      });
+    }
+    for (const ex of rule.examples.invalid) {
+      test(`invalid: ${ex.title}`, () => {
+        const result = run(ex);
+        const hits = result.diagnostics.filter((d) => d.code === rule.id);
+        assert.ok(hits.length > 0, `expected ${rule.id}; got ${JSON.stringify(result.diagnostics.map((d) => `${d.line}:${d.code}: ${d.message}`))}`);
+        const file = `app/${ex.file ?? ex.app ?? "app.pipecd.yaml"}`;
+        if (ex.line !== undefined) {
+          assert.ok(
+            hits.some((d) => d.line === ex.line && d.file === file),
+            `expected ${rule.id} at ${file}:${ex.line}; got ${hits.map((d) => `${d.file}:${d.line}`).join(", ")}`,
+          );
+        }
+        for (const d of hits) assert.equal(d.severity, rule.severity === "info" ? d.severity : d.severity);
+        if (rule.severity === "error") assert.equal(result.graph, null, "an error must block the graph");
+      });
+    }
+  });
+}

@@ -48,3 +48,22 @@ export const flagString = (p: ParsedArgs, name: string): string | undefined => {
   const v = p.flags.get(name);
   return typeof v === "string" ? v : undefined;
 };
+
+/** Parses a command's arguments; on a usage error prints it with the help text and returns 2. */
+export function parseCommandArgs(
+  command: string,
+  help: string,
+  args: string[],
+  spec: FlagSpec,
+  err: (s: string) => void,
+): ParsedArgs | number {
+  try {
+    return parseArgs(args, spec);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`kanaria ${command}: ${e.message}\n\n${help}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -6,7 +6,7 @@ import { formatText, summaryLine } from "../format/text.ts";
 import { formatGithub } from "../format/github.ts";
 import { formatSarif } from "../format/sarif.ts";
 import { findApps, fsReader } from "./fs-reader.ts";
-import { flagString, parseArgs, UsageError } from "./args.ts";
+import { flagString, parseCommandArgs } from "./args.ts";
 import { loadConfigFlag } from "./load-config.ts";
 import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
 
@@ -32,16 +32,8 @@ export interface Io {
 }
 
 export function compileCommand(args: string[], io: Io): number {
-  let parsed;
-  try {
-    parsed = parseArgs(args, { values: ["format", "config", "out"], booleans: ["strict", "no-color", "help"] });
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`kanaria compile: ${e.message}\n\n${COMPILE_HELP}`);
-      return 2;
-    }
-    throw e;
-  }
+  const parsed = parseCommandArgs("compile", COMPILE_HELP, args, { values: ["format", "config", "out"], booleans: ["strict", "no-color", "help"] }, io.err);
+  if (typeof parsed === "number") return parsed;
   if (parsed.flags.has("help")) {
     io.out(COMPILE_HELP);
     return 0;

@@ -1,5 +1,5 @@
 // The CLI's file access: a reader for compile() and discovery of app files in folders.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from "node:fs";
 import type { FileReader } from "../compile.ts";
 
 export const fsReader: FileReader = (path) => {
@@ -17,7 +17,7 @@ export function findApps(paths: string[]): { apps: string[]; missing: string[] }
   const apps: string[] = [];
   const missing: string[] = [];
   const walk = (dir: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
@@ -32,7 +32,7 @@ export function findApps(paths: string[]): { apps: string[]; missing: string[] }
     }
   };
   for (const p of paths) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(p);
     } catch {

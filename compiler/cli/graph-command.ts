@@ -1,6 +1,6 @@
 // `kanaria graph APP --format json|mermaid`: the execution graph, as data or as a picture.
 import { formatMermaid } from "../format/mermaid.ts";
-import { flagString, parseArgs, UsageError } from "./args.ts";
+import { flagString, parseCommandArgs } from "./args.ts";
 import { compileOne } from "./compile-one.ts";
 import type { Io } from "./compile-command.ts";
 
@@ -10,13 +10,8 @@ Prints the execution graph of one app: JSON (the runtime's input) or a Mermaid f
 `;
 
 export function graphCommand(args: string[], io: Io): number {
-  let parsed;
-  try {
-    parsed = parseArgs(args, { values: ["format", "config"], booleans: ["help", "no-color"] });
-  } catch (e) {
-    if (e instanceof UsageError) return (io.err(`kanaria graph: ${e.message}\n\n${GRAPH_HELP}`), 2);
-    throw e;
-  }
+  const parsed = parseCommandArgs("graph", GRAPH_HELP, args, { values: ["format", "config"], booleans: ["help", "no-color"] }, io.err);
+  if (typeof parsed === "number") return parsed;
   if (parsed.flags.has("help")) return (io.out(GRAPH_HELP), 0);
   const format = flagString(parsed, "format") ?? "json";
   if (!["json", "mermaid"].includes(format)) return (io.err(`kanaria graph: unknown --format ${format} (use json or mermaid)\n`), 2);

@@ -1,6 +1,6 @@
 // `kanaria plan APP`: a table of the steps with task counts and traffic after each.
 import { formatPlan } from "../format/plan.ts";
-import { flagString, parseArgs, UsageError } from "./args.ts";
+import { flagString, parseCommandArgs } from "./args.ts";
 import { compileOne } from "./compile-one.ts";
 import type { Io } from "./compile-command.ts";
 
@@ -11,13 +11,8 @@ each stage, timeouts, and the rollback path.
 `;
 
 export function planCommand(args: string[], io: Io): number {
-  let parsed;
-  try {
-    parsed = parseArgs(args, { values: ["config"], booleans: ["help", "no-color"] });
-  } catch (e) {
-    if (e instanceof UsageError) return (io.err(`kanaria plan: ${e.message}\n\n${PLAN_HELP}`), 2);
-    throw e;
-  }
+  const parsed = parseCommandArgs("plan", PLAN_HELP, args, { values: ["config"], booleans: ["help", "no-color"] }, io.err);
+  if (typeof parsed === "number") return parsed;
   if (parsed.flags.has("help")) return (io.out(PLAN_HELP), 0);
   const r = compileOne(parsed.positionals[0], flagString(parsed, "config"), io, "plan");
   if (!r.ok) return r.exitCode;

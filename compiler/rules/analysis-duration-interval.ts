@@ -11,14 +11,14 @@ export default {
   phase: "lint",
   docs: "An ANALYSIS stage runs for `duration`; each metric, http and log check takes its first sample after `delay + interval` and then every `interval`. If `interval` is not above 0, or `delay + interval` is longer than the stage's `duration`, no sample is ever taken and the analysis passes without having looked at anything; a `duration` of 0 means the stage ends at once. On ECS this is easy to hit when `delay` is raised to wait for late ALB metrics. Fix: make `duration` at least `delay + interval` (ideally several intervals), or shorten `interval` / `delay`.",
   examples: {
-    valid: [{ title: "10m analysis, 1m interval", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              interval: 1m\n" + EXPECTED))) }],
+    valid: [{ title: "10m analysis, 1m interval", files: canaryApp(stagesWith("ANALYSIS", analysisBody(EXPECTED))) }],
     invalid: [
       {
         title: "delay + interval longer than duration",
-        files: canaryApp(stagesWith("ANALYSIS", analysisBody("              interval: 1m\n              delay: 30s\n" + EXPECTED, "1m"))),
+        files: canaryApp(stagesWith("ANALYSIS", analysisBody("              delay: 30s\n" + EXPECTED, { duration: "1m" }))),
         line: 31,
       },
-      { title: "zero interval", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              interval: 0s\n" + EXPECTED))), line: 31 },
+      { title: "zero interval", files: canaryApp(stagesWith("ANALYSIS", analysisBody(EXPECTED, { interval: "0s" }))), line: 31 },
     ],
   },
   check(ctx) {

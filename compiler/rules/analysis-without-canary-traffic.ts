@@ -1,7 +1,7 @@
 import type { LintRule } from "./rule.ts";
 import { analysisBody, canaryApp, stagesWith } from "./fixtures.ts";
 
-const EXPECTED = "              interval: 1m\n              expected:\n                max: 0.01\n";
+const EXPECTED = "              expected:\n                max: 0.01\n";
 
 export default {
   id: "analysis-without-canary-traffic",

@@ -1,7 +1,7 @@
 import type { LintRule } from "./rule.ts";
 import type { DataPath } from "../source/source-file.ts";
 import { analysisBody, canaryApp, stagesWith } from "./fixtures.ts";
-import { fix, replaceValue } from "./edits.ts";
+import { fix, replaceValue } from "./helpers.ts";
 
 export default {
   id: "baseline-variant-missing",
@@ -11,11 +11,11 @@ export default {
   examples: {
     valid: [{ title: "CANARY_PRIMARY while the canary runs", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              strategy: CANARY_PRIMARY\n"))) }],
     invalid: [
-      { title: "CANARY_BASELINE on ECS", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              strategy: CANARY_BASELINE\n"))), line: 31 },
+      { title: "CANARY_BASELINE on ECS", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              strategy: CANARY_BASELINE\n"))), line: 32 },
       {
         title: "CANARY_PRIMARY before any canary",
         files: canaryApp("      - name: ANALYSIS\n" + analysisBody("              strategy: CANARY_PRIMARY\n") + "      - name: ECS_SYNC\n"),
-        line: 25,
+        line: 26,
       },
     ],
   },

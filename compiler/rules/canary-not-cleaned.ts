@@ -1,6 +1,6 @@
 import type { LintRule } from "./rule.ts";
 import { canaryApp, GOOD_STAGES } from "./fixtures.ts";
-import { fix, insertStageAfter } from "./edits.ts";
+import { fix, insertStageAfter, stageLabel } from "./helpers.ts";
 
 export default {
   id: "canary-not-cleaned",
@@ -17,8 +17,9 @@ export default {
     if (!rollout) return;
     const stages = ctx.app.stages;
     ctx.report({
+      // Reported on the rollout that created the canary (what is missing would go at the end).
       path: [...rollout.stage.path, "name"],
-      message: `The canary task set created here (stage ${rollout.stage.id}) still exists when the pipeline ends: its tasks keep running and stay registered in the canary target group. Add \`- name: ECS_CANARY_CLEAN\` at the end of the pipeline.`,
+      message: `The canary task set created by ${stageLabel(rollout.stage)} still exists when the pipeline ends: its tasks keep running (and cost money) and stay registered ${ctx.app.input.accessType === "ELB" ? "in the canary target group" : "in service discovery, still receiving requests"}. Add \`- name: ECS_CANARY_CLEAN\` at the end of the pipeline.`,
       fix: fix("Add ECS_CANARY_CLEAN at the end", insertStageAfter(ctx.app.source, stages[stages.length - 1].path, "- name: ECS_CANARY_CLEAN\n")),
     });
   },

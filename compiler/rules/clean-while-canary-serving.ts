@@ -1,6 +1,7 @@
 import type { LintRule } from "./rule.ts";
+import type { Stage } from "../model.ts";
 import { canaryApp, GOOD_STAGES } from "./fixtures.ts";
-import { fix, insertStageBefore } from "./edits.ts";
+import { fix, insertStageBefore, stageLabel } from "./helpers.ts";
 
 const BACK_TO_PRIMARY = "      - name: ECS_TRAFFIC_ROUTING\n        with:\n          primary: 100\n";
 
@@ -14,16 +15,16 @@ export default {
     invalid: [{ title: "clean while the canary has 20%", files: canaryApp(GOOD_STAGES.replace(BACK_TO_PRIMARY, "")), line: 29 }],
   },
   check(ctx) {
-    let lastRouting: string | null = null;
+    let lastRouting: Stage | null = null;
     for (const step of ctx.steps) {
       const w = step.stage.with;
-      if (w.stage === "ECS_TRAFFIC_ROUTING") lastRouting = step.stage.id;
+      if (w.stage === "ECS_TRAFFIC_ROUTING") lastRouting = step.stage;
       if (w.stage !== "ECS_CANARY_CLEAN") continue;
       const canary = step.before.weights?.canary ?? 0;
       if (canary <= 0) continue;
       ctx.report({
         path: [...step.stage.path, "name"],
-        message: `ECS_CANARY_CLEAN deletes the canary task set while the listener still sends ${canary}% of requests to it${lastRouting ? ` (set by ECS_TRAFFIC_ROUTING, stage ${lastRouting})` : ""}; those requests would fail with 503. Add an ECS_TRAFFIC_ROUTING stage with \`primary: 100\` before this stage.`,
+        message: `ECS_CANARY_CLEAN deletes the canary task set while the listener still sends ${canary}% of requests to it${lastRouting ? ` (set by ${stageLabel(lastRouting)})` : ""}; those requests would fail with 503. Add an ECS_TRAFFIC_ROUTING stage with \`primary: 100\` before this stage.`,
         fix: fix("Route all traffic to primary before cleaning the canary", insertStageBefore(ctx.app.source, step.stage.path, "- name: ECS_TRAFFIC_ROUTING\n  with:\n    primary: 100\n")),
       });
     }

@@ -1,7 +1,7 @@
 import type { LintRule } from "./rule.ts";
 import type { Stage } from "../model.ts";
 import { canaryApp, GOOD_STAGES } from "./fixtures.ts";
-import { fix, replaceValue } from "./edits.ts";
+import { fix, replaceValue } from "./helpers.ts";
 
 const withId = (stages: string, name: string, id: string) => stages.replace(`      - name: ${name}\n`, `      - name: ${name}\n        id: ${id}\n`);
 

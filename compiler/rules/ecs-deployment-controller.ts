@@ -1,6 +1,6 @@
 import type { LintRule } from "./rule.ts";
 import { canaryApp, SERVICEDEF } from "./fixtures.ts";
-import { asObject, firstKeyPath, fix, replaceValue } from "./edits.ts";
+import { asObject, firstKeyPath, fix, replaceValue } from "./helpers.ts";
 
 export default {
   id: "ecs-deployment-controller",

@@ -1,6 +1,6 @@
 import type { LintRule } from "./rule.ts";
 import { canaryApp, TASKDEF } from "./fixtures.ts";
-import { asObject, firstKeyPath, fix, replaceValue } from "./edits.ts";
+import { asObject, firstKeyPath, fix, replaceValue } from "./helpers.ts";
 import { fargateReason } from "./ecs-fargate-network-mode.ts";
 
 /** Valid Fargate task sizes: cpu units -> memory MiB (AWS "Task CPU and memory" table). */
@@ -86,7 +86,7 @@ export default {
       file: src,
       path: ["memory"],
       message: `${memory === null ? `memory ${JSON.stringify(td.memory)} is not a number of MiB or "N GB"` : `memory ${memory} MiB is not available with cpu ${cpu}`} on Fargate. With cpu ${cpu}, memory must be ${list(allowed)} MiB${fitting.length ? `; or keep ${memory} MiB with cpu ${fitting.join(" or ")}` : ""}.`,
-      fix: typeof td.memory === "number" || /^\s*[0-9]+\s*$/.test(String(td.memory)) ? fix(`Set memory to ${suggestion}`, replaceValue(src, ["memory"], String(suggestion))) : undefined,
+      fix: typeof td.memory === "number" || /^\s*[0-9]+\s*$/.test(String(td.memory)) ? fix(`Set memory to ${suggestion}`, replaceValue(src, ["memory"], typeof td.memory === "string" ? JSON.stringify(String(suggestion)) : String(suggestion))) : undefined,
     });
   },
 } satisfies LintRule;

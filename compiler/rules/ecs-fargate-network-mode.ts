@@ -1,7 +1,7 @@
 import type { LintRule } from "./rule.ts";
 import type { ResolvedApp } from "../model.ts";
 import { canaryApp, SERVICEDEF, TASKDEF } from "./fixtures.ts";
-import { asObject, firstKeyPath, fix, replaceValue } from "./edits.ts";
+import { asObject, firstKeyPath, fix, replaceValue } from "./helpers.ts";
 
 /** Why the tasks run on Fargate, or null when they do not (shared with ecs-fargate-cpu-memory). */
 export function fargateReason(app: ResolvedApp): string | null {

@@ -1,6 +1,6 @@
 import type { LintRule } from "./rule.ts";
 import { canaryApp, SERVICEDEF } from "./fixtures.ts";
-import { asObject, fix, removeKey } from "./edits.ts";
+import { asObject, fix, removeKey } from "./helpers.ts";
 
 const STRATEGY = `capacityProviderStrategy:
   - capacityProvider: FARGATE_SPOT

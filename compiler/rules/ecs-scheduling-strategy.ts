@@ -1,6 +1,6 @@
 import type { LintRule } from "./rule.ts";
 import { canaryApp, SERVICEDEF } from "./fixtures.ts";
-import { asObject, fix, replaceValue } from "./edits.ts";
+import { asObject, fix, replaceValue } from "./helpers.ts";
 
 export default {
   id: "ecs-scheduling-strategy",

@@ -96,12 +96,16 @@ export function stagesWith(name: string, body: string = ""): string {
   return GOOD_STAGES.replace(marker, `      - name: ${name}\n${body}${marker}`);
 }
 
-/** An ANALYSIS stage body (for stagesWith) with one THRESHOLD metric; `extra` lines go inside the metric (indented by 14). */
-export function analysisBody(extra: string = "", duration = "10m"): string {
+/**
+ * An ANALYSIS stage body (for stagesWith) with one metric: after stagesWith its `- provider` is on
+ * line 29, `interval` on line 31, and the `extra` lines (indented by 14) start on line 32.
+ */
+export function analysisBody(extra: string = "", options: { duration?: string; interval?: string } = {}): string {
   return `        with:
-          duration: ${duration}
+          duration: ${options.duration ?? "10m"}
           metrics:
             - provider: datadog
               query: "sum:trace.http.request.errors{service:web}.as_count()"
+              interval: ${options.interval ?? "1m"}
 ${extra}`;
 }

@@ -10,6 +10,28 @@ import templateUnknownVariable from "./template-unknown-variable.ts";
 import templateLegacySyntax from "./template-legacy-syntax.ts";
 import unknownProvider from "./unknown-provider.ts";
 import trafficPercentages from "./traffic-percentages.ts";
+import trafficBeforeCanaryRollout from "./traffic-before-canary-rollout.ts";
+import cleanWhileCanaryServing from "./clean-while-canary-serving.ts";
+import missingPrimaryRollout from "./missing-primary-rollout.ts";
+import pipelineEndsOffPrimary from "./pipeline-ends-off-primary.ts";
+import canaryNotCleaned from "./canary-not-cleaned.ts";
+import scaleRange from "./scale-range.ts";
+import analysisWithoutCanaryTraffic from "./analysis-without-canary-traffic.ts";
+import analysisDurationInterval from "./analysis-duration-interval.ts";
+import thresholdExpectedMissing from "./threshold-expected-missing.ts";
+import baselineVariantMissing from "./baseline-variant-missing.ts";
+import waitApprovalApprovers from "./wait-approval-approvers.ts";
+import duplicateStageId from "./duplicate-stage-id.ts";
+import ecsDeploymentController from "./ecs-deployment-controller.ts";
+import ecsContainerPort from "./ecs-container-port.ts";
+import ecsFargateNetworkMode from "./ecs-fargate-network-mode.ts";
+import ecsFargateCpuMemory from "./ecs-fargate-cpu-memory.ts";
+import ecsLaunchTypeCapacityProvider from "./ecs-launch-type-capacity-provider.ts";
+import ecsSchedulingStrategy from "./ecs-scheduling-strategy.ts";
+import ecsServiceConnect from "./ecs-service-connect.ts";
+import ecsStandaloneWithPipeline from "./ecs-standalone-with-pipeline.ts";
+import ecsTrafficRoutingServiceDiscovery from "./ecs-traffic-routing-service-discovery.ts";
+import ecsTargetGroups from "./ecs-target-groups.ts";
 
 export const RULES: readonly Rule[] = [
   yamlSyntax,
@@ -20,6 +42,28 @@ export const RULES: readonly Rule[] = [
   templateLegacySyntax,
   unknownProvider,
   trafficPercentages,
+  trafficBeforeCanaryRollout,
+  cleanWhileCanaryServing,
+  missingPrimaryRollout,
+  pipelineEndsOffPrimary,
+  canaryNotCleaned,
+  scaleRange,
+  analysisWithoutCanaryTraffic,
+  analysisDurationInterval,
+  thresholdExpectedMissing,
+  baselineVariantMissing,
+  waitApprovalApprovers,
+  duplicateStageId,
+  ecsDeploymentController,
+  ecsContainerPort,
+  ecsFargateNetworkMode,
+  ecsFargateCpuMemory,
+  ecsLaunchTypeCapacityProvider,
+  ecsSchedulingStrategy,
+  ecsServiceConnect,
+  ecsStandaloneWithPipeline,
+  ecsTrafficRoutingServiceDiscovery,
+  ecsTargetGroups,
 ];
 
 export const LINT_RULES: readonly LintRule[] = RULES.filter(isLintRule);

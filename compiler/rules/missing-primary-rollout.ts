@@ -1,7 +1,7 @@
 import type { LintRule } from "./rule.ts";
 import { TASK_SET_STAGES, type Stage } from "../model.ts";
 import { canaryApp, GOOD_STAGES } from "./fixtures.ts";
-import { fix, insertStageAfter, insertStageBefore } from "./edits.ts";
+import { fix, insertStageAfter, insertStageBefore, stageLabel } from "./helpers.ts";
 
 export default {
   id: "missing-primary-rollout",
@@ -33,7 +33,7 @@ export default {
     const edit = tail ? insertStageBefore(ctx.app.source, tail.path, stageYaml) : insertStageAfter(ctx.app.source, stages[stages.length - 1].path, stageYaml);
     ctx.report({
       path: [...at.path, "name"],
-      message: `${rollout ? "The pipeline rolls out a canary of the new version" : "The pipeline changes task sets"} but never runs ECS_PRIMARY_ROLLOUT, so the primary still runs the current version when it finishes: the deployment succeeds without shipping anything. Add \`- name: ECS_PRIMARY_ROLLOUT\` ${tail ? `before stage ${tail.id} (${tail.name})` : "at the end of the pipeline"}.`,
+      message: `${rollout ? "The pipeline rolls out a canary of the new version" : `The pipeline runs ${at.name}`} but never runs ECS_PRIMARY_ROLLOUT, so the primary still runs the current version when it finishes: the deployment succeeds without shipping anything. Add \`- name: ECS_PRIMARY_ROLLOUT\` ${tail ? `before ${stageLabel(tail)}` : "at the end of the pipeline"}.`,
       fix: fix("Add ECS_PRIMARY_ROLLOUT", edit),
     });
   },

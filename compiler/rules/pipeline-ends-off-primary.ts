@@ -1,6 +1,6 @@
 import type { LintRule } from "./rule.ts";
 import { canaryApp, GOOD_STAGES } from "./fixtures.ts";
-import { fix, insertStageAfter, insertStageBefore } from "./edits.ts";
+import { fix, insertStageAfter, insertStageBefore, stageLabel } from "./helpers.ts";
 
 const BACK_TO_PRIMARY = "      - name: ECS_TRAFFIC_ROUTING\n        with:\n          primary: 100\n";
 
@@ -31,7 +31,7 @@ export default {
     const edit = clean ? insertStageBefore(ctx.app.source, clean.path, stageYaml) : insertStageAfter(ctx.app.source, stages[stages.length - 1].path, stageYaml);
     ctx.report({
       path,
-      message: `The pipeline ends with the listener sending ${w.canary}% of requests to the canary and ${w.primary}% to the primary (last set by stage ${last.stage.id}). Finish with an ECS_TRAFFIC_ROUTING stage with \`primary: 100\`${clean ? ` before ECS_CANARY_CLEAN (stage ${clean.id})` : ""}.`,
+      message: `The pipeline ends with the listener sending ${w.canary}% of requests to the canary and ${w.primary}% to the primary (last set by ${stageLabel(last.stage)}). Finish with an ECS_TRAFFIC_ROUTING stage with \`primary: 100\`${clean ? ` before ${stageLabel(clean)}` : ""}.`,
       fix: fix("Route all traffic back to primary", edit),
     });
   },

@@ -13,8 +13,8 @@ export default {
       { title: "CANARY_PRIMARY needs no expected", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              strategy: CANARY_PRIMARY\n"))) },
     ],
     invalid: [
-      { title: "no expected", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              interval: 1m\n"))), line: 29 },
-      { title: "min above max", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              expected:\n                min: 0.5\n                max: 0.1\n"))), line: 32 },
+      { title: "no expected", files: canaryApp(stagesWith("ANALYSIS", analysisBody())), line: 29 },
+      { title: "min above max", files: canaryApp(stagesWith("ANALYSIS", analysisBody("              expected:\n                min: 0.5\n                max: 0.1\n"))), line: 33 },
     ],
   },
   check(ctx) {

@@ -1,4 +1,5 @@
 import type { LintRule } from "./rule.ts";
+import { stageLabel } from "./helpers.ts";
 import { canaryApp, GOOD_STAGES } from "./fixtures.ts";
 
 const ROLLOUT = "      - name: ECS_CANARY_ROLLOUT\n        with:\n          scale: 30\n";
@@ -32,10 +33,10 @@ export default {
       const cleanedAt = ctx.steps.slice(0, i).findLast((s) => s.stage.with.stage === "ECS_CANARY_CLEAN");
       const laterRollout = ctx.steps.slice(i + 1).find((s) => s.stage.with.stage === "ECS_CANARY_ROLLOUT");
       const why = cleanedAt
-        ? `the canary task set was deleted by ECS_CANARY_CLEAN (stage ${cleanedAt.stage.id})`
+        ? `the canary task set was deleted by ECS_CANARY_CLEAN (${stageLabel(cleanedAt.stage)})`
         : "no ECS_CANARY_ROLLOUT runs before this stage";
       const how = laterRollout
-        ? `Move the ECS_CANARY_ROLLOUT (stage ${laterRollout.stage.id}) before this stage.`
+        ? `Move ${stageLabel(laterRollout.stage)} before this stage.`
         : cleanedAt
           ? `Route all traffic to the primary here (primary: 100) or move this stage before ECS_CANARY_CLEAN.`
           : "Add an ECS_CANARY_ROLLOUT stage before this one.";

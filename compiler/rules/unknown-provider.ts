@@ -1,4 +1,5 @@
 import type { LintRule } from "./rule.ts";
+import type { DataPath } from "../source/source-file.ts";
 import { providerNames } from "../runtime-config.ts";
 import { canaryApp } from "./fixtures.ts";
 import { analysisStages } from "./template-syntax.ts";
@@ -35,7 +36,7 @@ export default {
     if (!ctx.config) return;
     const platform = providerNames(ctx.config, "platform");
     const analysis = providerNames(ctx.config, "analysis");
-    const check = (name: string | undefined, known: string[], kind: string, path: (string | number)[]) => {
+    const check = (name: string | undefined, known: string[], kind: string, path: DataPath) => {
       if (!name || known.includes(name)) return;
       const guess = closest(name, known);
       ctx.report({

@@ -1,6 +1,6 @@
 import type { LintRule } from "./rule.ts";
 import { canaryApp, stagesWith } from "./fixtures.ts";
-import { fix, removeItem } from "./edits.ts";
+import { fix, removeItem } from "./helpers.ts";
 
 export default {
   id: "wait-approval-approvers",

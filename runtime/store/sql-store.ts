@@ -5,7 +5,6 @@ import {
   DuplicateDigestError,
   type DeploymentPatch,
   type DeploymentRecord,
-  type EventRecord,
   type JournalEntry,
   type NewDeployment,
   type NodePatch,
@@ -99,7 +98,7 @@ const NODE_COLUMNS: Record<keyof NodePatch, string> = {
 export async function openSqlStore(path: string): Promise<Store> {
   const db = await openDatabase(path);
   migrate(db);
-  return {
+  const store: Store = {
     createDeployment(d: NewDeployment) {
       const existing = db.prepare("SELECT id FROM deployments WHERE digest = ?").get<{ id: string }>(d.graph.digest);
       if (existing) throw new DuplicateDigestError(existing.id);
@@ -111,7 +110,7 @@ export async function openSqlStore(path: string): Promise<Store> {
         d.graph.nodes.forEach((n, i) => ins.run(d.id, n.id, "main", n.stage, i));
         d.graph.rollback.forEach((n, i) => ins.run(d.id, n.id, "rollback", n.stage, 1000 + i));
       });
-      return this.getDeployment(d.id)!;
+      return store.getDeployment(d.id)!;
     },
     getDeployment(id) {
       const r = db.prepare("SELECT * FROM deployments WHERE id = ?").get(id);
@@ -155,12 +154,21 @@ export async function openSqlStore(path: string): Promise<Store> {
       const values = keys.map((k) => (k === "outputs" ? json(patch[k]) : (patch[k] ?? null))) as (string | number | null)[];
       db.prepare(`UPDATE nodes SET ${sets} WHERE deployment_id = ? AND node_id = ?`).run(...values, deploymentId, nodeId);
     },
+    ensureNode(deploymentId, nodeId, path, stage, ord) {
+      db.prepare("INSERT OR IGNORE INTO nodes (deployment_id, node_id, path, stage, ord, state) VALUES (?, ?, ?, ?, ?, 'PENDING')").run(
+        deploymentId,
+        nodeId,
+        path,
+        stage,
+        ord,
+      );
+    },
     getStep(deploymentId, nodeId, step) {
       const r = db.prepare("SELECT * FROM journal WHERE deployment_id = ? AND node_id = ? AND step = ?").get(deploymentId, nodeId, step);
       return r ? toJournal(r) : null;
     },
     recordIntent(e) {
-      const existing = this.getStep(e.deploymentId, e.nodeId, e.step);
+      const existing = store.getStep(e.deploymentId, e.nodeId, e.step);
       if (existing) {
         db.prepare("UPDATE journal SET attempts = attempts + 1, status = 'INTENT', intent = ? WHERE id = ?").run(json(e.intent), existing.id);
         return { ...existing, attempts: existing.attempts + 1, status: "INTENT", intent: e.intent };
@@ -168,7 +176,7 @@ export async function openSqlStore(path: string): Promise<Store> {
       const r = db
         .prepare("INSERT INTO journal (deployment_id, node_id, step, operation, intent, status, created_at) VALUES (?, ?, ?, ?, ?, 'INTENT', ?)")
         .run(e.deploymentId, e.nodeId, e.step, e.operation, json(e.intent) ?? "null", e.at);
-      return this.getStep(e.deploymentId, e.nodeId, e.step) ?? ({ id: r.lastInsertRowid } as JournalEntry);
+      return store.getStep(e.deploymentId, e.nodeId, e.step) ?? ({ id: r.lastInsertRowid } as JournalEntry);
     },
     recordResult(id, status, result, at) {
       db.prepare("UPDATE journal SET status = ?, result = ?, finished_at = ? WHERE id = ?").run(status, json(result), at, id);
@@ -190,4 +198,5 @@ export async function openSqlStore(path: string): Promise<Store> {
     },
     close: () => db.close(),
   };
+  return store;
 }

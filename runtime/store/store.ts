@@ -99,6 +99,8 @@ export interface Store {
   getNodes(deploymentId: string): NodeRecord[];
   getNode(deploymentId: string, nodeId: string): NodeRecord | null;
   updateNode(deploymentId: string, nodeId: string, patch: NodePatch): void;
+  /** Adds a node row the compiler did not emit (the first-deployment quick sync). */
+  ensureNode(deploymentId: string, nodeId: string, path: PathName, stage: string, ord: number): void;
 
   getStep(deploymentId: string, nodeId: string, step: string): JournalEntry | null;
   /** Records the intent (or bumps attempts of an existing INTENT row). */

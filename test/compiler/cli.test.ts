@@ -71,10 +71,10 @@ describe("kanaria compile", () => {
   });
 
   test("a suppression comment silences the named rule on the next line", () => {
-    const dir = brokenCopy((a) => a.replace(/\n      - name: ECS_CANARY_CLEAN\n$/, "\n").replace("  pipeline:\n", "  # kanaria-disable-next-line canary-not-cleaned\n  pipeline:\n"));
+    const dir = brokenCopy((a) => a.replace(/\n      - name: ECS_CANARY_CLEAN\n$/, "\n").replace("      - name: ECS_CANARY_ROLLOUT\n", "      # kanaria-disable-next-line canary-not-cleaned\n      - name: ECS_CANARY_ROLLOUT\n"));
     const r = runCli(["compile", dir]);
     assert.equal(r.code, 0);
-    // The warning is reported on `pipeline:`; the directive above it silences it.
+    // The warning is reported on the canary rollout stage; the directive above it silences it.
     assert.doesNotMatch(r.stdout, /canary-not-cleaned/);
   });
 

@@ -1,8 +1,15 @@
-// Text edits that rules offer as quick fixes (LSP code actions): replace a value, insert or
-// remove a pipeline stage, remove a key's lines. Line-based edits are only offered for block-style
-// YAML; for JSON or flow style the helpers return null and the rule reports without a fix.
+// Shared helpers for rule modules: the text edits rules offer as quick fixes (LSP code actions:
+// replace a value, insert or remove a pipeline stage, remove a key's lines), defensive access to
+// servicedef/taskdef values, and how messages name a stage. Line-based edits are only offered for
+// block-style YAML; for JSON or flow style they return null and the rule reports without a fix.
 import type { DataPath, SourceFile } from "../source/source-file.ts";
 import type { Fix, SourceRange, TextEdit } from "../diagnostics.ts";
+import type { Stage } from "../model.ts";
+
+/** How messages name a stage: `stage 3 (WAIT)`, or `stage "bake" (WAIT)` when it has an explicit id. */
+export function stageLabel(s: Stage): string {
+  return s.idGiven ? `stage "${s.id}" (${s.name})` : `stage ${s.index + 1} (${s.name})`;
+}
 
 const lines = (source: SourceFile): string[] => source.text.split("\n");
 

@@ -1,0 +1,45 @@
+// What a stage gets to work with: its node, the deployment's graph, the AWS clients, the clock,
+// an abort signal (node timeout, deployment timeout, cancel, shutdown) and the journal.
+import type { Service } from "@aws-sdk/client-ecs";
+import type { AwsContext } from "../aws/clients.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { Graph, GraphNode } from "./graph.ts";
+import type { Journal } from "./journal.ts";
+import type { EventBus } from "./events.ts";
+import type { Snapshot } from "./snapshot.ts";
+import type { PathName } from "../store/store.ts";
+
+/** Node id under which deployment-wide steps (snapshot, task definition, service) are journaled. */
+export const DEPLOYMENT_NODE = "_deployment";
+
+export interface StageContext {
+  deploymentId: string;
+  graph: Graph;
+  node: GraphNode;
+  path: PathName;
+  aws: AwsContext;
+  cluster: string;
+  /** Service name; null for standalone tasks. */
+  service: string | null;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Real epoch ms when the node first started (kept across restarts). */
+  nodeStartedAt: number;
+  journal: Journal;
+  events: EventBus;
+  /** State of the service before the deployment touched it (journaled once). */
+  snapshot: Snapshot;
+  /** Journaled side effect of this node (see Journal.step). */
+  step<T>(name: string, operation: string, intent: unknown, run: () => Promise<T>, readBack?: () => Promise<T | undefined>): Promise<T>;
+  /** The service with its task sets, as of the next batched DescribeServices. */
+  describeService(): Promise<Service | null>;
+  log(message: string, data?: Record<string, unknown>): void;
+}
+
+/** What a stage returns: stored as the node's outputs (shown by the API and the CLI). */
+export type StageOutputs = Record<string, unknown> & {
+  traffic?: { primary: number; canary: number };
+  message?: string;
+};
+
+export type StageHandler = (ctx: StageContext) => Promise<StageOutputs | void>;

@@ -1,0 +1,54 @@
+// Journaled side effects. Every AWS mutation goes through step(): the intent is written before
+// the call and the result after it. On a restart, a DONE step returns its recorded result
+// without calling AWS again; an INTENT step (the process died around the call) is first looked
+// up with its read-back (find the task set by externalId, ...) and only re-issued when the
+// effect is not there — with the same clientToken, so ECS itself deduplicates as well.
+import type { Store } from "../store/store.ts";
+import { crashPoint } from "./crash.ts";
+import type { EventBus } from "./events.ts";
+import { describeError } from "../aws/errors.ts";
+
+export interface StepOptions<T> {
+  /** Looks for the effect of an interrupted earlier attempt; undefined = not there. */
+  readBack?: () => Promise<T | undefined>;
+}
+
+export class Journal {
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventBus,
+    readonly deploymentId: string,
+  ) {}
+
+  /** The recorded result of a finished step (any node), or undefined. */
+  result<T>(nodeId: string, step: string): T | undefined {
+    const e = this.store.getStep(this.deploymentId, nodeId, step);
+    return e?.status === "DONE" ? (e.result as T) : undefined;
+  }
+
+  async step<T>(nodeId: string, step: string, operation: string, intent: unknown, run: () => Promise<T>, opts: StepOptions<T> = {}): Promise<T> {
+    const existing = this.store.getStep(this.deploymentId, nodeId, step);
+    if (existing?.status === "DONE") return existing.result as T;
+    if (existing?.status === "INTENT" && opts.readBack) {
+      const found = await opts.readBack();
+      if (found !== undefined) {
+        this.store.recordResult(existing.id, "DONE", found, Date.now());
+        this.events.emit(this.deploymentId, "step", nodeId, { step, operation, status: "DONE", recovered: true });
+        return found;
+      }
+    }
+    const entry = this.store.recordIntent({ deploymentId: this.deploymentId, nodeId, step, operation, intent, at: Date.now() });
+    crashPoint(nodeId, "intent", step);
+    let result: T;
+    try {
+      result = await run();
+    } catch (e) {
+      this.store.recordResult(entry.id, "FAILED", { error: describeError(e) }, Date.now());
+      throw e;
+    }
+    crashPoint(nodeId, "call", step);
+    this.store.recordResult(entry.id, "DONE", result ?? null, Date.now());
+    this.events.emit(this.deploymentId, "step", nodeId, { step, operation, status: "DONE" });
+    return result;
+  }
+}

@@ -1,0 +1,213 @@
+// Runs one deployment to a final state: walks the main path node by node, switches to the
+// rollback path when a node fails (or times out, or is cancelled), and records every transition
+// in the store, so that a new process can pick the deployment up exactly where this one stopped.
+import type { AwsContext } from "../aws/clients.ts";
+import { describeError } from "../aws/errors.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { RuntimeMetrics } from "../metrics/registry.ts";
+import { stageHandler } from "../stages/registry.ts";
+import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type PathName, type Store } from "../store/store.ts";
+import { DEPLOYMENT_NODE, type StageContext, type StageOutputs } from "./context.ts";
+import { crashPoint } from "./crash.ts";
+import type { EventBus } from "./events.ts";
+import { effectiveGraph, FIRST_SYNC_NODE, needsFirstSync } from "./first-deployment.ts";
+import { findNode, serviceIdentity, type Graph, type GraphNode } from "./graph.ts";
+import { Interrupt, interruptOf, type InterruptKind } from "./interrupt.ts";
+import { Journal } from "./journal.ts";
+import { snapshotOf, type Snapshot } from "./snapshot.ts";
+
+export interface ExecutorDeps {
+  store: Store;
+  events: EventBus;
+  clock: Clock;
+  metrics: RuntimeMetrics;
+  awsFor(graph: Graph): Promise<AwsContext>;
+}
+
+type NodeResult = { ok: true; outputs: StageOutputs } | { ok: false; error: string; interrupt: InterruptKind | null };
+
+export class DeploymentRun {
+  private current: AbortController | null = null;
+  private readonly lifetime = new AbortController();
+
+  constructor(
+    private readonly deps: ExecutorDeps,
+    readonly id: string,
+  ) {}
+
+  /** Stops the node in flight: cancel / shutdown from outside. */
+  interrupt(kind: InterruptKind, message: string): void {
+    const reason = new Interrupt(kind, message);
+    if (kind === "shutdown") this.lifetime.abort(reason);
+    this.current?.abort(reason);
+  }
+
+  private setState(d: DeploymentRecord, state: DeploymentState, extra: Partial<DeploymentRecord> = {}): void {
+    const { store, events, clock } = this.deps;
+    const final = FINAL_STATES.has(state);
+    store.updateDeployment(d.id, { state, ...extra, ...(final ? { finishedAt: clock.now(), currentNode: null } : {}) }, clock.now());
+    events.emit(d.id, "deployment.state", null, { state, ...(extra.error ? { error: extra.error } : {}) });
+    if (final) this.deps.metrics.deploymentsFinished.inc({ state });
+  }
+
+  async run(): Promise<DeploymentRecord> {
+    const { store, events, clock } = this.deps;
+    let d = store.getDeployment(this.id);
+    if (!d) throw new Error(`unknown deployment ${this.id}`);
+    if (FINAL_STATES.has(d.state)) return d;
+    const graph = d.graph;
+    const { cluster, service } = serviceIdentity(graph);
+    const journal = new Journal(store, events, d.id);
+    if (d.state === "QUEUED") {
+      store.updateDeployment(d.id, { state: "RUNNING", startedAt: clock.now(), currentNode: graph.entry }, clock.now());
+      events.emit(d.id, "deployment.state", null, { state: "RUNNING" });
+      d = store.getDeployment(d.id)!;
+    } else {
+      events.emit(d.id, "deployment.resumed", d.currentNode, { state: d.state });
+    }
+
+    let aws: AwsContext;
+    let snapshot: Snapshot;
+    try {
+      aws = await this.deps.awsFor(graph);
+      snapshot = await journal.step(DEPLOYMENT_NODE, "snapshot", "DescribeServices", { cluster, service }, async () =>
+        snapshotOf(service ? await aws.poller.describe(cluster, service, this.lifetime.signal) : null),
+      );
+    } catch (e) {
+      if (interruptOf(e)?.kind === "shutdown") return store.getDeployment(d.id)!;
+      const error = `Could not read the service before deploying: ${describeError(e)}`;
+      this.setState(d, "FAILED", { error });
+      return store.getDeployment(d.id)!;
+    }
+
+    const eg = effectiveGraph(graph, snapshot);
+    if (needsFirstSync(graph, snapshot) && d.state === "RUNNING" && store.getNode(d.id, FIRST_SYNC_NODE) === null) {
+      store.ensureNode(d.id, FIRST_SYNC_NODE, "main", "ECS_SYNC", -1);
+      for (const n of graph.nodes) store.updateNode(d.id, n.id, { state: "SKIPPED" });
+      store.updateDeployment(d.id, { currentNode: FIRST_SYNC_NODE }, clock.now());
+      events.emit(d.id, "log", FIRST_SYNC_NODE, { message: `Service ${service} has no primary task set yet: running a quick sync instead of the pipeline.` });
+      d = store.getDeployment(d.id)!;
+    }
+
+    for (;;) {
+      d = store.getDeployment(d.id)!;
+      const nodeId = d.currentNode;
+      if (!nodeId) break;
+      const found = findNode(eg, nodeId);
+      if (!found) {
+        this.setState(d, "FAILED", { error: `Node ${nodeId} is not in the graph.` });
+        break;
+      }
+      const { node, path } = found;
+      const result = await this.runNode(d, eg, node, path, aws, snapshot, cluster, service, journal);
+      if (!result.ok && result.interrupt === "shutdown") return store.getDeployment(d.id)!;
+      d = store.getDeployment(d.id)!;
+      if (result.ok) {
+        if (node.next) {
+          store.updateDeployment(d.id, { currentNode: node.next }, clock.now());
+          continue;
+        }
+        if (path === "main") this.setState(d, "SUCCEEDED");
+        else this.setState(d, d.cancelRequested ? "CANCELLED" : "ROLLED_BACK");
+        break;
+      }
+      if (path === "main" && node.onFailure && graph.target.autoRollback) {
+        for (const n of eg.nodes) {
+          const rec = store.getNode(d.id, n.id);
+          if (rec?.state === "PENDING") store.updateNode(d.id, n.id, { state: "SKIPPED" });
+        }
+        this.setState(d, "ROLLING_BACK", { failedNode: node.id, currentNode: node.onFailure, error: result.error });
+        continue;
+      }
+      this.setState(d, d.cancelRequested && path === "main" ? "CANCELLED" : "FAILED", { error: path === "rollback" ? `Rollback failed at ${node.id}: ${result.error}` : result.error });
+      break;
+    }
+    return store.getDeployment(d.id)!;
+  }
+
+  private async runNode(
+    d: DeploymentRecord,
+    graph: Graph,
+    node: GraphNode,
+    path: PathName,
+    aws: AwsContext,
+    snapshot: Snapshot,
+    cluster: string,
+    service: string | null,
+    journal: Journal,
+  ): Promise<NodeResult> {
+    const { store, events, clock, metrics } = this.deps;
+    const rec = store.getNode(d.id, node.id);
+    const resumed = rec?.state === "RUNNING" && rec.startedAt !== null;
+    const startedAt = resumed ? rec!.startedAt! : clock.now();
+    store.updateNode(d.id, node.id, { state: "RUNNING", startedAt, attempts: (rec?.attempts ?? 0) + 1, error: null });
+    events.emit(d.id, resumed ? "node.resumed" : "node.started", node.id, { stage: node.stage, name: node.name, path });
+    crashPoint(node.id, "start");
+
+    const controller = new AbortController();
+    this.current = controller;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const abortAfter = (deploymentMs: number, kind: InterruptKind, message: string) => {
+      if (deploymentMs <= 0) controller.abort(new Interrupt(kind, message));
+      else timers.push(setTimeout(() => controller.abort(new Interrupt(kind, message)), deploymentMs / clock.timeScale));
+    };
+    abortAfter(node.timeoutMs - clock.since(startedAt), "node-timeout", `${node.id} (${node.stage}) did not finish within its timeout of ${formatMs(node.timeoutMs)}.`);
+    if (path === "main") {
+      if (d.cancelRequested) controller.abort(new Interrupt("cancel", "The deployment was cancelled."));
+      abortAfter(graph.timeoutMs - clock.since(d.startedAt ?? startedAt), "deployment-timeout", `The deployment did not finish within its timeout of ${formatMs(graph.timeoutMs)}.`);
+    }
+    if (this.lifetime.signal.aborted) controller.abort(this.lifetime.signal.reason);
+
+    const ctx: StageContext = {
+      deploymentId: d.id,
+      graph,
+      node,
+      path,
+      aws,
+      cluster,
+      service,
+      clock,
+      signal: controller.signal,
+      nodeStartedAt: startedAt,
+      journal,
+      events,
+      snapshot,
+      step: (name, operation, intent, run, readBack) => journal.step(node.id, name, operation, intent, run, { readBack }),
+      describeService: () => (service ? aws.poller.describe(cluster, service, controller.signal) : Promise.resolve(null)),
+      log: (message, data = {}) => events.emit(d.id, "log", node.id, { message, ...data }),
+    };
+    const t0 = performance.now();
+    let result: NodeResult;
+    try {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      const outputs = (await stageHandler(node.stage)(ctx)) ?? {};
+      if (controller.signal.aborted && interruptOf(controller.signal.reason)?.kind === "shutdown") throw controller.signal.reason;
+      result = { ok: true, outputs };
+    } catch (e) {
+      const reason = controller.signal.aborted ? controller.signal.reason : e;
+      const intr = interruptOf(reason);
+      result = { ok: false, error: intr ? intr.message : describeError(e), interrupt: intr?.kind ?? null };
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      this.current = null;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    if (result.ok) {
+      store.updateNode(d.id, node.id, { state: "SUCCEEDED", finishedAt: clock.now(), outputs: result.outputs });
+      events.emit(d.id, "node.succeeded", node.id, { stage: node.stage, outputs: result.outputs, elapsedMs: clock.now() - startedAt });
+      metrics.stageDuration.observe({ stage: node.stage, result: "succeeded" }, seconds);
+    } else if (result.interrupt !== "shutdown") {
+      store.updateNode(d.id, node.id, { state: "FAILED", finishedAt: clock.now(), error: result.error });
+      events.emit(d.id, "node.failed", node.id, { stage: node.stage, error: result.error, elapsedMs: clock.now() - startedAt });
+      metrics.stageDuration.observe({ stage: node.stage, result: "failed" }, seconds);
+    }
+    return result;
+  }
+}
+
+export function formatMs(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

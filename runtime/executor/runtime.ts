@@ -1,0 +1,101 @@
+// Assembles a runtime: store + event bus + AWS contexts + scheduler. `kanaria serve`,
+// `kanaria deploy` (in-process), the demo, the tests and the benchmark all build one of these.
+import { AwsContexts, DEFAULT_LIMITS, type PlatformProvider, type RateLimits } from "../aws/clients.ts";
+import { systemClock, type Clock } from "../clock/clock.ts";
+import { RuntimeMetrics } from "../metrics/registry.ts";
+import type { DeploymentRecord, Store } from "../store/store.ts";
+import { EventBus } from "./events.ts";
+import { serviceIdentity, type Graph } from "./graph.ts";
+import { Scheduler } from "./scheduler.ts";
+
+export interface RuntimeOptions {
+  store: Store;
+  providers: PlatformProvider[];
+  clock?: Clock;
+  /** Real ms between two batched DescribeServices polls (default 1000). */
+  pollIntervalMs?: number;
+  limits?: RateLimits;
+}
+
+export class SubmitError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Runtime {
+  store: Store;
+  events: EventBus;
+  scheduler: Scheduler;
+  metrics: RuntimeMetrics;
+  aws: AwsContexts;
+  clock: Clock;
+  providers: PlatformProvider[];
+  /** Queues a compiled graph (already schema-checked). */
+  submit(graph: Graph): DeploymentRecord;
+  close(): Promise<void>;
+}
+
+export function newDeploymentId(): string {
+  const rand = crypto.getRandomValues(new Uint8Array(4));
+  return `d-${Date.now().toString(36)}-${[...rand].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export function providerFor(providers: PlatformProvider[], graph: Graph): PlatformProvider {
+  const wanted = graph.app.platformProvider;
+  const p = wanted ? providers.find((x) => x.name === wanted) : providers[0];
+  if (!p) {
+    const known = providers.map((x) => x.name).join(", ") || "none";
+    throw new SubmitError(
+      422,
+      "unknown_platform_provider",
+      wanted
+        ? `The app names platform provider "${wanted}", which the runtime config does not define (known: ${known}). Add it under spec.platformProviders.`
+        : "The runtime config defines no ECS platform provider. Add one under spec.platformProviders.",
+    );
+  }
+  return p;
+}
+
+export function serviceKeyOf(provider: PlatformProvider, graph: Graph): string {
+  const { cluster, service } = serviceIdentity(graph);
+  const clusterName = cluster.split("/").pop();
+  return `${provider.name}/${clusterName}/${service ?? `task:${graph.target.taskDefinition.family ?? graph.app.name}`}`;
+}
+
+export function createRuntime(o: RuntimeOptions): Runtime {
+  const clock = o.clock ?? systemClock();
+  const metrics = new RuntimeMetrics();
+  const events = new EventBus(o.store);
+  const aws = new AwsContexts(metrics, o.limits ?? DEFAULT_LIMITS, o.pollIntervalMs ?? 1000);
+  const scheduler = new Scheduler({
+    store: o.store,
+    events,
+    clock,
+    metrics,
+    awsFor: (graph) => aws.get(providerFor(o.providers, graph)),
+  });
+  scheduler.start();
+  return {
+    store: o.store,
+    events,
+    scheduler,
+    metrics,
+    aws,
+    clock,
+    providers: o.providers,
+    submit(graph) {
+      const provider = providerFor(o.providers, graph);
+      return scheduler.submit(newDeploymentId(), graph.app.name, serviceKeyOf(provider, graph), graph);
+    },
+    async close() {
+      await scheduler.stop();
+      aws.destroy();
+      o.store.close();
+    },
+  };
+}

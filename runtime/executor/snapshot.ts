@@ -1,0 +1,57 @@
+// The service as it was before this deployment changed anything: which task set was primary
+// (task definition, scale, load balancers), whether the service exists at all. Journaled once
+// per deployment, so a restart — or the rollback, after the old primary was deleted — still
+// knows what to restore.
+import type { Service, TaskSet } from "@aws-sdk/client-ecs";
+
+export interface TaskSetInfo {
+  id: string;
+  arn: string;
+  status: string;
+  taskDefinition: string;
+  scale: number;
+  externalId: string | null;
+  loadBalancers: Array<Record<string, unknown>>;
+  serviceRegistries: Array<Record<string, unknown>>;
+  launchType: string | null;
+  capacityProviderStrategy: Array<Record<string, unknown>> | null;
+  platformVersion: string | null;
+  networkConfiguration: Record<string, unknown> | null;
+}
+
+export interface Snapshot {
+  serviceExists: boolean;
+  controller: string | null;
+  desiredCount: number | null;
+  primary: TaskSetInfo | null;
+  taskSets: TaskSetInfo[];
+}
+
+export function taskSetInfo(t: TaskSet): TaskSetInfo {
+  return {
+    id: t.id ?? "",
+    arn: t.taskSetArn ?? "",
+    status: t.status ?? "",
+    taskDefinition: t.taskDefinition ?? "",
+    scale: t.scale?.value ?? 0,
+    externalId: t.externalId ?? null,
+    loadBalancers: (t.loadBalancers ?? []) as Array<Record<string, unknown>>,
+    serviceRegistries: (t.serviceRegistries ?? []) as Array<Record<string, unknown>>,
+    launchType: t.launchType ?? null,
+    capacityProviderStrategy: (t.capacityProviderStrategy as Array<Record<string, unknown>> | undefined) ?? null,
+    platformVersion: t.platformVersion ?? null,
+    networkConfiguration: (t.networkConfiguration as Record<string, unknown> | undefined) ?? null,
+  };
+}
+
+export function snapshotOf(svc: Service | null): Snapshot {
+  const live = svc && svc.status !== "INACTIVE" ? svc : null;
+  const sets = (live?.taskSets ?? []).filter((t) => t.status !== "DRAINING").map(taskSetInfo);
+  return {
+    serviceExists: !!live,
+    controller: live?.deploymentController?.type ?? (live ? "ECS" : null),
+    desiredCount: live?.desiredCount ?? null,
+    primary: sets.find((t) => t.status === "PRIMARY") ?? null,
+    taskSets: sets,
+  };
+}

@@ -1,0 +1,14 @@
+// ECS_CANARY_ROLLOUT: register the new task definition and run it as a canary task set at
+// `scale` percent of the service's desired count, in the canary target group.
+import type { StageHandler } from "../executor/context.ts";
+import { createTaskSet, ensureNewTaskDefinition, waitSteady } from "./task-sets.ts";
+import { requireExternalService } from "./guards.ts";
+
+export const ecsCanaryRollout: StageHandler = async (ctx) => {
+  requireExternalService(ctx);
+  const scale = Number(ctx.node.params.scale ?? 10);
+  const taskDefinition = await ensureNewTaskDefinition(ctx);
+  const ts = await createTaskSet(ctx, { step: "create-task-set", role: "canary", taskDefinition, scale, targetGroup: ctx.graph.target.targetGroups.canary });
+  const steady = await waitSteady(ctx, ts.arn, "canary");
+  return { canaryTaskSet: ts.arn, taskDefinition, scale, runningCount: steady.running, message: `canary task set ${ts.id} at ${scale}% is steady` };
+};

@@ -1,0 +1,78 @@
+// ECS_SYNC (quick sync): register the task definition, create the service if it does not exist,
+// start a new primary task set at 100%, make it primary, remove every other task set and send
+// all traffic to the primary target group. Standalone apps run the task definition (RunTask).
+// Services on the ECS deployment controller get an UpdateService instead of task sets.
+import { DescribeTasksCommand, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import type { StageContext, StageHandler } from "../executor/context.ts";
+import { StageError } from "../executor/interrupt.ts";
+import { clientToken } from "./ids.ts";
+import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition, ensureService, makePrimary, waitSteady } from "./task-sets.ts";
+import { routeTraffic } from "./traffic.ts";
+
+async function runStandalone(ctx: StageContext) {
+  const taskDefinition = await ensureNewTaskDefinition(ctx);
+  const cps = ctx.graph.target.service?.capacityProviderStrategy;
+  const input = {
+    cluster: ctx.cluster,
+    taskDefinition,
+    count: 1,
+    startedBy: `kanaria/${ctx.deploymentId}`.slice(0, 36),
+    ...(cps?.length ? { capacityProviderStrategy: cps } : { launchType: ctx.graph.target.launchType }),
+    ...(ctx.graph.target.awsvpcConfiguration ? { networkConfiguration: { awsvpcConfiguration: ctx.graph.target.awsvpcConfiguration } } : {}),
+    clientToken: clientToken(ctx.deploymentId, ctx.node.id, "run-task"),
+  };
+  const run = await ctx.step("run-task", "RunTask", { taskDefinition }, async () => {
+    const r = await ctx.aws.ecs.call(new RunTaskCommand(input as any), { signal: ctx.signal });
+    if (r.failures?.length) throw new StageError(`RunTask failed: ${r.failures.map((f: any) => `${f.arn ?? ""} ${f.reason}`).join("; ")}`);
+    return { tasks: (r.tasks ?? []).map((t: any) => String(t.taskArn)) };
+  });
+  for (;;) {
+    const d = await ctx.aws.ecs.call(new DescribeTasksCommand({ cluster: ctx.cluster, tasks: run.tasks }), { signal: ctx.signal });
+    const states = (d.tasks ?? []).map((t: any) => t.lastStatus);
+    if (states.length && states.every((s: string) => s === "RUNNING")) break;
+    if (states.some((s: string) => s === "STOPPED")) throw new StageError(`The standalone task stopped: ${(d.tasks ?? []).map((t: any) => t.stoppedReason).join("; ")}`);
+    await ctx.clock.sleepReal(ctx.aws.poller.intervalMs, ctx.signal);
+  }
+  return { tasks: run.tasks, taskDefinition, message: `started ${run.tasks.length} standalone task(s)` };
+}
+
+async function syncEcsControlled(ctx: StageContext, taskDefinition: string) {
+  await ctx.step("update-service", "UpdateService", { taskDefinition }, async () => {
+    await ctx.aws.ecs.call(new UpdateServiceCommand({ cluster: ctx.cluster, service: ctx.service!, taskDefinition }), { signal: ctx.signal });
+    return { taskDefinition };
+  });
+  for (;;) {
+    const svc = await ctx.describeService();
+    const deps = svc?.deployments ?? [];
+    const primary = deps.find((d) => d.status === "PRIMARY");
+    if (primary?.taskDefinition === taskDefinition && deps.length === 1 && (primary.runningCount ?? 0) >= (primary.desiredCount ?? 0)) break;
+  }
+  return { taskDefinition, message: "service updated (ECS deployment controller)" };
+}
+
+export const ecsSync: StageHandler = async (ctx) => {
+  if (ctx.node.params.standalone || !ctx.service) return runStandalone(ctx);
+  const taskDefinition = await ensureNewTaskDefinition(ctx);
+  await ensureService(ctx);
+  if (ctx.snapshot.serviceExists && ctx.snapshot.controller !== "EXTERNAL") return syncEcsControlled(ctx, taskDefinition);
+  const before = await ctx.step("observe-task-sets", "DescribeServices", {}, async () => ({ arns: (await currentTaskSets(ctx)).map((t) => t.arn) }));
+  const ts = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
+  await waitSteady(ctx, ts.arn, "new primary");
+  await makePrimary(ctx, "update-primary", ts.arn);
+  const removed = before.arns.filter((a) => a !== ts.arn);
+  for (const arn of removed) await deleteTaskSet(ctx, `delete:${arn.split("/").pop()}`, arn);
+  const { primary, canary } = ctx.graph.target.targetGroups;
+  let traffic: { primary: number; canary: number } | undefined;
+  if (ctx.graph.target.accessType === "ELB" && primary && canary) {
+    const r = await routeTraffic(ctx, 100, 0);
+    traffic = { primary: r.primary, canary: r.canary };
+  }
+  const first = !ctx.snapshot.primary;
+  return {
+    primaryTaskSet: ts.arn,
+    taskDefinition,
+    removed,
+    ...(traffic ? { traffic } : {}),
+    message: `${first ? "first deployment: " : ""}task set ${ts.id} is the primary${removed.length ? `; removed ${removed.length} old task set(s)` : ""}`,
+  };
+};

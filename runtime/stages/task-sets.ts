@@ -1,0 +1,214 @@
+// ECS task-set operations shared by the stages, each one journaled (see executor/journal.ts).
+import {
+  CreateServiceCommand,
+  CreateTaskSetCommand,
+  DeleteTaskSetCommand,
+  DescribeTaskDefinitionCommand,
+  ListTagsForResourceCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServicePrimaryTaskSetCommand,
+  UpdateTaskSetCommand,
+  type TaskSet,
+} from "@aws-sdk/client-ecs";
+import { DEPLOYMENT_NODE, type StageContext } from "../executor/context.ts";
+import type { TargetGroupRef } from "../executor/graph.ts";
+import { StageError } from "../executor/interrupt.ts";
+import { errorName } from "../aws/errors.ts";
+import { taskSetInfo, type TaskSetInfo } from "../executor/snapshot.ts";
+import { clientToken, externalId, kanariaTags } from "./ids.ts";
+
+export interface CreatedTaskSet {
+  id: string;
+  arn: string;
+  taskDefinition: string;
+}
+
+/** Task sets of the service right now (DRAINING ones excluded unless asked). */
+export async function currentTaskSets(ctx: StageContext, includeDraining = false): Promise<TaskSetInfo[]> {
+  const svc = await ctx.describeService();
+  return (svc?.taskSets ?? []).filter((t) => includeDraining || t.status !== "DRAINING").map(taskSetInfo);
+}
+
+/** Registers the new task definition once per deployment. */
+export async function ensureNewTaskDefinition(ctx: StageContext): Promise<string> {
+  const body = ctx.graph.target.taskDefinition;
+  const family = String(body.family ?? "");
+  const tags = [...((body.tags as Array<{ key: string; value: string }>) ?? []), ...kanariaTags(ctx.deploymentId, DEPLOYMENT_NODE)];
+  const input = { ...body, tags };
+  const out = await ctx.journal.step<{ arn: string }>(
+    DEPLOYMENT_NODE,
+    "register-task-definition",
+    "RegisterTaskDefinition",
+    { family, image: ctx.graph.target.image ?? null },
+    async () => {
+      const r = await ctx.aws.ecs.call(new RegisterTaskDefinitionCommand(input as any), { signal: ctx.signal });
+      return { arn: String(r.taskDefinition?.taskDefinitionArn) };
+    },
+    {
+      // Interrupted registration: the latest revision of the family carries our deployment tag.
+      readBack: async () => {
+        if (!family) return undefined;
+        try {
+          const d = await ctx.aws.ecs.call(new DescribeTaskDefinitionCommand({ taskDefinition: family }), { signal: ctx.signal });
+          const arn = d.taskDefinition?.taskDefinitionArn;
+          if (!arn) return undefined;
+          const t = await ctx.aws.ecs.call(new ListTagsForResourceCommand({ resourceArn: arn }), { signal: ctx.signal });
+          const mine = (t.tags ?? []).some((x: any) => x.key === "kanaria:deployment" && x.value === ctx.deploymentId);
+          return mine ? { arn } : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+    },
+  );
+  return out.arn;
+}
+
+/** Creates the service (EXTERNAL controller) when the snapshot says it does not exist yet. */
+export async function ensureService(ctx: StageContext): Promise<void> {
+  if (ctx.snapshot.serviceExists) return;
+  const def = { ...(ctx.graph.target.service ?? {}) };
+  if ((def.deploymentController as any)?.type === "EXTERNAL") {
+    // With the EXTERNAL controller the task definition, load balancers and registries live on task sets.
+    delete def.taskDefinition;
+    delete def.loadBalancers;
+    delete def.serviceRegistries;
+  }
+  const tags = [...((def.tags as Array<{ key: string; value: string }>) ?? []), { key: "kanaria:managed-by", value: "kanaria" }];
+  const input = { ...def, cluster: ctx.cluster, serviceName: ctx.service, tags, clientToken: clientToken(ctx.deploymentId, DEPLOYMENT_NODE, "create-service") };
+  await ctx.journal.step(DEPLOYMENT_NODE, "create-service", "CreateService", { serviceName: ctx.service }, async () => {
+    const r = await ctx.aws.ecs.call(new CreateServiceCommand(input as any), { signal: ctx.signal });
+    return { arn: r.service?.serviceArn ?? null };
+  });
+}
+
+function loadBalancersFor(tg: TargetGroupRef | null): Array<Record<string, unknown>> {
+  if (!tg) return [];
+  return [
+    {
+      targetGroupArn: tg.targetGroupArn,
+      ...(tg.containerName ? { containerName: tg.containerName } : {}),
+      ...(tg.containerPort ? { containerPort: tg.containerPort } : {}),
+      ...(tg.loadBalancerName ? { loadBalancerName: tg.loadBalancerName } : {}),
+    },
+  ];
+}
+
+/** Task-set placement options from the service definition (or, for a restore, the old task set). */
+function placement(ctx: StageContext, from?: TaskSetInfo): Record<string, unknown> {
+  if (from) {
+    return {
+      ...(from.capacityProviderStrategy?.length ? { capacityProviderStrategy: from.capacityProviderStrategy } : from.launchType ? { launchType: from.launchType } : {}),
+      ...(from.platformVersion ? { platformVersion: from.platformVersion } : {}),
+      ...(from.networkConfiguration ? { networkConfiguration: from.networkConfiguration } : {}),
+      ...(from.serviceRegistries.length ? { serviceRegistries: from.serviceRegistries } : {}),
+    };
+  }
+  const svc = ctx.graph.target.service ?? {};
+  const cps = svc.capacityProviderStrategy as unknown[] | undefined;
+  return {
+    ...(cps?.length ? { capacityProviderStrategy: cps } : { launchType: ctx.graph.target.launchType }),
+    ...(svc.platformVersion ? { platformVersion: svc.platformVersion } : {}),
+    ...(svc.networkConfiguration ? { networkConfiguration: svc.networkConfiguration } : {}),
+    ...(ctx.graph.target.accessType === "SERVICE_DISCOVERY" && svc.serviceRegistries ? { serviceRegistries: svc.serviceRegistries } : {}),
+  };
+}
+
+export interface CreateTaskSetOptions {
+  step: string;
+  role: "primary" | "canary";
+  taskDefinition: string;
+  scale: number;
+  /** Target group (ELB access); ignored for SERVICE_DISCOVERY. */
+  targetGroup: TargetGroupRef | null;
+  /** Copy placement/network/registries from this task set instead of the service definition. */
+  like?: TaskSetInfo;
+}
+
+export async function createTaskSet(ctx: StageContext, o: CreateTaskSetOptions): Promise<CreatedTaskSet> {
+  if (!ctx.service) throw new StageError("This stage needs an ECS service; the graph has none (standalone task).");
+  const ext = externalId(ctx.deploymentId, ctx.node.id, o.role);
+  const elb = ctx.graph.target.accessType === "ELB";
+  const loadBalancers = o.like ? o.like.loadBalancers : elb ? loadBalancersFor(o.targetGroup) : [];
+  const input = {
+    cluster: ctx.cluster,
+    service: ctx.service,
+    taskDefinition: o.taskDefinition,
+    externalId: ext,
+    scale: { value: o.scale, unit: "PERCENT" },
+    ...(loadBalancers.length ? { loadBalancers } : {}),
+    ...placement(ctx, o.like),
+    clientToken: clientToken(ctx.deploymentId, ctx.node.id, o.step),
+    tags: kanariaTags(ctx.deploymentId, ctx.node.id, o.role),
+  };
+  return ctx.step<CreatedTaskSet>(
+    o.step,
+    "CreateTaskSet",
+    { taskDefinition: o.taskDefinition, scale: o.scale, externalId: ext, targetGroup: loadBalancers[0]?.targetGroupArn ?? null },
+    async () => {
+      const r = await ctx.aws.ecs.call(new CreateTaskSetCommand(input as any), { signal: ctx.signal });
+      const t: TaskSet = r.taskSet ?? {};
+      return { id: String(t.id), arn: String(t.taskSetArn), taskDefinition: String(t.taskDefinition ?? o.taskDefinition) };
+    },
+    async () => {
+      const found = (await currentTaskSets(ctx)).find((t) => t.externalId === ext);
+      return found ? { id: found.id, arn: found.arn, taskDefinition: found.taskDefinition } : undefined;
+    },
+  );
+}
+
+export async function makePrimary(ctx: StageContext, step: string, taskSetArn: string): Promise<void> {
+  await ctx.step(step, "UpdateServicePrimaryTaskSet", { primaryTaskSet: taskSetArn }, async () => {
+    await ctx.aws.ecs.call(new UpdateServicePrimaryTaskSetCommand({ cluster: ctx.cluster, service: ctx.service!, primaryTaskSet: taskSetArn }), {
+      signal: ctx.signal,
+    });
+    return { primaryTaskSet: taskSetArn };
+  });
+}
+
+export async function scaleTaskSet(ctx: StageContext, step: string, taskSetArn: string, scale: number): Promise<void> {
+  await ctx.step(step, "UpdateTaskSet", { taskSet: taskSetArn, scale }, async () => {
+    await ctx.aws.ecs.call(
+      new UpdateTaskSetCommand({ cluster: ctx.cluster, service: ctx.service!, taskSet: taskSetArn, scale: { value: scale, unit: "PERCENT" } }),
+      { signal: ctx.signal },
+    );
+    return { taskSet: taskSetArn, scale };
+  });
+}
+
+/** DeleteTaskSet with force; a task set that is already gone counts as deleted. */
+export async function deleteTaskSet(ctx: StageContext, step: string, taskSetArn: string): Promise<void> {
+  await ctx.step(step, "DeleteTaskSet", { taskSet: taskSetArn }, async () => {
+    try {
+      await ctx.aws.ecs.call(new DeleteTaskSetCommand({ cluster: ctx.cluster, service: ctx.service!, taskSet: taskSetArn, force: true }), {
+        signal: ctx.signal,
+      });
+      return { taskSet: taskSetArn, deleted: true };
+    } catch (e) {
+      if (errorName(e) === "TaskSetNotFoundException") return { taskSet: taskSetArn, deleted: false, alreadyGone: true };
+      throw e;
+    }
+  });
+}
+
+/** Waits until the task set runs its computed desired count, all healthy (STEADY_STATE). */
+export async function waitSteady(ctx: StageContext, taskSetArn: string, what: string): Promise<TaskSetInfo & { running: number; desired: number }> {
+  let last = "";
+  for (;;) {
+    const svc = await ctx.describeService();
+    const t = svc?.taskSets?.find((x) => x.taskSetArn === taskSetArn);
+    if (t) {
+      if (t.status === "DRAINING") throw new StageError(`The ${what} task set ${t.id} is being deleted (DRAINING) while Kanaria waits for it; something else changed the service.`);
+      const desired = t.computedDesiredCount ?? 0;
+      const running = t.runningCount ?? 0;
+      const pending = t.pendingCount ?? 0;
+      const line = `${running}/${desired} running, ${pending} pending, ${t.stabilityStatus}`;
+      if (line !== last) {
+        ctx.log(`${what} task set ${t.id}: ${line}`, { taskSet: t.id, running, desired, pending, stability: t.stabilityStatus });
+        last = line;
+      }
+      if (t.stabilityStatus === "STEADY_STATE" && running === desired && pending === 0) return { ...taskSetInfo(t), running, desired };
+    }
+    // describeService() already waits for the next batch; no extra sleep needed.
+  }
+}

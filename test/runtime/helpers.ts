@@ -1,0 +1,128 @@
+// Shared helpers for the runtime tests: compile fixtures with the real compiler, start the
+// simulator, build a runtime pointed at it, and inspect the simulated world with the real SDK.
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { compile } from "../../compiler/compile.ts";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../../runtime/simulator/index.ts";
+import { createRuntime, type Runtime } from "../../runtime/executor/runtime.ts";
+import { openSqlStore } from "../../runtime/store/sql-store.ts";
+import { systemClock } from "../../runtime/clock/clock.ts";
+import type { Graph } from "../../runtime/executor/graph.ts";
+
+export const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+export const CREDENTIALS = { accessKeyId: "sim", secretAccessKey: "sim" };
+
+export function scenarioPath(name = "canary"): string {
+  return join(FIXTURES, name, "scenario.yaml");
+}
+
+/** Target group ARNs the simulator actually created, by name. */
+export function targetGroupArns(sim: Simulator): Map<string, string> {
+  return new Map([...sim.state.targetGroups.values()].map((tg) => [tg.name, tg.arn]));
+}
+
+export interface CompileOptions {
+  /** Replace `serviceName: web` in the service definition. */
+  serviceName?: string;
+  /** Replace the image of the first container. */
+  image?: string;
+  /** Rewrite target group ARNs to these (by target group name). */
+  targetGroups?: Map<string, string>;
+  /** Rename target groups in the app file: old name -> new name (before ARN rewriting). */
+  renameTargetGroups?: Record<string, string>;
+  /** Extra text appended to the app name (so digests differ). */
+  nameSuffix?: string;
+}
+
+export function compileFixture(name: string, o: CompileOptions = {}): Graph {
+  const dir = join(FIXTURES, name);
+  const appPath = join(dir, "app.pipecd.yaml");
+  const readFile = (path: string): string | null => {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return null;
+    }
+    if (path.endsWith("servicedef.yaml") && o.serviceName) text = text.replace(/serviceName: web\b/, `serviceName: ${o.serviceName}`);
+    if (path.endsWith("taskdef.yaml") && o.image) text = text.replace(/image: .*/, `image: ${o.image}`);
+    if (path.endsWith("app.pipecd.yaml")) {
+      for (const [from, to] of Object.entries(o.renameTargetGroups ?? {})) text = text.replaceAll(`targetgroup/${from}/`, `targetgroup/${to}/`);
+      if (o.nameSuffix) text = text.replace(/name: (web-[a-z]+)/, `name: $1${o.nameSuffix}`);
+      if (o.targetGroups) {
+        text = text.replace(/arn:aws:elasticloadbalancing:[^\s]*:targetgroup\/([A-Za-z0-9-]+)\/[0-9a-f]+/g, (m, tg) => o.targetGroups!.get(tg) ?? m);
+      }
+    }
+    return text;
+  };
+  const r = compile({ appPath, readFile });
+  if (!r.graph) throw new Error(`fixture ${name} does not compile:\n${r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`).join("\n")}`);
+  return r.graph as unknown as Graph;
+}
+
+export async function startSim(o: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ scenario: scenarioPath(), timeScale: 600, ...o });
+}
+
+export function tempDir(prefix = "kanaria-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function simRuntime(sim: Simulator, o: { dataDir?: string; timeScale?: number; pollIntervalMs?: number } = {}): Promise<Runtime> {
+  const store = await openSqlStore(o.dataDir ? join(o.dataDir, "kanaria.sqlite") : ":memory:");
+  return createRuntime({
+    store,
+    providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: sim.url, elbv2: sim.url }, credentials: CREDENTIALS }],
+    clock: systemClock(o.timeScale ?? sim.state.clock.timeScale),
+    pollIntervalMs: o.pollIntervalMs ?? 50,
+  });
+}
+
+export interface WorldView {
+  taskSets: Array<{ id: string; status: string; taskDefinition: string; scale: number; externalId?: string; targetGroup?: string }>;
+  /** Weights per forwarding rule: { rule, primary, canary }. */
+  rules: Array<{ rule: string; isDefault: boolean; weights: Record<string, number> }>;
+}
+
+/** What the simulated AWS looks like now, read through the real SDK clients. */
+export async function inspect(sim: Simulator, service = "web", cluster = "demo", lbName = "demo-alb"): Promise<WorldView> {
+  const ecs = new ECSClient({ region: "us-east-1", endpoint: sim.url, credentials: CREDENTIALS });
+  const elb = new ElasticLoadBalancingV2Client({ region: "us-east-1", endpoint: sim.url, credentials: CREDENTIALS });
+  try {
+    const svc = (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0];
+    const taskSets = (svc?.taskSets ?? []).map((t) => ({
+      id: t.id!,
+      status: t.status!,
+      taskDefinition: t.taskDefinition!,
+      scale: t.scale?.value ?? 0,
+      externalId: t.externalId,
+      targetGroup: t.loadBalancers?.[0]?.targetGroupArn,
+    }));
+    const lbs = await elb.send(new DescribeLoadBalancersCommand({ Names: [lbName] }));
+    const rules: WorldView["rules"] = [];
+    for (const lb of lbs.LoadBalancers ?? []) {
+      const ls = await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
+      for (const l of ls.Listeners ?? []) {
+        const rs = await elb.send(new DescribeRulesCommand({ ListenerArn: l.ListenerArn }));
+        for (const r of rs.Rules ?? []) {
+          const weights: Record<string, number> = {};
+          for (const a of r.Actions ?? []) {
+            if (a.Type !== "forward") continue;
+            for (const t of a.ForwardConfig?.TargetGroups ?? [{ TargetGroupArn: a.TargetGroupArn, Weight: 1 }]) {
+              const name = String(t.TargetGroupArn).split("/")[1];
+              weights[name] = (weights[name] ?? 0) + (t.Weight ?? 1);
+            }
+          }
+          rules.push({ rule: r.RuleArn!, isDefault: !!r.IsDefault, weights });
+        }
+      }
+    }
+    return { taskSets, rules };
+  } finally {
+    ecs.destroy();
+    elb.destroy();
+  }
+}

@@ -41,18 +41,13 @@ export interface TargetGroupRef {
   path: DataPath;
 }
 
-export interface AnalysisMetric {
+export interface AnalysisMetric extends SamplingOptions {
   strategy: Strategy;
   provider: string;
   /** Raw query as written (templates not yet expanded). */
   query: string;
   expected: { min?: number; max?: number };
-  intervalMs: number;
-  delayMs: number;
-  failureLimit: number;
-  skipOnNoData: boolean;
   deviation: Deviation;
-  timeoutMs: number;
   primaryArgs: Record<string, string>;
   canaryArgs: Record<string, string>;
   baselineArgs: Record<string, string>;
@@ -65,29 +60,30 @@ export interface AnalysisMetric {
   templateFile?: SourceFile;
 }
 
-export interface AnalysisHttp {
+/** How an analysis check samples: one query per interval, judged against failureLimit. */
+export interface SamplingOptions {
+  intervalMs: number;
+  /** Shift of the query window back in time, for metric ingestion lag. */
+  delayMs: number;
+  failureLimit: number;
+  skipOnNoData: boolean;
+  /** Timeout of one query. */
+  timeoutMs: number;
+}
+
+export interface AnalysisHttp extends SamplingOptions {
   url: string;
   method: string;
   headers: { key: string; value: string }[];
   expectedCode: number;
   expectedResponse?: string;
-  intervalMs: number;
-  delayMs: number;
-  failureLimit: number;
-  skipOnNoData: boolean;
-  timeoutMs: number;
   path: DataPath;
   templateFile?: SourceFile;
 }
 
-export interface AnalysisLog {
+export interface AnalysisLog extends SamplingOptions {
   provider: string;
   query: string;
-  intervalMs: number;
-  delayMs: number;
-  failureLimit: number;
-  skipOnNoData: boolean;
-  timeoutMs: number;
   path: DataPath;
   templateFile?: SourceFile;
 }

@@ -7,6 +7,7 @@ import type {
   AnalysisMetric,
   LoadedFile,
   ResolvedApp,
+  SamplingOptions,
   Stage,
   StageName,
   StageWith,
@@ -65,6 +66,16 @@ function withTemplate(
   };
 }
 
+function sampling(f: Obj): SamplingOptions {
+  return {
+    intervalMs: ms(f.interval, 60_000),
+    delayMs: ms(f.delay, 0),
+    failureLimit: f.failureLimit ?? DEFAULTS.analysisFailureLimit,
+    skipOnNoData: f.skipOnNoData ?? false,
+    timeoutMs: ms(f.timeout, DEFAULTS.analysisQueryTimeoutMs),
+  };
+}
+
 function resolveMetric(m: Obj, path: DataPath, templates: AnalysisTemplates | null): AnalysisMetric {
   const { fields: f, fromTemplate, fieldPath } = withTemplate(m, path, "metrics", templates);
   const queryFromTemplate = fromTemplate && !("query" in m);
@@ -73,12 +84,8 @@ function resolveMetric(m: Obj, path: DataPath, templates: AnalysisTemplates | nu
     provider: String(f.provider ?? ""),
     query: String(f.query ?? ""),
     expected: { min: f.expected?.min, max: f.expected?.max },
-    intervalMs: ms(f.interval, 60_000),
-    delayMs: ms(f.delay, 0),
-    failureLimit: f.failureLimit ?? DEFAULTS.analysisFailureLimit,
-    skipOnNoData: f.skipOnNoData ?? false,
+    ...sampling(f),
     deviation: f.deviation ?? "EITHER",
-    timeoutMs: ms(f.timeout, DEFAULTS.analysisQueryTimeoutMs),
     primaryArgs: strMap(f.primaryArgs),
     canaryArgs: strMap(f.canaryArgs),
     baselineArgs: strMap(f.baselineArgs),
@@ -97,11 +104,7 @@ function resolveHttp(h: Obj, path: DataPath, templates: AnalysisTemplates | null
     headers: Array.isArray(f.headers) ? f.headers.map((x: Obj) => ({ key: String(x.key), value: String(x.value) })) : [],
     expectedCode: f.expectedCode ?? DEFAULTS.httpExpectedCode,
     expectedResponse: f.expectedResponse,
-    intervalMs: ms(f.interval, 60_000),
-    delayMs: ms(f.delay, 0),
-    failureLimit: f.failureLimit ?? DEFAULTS.analysisFailureLimit,
-    skipOnNoData: f.skipOnNoData ?? false,
-    timeoutMs: ms(f.timeout, DEFAULTS.analysisQueryTimeoutMs),
+    ...sampling(f),
     path,
     templateFile: fromTemplate && !("url" in h) ? fromTemplate : undefined,
   };
@@ -112,11 +115,7 @@ function resolveLog(l: Obj, path: DataPath, templates: AnalysisTemplates | null)
   return {
     provider: String(f.provider ?? ""),
     query: String(f.query ?? ""),
-    intervalMs: ms(f.interval, 60_000),
-    delayMs: ms(f.delay, 0),
-    failureLimit: f.failureLimit ?? DEFAULTS.analysisFailureLimit,
-    skipOnNoData: f.skipOnNoData ?? false,
-    timeoutMs: ms(f.timeout, DEFAULTS.analysisQueryTimeoutMs),
+    ...sampling(f),
     path,
     templateFile: fromTemplate && !("query" in l) ? fromTemplate : undefined,
   };

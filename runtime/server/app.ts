@@ -1,0 +1,97 @@
+// The HTTP API (Hono). Reads are open (bind to 127.0.0.1 by default); anything that changes
+// state needs `Authorization: Bearer <token>` (server.tokenFile). Errors are JSON
+// `{error, message}` with a message a person can act on.
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { validateValue } from "../../compiler/validate/validators.ts";
+import { DuplicateDigestError, type DeploymentState } from "../store/store.ts";
+import { SubmitError, type Runtime } from "../executor/runtime.ts";
+import { CancelError } from "../executor/scheduler.ts";
+import type { Graph } from "../executor/graph.ts";
+import { tokenMatches } from "./auth.ts";
+import { detail, summary } from "./views.ts";
+import { eventStream } from "./sse.ts";
+import { renderMetrics } from "./metrics.ts";
+
+export interface AppOptions {
+  /** Token for mutating endpoints; null disables them (403 with an explanation). */
+  token: string | null;
+  maxBodyBytes?: number;
+}
+
+const fail = (c: Context, status: number, error: string, message: string) => c.json({ error, message }, status as any);
+
+export function createApp(rt: Runtime, o: AppOptions): Hono {
+  const app = new Hono();
+  const maxSize = o.maxBodyBytes ?? 1024 * 1024;
+
+  const requireToken = async (c: Context, next: () => Promise<void>) => {
+    if (!o.token) return fail(c, 403, "mutations_disabled", "This server has no token configured (server.tokenFile in the runtime config), so it accepts no changes.");
+    if (!tokenMatches(o.token, c.req.header("authorization"))) {
+      return fail(c, 401, "unauthorized", "Send the token from server.tokenFile as `Authorization: Bearer <token>`.");
+    }
+    await next();
+  };
+
+  app.onError((err, c) => fail(c, 500, "internal", `Internal error: ${err.message}`));
+  app.notFound((c) => fail(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /api/deployments.`));
+
+  app.get("/healthz", (c) => c.json({ status: "ok", active: rt.scheduler.active() }));
+  app.get("/metrics", (c) => c.text(renderMetrics(rt), 200, { "content-type": "text/plain; version=0.0.4" }));
+
+  app.get("/api/deployments", (c) => {
+    const state = c.req.query("state");
+    const limit = Math.min(1000, Math.max(1, Number(c.req.query("limit") ?? 100) || 100));
+    const states = state ? (state.split(",") as DeploymentState[]) : undefined;
+    return c.json({ deployments: rt.store.listDeployments({ states, limit }).map(summary) });
+  });
+
+  app.get("/api/deployments/:id", (c) => {
+    const d = rt.store.getDeployment(c.req.param("id"));
+    if (!d) return fail(c, 404, "not_found", `No deployment ${c.req.param("id")}. List them with GET /api/deployments.`);
+    return c.json(detail(rt.store, d));
+  });
+
+  app.get("/api/deployments/:id/events", (c) => {
+    const id = c.req.param("id");
+    if (!rt.store.getDeployment(id)) return fail(c, 404, "not_found", `No deployment ${id}.`);
+    return eventStream(c, rt, id);
+  });
+
+  app.post(
+    "/api/deployments",
+    requireToken,
+    bodyLimit({ maxSize, onError: (c) => fail(c, 413, "payload_too_large", `The graph is larger than ${maxSize} bytes.`) }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return fail(c, 400, "invalid_json", "The body must be a compiled execution graph as JSON (the output of `kanaria compile --json`).");
+      }
+      const v = validateValue("graph", body);
+      if (!v.ok) return c.json({ error: "invalid_graph", message: `The body is not a valid execution graph: ${v.errors.slice(0, 5).join("; ")}. Recompile with this version of kanaria.`, details: v.errors }, 422);
+      try {
+        const d = rt.submit(body as Graph);
+        return c.json(summary(d), 201, { location: `/api/deployments/${d.id}` });
+      } catch (e) {
+        if (e instanceof DuplicateDigestError) {
+          return c.json({ error: "duplicate", message: `This exact graph was already submitted as deployment ${e.existingId}. Change the app (or its files) to deploy again.`, id: e.existingId }, 409);
+        }
+        if (e instanceof SubmitError) return fail(c, e.status, e.code, e.message);
+        throw e;
+      }
+    },
+  );
+
+  app.post("/api/deployments/:id/cancel", requireToken, (c) => {
+    try {
+      return c.json(summary(rt.scheduler.cancel(c.req.param("id") ?? "")), 202);
+    } catch (e) {
+      if (e instanceof CancelError) return fail(c, e.status, e.status === 404 ? "not_found" : "conflict", e.message);
+      throw e;
+    }
+  });
+
+  return app;
+}

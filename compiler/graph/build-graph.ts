@@ -19,7 +19,7 @@ function expectOf(s: PipelineState): GraphNode["expect"] {
   };
 }
 
-function stageParams(app: ResolvedApp, stage: Stage, before: PipelineState, templates: TemplateResult): Record<string, unknown> {
+function stageParams(stage: Stage, before: PipelineState, templates: TemplateResult): Record<string, unknown> {
   const w = stage.with;
   const exp = (kind: "metrics" | "https" | "logs", i: number, field: string) => templates.expanded.get(expansionKey(stage.index, kind, i, field))?.byVariant ?? {};
   switch (w.stage) {
@@ -123,7 +123,7 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
       id: step.stage.id,
       stage: step.stage.name,
       name: step.stage.desc ?? step.stage.name,
-      params: stageParams(app, step.stage, step.before, templates),
+      params: stageParams(step.stage, step.before, templates),
       timeoutMs: step.stage.timeoutMs,
       source: { file: app.source.path, ...app.source.rangeOf(step.stage.path) },
       expect: expectOf(step.after),

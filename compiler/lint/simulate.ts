@@ -46,7 +46,7 @@ function trafficByTasks(s: PipelineState): { primary: number; canary: number } {
   return { primary: Math.round((100 - canary) * 10) / 10, canary };
 }
 
-export function applyStage(app: ResolvedApp, prev: PipelineState, stage: Stage): PipelineState {
+export function applyStage(prev: PipelineState, stage: Stage): PipelineState {
   const s: PipelineState = {
     taskSets: { primary: prev.taskSets.primary && { ...prev.taskSets.primary }, canary: prev.taskSets.canary && { ...prev.taskSets.canary } },
     traffic: { ...prev.traffic },
@@ -90,7 +90,7 @@ export function simulate(app: ResolvedApp): { steps: StageStep[]; initial: Pipel
   let cur = initial;
   const steps: StageStep[] = [];
   for (const stage of app.stages) {
-    const after = applyStage(app, cur, stage);
+    const after = applyStage(cur, stage);
     steps.push({ stage, before: cur, after });
     cur = after;
   }

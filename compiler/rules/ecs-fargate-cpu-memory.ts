@@ -30,7 +30,7 @@ export function parseMemory(v: unknown): number | null {
   if (typeof v !== "string") return null;
   const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(gb|gib|mb|mib)?\s*$/i.exec(v);
   if (!m) return null;
-  return m[2] && m[2].toLowerCase().startsWith("g") ? Math.round(Number(m[1]) * 1024) : Number(m[1]);
+  return m[2]?.toLowerCase().startsWith("g") ? Math.round(Number(m[1]) * 1024) : Number(m[1]);
 }
 
 const list = (xs: readonly number[]) => (xs.length <= 4 ? xs.join(", ") : `${xs[0]}–${xs[xs.length - 1]} in steps of ${xs[1] - xs[0]}`);

@@ -20,7 +20,7 @@ export default {
     const w = ctx.final.weights;
     if (!w || w.primary === 100) return;
     const last = ctx.steps.findLast((s) => s.stage.with.stage === "ECS_TRAFFIC_ROUTING");
-    if (!last || last.stage.with.stage !== "ECS_TRAFFIC_ROUTING") return;
+    if (last?.stage.with.stage !== "ECS_TRAFFIC_ROUTING") return;
     const given = last.stage.with.given;
     const withPath = [...last.stage.path, "with"];
     const path = given.primary !== undefined ? [...withPath, "primary"] : given.canary !== undefined ? [...withPath, "canary"] : [...last.stage.path, "name"];

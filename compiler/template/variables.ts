@@ -53,7 +53,7 @@ export function templateContext(app: ResolvedApp, metric: Pick<AnalysisMetric, "
 export function lookup(ctx: unknown, path: readonly string[]): unknown {
   let cur: unknown = ctx;
   for (const seg of path) {
-    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, seg)) return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }
   return cur;

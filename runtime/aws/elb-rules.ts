@@ -59,6 +59,23 @@ export async function findForwardingRules(elb: AwsApi, targetGroupArns: string[]
   return out.sort((a, b) => a.ruleArn.localeCompare(b.ruleArn));
 }
 
+/** Re-reads the given rules (one DescribeRules per listener), for the read-back after a change. */
+export async function rereadRules(elb: AwsApi, rules: ForwardingRule[], signal?: AbortSignal): Promise<ForwardingRule[]> {
+  const wanted = new Set(rules.map((r) => r.ruleArn));
+  const out: ForwardingRule[] = [];
+  for (const listenerArn of [...new Set(rules.map((r) => r.listenerArn))]) {
+    let marker: string | undefined;
+    do {
+      const r = await elb.call(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker }), { signal });
+      for (const rule of (r.Rules ?? []) as Rule[]) {
+        if (rule.RuleArn && wanted.has(rule.RuleArn)) out.push({ listenerArn, ruleArn: rule.RuleArn, isDefault: !!rule.IsDefault, actions: rule.Actions ?? [] });
+      }
+      marker = r.NextMarker;
+    } while (marker);
+  }
+  return out.sort((a, b) => a.ruleArn.localeCompare(b.ruleArn));
+}
+
 /** The same action list with every forward to primary/canary turned into primary:wp, canary:wc. */
 export function reweight(actions: Action[], primaryArn: string, canaryArn: string, wp: number, wc: number): Action[] {
   return actions.map((a) => {

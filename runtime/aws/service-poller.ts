@@ -10,11 +10,13 @@ interface Waiter {
 }
 
 export const DESCRIBE_SERVICES_MAX = 10;
+const URGENT_WINDOW_MS = 20;
 
 export class ServicePoller {
   private pending = new Map<string, Map<string, Waiter[]>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastFlush = 0;
+  private timerAt = 0;
   /** DescribeServices calls issued (for the benchmark and tests). */
   calls = 0;
 
@@ -24,8 +26,12 @@ export class ServicePoller {
     readonly intervalMs: number,
   ) {}
 
-  /** The service (with its task sets) as of the next batch; null when ECS says it is MISSING. */
-  describe(cluster: string, service: string, signal?: AbortSignal): Promise<Service | null> {
+  /**
+   * The service (with its task sets), as of the next batch; null when ECS says it is MISSING.
+   * `poll` requests (steady-state waits) ride the regular cadence; others (one-off reads) flush
+   * the batch within URGENT_WINDOW_MS, taking every pending poll along.
+   */
+  describe(cluster: string, service: string, signal?: AbortSignal, poll = false): Promise<Service | null> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       let byService = this.pending.get(cluster);
@@ -50,17 +56,21 @@ export class ServicePoller {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       list.push(waiter);
-      this.schedule();
+      this.schedule(poll ? undefined : URGENT_WINDOW_MS);
     });
   }
 
-  private schedule(): void {
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastFlush + this.intervalMs - performance.now());
+  private schedule(within?: number): void {
+    const now = performance.now();
+    let at = Math.max(now, this.lastFlush + this.intervalMs);
+    if (within !== undefined) at = Math.min(at, now + within);
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush();
-    }, wait);
+    }, at - now);
   }
 
   private flush(): void {

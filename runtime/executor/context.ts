@@ -31,8 +31,8 @@ export interface StageContext {
   snapshot: Snapshot;
   /** Journaled side effect of this node (see Journal.step). */
   step<T>(name: string, operation: string, intent: unknown, run: () => Promise<T>, readBack?: () => Promise<T | undefined>): Promise<T>;
-  /** The service with its task sets, as of the next batched DescribeServices. */
-  describeService(): Promise<Service | null>;
+  /** The service with its task sets, as of the next batched DescribeServices (`poll`: a wait loop). */
+  describeService(poll?: boolean): Promise<Service | null>;
   log(message: string, data?: Record<string, unknown>): void;
 }
 
@@ -42,4 +42,4 @@ export type StageOutputs = Record<string, unknown> & {
   message?: string;
 };
 
-export type StageHandler = (ctx: StageContext) => Promise<StageOutputs | void>;
+export type StageHandler = (ctx: StageContext) => Promise<StageOutputs | undefined>;

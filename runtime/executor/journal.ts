@@ -26,6 +26,15 @@ export class Journal {
     return e?.status === "DONE" ? (e.result as T) : undefined;
   }
 
+  /**
+   * Closes an interrupted step whose effect a stage observed directly (the rule already has the
+   * weights, the task set is already DRAINING): the journal then says DONE, with what was seen.
+   */
+  settle(nodeId: string, step: string, observed: Record<string, unknown>): void {
+    const e = this.store.getStep(this.deploymentId, nodeId, step);
+    if (e?.status === "INTENT") this.store.recordResult(e.id, "DONE", { ...observed, observed: true }, Date.now());
+  }
+
   async step<T>(nodeId: string, step: string, operation: string, intent: unknown, run: () => Promise<T>, opts: StepOptions<T> = {}): Promise<T> {
     const existing = this.store.getStep(this.deploymentId, nodeId, step);
     if (existing?.status === "DONE") return existing.result as T;

@@ -173,7 +173,7 @@ export class DeploymentRun {
       events,
       snapshot,
       step: (name, operation, intent, run, readBack) => journal.step(node.id, name, operation, intent, run, { readBack }),
-      describeService: () => (service ? aws.poller.describe(cluster, service, controller.signal) : Promise.resolve(null)),
+      describeService: (poll) => (service ? aws.poller.describe(cluster, service, controller.signal, poll) : Promise.resolve(null)),
       log: (message, data = {}) => events.emit(d.id, "log", node.id, { message, ...data }),
     };
     const t0 = performance.now();

@@ -88,7 +88,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     console.error(`kanaria simulate: ${parsed.error}\n${USAGE}`);
     return 2;
   }
-  let sim;
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
     sim = await startSimulator(parsed);
   } catch (e) {

@@ -46,7 +46,7 @@ export function stateDump(s: SimState) {
       return {
         arn: tg.arn,
         name: tg.name,
-        targets: tg.targets.map((r) => ({ id: r.id, port: r.port, state: targetStateAt(s, tg, r, now, inUse)?.state ?? "gone" })).filter((x) => x.state !== "gone"),
+        targets: tg.targets.map((r) => ({ id: r.id, port: r.port, state: targetStateAt(s, r, now, inUse)?.state ?? "gone" })).filter((x) => x.state !== "gone"),
       };
     }),
     listeners: [...s.listeners.values()].map((l) => ({

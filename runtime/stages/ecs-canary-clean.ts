@@ -7,7 +7,10 @@ import { requireExternalService } from "./guards.ts";
 export const ecsCanaryClean: StageHandler = async (ctx) => {
   requireExternalService(ctx);
   const canaryTg = ctx.graph.target.targetGroups.canary?.targetGroupArn;
-  const sets = await currentTaskSets(ctx);
+  const all = await currentTaskSets(ctx, true);
+  // Deleted before a restart: the journal row is closed with what ECS shows now.
+  for (const t of all) if (t.status === "DRAINING") ctx.journal.settle(ctx.node.id, `delete:${t.id}`, { taskSet: t.arn, status: "DRAINING" });
+  const sets = all.filter((t) => t.status !== "DRAINING");
   const canaries = sets.filter(
     (t) =>
       t.status !== "PRIMARY" &&

@@ -42,7 +42,7 @@ async function syncEcsControlled(ctx: StageContext, taskDefinition: string) {
     return { taskDefinition };
   });
   for (;;) {
-    const svc = await ctx.describeService();
+    const svc = await ctx.describeService(true);
     const deps = svc?.deployments ?? [];
     const primary = deps.find((d) => d.status === "PRIMARY");
     if (primary?.taskDefinition === taskDefinition && deps.length === 1 && (primary.runningCount ?? 0) >= (primary.desiredCount ?? 0)) break;

@@ -195,7 +195,7 @@ export async function deleteTaskSet(ctx: StageContext, step: string, taskSetArn:
 export async function waitSteady(ctx: StageContext, taskSetArn: string, what: string): Promise<TaskSetInfo & { running: number; desired: number }> {
   let last = "";
   for (;;) {
-    const svc = await ctx.describeService();
+    const svc = await ctx.describeService(true);
     const t = svc?.taskSets?.find((x) => x.taskSetArn === taskSetArn);
     if (t) {
       if (t.status === "DRAINING") throw new StageError(`The ${what} task set ${t.id} is being deleted (DRAINING) while Kanaria waits for it; something else changed the service.`);

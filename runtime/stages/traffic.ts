@@ -3,7 +3,7 @@
 import { ModifyListenerCommand, ModifyRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { StageContext } from "../executor/context.ts";
 import { StageError } from "../executor/interrupt.ts";
-import { findForwardingRules, reweight, weightsOf } from "../aws/elb-rules.ts";
+import { findForwardingRules, rereadRules, reweight, weightsOf } from "../aws/elb-rules.ts";
 
 export async function routeTraffic(ctx: StageContext, primary: number, canary: number): Promise<{ primary: number; canary: number; rules: number }> {
   const { primary: ptg, canary: ctg } = ctx.graph.target.targetGroups;
@@ -22,6 +22,7 @@ export async function routeTraffic(ctx: StageContext, primary: number, canary: n
     const step = `route:${r.ruleArn}`;
     if (already && !ctx.journal.result(ctx.node.id, step)) {
       // Nothing to change on this rule (e.g. resumed after the call went through).
+      ctx.journal.settle(ctx.node.id, step, { rule: r.ruleArn, primary, canary });
       continue;
     }
     await ctx.step(step, r.isDefault ? "ModifyListener" : "ModifyRule", { rule: r.ruleArn, listener: r.listenerArn, primary, canary }, async () => {
@@ -31,7 +32,8 @@ export async function routeTraffic(ctx: StageContext, primary: number, canary: n
     });
   }
   // Read back: every forwarding rule must now carry the split.
-  const after = await findForwardingRules(ctx.aws.elb, arns, ctx.signal);
+  const after = await rereadRules(ctx.aws.elb, rules, ctx.signal);
+  if (after.length !== rules.length) throw new StageError(`Listener rules changed while Kanaria was routing traffic: ${rules.length - after.length} rule(s) disappeared.`);
   for (const r of after) {
     const w = weightsOf(r.actions, ptg.targetGroupArn, ctg.targetGroupArn);
     if (!w || w.primary !== primary || w.canary !== canary) {

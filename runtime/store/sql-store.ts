@@ -107,8 +107,12 @@ export async function openSqlStore(path: string): Promise<Store> {
           "INSERT INTO deployments (id, app, service_key, digest, graph, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?)",
         ).run(d.id, d.app, d.serviceKey, d.graph.digest, JSON.stringify(d.graph), d.createdAt, d.createdAt);
         const ins = db.prepare("INSERT INTO nodes (deployment_id, node_id, path, stage, ord, state) VALUES (?, ?, ?, ?, ?, 'PENDING')");
-        d.graph.nodes.forEach((n, i) => ins.run(d.id, n.id, "main", n.stage, i));
-        d.graph.rollback.forEach((n, i) => ins.run(d.id, n.id, "rollback", n.stage, 1000 + i));
+        d.graph.nodes.forEach((n, i) => {
+          ins.run(d.id, n.id, "main", n.stage, i);
+        });
+        d.graph.rollback.forEach((n, i) => {
+          ins.run(d.id, n.id, "rollback", n.stage, 1000 + i);
+        });
       });
       return store.getDeployment(d.id)!;
     },

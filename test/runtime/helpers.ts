@@ -63,8 +63,13 @@ export function compileFixture(name: string, o: CompileOptions = {}): Graph {
   return r.graph as unknown as Graph;
 }
 
+export const TEST_TIME_SCALE = 300;
+
+/** Limits for tests: ECS describes as in production; writes and ELB faster than production defaults. */
+export const TEST_LIMITS = { ecsRead: { rate: 20, burst: 40 }, ecsWrite: { rate: 50, burst: 100 }, elb: { rate: 100, burst: 200 } };
+
 export async function startSim(o: SimulatorOptions = {}): Promise<Simulator> {
-  return startSimulator({ scenario: scenarioPath(), timeScale: 600, ...o });
+  return startSimulator({ scenario: scenarioPath(), timeScale: TEST_TIME_SCALE, ...o });
 }
 
 export function tempDir(prefix = "kanaria-test-"): string {
@@ -78,6 +83,7 @@ export async function simRuntime(sim: Simulator, o: { dataDir?: string; timeScal
     providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: sim.url, elbv2: sim.url }, credentials: CREDENTIALS }],
     clock: systemClock(o.timeScale ?? sim.state.clock.timeScale),
     pollIntervalMs: o.pollIntervalMs ?? 50,
+    limits: TEST_LIMITS,
   });
 }
 

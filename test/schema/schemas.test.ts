@@ -339,7 +339,9 @@ function walk(schema: Schema, path: string, visit: Walk) {
     if (key === "properties" || key === "$defs" || key === "patternProperties") {
       for (const [name, sub] of Object.entries(value as Record<string, Schema>)) walk(sub, `${path}/${key}/${name}`, visit);
     } else if (Array.isArray(value)) {
-      value.forEach((sub, i) => walk(sub as Schema, `${path}/${key}/${i}`, visit));
+      value.forEach((sub, i) => {
+        walk(sub as Schema, `${path}/${key}/${i}`, visit);
+      });
     } else if (typeof value === "object" && value !== null) {
       walk(value as Schema, `${path}/${key}`, visit);
     }

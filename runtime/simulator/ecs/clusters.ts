@@ -30,7 +30,7 @@ export function createCluster(s: SimState, input: Input) {
   }
   const arn = ecsArn(s, `cluster/${name}`);
   let cluster = s.clusters.get(arn);
-  if (!cluster || cluster.status !== "ACTIVE") {
+  if (cluster?.status !== "ACTIVE") {
     cluster = {
       arn,
       name,

@@ -48,7 +48,7 @@ function isSteady(s: SimState, set: TaskSet, now: number): { steady: boolean; si
       const tg = s.targetGroups.get(r.targetGroupArn);
       const rec = tg?.targets.findLast((x) => x.id === r.id && x.port === r.port);
       if (!tg || !rec) continue;
-      if (targetStateAt(s, tg, rec, now)?.state !== "healthy") return { steady: false, since: now };
+      if (targetStateAt(s, rec, now)?.state !== "healthy") return { steady: false, since: now };
       since = Math.max(since, rec.registeredAt + s.config.healthCheckDelayMs);
     }
   }

@@ -74,11 +74,14 @@ export function stopTask(s: SimState, task: Task, reason: string, at = s.clock.n
 
 /** Drop the oldest stopped tasks beyond the retention cap. */
 export function forgetOldTasks(s: SimState): void {
+  // cheap check first: this runs on every request
+  if (s.tasks.size <= STOPPED_TASKS_KEPT) return;
   let stopped = 0;
   for (const t of s.tasks.values()) if (t.stoppedAt !== undefined) stopped++;
   if (stopped <= STOPPED_TASKS_KEPT) return;
+  stopped -= Math.floor(STOPPED_TASKS_KEPT / 2); // forget in batches so the scan is rare
   for (const [arn, t] of s.tasks) {
-    if (stopped <= STOPPED_TASKS_KEPT) break;
+    if (stopped <= 0) break;
     if (t.stoppedAt !== undefined) {
       s.tasks.delete(arn);
       stopped--;

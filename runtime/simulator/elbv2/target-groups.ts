@@ -43,7 +43,6 @@ export function deregisterTarget(s: SimState, tg: TargetGroup, id: string, port:
 /** Health of one registration at simulated time `t`; null when it is not registered then. */
 export function targetStateAt(
   s: SimState,
-  tg: TargetGroup,
   rec: TargetRecord,
   t: number,
   inUse = true,
@@ -208,7 +207,7 @@ export function describeTargetHealth(s: SimState, p: QueryObject) {
     const rec = tg.targets[i];
     const key = `${rec.id}:${rec.port}`;
     if (seen.has(key)) continue;
-    const health = targetStateAt(s, tg, rec, now, inUse);
+    const health = targetStateAt(s, rec, now, inUse);
     if (!health) continue;
     if (wanted.length > 0 && !wanted.some((w) => w.id === rec.id && (w.port === undefined || w.port === rec.port))) continue;
     seen.add(key);

@@ -40,7 +40,7 @@ function evalMetricNode(s: SimState, node: DdMetric, fromMs: number, toMs: numbe
   if (!def) return []; // unknown metric: no data, exactly as Datadog answers
   let interval = node.rollup?.seconds ?? defaultIntervalSeconds(fromMs, toMs);
   interval = Math.max(10, Math.ceil(interval / 10) * 10);
-  const native = interval < 60 ? interval : 60;
+  const native = Math.min(interval, 60);
   if (interval > 60) interval = Math.ceil(interval / 60) * 60;
   const level = levelFor([...node.filters.map((f) => f.key), ...node.groupBy]);
   const match = (e: { level: string; tags: Record<string, string> }) =>

@@ -117,7 +117,7 @@ function computeBucket(s: SimState, start: number): EntityBucket[] {
       const healthy: Array<{ keys: string[] }> = [];
       const unhealthy: Array<{ keys: string[] }> = [];
       for (const rec of tg.targets) {
-        const state = targetStateAt(s, tg, rec, t)?.state;
+        const state = targetStateAt(s, rec, t)?.state;
         if (state === "healthy") healthy.push({ keys: rec.behaviourKeys });
         else if (state === "unhealthy") unhealthy.push({ keys: rec.behaviourKeys });
       }

@@ -1,0 +1,16 @@
+// What a file is, so the right schema checks it: an app (by name), a service or task definition
+// (referenced by an open app, else by content), or a runtime config.
+import type { SchemaKind } from "./schema-lookup.ts";
+
+export function isAppPath(path: string): boolean {
+  return /\.pipecd\.ya?ml$/.test(path);
+}
+
+/** Guess from the text alone; null when nothing marks the file as one of ours. */
+export function kindFromContent(text: string): SchemaKind | null {
+  if (/^kind:\s*["']?ECSApp\b/m.test(text)) return "app";
+  if (/^kind:\s*["']?Runtime\b/m.test(text) && /^apiVersion:\s*["']?kanaria\.dev\//m.test(text)) return "runtime";
+  if (/^\s{0,4}"?containerDefinitions"?\s*:/m.test(text)) return "taskDefinition";
+  if (/^\s{0,4}"?(serviceName|deploymentController|desiredCount)"?\s*:/m.test(text)) return "service";
+  return null;
+}

@@ -1,0 +1,112 @@
+// Datadog metrics through the official client (@datadog/datadog-api-client, v1
+// MetricsApi.queryMetrics = GET /api/v1/query). `address` may be a site (datadoghq.com,
+// datadoghq.eu, ...: https://api.<site>) or a full base URL (the embedded simulator, a proxy),
+// which becomes the client's `baseServer`. The client's own retry is off: the engine retries
+// 429/5xx with back-off inside the sample's time budget.
+import { client, logger, v1 } from "@datadog/datadog-api-client";
+import type { MetricsProvider, QueryResult, QueryWindow } from "../types.ts";
+import { excerpt, isRetryableStatus, ProviderError } from "./errors.ts";
+import { wallClock, type MetricClock } from "./metric-clock.ts";
+
+// The client logs every failed request itself; Kanaria reports them per sample instead.
+if (!(globalThis as any).process?.env?.DEBUG) logger.setLevel?.("silent");
+
+export interface DatadogOptions {
+  name: string;
+  /** Site (datadoghq.com) or base URL (http://127.0.0.1:4566). Default datadoghq.com. */
+  address?: string;
+  apiKey: string;
+  applicationKey: string;
+  now?: MetricClock;
+  fetch?: typeof fetch;
+}
+
+export function isBaseUrl(address: string): boolean {
+  return /^https?:\/\//i.test(address);
+}
+
+export class DatadogProvider implements MetricsProvider {
+  readonly type = "DATADOG";
+  readonly name: string;
+  private readonly api: v1.MetricsApi;
+  private readonly clock: MetricClock;
+
+  constructor(private readonly o: DatadogOptions) {
+    this.name = o.name;
+    this.clock = o.now ?? wallClock;
+    this.api = new v1.MetricsApi(this.configuration());
+  }
+
+  /** The base URL queries go to (for messages and tests). */
+  get baseUrl(): string {
+    const address = this.o.address ?? "datadoghq.com";
+    return isBaseUrl(address) ? address.replace(/\/+$/, "") : `https://api.${address}`;
+  }
+
+  private configuration(signal?: AbortSignal): client.Configuration {
+    const f = this.o.fetch ?? fetch;
+    const configuration = client.createConfiguration({
+      authMethods: { apiKeyAuth: this.o.apiKey, appKeyAuth: this.o.applicationKey },
+      baseServer: new client.BaseServerConfiguration(this.baseUrl, {}),
+      // The runtime's own fetch (Bun/Deno), not the client's cross-fetch polyfill.
+      fetch: (url: string, init: RequestInit) => f(url, init),
+      httpConfig: { compress: false, ...(signal ? { signal } : {}) },
+      enableRetry: false,
+    });
+    return configuration;
+  }
+
+  now(signal?: AbortSignal): Promise<number> {
+    return this.clock(signal);
+  }
+
+  async query(query: string, w: QueryWindow, signal: AbortSignal): Promise<QueryResult> {
+    let res: v1.MetricsQueryResponse;
+    try {
+      // Datadog takes whole seconds; widen outwards so no point of the window is lost.
+      res = await this.api.queryMetrics({ from: Math.floor(w.from / 1000), to: Math.ceil(w.to / 1000), query }, this.configuration(signal));
+    } catch (e) {
+      throw toProviderError(e, signal);
+    }
+    if (res.status === "error" || res.error) throw new ProviderError(`Datadog: ${res.error ?? "query failed"}`, false);
+    const values: number[] = [];
+    const series = res.series ?? [];
+    for (const s of series) {
+      for (const p of s.pointlist ?? []) {
+        const v = p?.[1];
+        if (typeof v === "number" && Number.isFinite(v)) values.push(v);
+      }
+    }
+    if (values.length === 0) return { noData: true, reason: series.length ? "Datadog returned series without values" : "Datadog returned no series for the window" };
+    return { series: values };
+  }
+}
+
+function toProviderError(e: unknown, signal: AbortSignal): Error {
+  if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+  if (e instanceof client.ApiException) {
+    const msg = datadogMessage(e.body);
+    const hint = e.code === 403 ? " (check apiKeyFile / applicationKeyFile)" : "";
+    return new ProviderError(`Datadog answered HTTP ${e.code}: ${msg}${hint}`, isRetryableStatus(e.code), e.code);
+  }
+  const err = e as Error;
+  return new ProviderError(`Datadog request failed: ${err?.message ?? String(e)}`, true);
+}
+
+/** Datadog's `{"errors": [...]}`, also when the client wrapped it as "Unknown API Status Code! Body: ...". */
+export function datadogMessage(body: unknown): string {
+  let b: any = body;
+  if (typeof b === "string") {
+    const i = b.indexOf("{");
+    const j = b.lastIndexOf("}");
+    if (i >= 0 && j > i) {
+      try {
+        b = JSON.parse(b.slice(i, j + 1));
+      } catch {
+        /* keep the text */
+      }
+    }
+  }
+  if (Array.isArray(b?.errors)) return b.errors.join("; ");
+  return excerpt(typeof b === "string" ? b : JSON.stringify(b ?? ""));
+}

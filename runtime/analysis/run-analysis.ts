@@ -1,0 +1,298 @@
+// The ANALYSIS engine: runs every check of the stage (metrics, http) side by side, each on its
+// own schedule (schedule.ts), judges every sample with the check's strategy, records it, and
+// stops the whole analysis as soon as one check has more failures than its failureLimit.
+// It succeeds when the duration has elapsed. It never throws for a provider problem: a
+// timeout, a 5xx or a 429 that outlives the retries is an `error` sample counted against
+// failureLimit, with the provider's message.
+import type { Clock } from "../clock/clock.ts";
+import { StageError } from "../executor/interrupt.ts";
+import type { PreviousRunStore } from "./previous-runs.ts";
+import { runHttpCheck } from "./providers/http-check.ts";
+import { withRetry } from "./retry.ts";
+import { analysisEnd, sampleOffsets, windowAt } from "./schedule.ts";
+import { judgeCanary } from "./strategies/canary.ts";
+import type { Judgement } from "./strategies/judgement.ts";
+import { judgePrevious } from "./strategies/previous.ts";
+import { judgeThreshold } from "./strategies/threshold.ts";
+import type { AnalysisParams, CheckSummary, HttpParams, MetricParams, MetricsProvider, QueryResult, QueryWindow, SampleRecord, SamplingParams, Variant } from "./types.ts";
+
+export interface AnalysisDeps {
+  providers: ReadonlyMap<string, MetricsProvider>;
+  previous: PreviousRunStore;
+  fetch?: typeof fetch;
+}
+
+export interface AnalysisRun {
+  deploymentId: string;
+  nodeId: string;
+  app: string;
+  params: AnalysisParams;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Real epoch ms the node first started (kept across restarts). */
+  nodeStartedAt: number;
+  /** Journals one sample (resumable); default: just runs it. */
+  journal?: (name: string, intent: unknown, run: () => Promise<SampleRecord>) => Promise<SampleRecord>;
+  /** Every sample, with a one-line explanation. */
+  onSample?: (sample: SampleRecord, message: string) => void;
+  onLog?: (message: string) => void;
+}
+
+export interface AnalysisOutcome {
+  passed: boolean;
+  message: string;
+  checks: CheckSummary[];
+  samples: SampleRecord[];
+  /** The sample that pushed a check over its failureLimit. */
+  failingSample?: SampleRecord;
+  /** Real epoch ms when that sample was judged. */
+  failedAt?: number;
+}
+
+/** Thrown by the stage when the analysis fails; carries the outcome for the caller. */
+export class AnalysisFailed extends StageError {
+  constructor(readonly outcome: AnalysisOutcome) {
+    super(outcome.message);
+    this.name = "AnalysisFailed";
+  }
+}
+
+interface Check {
+  kind: "metrics" | "http";
+  index: number;
+  label: string;
+  sampling: SamplingParams;
+  take(k: number, signal: AbortSignal): Promise<Omit<SampleRecord, "sample" | "counted" | "at">>;
+}
+
+class Stop extends Error {}
+
+export function checkLabel(kind: string, index: number, m: { provider?: string; strategy?: string; url?: string }): string {
+  return kind === "metrics" ? `metrics[${index}] ${m.provider} ${m.strategy}` : `http[${index}] ${m.url}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+export function describeSample(s: SampleRecord, label: string, failures: number, limit: number): string {
+  const win = s.window ? ` [${iso(s.window.from)} – ${iso(s.window.to)}]` : "";
+  const tally = s.counted ? ` (failures ${failures}, limit ${limit})` : "";
+  return `${label} sample ${s.sample}${win}: ${s.verdict}: ${s.reason}${tally}`;
+}
+
+export async function runAnalysis(run: AnalysisRun, deps: AnalysisDeps): Promise<AnalysisOutcome> {
+  const p = run.params;
+  if (p.logs?.length) {
+    throw new StageError(`Log analysis (logs[0] provider ${p.logs[0].provider}) is not supported by this runtime: remove the logs entries or use metrics/http checks.`);
+  }
+  const checks: Check[] = [
+    ...(p.metrics ?? []).map((m, i) => metricCheck(m, i, run, deps)),
+    ...(p.http ?? []).map((h, i) => httpCheck(h, i, deps)),
+  ];
+  if (checks.length === 0) throw new StageError("The ANALYSIS stage has no metrics or http checks: there is nothing to judge.");
+
+  const end = analysisEnd(p.durationMs, checks.map((c) => c.sampling));
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(run.signal.reason);
+  if (run.signal.aborted) throw run.signal.reason;
+  run.signal.addEventListener("abort", onOuterAbort, { once: true });
+
+  const samples: SampleRecord[] = [];
+  const summaries: CheckSummary[] = checks.map((c) => ({ kind: c.kind, index: c.index, label: c.label, samples: 0, failures: 0, failureLimit: c.sampling.failureLimit, result: "stopped" }));
+  let failing: { sample: SampleRecord; at: number; summary: CheckSummary } | undefined;
+  const journal = run.journal ?? ((_n: string, _i: unknown, f: () => Promise<SampleRecord>) => f());
+
+  const sleepUntil = async (offset: number) => {
+    const remaining = offset - run.clock.since(run.nodeStartedAt);
+    if (remaining > 0) await run.clock.sleep(remaining, stop.signal);
+    else if (stop.signal.aborted) throw stop.signal.reason;
+  };
+
+  const loop = async (c: Check, summary: CheckSummary) => {
+    const offsets = sampleOffsets(c.sampling, end);
+    for (let k = 1; k <= offsets.length; k++) {
+      await sleepUntil(offsets[k - 1]);
+      const name = `sample/${c.kind}/${c.index}/${k}`;
+      const rec = await journal(name, { check: c.label, sample: k }, async () => {
+        const base = await takeSample(c, k, run, stop.signal);
+        const counted = base.verdict === "fail" || base.verdict === "error" || (base.verdict === "nodata" && !c.sampling.skipOnNoData);
+        return { ...base, sample: k, counted, at: Math.round(run.clock.since(run.nodeStartedAt)) };
+      });
+      samples.push(rec);
+      summary.samples++;
+      if (rec.counted) summary.failures++;
+      run.onSample?.(rec, describeSample(rec, c.label, summary.failures, c.sampling.failureLimit));
+      if (summary.failures > c.sampling.failureLimit) {
+        summary.result = "failed";
+        if (!failing) failing = { sample: rec, at: run.clock.now(), summary };
+        stop.abort(new Stop());
+        return;
+      }
+    }
+    summary.result = "passed";
+  };
+
+  try {
+    const results = await Promise.allSettled(checks.map((c, i) => loop(c, summaries[i])));
+    if (!failing) {
+      const bad = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (bad) throw bad.reason;
+      await sleepUntil(end);
+    }
+  } catch (e) {
+    if (e instanceof Stop) {
+      /* handled below */
+    } else throw run.signal.aborted ? run.signal.reason : e;
+  } finally {
+    run.signal.removeEventListener("abort", onOuterAbort);
+  }
+  samples.sort((a, b) => a.at - b.at || a.kind.localeCompare(b.kind) || a.index - b.index || a.sample - b.sample);
+
+  if (failing) {
+    const s = failing.sample;
+    const label = failing.summary.label;
+    const counted = samples.filter((x) => x.kind === s.kind && x.index === s.index && x.counted);
+    const message =
+      `${label} had ${failing.summary.failures} failed samples, more than its failureLimit of ${failing.summary.failureLimit}. ` +
+      counted.map((x) => `Sample ${x.sample}${x.window ? ` [${iso(x.window.from)} – ${iso(x.window.to)}]` : ""}: ${x.verdict}: ${x.reason}.`).join(" ");
+    return { passed: false, message, checks: summaries, samples, failingSample: s, failedAt: failing.at };
+  }
+
+  // Success: remember the values PREVIOUS will compare the next deployment with.
+  for (const c of checks) {
+    if (c.kind !== "metrics") continue;
+    const m = p.metrics[c.index];
+    if (m.strategy !== "PREVIOUS") continue;
+    const v = m.variants[0];
+    const query = m.queries[v];
+    if (!query) continue;
+    const values = samples.filter((s) => s.kind === "metrics" && s.index === c.index).flatMap((s) => s.values[v] ?? []);
+    await deps.previous.record({ app: run.app, provider: m.provider, query }, { deploymentId: run.deploymentId, at: run.clock.now(), values });
+  }
+  const total = samples.length;
+  const noData = samples.filter((s) => s.verdict === "nodata").length;
+  const message = `Analysis passed: ${checks.length} check${checks.length === 1 ? "" : "s"}, ${total} samples${noData ? ` (${noData} without data, skipped by skipOnNoData)` : ""}, failures within limits.`;
+  return { passed: true, message, checks: summaries, samples };
+}
+
+async function takeSample(c: Check, k: number, run: AnalysisRun, stopSignal: AbortSignal): Promise<Omit<SampleRecord, "sample" | "counted" | "at">> {
+  const timeoutReal = Math.max(1, c.sampling.timeoutMs / run.clock.timeScale);
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new Error("sample timeout")), timeoutReal);
+  const signal = AbortSignal.any([stopSignal, timeout.signal]);
+  try {
+    return await c.take(k, signal);
+  } catch (e) {
+    if (stopSignal.aborted) throw stopSignal.reason;
+    const base = { kind: c.kind, index: c.index, variants: [], query: {}, window: null, values: {} };
+    if (timeout.signal.aborted) {
+      const last = (e as any)?.lastError ? `; last error: ${(e as any).lastError}` : "";
+      return { ...base, verdict: "error", reason: `no answer within the query timeout of ${fmtMs(c.sampling.timeoutMs)}${last}` };
+    }
+    return { ...base, verdict: "error", reason: (e as Error)?.message ?? String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function fmtMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: AnalysisDeps): Check {
+  const label = checkLabel("metrics", index, m);
+  return {
+    kind: "metrics",
+    index,
+    label,
+    sampling: m,
+    async take(_k, signal) {
+      const variants = m.variants?.length ? m.variants : (["canary"] as Variant[]);
+      const query: Partial<Record<Variant, string>> = {};
+      for (const v of variants) if (m.queries[v] !== undefined) query[v] = m.queries[v];
+      const base = { kind: "metrics" as const, index, strategy: m.strategy, provider: m.provider, variants, query, values: {} as SampleRecord["values"] };
+      const provider = deps.providers.get(m.provider);
+      if (!provider) {
+        const known = [...deps.providers.keys()].join(", ") || "none";
+        return { ...base, window: null, verdict: "error", reason: `analysis provider "${m.provider}" is not configured in the runtime (known: ${known})` };
+      }
+      const missing = variants.filter((v) => query[v] === undefined);
+      if (missing.length) return { ...base, window: null, verdict: "error", reason: `the graph has no query for the ${missing.join(", ")} variant` };
+
+      let lastError: string | undefined;
+      let window: QueryWindow | undefined;
+      const results: Partial<Record<Variant, QueryResult>> = {};
+      try {
+        const now = await withRetry(() => provider.now(signal), run.clock, signal);
+        window = windowAt(now, m);
+        const w = window;
+        await Promise.all(
+          variants.map(async (v) => {
+            results[v] = await withRetry(() => provider.query(query[v]!, w, signal), run.clock, signal, (e, attempt, wait) => {
+              lastError = e.message;
+              run.onLog?.(`${label}: ${e.message}; retry ${attempt} in ${fmtMs(wait)}`);
+            });
+          }),
+        );
+      } catch (e) {
+        if (signal.aborted) throw Object.assign(new Error("aborted"), { lastError });
+        return { ...base, window: window ? { from: window.from, to: window.to } : null, verdict: "error", reason: (e as Error)?.message ?? String(e) };
+      }
+      const win = { from: window.from, to: window.to };
+      const values: SampleRecord["values"] = {};
+      for (const v of variants) {
+        const r = results[v]!;
+        values[v] = "series" in r ? r.series : [];
+      }
+      const noDataReasons = variants.filter((v) => "noData" in results[v]!).map((v) => `${v}: ${(results[v] as { reason?: string }).reason ?? "no data"}`);
+      let j: Judgement;
+      switch (m.strategy) {
+        case "THRESHOLD":
+          j = judgeThreshold(values[variants[0]]!, m.expected);
+          break;
+        case "PREVIOUS": {
+          const v = variants[0];
+          const prev = values[v]!.length ? await deps.previous.find({ app: run.app, provider: m.provider, query: query[v]! }, run.deploymentId) : null;
+          j = judgePrevious(values[v]!, prev, m.deviation);
+          if (prev) values.previous = prev.values;
+          break;
+        }
+        case "CANARY_PRIMARY":
+        case "CANARY_BASELINE": {
+          const other = variants[1] ?? (m.strategy === "CANARY_PRIMARY" ? "primary" : "baseline");
+          j = judgeCanary(values[variants[0]] ?? [], values[other] ?? [], other, m.deviation);
+          break;
+        }
+        default:
+          j = { verdict: "fail", reason: `unknown strategy ${(m as { strategy: string }).strategy}` };
+      }
+      if (j.verdict === "nodata" && noDataReasons.length) j = { ...j, reason: `no data (${noDataReasons.join("; ")})` };
+      return { ...base, window: win, values, verdict: j.verdict, reason: j.reason, ...(j.detail ? { detail: j.detail } : {}) };
+    },
+  };
+}
+
+function httpCheck(h: HttpParams, index: number, deps: AnalysisDeps): Check {
+  return {
+    kind: "http",
+    index,
+    label: checkLabel("http", index, h),
+    sampling: h,
+    async take(_k, signal) {
+      const r = await runHttpCheck(h, signal, deps.fetch);
+      return {
+        kind: "http",
+        index,
+        variants: [h.variant],
+        query: { [h.variant]: `${h.method} ${h.url}` },
+        window: null,
+        values: r.status !== undefined ? { [h.variant]: [r.status] } : {},
+        verdict: r.verdict,
+        reason: r.reason,
+        detail: { elapsedMs: Math.round(r.elapsedMs) },
+      };
+    },
+  };
+}
+

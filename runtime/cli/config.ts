@@ -1,0 +1,69 @@
+// Reads the runtime config (`--config runtime.yaml`) into what the runtime needs: platform
+// providers, the server address and token, the store path.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { loadRuntimeConfig } from "../../compiler/runtime-config.ts";
+import type { PlatformProvider } from "../aws/clients.ts";
+
+export interface RuntimeSettings {
+  providers: PlatformProvider[];
+  address: { hostname: string; port: number };
+  token: string | null;
+  tokenFile: string | null;
+  storePath: string | null;
+  raw: unknown;
+}
+
+export class ConfigError extends Error {}
+
+export function parseAddress(text: string | undefined): { hostname: string; port: number } {
+  if (!text) return { hostname: "127.0.0.1", port: 8080 };
+  const m = /^(?:(\[[^\]]+\]|[^:]*):)?(\d+)$/.exec(text);
+  if (!m) throw new ConfigError(`server.address "${text}" is not host:port (for example 127.0.0.1:8080).`);
+  return { hostname: m[1] ? m[1].replace(/^\[|\]$/g, "") : "127.0.0.1", port: Number(m[2]) };
+}
+
+export function readToken(path: string): string {
+  let t: string;
+  try {
+    t = readFileSync(path, "utf8").trim();
+  } catch (e) {
+    throw new ConfigError(`Cannot read the token file ${path}: ${(e as Error).message}`);
+  }
+  if (!t) throw new ConfigError(`The token file ${path} is empty; put a long random string in it.`);
+  return t;
+}
+
+export function loadSettings(path: string | undefined): RuntimeSettings {
+  if (!path) return { providers: [], address: parseAddress(undefined), token: null, tokenFile: null, storePath: null, raw: null };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(`Cannot read the runtime config ${path}: ${(e as Error).message}`);
+  }
+  const { config, diagnostics } = loadRuntimeConfig(path, text);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (!config || errors.length) {
+    throw new ConfigError(errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`).join("\n") || `Invalid runtime config ${path}`);
+  }
+  const base = dirname(resolve(path));
+  const rel = (p: string | undefined) => (p ? resolve(base, p) : undefined);
+  const spec: any = (config as any).spec ?? {};
+  const providers: PlatformProvider[] = (spec.platformProviders ?? []).map((p: any) => ({
+    name: p.name,
+    region: p.config?.region,
+    ...(p.config?.profile ? { profile: p.config.profile } : {}),
+    ...(p.config?.credentialsFile ? { credentialsFile: rel(p.config.credentialsFile) } : {}),
+    ...(p.config?.endpoints ? { endpoints: p.config.endpoints } : {}),
+  }));
+  const tokenFile = rel(spec.server?.tokenFile) ?? null;
+  return {
+    providers,
+    address: parseAddress(spec.server?.address),
+    token: tokenFile ? readToken(tokenFile) : null,
+    tokenFile,
+    storePath: rel(spec.store?.path) ?? null,
+    raw: config,
+  };
+}

@@ -1,0 +1,85 @@
+// `kanaria demo` (npm run demo): against the embedded simulator, a canary of a healthy version
+// (succeeds) and then of a version whose tasks never pass their health check (the canary stage
+// times out and the deployment rolls back). Exit 0 when both behave as expected.
+import { readFileSync } from "node:fs";
+import { compile } from "../../compiler/compile.ts";
+import type { Graph } from "../executor/graph.ts";
+import { parseArgs, str, UsageError } from "./args.ts";
+import { openRuntime } from "./local-runtime.ts";
+import { Progress } from "./progress.ts";
+import { startSimulation } from "./simulate.ts";
+
+const DEMO_DIR = new URL("./demo/", import.meta.url).pathname;
+
+const USAGE = `Usage: kanaria demo [--time-scale N] [--verbose]
+
+Runs two canaries of the app in runtime/cli/demo/ against the embedded simulator:
+  1. image nginx:1.27, healthy            -> expected SUCCEEDED
+  2. image nginx:broken, never healthy    -> expected ROLLED_BACK (canary stage timeout)
+Exits 0 when both end as expected.`;
+
+function demoGraph(image: string, name: string): Graph {
+  const readFile = (p: string) => {
+    let t: string;
+    try {
+      t = readFileSync(p, "utf8");
+    } catch {
+      return null;
+    }
+    if (p.endsWith("taskdef.yaml")) t = t.replace(/image: .*/, `image: ${image}`);
+    if (p.endsWith("app.pipecd.yaml")) t = t.replace("name: web-demo", `name: ${name}`);
+    return t;
+  };
+  const r = compile({ appPath: `${DEMO_DIR}app.pipecd.yaml`, readFile });
+  if (!r.graph) throw new Error(`the demo app does not compile:\n${r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`).join("\n")}`);
+  return r.graph as unknown as Graph;
+}
+
+export async function demoCommand(args: string[]): Promise<number> {
+  let p: ReturnType<typeof parseArgs>;
+  try {
+    p = parseArgs(args, { boolean: ["verbose", "help"], string: ["time-scale"] });
+    if (p.flags.has("help")) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (p.positionals.length) throw new UsageError(`unexpected argument ${p.positionals[0]}`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`kanaria demo: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  const timeScale = Number(str(p, "time-scale") ?? 120);
+  const sim = await startSimulation(`${DEMO_DIR}scenario.yaml`, timeScale);
+  const rt = await openRuntime({ dataDir: null, providers: [sim.provider], timeScale: sim.timeScale, simulated: true });
+  const runs = [
+    { title: "healthy release (nginx:1.27)", image: "public.ecr.aws/nginx/nginx:1.27", name: "web-demo", expect: "SUCCEEDED" },
+    { title: "broken release (nginx:broken: tasks never pass the health check)", image: "public.ecr.aws/nginx/nginx:broken", name: "web-demo-broken", expect: "ROLLED_BACK" },
+  ];
+  console.log(`Kanaria demo: simulator at ${sim.url}, time ${sim.timeScale}x faster than real\n`);
+  let ok = true;
+  try {
+    for (const [i, r] of runs.entries()) {
+      console.log(`${i + 1}. ${r.title}: expecting ${r.expect}`);
+      const progress = new Progress((l) => console.log(`  ${l}`), p.flags.has("verbose"));
+      const graph = demoGraph(r.image, r.name);
+      let id = "";
+      const early: any[] = [];
+      const off = rt.events.subscribe("*", (e) => (id ? e.deploymentId === id && progress.handle(e) : early.push(e)));
+      id = rt.submit(graph).id;
+      for (const e of early) if (e.deploymentId === id) progress.handle(e);
+      const final = await rt.scheduler.wait(id);
+      off();
+      const good = final.state === r.expect;
+      ok &&= good;
+      console.log(`  => ${final.state}${final.error ? ` (${final.error})` : ""}: ${good ? "as expected" : `UNEXPECTED, wanted ${r.expect}`}\n`);
+    }
+  } finally {
+    await rt.close();
+    await sim.close();
+  }
+  console.log(ok ? "Demo passed: the good release was promoted, the bad one was rolled back." : "Demo FAILED: see above.");
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,202 @@
+// `kanaria deploy APP`: compile, then run the deployment in-process (or on a server with
+// --server) and follow it in the terminal. Exit 0 = succeeded, 1 = failed / rolled back /
+// compile errors, 2 = usage errors.
+import { readFileSync } from "node:fs";
+import { compile } from "../../compiler/compile.ts";
+import { DuplicateDigestError } from "../store/store.ts";
+import { SubmitError } from "../executor/runtime.ts";
+import type { Graph } from "../executor/graph.ts";
+import { parseArgs, str, UsageError } from "./args.ts";
+import { ConfigError, loadSettings, readToken } from "./config.ts";
+import { openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
+import { Progress } from "./progress.ts";
+import { scenarioNextTo, startSimulation, type RunningSimulation } from "./simulate.ts";
+import { readSse, type SseMessage } from "./sse-client.ts";
+import { env } from "../platform/index.ts";
+import { onShutdownSignal } from "../platform/process.ts";
+
+const USAGE = `Usage: kanaria deploy APP [options]
+
+Compiles APP (an app.pipecd.yaml) and runs the deployment, printing one line per step.
+
+Options:
+  --config FILE       runtime config (platform providers, store)
+  --simulate          run against the embedded simulator, using scenario.yaml next to APP
+  --scenario FILE     simulator scenario (with --simulate)
+  --time-scale N      run waits and timeouts N times faster (default with --simulate: the scenario's)
+  --server URL        submit to a running \`kanaria serve\` and follow its events
+  --token-file FILE   token for --server (default: $KANARIA_TOKEN)
+  --data DIR          where the deployment store lives (default ${DEFAULT_DATA_DIR}/; in memory with --simulate)
+  --verbose           also print log lines (task counts, traffic changes)
+  -h, --help          this help
+
+Exit status: 0 succeeded, 1 failed or rolled back (or compile errors), 2 usage error.`;
+
+const out = (s: string) => console.log(s);
+const err = (s: string) => console.error(s);
+
+export function compileApp(appPath: string, config: unknown): Graph | null {
+  const readFile = (p: string) => {
+    try {
+      return readFileSync(p, "utf8");
+    } catch {
+      return null;
+    }
+  };
+  const r = compile({ appPath, readFile, config: (config as any) ?? null });
+  for (const d of r.diagnostics) err(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`);
+  return (r.graph as unknown as Graph) ?? null;
+}
+
+export async function deployCommand(args: string[]): Promise<number> {
+  let p: ReturnType<typeof parseArgs>;
+  try {
+    p = parseArgs(args, { boolean: ["simulate", "verbose", "help"], string: ["config", "server", "data", "scenario", "time-scale", "token-file"] });
+    if (p.flags.has("help")) {
+      out(USAGE);
+      return 0;
+    }
+    if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one APP file" : "missing APP (the app.pipecd.yaml to deploy)");
+    if (p.flags.has("server") && p.flags.has("simulate")) throw new UsageError("--server and --simulate do not go together (the server has its own providers)");
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`kanaria deploy: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  const appPath = p.positionals[0];
+  let settings: ReturnType<typeof loadSettings>;
+  try {
+    settings = loadSettings(str(p, "config"));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const graph = compileApp(appPath, settings.raw);
+  if (!graph) return 1;
+  const progress = new Progress(out, p.flags.has("verbose"));
+  const server = str(p, "server");
+  if (server) {
+    const tokenFile = str(p, "token-file");
+    const token = tokenFile ? readToken(tokenFile) : (env("KANARIA_TOKEN") ?? null);
+    return deployRemote(server, graph, token, progress);
+  }
+  let sim: RunningSimulation | null = null;
+  try {
+    if (p.flags.has("simulate")) {
+      const ts = str(p, "time-scale");
+      if (ts !== undefined && !(Number(ts) > 0)) throw new ConfigError("--time-scale must be a positive number");
+      sim = await startSimulation(str(p, "scenario") ?? scenarioNextTo(appPath), ts ? Number(ts) : undefined);
+      out(`simulator at ${sim.url} (time scale ${sim.timeScale}x)`);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const providers = sim ? [sim.provider] : settings.providers;
+  const scaleFlag = str(p, "time-scale");
+  if (scaleFlag !== undefined && !(Number(scaleFlag) > 0)) {
+    err("--time-scale must be a positive number");
+    return 2;
+  }
+  if (!providers.length) {
+    err("No ECS platform provider: pass --config runtime.yaml (spec.platformProviders) or --simulate.");
+    await sim?.close();
+    return 2;
+  }
+  const dataDir = str(p, "data") ?? (sim ? null : DEFAULT_DATA_DIR);
+  const timeScale = sim?.timeScale ?? (scaleFlag ? Number(scaleFlag) : 1);
+  const rt = await openRuntime({ dataDir, storePath: sim ? null : settings.storePath, providers, timeScale, simulated: !!sim || timeScale !== 1 });
+  let id: string | null = null;
+  const early: any[] = [];
+  const unsubscribe = rt.events.subscribe("*", (e) => {
+    if (id === null) early.push(e);
+    else if (e.deploymentId === id) progress.handle(e);
+  });
+  let interrupted = false;
+  onShutdownSignal(() => {
+    if (interrupted) return;
+    interrupted = true;
+    err(`\nInterrupted: the deployment stops here and resumes with \`kanaria serve${dataDir ? ` --data ${dataDir}` : ""}\`${dataDir ? "" : " (in-memory store: it will not resume)"}.`);
+    void rt.close().then(() => sim?.close());
+  });
+  try {
+    try {
+      id = rt.submit(graph).id;
+    } catch (e) {
+      if (e instanceof DuplicateDigestError) {
+        const prior = rt.store.getDeployment(e.existingId);
+        if (!prior || ["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"].includes(prior.state)) {
+          err(`This exact graph was already deployed as ${e.existingId} (${prior?.state}). Change the app to deploy again, or use another --data directory.`);
+          return 1;
+        }
+        // Same graph, still in flight in this store (the last run was interrupted): follow it.
+        id = prior.id;
+        out(`deployment ${id} was interrupted (${prior.state} at ${prior.currentNode ?? "?"}); resuming it`);
+        for (const ev of rt.store.listEvents(id)) progress.handle(ev);
+        return (await rt.scheduler.wait(id)).state === "SUCCEEDED" ? 0 : 1;
+      }
+      if (e instanceof SubmitError) {
+        err(e.message);
+        return 2;
+      }
+      throw e;
+    }
+    out(`deployment ${id}: ${graph.app.name} (${graph.strategy}, ${graph.nodes.length} step${graph.nodes.length === 1 ? "" : "s"})`);
+    for (const e of early) if (e.deploymentId === id) progress.handle(e);
+    const final = await rt.scheduler.wait(id);
+    return final.state === "SUCCEEDED" ? 0 : 1;
+  } finally {
+    unsubscribe();
+    if (!interrupted) {
+      await rt.close();
+      await sim?.close();
+    }
+  }
+}
+
+async function deployRemote(server: string, graph: Graph, token: string | null, progress: Progress): Promise<number> {
+  const base = server.replace(/\/+$/, "");
+  let res: Response;
+  try {
+    res = await fetch(`${base}/api/deployments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(graph),
+    });
+  } catch (e) {
+    err(`Cannot reach ${base}: ${(e as Error).message}. Is \`kanaria serve\` running there?`);
+    return 1;
+  }
+  const body: any = await res.json().catch(() => ({}));
+  if (res.status !== 201) {
+    err(`The server refused the deployment (${res.status} ${body.error ?? ""}): ${body.message ?? res.statusText}`);
+    return 1;
+  }
+  const id = String(body.id);
+  out(`deployment ${id} on ${base}: ${graph.app.name} (${graph.strategy})`);
+  let lastId: string | null = null;
+  for (let attempt = 0; attempt < 20 && !progress.finalState; attempt++) {
+    try {
+      const stream: Response = await fetch(`${base}/api/deployments/${id}/events`, { headers: lastId ? { "last-event-id": lastId } : {} });
+      if (!stream.ok || !stream.body) throw new Error(`HTTP ${stream.status}`);
+      for await (const m of readSse(stream.body) as AsyncGenerator<SseMessage>) {
+        lastId = m.id ?? lastId;
+        const data = JSON.parse(m.data);
+        progress.handle({ type: m.event, nodeId: data.nodeId ?? null, at: Date.parse(data.at), data });
+      }
+    } catch (e) {
+      err(`event stream interrupted (${(e as Error).message}); reconnecting`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  const final: any = await (await fetch(`${base}/api/deployments/${id}`)).json().catch(() => ({}));
+  return final.state === "SUCCEEDED" ? 0 : 1;
+}

@@ -1,0 +1,81 @@
+// `kanaria serve`: the long-running service. Resumes deployments that were in flight, runs
+// submitted ones, serves the HTTP API. AWS credentials come from the default chain unless the
+// provider config says otherwise.
+import { createApp } from "../server/app.ts";
+import { serve } from "../platform/index.ts";
+import { onShutdownSignal } from "../platform/process.ts";
+import { parseArgs, str, UsageError } from "./args.ts";
+import { ConfigError, loadSettings, parseAddress } from "./config.ts";
+import { openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
+import { startSimulation, type RunningSimulation } from "./simulate.ts";
+
+const USAGE = `Usage: kanaria serve --config runtime.yaml [options]
+
+Runs deployments and serves the HTTP API (GET /api/deployments, POST /api/deployments, ...).
+
+Options:
+  --config FILE       runtime config (platform providers, server.address, server.tokenFile, store)
+  --simulate          add an embedded simulator as platform provider "simulator" (for trying it out)
+  --scenario FILE     simulator scenario (default: runtime/simulator/scenarios/canary.yaml)
+  --time-scale N      simulated ms per real ms (with --simulate)
+  --address HOST:PORT listen address (default: server.address, else 127.0.0.1:8080)
+  --data DIR          store directory (default: store.path, else ${DEFAULT_DATA_DIR}/)
+  -h, --help          this help`;
+
+export async function serveCommand(args: string[]): Promise<number> {
+  let p: ReturnType<typeof parseArgs>;
+  try {
+    p = parseArgs(args, { boolean: ["simulate", "help"], string: ["config", "data", "scenario", "time-scale", "address"] });
+    if (p.flags.has("help")) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (p.positionals.length) throw new UsageError(`unexpected argument ${p.positionals[0]}`);
+    if (!p.flags.has("config") && !p.flags.has("simulate")) throw new UsageError("--config is required (or --simulate to try it without AWS)");
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`kanaria serve: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  let sim: RunningSimulation | null = null;
+  let settings: ReturnType<typeof loadSettings>;
+  let address: ReturnType<typeof parseAddress>;
+  try {
+    settings = loadSettings(str(p, "config"));
+    address = str(p, "address") ? parseAddress(str(p, "address")) : settings.address;
+    if (p.flags.has("simulate")) {
+      const ts = str(p, "time-scale");
+      sim = await startSimulation(str(p, "scenario") ?? new URL("../simulator/scenarios/canary.yaml", import.meta.url).pathname, ts ? Number(ts) : undefined);
+      console.log(`simulator at ${sim.url} (time scale ${sim.timeScale}x)`);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const providers = [...settings.providers, ...(sim ? [sim.provider] : [])];
+  if (!providers.length) {
+    console.error("The runtime config defines no platform provider (spec.platformProviders); nothing could be deployed.");
+    return 2;
+  }
+  const dataDir = str(p, "data") ?? (settings.storePath ? null : DEFAULT_DATA_DIR);
+  const rt = await openRuntime({ dataDir, storePath: settings.storePath, providers, timeScale: sim?.timeScale, simulated: !!sim });
+  if (!settings.token) console.warn("warning: no server.tokenFile in the runtime config: the API is read-only (POST requests get 403).");
+  const app = createApp(rt, { token: settings.token });
+  const server = await serve(app.fetch, address);
+  console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath}; ${providers.length} platform provider(s))`);
+  const resumed = rt.scheduler.active();
+  if (resumed) console.log(`resumed ${resumed} deployment(s) that were in flight`);
+  const done = Promise.withResolvers<void>();
+  onShutdownSignal(() => done.resolve());
+  await done.promise;
+  console.log("shutting down: in-flight deployments resume on the next start");
+  await server.close();
+  await rt.close();
+  await sim?.close();
+  return 0;
+}

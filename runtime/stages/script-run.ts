@@ -1,0 +1,52 @@
+// SCRIPT_RUN / ROLLBACK_SCRIPT_RUN: run `run` with `sh -c` (runtime/platform/spawn.ts), with the
+// stage's env plus PipeCD's SR_* variables. Output lines go to the deployment log; a non-zero
+// exit (or a signal) fails the stage with the last lines of output. The node timeout and
+// cancel kill the script's process group. The run is journaled: a finished script is not run
+// again after a restart; one interrupted by a crash runs again (at-least-once).
+import type { StageContext, StageHandler } from "../executor/context.ts";
+import { StageError } from "../executor/interrupt.ts";
+import { runShell } from "../platform/spawn.ts";
+
+/** Lines logged per script; the rest is counted and only the tail is kept. */
+export const MAX_LOGGED_LINES = 1000;
+
+export function scriptEnv(ctx: StageContext, env: Record<string, string> | undefined, rollback: boolean): Record<string, string> {
+  const out: Record<string, string> = {
+    SR_DEPLOYMENT_ID: ctx.deploymentId,
+    SR_APPLICATION_NAME: ctx.graph.app.name,
+    SR_STAGE_ID: ctx.node.id,
+    SR_IS_ROLLBACK: rollback ? "true" : "false",
+  };
+  for (const [k, v] of Object.entries(ctx.graph.app.labels ?? {})) out[`SR_LABELS_${k.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`] = v;
+  return { ...out, ...(env ?? {}) };
+}
+
+async function runScript(ctx: StageContext, rollback: boolean) {
+  const run = String(ctx.node.params.run ?? "").trim();
+  if (!run) throw new StageError(`${ctx.node.id}: the script is empty (with.run${rollback ? " / onRollback" : ""}).`);
+  const env = scriptEnv(ctx, ctx.node.params.env, rollback);
+  const result = await ctx.step("script", "Shell", { run, env: Object.keys(env) }, async () => {
+    let lines = 0;
+    const t0 = ctx.clock.now();
+    const r = await runShell(run, {
+      env,
+      signal: ctx.signal,
+      onLine: (line, stream) => {
+        lines++;
+        if (lines <= MAX_LOGGED_LINES) ctx.log(line, { stream, script: true });
+        else if (lines === MAX_LOGGED_LINES + 1) ctx.log(`(output beyond ${MAX_LOGGED_LINES} lines is not logged; the last lines are kept in the result)`);
+      },
+    });
+    if (r.aborted && ctx.signal.aborted) throw ctx.signal.reason;
+    return { exitCode: r.code, signal: r.signal, lines, elapsedMs: ctx.clock.now() - t0, tail: r.tail.slice(-1024) };
+  });
+  if (result.exitCode !== 0) {
+    const how = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.exitCode}`;
+    const tail = result.tail.trim().split("\n").slice(-5).join(" | ");
+    throw new StageError(`${rollback ? "Rollback script" : "Script"} ${how}${tail ? `: ${tail}` : ""}`);
+  }
+  return { message: `Script exited 0 (${result.lines} lines of output)`, exitCode: 0, lines: result.lines, elapsedMs: result.elapsedMs };
+}
+
+export const scriptRun: StageHandler = (ctx) => runScript(ctx, false);
+export const rollbackScriptRun: StageHandler = (ctx) => runScript(ctx, true);

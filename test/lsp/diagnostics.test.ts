@@ -1,0 +1,211 @@
+// `kanaria lsp --stdio` driven as an editor would: diagnostics as the app, its taskdef and
+// servicedef are opened and edited, each tagged with the version it was computed for.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { LspClient, uri } from "./client.ts";
+import { canaryFixture, type Fixture } from "./fixture.ts";
+
+describe("lsp diagnostics", () => {
+  let fx: Fixture;
+  let client: LspClient;
+  let appText: string;
+
+  before(async () => {
+    fx = canaryFixture();
+    appText = fx.read("app.pipecd.yaml");
+    client = LspClient.kanaria({ cwd: fx.dir });
+    await client.initialize({ rootUri: uri(fx.dir) });
+  });
+
+  after(async () => {
+    const code = await client.stop();
+    fx.remove();
+    assert.equal(code, 0, `server exit code; stderr: ${client.stderr.join("")}`);
+  });
+
+  test("initialize advertises the features", async () => {
+    const c = LspClient.kanaria({ cwd: fx.dir });
+    try {
+      const r = await c.initialize();
+      assert.equal(r.serverInfo.name, "kanaria");
+      assert.equal(r.capabilities.textDocumentSync.change, 2);
+      for (const cap of ["hoverProvider", "completionProvider", "definitionProvider", "documentSymbolProvider", "codeActionProvider"]) assert.ok(r.capabilities[cap], cap);
+    } finally {
+      assert.equal(await c.stop(), 0);
+    }
+  });
+
+  test("a valid app publishes no diagnostics, for the opened version", async () => {
+    const u = client.open(fx.app, appText, 1);
+    const d = await client.diagnostics(u, 1);
+    assert.deepEqual(d.diagnostics, []);
+  });
+
+  test("an edit re-checks at once: schema error at the exact range", async () => {
+    const u = uri(fx.app);
+    const since = client.notifications.length;
+    client.change(u, 2, appText.replace("strategy: THRESHOLD", "strategy: THRESHOLDS"));
+    const d = await client.diagnostics(u, 2, since);
+    assert.equal(d.diagnostics.length, 1);
+    const [diag] = d.diagnostics;
+    assert.equal(diag.code, "schema");
+    assert.equal(diag.severity, 1);
+    assert.equal(diag.source, "kanaria");
+    assert.match(diag.message, /THRESHOLDS/);
+    const line = appText.split("\n").findIndex((l) => l.includes("strategy: THRESHOLD"));
+    const col = appText.split("\n")[line].indexOf("THRESHOLD");
+    assert.deepEqual(diag.range, { start: { line, character: col }, end: { line, character: col + "THRESHOLDS".length } });
+  });
+
+  test("lint rules run in the editor too (scale-range), and fixing clears them", async () => {
+    const u = uri(fx.app);
+    let since = client.notifications.length;
+    client.change(u, 3, appText.replace("scale: 25", "scale: 250"));
+    const d = await client.diagnostics(u, 3, since);
+    assert.deepEqual(
+      d.diagnostics.map((x: any) => x.code),
+      ["scale-range"],
+    );
+    assert.equal(d.diagnostics[0].range.start.line, appText.split("\n").findIndex((l) => l.includes("scale: 25")));
+    since = client.notifications.length;
+    client.change(u, 4, appText);
+    assert.deepEqual((await client.diagnostics(u, 4, since)).diagnostics, []);
+  });
+
+  test("unknown provider is checked against .kanaria/runtime.yaml", async () => {
+    const u = uri(fx.app);
+    const since = client.notifications.length;
+    client.change(u, 5, appText.replace("provider: datadog", "provider: datadgo"));
+    const d = await client.diagnostics(u, 5, since);
+    assert.deepEqual(
+      d.diagnostics.map((x: any) => x.code),
+      ["unknown-provider"],
+    );
+    client.change(u, 6, appText);
+    await client.diagnostics(u, 6, since);
+  });
+
+  test("a half-typed document gets a yaml-syntax diagnostic, not a crash", async () => {
+    const u = uri(fx.app);
+    const since = client.notifications.length;
+    client.change(u, 7, appText.replace("      - name: ECS_PRIMARY_ROLLOUT", '      - name: "ECS_PRIM\n    sc: [\n'));
+    const d = await client.diagnostics(u, 7, since);
+    assert.ok(d.diagnostics.length >= 1);
+    assert.ok(d.diagnostics.every((x: any) => x.code === "yaml-syntax"));
+    client.change(u, 8, appText);
+    assert.deepEqual((await client.diagnostics(u, 8, since)).diagnostics, []);
+  });
+
+  test("errors in a referenced taskdef (not open) are published to the taskdef's uri", async () => {
+    const original = fx.read("taskdef.yaml");
+    fx.write("taskdef.yaml", original.replace("essential: true", "essential: maybe"));
+    try {
+      const u = uri(fx.app);
+      const since = client.notifications.length;
+      client.change(u, 9, `${appText}\n`);
+      const app = await client.diagnostics(u, 9, since);
+      assert.deepEqual(app.diagnostics, []);
+      // Published by the same compile, right after the app's own diagnostics.
+      const appIndex = client.notifications.findIndex((n, i) => i >= since && n.params?.uri === u && n.params.version === 9);
+      const td = await client.diagnostics(uri(fx.taskdef), undefined, appIndex + 1);
+      assert.deepEqual(
+        td.diagnostics.map((x: any) => [x.code, x.range.start.line]),
+        [["schema", 10]],
+      );
+      assert.equal(td.version, undefined, "a file that is not open has no version");
+    } finally {
+      fx.write("taskdef.yaml", original);
+    }
+  });
+
+  test("editing the open taskdef re-checks the app: ECS rules see the buffer, not the disk", async () => {
+    const tdText = fx.read("taskdef.yaml");
+    const tdUri = client.open(fx.taskdef, tdText, 1);
+    assert.deepEqual((await client.diagnostics(tdUri, 1)).diagnostics, []);
+    const since = client.notifications.length;
+    client.change(tdUri, 2, tdText.replace("networkMode: awsvpc", "networkMode: bridge"));
+    const td = await client.diagnostics(tdUri, 2, since);
+    assert.deepEqual(
+      td.diagnostics.map((x: any) => x.code),
+      ["ecs-fargate-network-mode"],
+    );
+    assert.deepEqual(td.diagnostics[0].range.start, { line: 2, character: 13 });
+    // The app is re-published too (for its own, unchanged, version).
+    const app = await client.diagnostics(uri(fx.app), 9, since);
+    assert.deepEqual(app.diagnostics, []);
+    // Back to valid: the taskdef's diagnostics clear.
+    const since2 = client.notifications.length;
+    client.change(tdUri, 3, tdText);
+    assert.deepEqual((await client.diagnostics(tdUri, 3, since2)).diagnostics, []);
+    client.notify("textDocument/didClose", { textDocument: { uri: tdUri } });
+  });
+
+  test("a servicedef checked on its own schema with no app open", async () => {
+    const c = LspClient.kanaria({ cwd: fx.dir });
+    try {
+      await c.initialize({ rootUri: uri(fx.dir) });
+      const text = fx.read("servicedef.yaml").replace("desiredCount: 4", "desiredCount: four");
+      const u = c.open(fx.servicedef, text, 3);
+      const d = await c.diagnostics(u, 3);
+      assert.deepEqual(
+        d.diagnostics.map((x: any) => [x.code, x.range.start.line]),
+        [["schema", 4]],
+      );
+      assert.match(d.diagnostics[0].message, /desiredCount/);
+      // A taskdef recognised by its content (containerDefinitions), also with no app.
+      const td = c.open(`${fx.dir}/other-taskdef.yaml`, "family: x\ncontainerDefinitions:\n  - name: web\n    image: nginx\n    essential: maybe\n", 1);
+      const tdd = await c.diagnostics(td, 1);
+      assert.deepEqual(
+        tdd.diagnostics.map((x: any) => [x.code, x.range.start.line]),
+        [["schema", 4]],
+      );
+    } finally {
+      assert.equal(await c.stop(), 0);
+    }
+  });
+
+  test("the configPath initialization option wins over .kanaria/runtime.yaml", async () => {
+    fx.write("alt-runtime.yaml", fx.read(".kanaria/runtime.yaml").replace("name: datadog", "name: prometheus-main"));
+    const c = LspClient.kanaria({ cwd: fx.dir });
+    try {
+      await c.initialize({ rootUri: uri(fx.dir), initializationOptions: { configPath: "alt-runtime.yaml" } });
+      const u = c.open(fx.app, appText, 1);
+      const d = await c.diagnostics(u, 1);
+      assert.deepEqual(
+        d.diagnostics.map((x: any) => x.code),
+        ["unknown-provider"],
+      );
+      assert.match(d.diagnostics[0].message, /prometheus-main/);
+      const line = appText.split("\n").findIndex((l) => l.includes("provider: datadog"));
+      const r = await c.request("textDocument/completion", { textDocument: { uri: u }, position: { line, character: appText.split("\n")[line].indexOf("datadog") } });
+      assert.deepEqual(
+        r.items.map((i: any) => i.label),
+        ["prometheus-main"],
+      );
+    } finally {
+      assert.equal(await c.stop(), 0);
+    }
+  });
+
+  test("a burst of edits is coalesced: the last version is always published", async () => {
+    const u = uri(fx.app);
+    const since = client.notifications.length;
+    for (let v = 20; v < 40; v++) client.change(u, v, appText.replace("scale: 25", `scale: ${v % 2 ? 250 : 25}`));
+    const d = await client.diagnostics(u, 39, since);
+    assert.deepEqual(
+      d.diagnostics.map((x: any) => x.code),
+      ["scale-range"],
+    );
+    const versions = client.notifications.slice(since).filter((n) => n.method === "textDocument/publishDiagnostics" && n.params.uri === u).map((n) => n.params.version);
+    assert.ok(versions.length < 20, `published ${versions.length} times: superseded versions are skipped`);
+    assert.deepEqual([...versions].sort((a, b) => a - b), versions, "versions only go forward");
+  });
+
+  test("closing the app clears its diagnostics", async () => {
+    const u = uri(fx.app);
+    const since = client.notifications.length;
+    client.notify("textDocument/didClose", { textDocument: { uri: u } });
+    const d = await client.diagnostics(u, undefined, since);
+    assert.deepEqual(d.diagnostics, []);
+  });
+});

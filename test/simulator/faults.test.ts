@@ -1,0 +1,69 @@
+// Fault injection seen through the real SDK clients: throttling the SDK retries through,
+// exhausted retries, server errors, added latency; plus the control endpoints.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DescribeClustersCommand } from "@aws-sdk/client-ecs";
+import { DescribeLoadBalancersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { type Harness, needsSim, rejectsWith, startHarness } from "./helpers.ts";
+
+describe("simulator: faults and control API", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ timeScale: 0 });
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  test("throttling twice, then the SDK's third attempt succeeds (maxAttempts 3)", needsSim, async () => {
+    await h.control("faults", { faults: [{ service: "ecs", operation: "DescribeClusters", throttleRate: 1, count: 2 }] });
+    const out = await h.ecs({ maxAttempts: 3 }).send(new DescribeClustersCommand({ clusters: ["default"] }));
+    assert.equal(out.$metadata.attempts, 3);
+    await h.control("faults", { faults: [] });
+  });
+
+  test("exhausted retries surface ThrottlingException (ECS) and Throttling (ELBv2)", needsSim, async () => {
+    await h.control("faults", { faults: [{ operation: "*", throttleRate: 1 }] });
+    const e = await rejectsWith(h.ecs({ maxAttempts: 2 }).send(new DescribeClustersCommand({})), "ThrottlingException", /Rate exceeded/);
+    assert.equal(e.$metadata.attempts, 2);
+    assert.equal(e.$metadata.httpStatusCode, 400);
+    await rejectsWith(h.elb({ maxAttempts: 1 }).send(new DescribeLoadBalancersCommand({})), "Throttling");
+    await h.control("faults", { faults: [] });
+  });
+
+  test("injected 5xx: ServerException / InternalFailure with HTTP 500", needsSim, async () => {
+    await h.control("faults", [{ errorRate: 1 }]);
+    const e = await rejectsWith(h.ecs({ maxAttempts: 1 }).send(new DescribeClustersCommand({})), "ServerException");
+    assert.equal(e.$metadata.httpStatusCode, 500);
+    assert.equal(e.$fault, "server");
+    await rejectsWith(h.elb({ maxAttempts: 1 }).send(new DescribeLoadBalancersCommand({})), "InternalFailure");
+    await h.control("faults", []);
+  });
+
+  test("added latency applies to the matching operation only", needsSim, async () => {
+    await h.control("faults", [{ operation: "DescribeClusters", latencyMs: 120 }]);
+    let t = performance.now();
+    await h.ecs().send(new DescribeClustersCommand({}));
+    assert.ok(performance.now() - t >= 110);
+    t = performance.now();
+    await h.elb().send(new DescribeLoadBalancersCommand({}));
+    assert.ok(performance.now() - t < 110);
+    await h.control("faults", []);
+  });
+
+  test("fault rules are validated", needsSim, async () => {
+    const res = await fetch(`${h.awsUrl}/_sim/faults`, { method: "POST", body: JSON.stringify([{ throttleRate: 2 }]) });
+    assert.equal(res.status, 400);
+  });
+
+  test("/_sim/clock reports and advances simulated time; /_sim/state dumps", needsSim, async () => {
+    const c1 = await h.control("clock");
+    assert.equal(typeof c1.now, "number");
+    const c2 = await h.control("clock", { advanceMs: 90_000 });
+    assert.equal(c2.now - c1.now, 90_000);
+    const state = await h.control("state");
+    assert.ok(Array.isArray(state.services));
+    assert.ok(state.calls["ecs:DescribeClusters"] >= 1);
+  });
+});

@@ -1,12 +1,22 @@
-// Reads the runtime config (`--config runtime.yaml`) into what the runtime needs: platform
-// providers, the server address and token, the store path.
+// Reads the runtime config (`--config runtime.yaml`) into what the runtime needs: platform and
+// analysis providers, notifications, the server address, its token and the approver tokens,
+// the store path. Secrets are read from the files the config names, relative to its folder.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadRuntimeConfig } from "../../compiler/runtime-config.ts";
+import type { RuntimeSpec } from "../../compiler/validate/generated/types/runtime.ts";
 import type { PlatformProvider } from "../aws/clients.ts";
+import type { AnalysisProviderSpec } from "../analysis/providers/registry.ts";
+import type { NotificationsConfig } from "../notifications/notifier.ts";
+import { loadApproverTokens, type ApproverTokens } from "../approvals/tokens.ts";
 
 export interface RuntimeSettings {
   providers: PlatformProvider[];
+  analysisProviders: AnalysisProviderSpec[];
+  notifications: NotificationsConfig | undefined;
+  approverTokens: ApproverTokens | null;
+  /** Folder relative paths in the config are resolved from. */
+  baseDir: string;
   address: { hostname: string; port: number };
   token: string | null;
   tokenFile: string | null;
@@ -35,7 +45,20 @@ export function readToken(path: string): string {
 }
 
 export function loadSettings(path: string | undefined): RuntimeSettings {
-  if (!path) return { providers: [], address: parseAddress(undefined), token: null, tokenFile: null, storePath: null, raw: null };
+  if (!path) {
+    return {
+      providers: [],
+      analysisProviders: [],
+      notifications: undefined,
+      approverTokens: null,
+      baseDir: resolve("."),
+      address: parseAddress(undefined),
+      token: null,
+      tokenFile: null,
+      storePath: null,
+      raw: null,
+    };
+  }
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -49,7 +72,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
   }
   const base = dirname(resolve(path));
   const rel = (p: string | undefined) => (p ? resolve(base, p) : undefined);
-  const spec: any = (config as any).spec ?? {};
+  const spec: RuntimeSpec & Record<string, any> = config.spec ?? {};
   const providers: PlatformProvider[] = (spec.platformProviders ?? []).map((p: any) => ({
     name: p.name,
     region: p.config?.region,
@@ -58,8 +81,19 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
     ...(p.config?.endpoints ? { endpoints: p.config.endpoints } : {}),
   }));
   const tokenFile = rel(spec.server?.tokenFile) ?? null;
+  const approversFile = rel(spec.server?.approvers?.tokensFile);
+  let approverTokens: ApproverTokens | null = null;
+  try {
+    approverTokens = approversFile ? loadApproverTokens(approversFile) : null;
+  } catch (e) {
+    throw new ConfigError(`${path}: server.approvers.tokensFile: ${(e as Error).message}`);
+  }
   return {
     providers,
+    analysisProviders: (spec.analysisProviders ?? []).map((a) => ({ name: a.name, type: a.type, config: a.config as Record<string, any> })),
+    notifications: spec.notifications as NotificationsConfig | undefined,
+    approverTokens,
+    baseDir: base,
     address: parseAddress(spec.server?.address),
     token: tokenFile ? readToken(tokenFile) : null,
     tokenFile,

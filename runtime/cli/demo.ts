@@ -1,6 +1,8 @@
 // `kanaria demo` (npm run demo): against the embedded simulator, a canary of a healthy version
-// (succeeds) and then of a version whose tasks never pass their health check (the canary stage
-// times out and the deployment rolls back). Exit 0 when both behave as expected.
+// (the Datadog analysis passes, it is promoted), one that answers 30% of requests with 5xx (the
+// analysis fails it and it is rolled back; the time from the failing sample to 100% primary
+// traffic is printed), and one whose tasks never pass their health check (the canary stage
+// times out and it is rolled back). Exit 0 when all three end as expected.
 import { readFileSync } from "node:fs";
 import { compile } from "../../compiler/compile.ts";
 import type { Graph } from "../executor/graph.ts";
@@ -13,10 +15,12 @@ const DEMO_DIR = new URL("./demo/", import.meta.url).pathname;
 
 const USAGE = `Usage: kanaria demo [--time-scale N] [--verbose]
 
-Runs two canaries of the app in runtime/cli/demo/ against the embedded simulator:
+Runs three canaries of the app in runtime/cli/demo/ against the embedded simulator, each
+judged by a Datadog 5xx-rate analysis on the canary's target group:
   1. image nginx:1.27, healthy            -> expected SUCCEEDED
-  2. image nginx:broken, never healthy    -> expected ROLLED_BACK (canary stage timeout)
-Exits 0 when both end as expected.`;
+  2. image nginx:bad, 30% 5xx             -> expected ROLLED_BACK (analysis fails)
+  3. image nginx:broken, never healthy    -> expected ROLLED_BACK (canary stage timeout)
+Exits 0 when all end as expected.`;
 
 function demoGraph(image: string, name: string): Graph {
   const readFile = (p: string) => {
@@ -53,9 +57,10 @@ export async function demoCommand(args: string[]): Promise<number> {
   }
   const timeScale = Number(str(p, "time-scale") ?? 120);
   const sim = await startSimulation(`${DEMO_DIR}scenario.yaml`, timeScale);
-  const rt = await openRuntime({ dataDir: null, providers: [sim.provider], timeScale: sim.timeScale, simulated: true });
+  const rt = await openRuntime({ dataDir: null, providers: [sim.provider], timeScale: sim.timeScale, simulatorUrl: sim.url });
   const runs = [
     { title: "healthy release (nginx:1.27)", image: "public.ecr.aws/nginx/nginx:1.27", name: "web-demo", expect: "SUCCEEDED" },
+    { title: "bad release (nginx:bad: 30% of requests fail with 5xx)", image: "public.ecr.aws/nginx/nginx:bad", name: "web-demo-bad", expect: "ROLLED_BACK" },
     { title: "broken release (nginx:broken: tasks never pass the health check)", image: "public.ecr.aws/nginx/nginx:broken", name: "web-demo-broken", expect: "ROLLED_BACK" },
   ];
   console.log(`Kanaria demo: simulator at ${sim.url}, time ${sim.timeScale}x faster than real\n`);
@@ -74,7 +79,10 @@ export async function demoCommand(args: string[]): Promise<number> {
       off();
       const good = final.state === r.expect;
       ok &&= good;
-      console.log(`  => ${final.state}${final.error ? ` (${final.error})` : ""}: ${good ? "as expected" : `UNEXPECTED, wanted ${r.expect}`}\n`);
+      console.log(`  => ${final.state}${final.error ? ` (${final.error})` : ""}: ${good ? "as expected" : `UNEXPECTED, wanted ${r.expect}`}`);
+      const back = rollbackLatency(rt.store.listEvents(id));
+      if (back !== null) console.log(`  traffic was 100% primary again ${back} ms after the failing analysis sample`);
+      console.log("");
     }
   } finally {
     await rt.close();
@@ -82,4 +90,11 @@ export async function demoCommand(args: string[]): Promise<number> {
   }
   console.log(ok ? "Demo passed: the good release was promoted, the bad one was rolled back." : "Demo FAILED: see above.");
   return ok ? 0 : 1;
+}
+
+/** Real ms from the failing ANALYSIS node to the rollback's traffic switch, or null. */
+function rollbackLatency(events: { type: string; nodeId: string | null; at: number; data: Record<string, unknown> }[]): number | null {
+  const failed = events.find((e) => e.type === "node.failed" && e.data.stage === "ANALYSIS");
+  const back = events.find((e) => e.type === "node.succeeded" && e.data.stage === "ROLLBACK_TRAFFIC");
+  return failed && back ? back.at - failed.at : null;
 }

@@ -1,8 +1,7 @@
 // `kanaria deploy APP`: compile, then run the deployment in-process (or on a server with
 // --server) and follow it in the terminal. Exit 0 = succeeded, 1 = failed / rolled back /
 // compile errors, 2 = usage errors.
-import { readFileSync } from "node:fs";
-import { compile } from "../../compiler/compile.ts";
+import { compileOne } from "../../compiler/cli/compile-one.ts";
 import { DuplicateDigestError } from "../store/store.ts";
 import { SubmitError } from "../executor/runtime.ts";
 import type { Graph } from "../executor/graph.ts";
@@ -11,18 +10,24 @@ import { ConfigError, loadSettings, readToken } from "./config.ts";
 import { openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
 import { Progress } from "./progress.ts";
 import { scenarioNextTo, startSimulation, type RunningSimulation } from "./simulate.ts";
+import { scenarioFromGraph } from "../simulator/scenario-from-graph.ts";
 import { readSse, type SseMessage } from "./sse-client.ts";
 import { env } from "../platform/index.ts";
 import { onShutdownSignal } from "../platform/process.ts";
 
 const USAGE = `Usage: kanaria deploy APP [options]
 
-Compiles APP (an app.pipecd.yaml) and runs the deployment, printing one line per step.
+Compiles APP (an app.pipecd.yaml, or the folder holding it) and runs the deployment,
+printing one line per step.
 
 Options:
-  --config FILE       runtime config (platform providers, store)
-  --simulate          run against the embedded simulator, using scenario.yaml next to APP
+  --config FILE       runtime config (platform and analysis providers, notifications, store)
+  --simulate          run against the embedded simulator: scenario.yaml next to APP if there is
+                      one, else a world made from the app (its service running the previous
+                      version behind its target groups); analysis providers query the simulator
   --scenario FILE     simulator scenario (with --simulate)
+  --error-rate R      with --simulate and no scenario: the new version answers this fraction
+                      of requests with 5xx (e.g. 0.3), to watch the analysis roll it back
   --time-scale N      run waits and timeouts N times faster (default with --simulate: the scenario's)
   --server URL        submit to a running \`kanaria serve\` and follow its events
   --token-file FILE   token for --server (default: $KANARIA_TOKEN)
@@ -35,23 +40,10 @@ Exit status: 0 succeeded, 1 failed or rolled back (or compile errors), 2 usage e
 const out = (s: string) => console.log(s);
 const err = (s: string) => console.error(s);
 
-export function compileApp(appPath: string, config: unknown): Graph | null {
-  const readFile = (p: string) => {
-    try {
-      return readFileSync(p, "utf8");
-    } catch {
-      return null;
-    }
-  };
-  const r = compile({ appPath, readFile, config: (config as any) ?? null });
-  for (const d of r.diagnostics) err(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`);
-  return (r.graph as unknown as Graph) ?? null;
-}
-
 export async function deployCommand(args: string[]): Promise<number> {
   let p: ReturnType<typeof parseArgs>;
   try {
-    p = parseArgs(args, { boolean: ["simulate", "verbose", "help"], string: ["config", "server", "data", "scenario", "time-scale", "token-file"] });
+    p = parseArgs(args, { boolean: ["simulate", "verbose", "help"], string: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate"] });
     if (p.flags.has("help")) {
       out(USAGE);
       return 0;
@@ -65,7 +57,6 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const appPath = p.positionals[0];
   let settings: ReturnType<typeof loadSettings>;
   try {
     settings = loadSettings(str(p, "config"));
@@ -76,8 +67,10 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const graph = compileApp(appPath, settings.raw);
-  if (!graph) return 1;
+  const compiled = compileOne(p.positionals[0], str(p, "config"), { out, err: (s) => err(s.replace(/\n$/, "")), color: false }, "deploy");
+  if (!compiled.ok) return compiled.exitCode;
+  const graph = compiled.graph as unknown as Graph;
+  const appPath = compiled.app;
   const progress = new Progress(out, p.flags.has("verbose"));
   const server = str(p, "server");
   if (server) {
@@ -90,8 +83,12 @@ export async function deployCommand(args: string[]): Promise<number> {
     if (p.flags.has("simulate")) {
       const ts = str(p, "time-scale");
       if (ts !== undefined && !(Number(ts) > 0)) throw new ConfigError("--time-scale must be a positive number");
-      sim = await startSimulation(str(p, "scenario") ?? scenarioNextTo(appPath), ts ? Number(ts) : undefined);
-      out(`simulator at ${sim.url} (time scale ${sim.timeScale}x)`);
+      const rate = str(p, "error-rate");
+      if (rate !== undefined && !(Number(rate) >= 0 && Number(rate) <= 1)) throw new ConfigError("--error-rate must be a fraction between 0 and 1 (e.g. 0.3)");
+      const file = str(p, "scenario") ?? scenarioNextTo(appPath);
+      if (file && rate !== undefined) throw new ConfigError(`--error-rate applies to the world made from the app; ${file} sets behaviours itself.`);
+      sim = await startSimulation(file ?? scenarioFromGraph(graph, rate !== undefined ? { newVersion: { errorRate: Number(rate), latencyMs: 60 } } : {}), ts ? Number(ts) : undefined);
+      out(`simulator at ${sim.url} (time scale ${sim.timeScale}x; ${file ? `scenario ${file}` : "a world made from the app"})`);
     }
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -113,7 +110,24 @@ export async function deployCommand(args: string[]): Promise<number> {
   }
   const dataDir = str(p, "data") ?? (sim ? null : DEFAULT_DATA_DIR);
   const timeScale = sim?.timeScale ?? (scaleFlag ? Number(scaleFlag) : 1);
-  const rt = await openRuntime({ dataDir, storePath: sim ? null : settings.storePath, providers, timeScale, simulated: !!sim || timeScale !== 1 });
+  let rt: Awaited<ReturnType<typeof openRuntime>>;
+  try {
+    rt = await openRuntime({
+      dataDir,
+      storePath: sim ? null : settings.storePath,
+      providers,
+      timeScale,
+      analysisProviders: settings.analysisProviders,
+      notifications: settings.notifications,
+      baseDir: settings.baseDir,
+      ...(sim ? { simulatorUrl: sim.url } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(e.message);
+    await sim?.close();
+    return 2;
+  }
   let id: string | null = null;
   const early: any[] = [];
   const unsubscribe = rt.events.subscribe("*", (e) => {

@@ -1,15 +1,51 @@
-// Builds a runtime for the CLI commands: the store under --data, providers from the config or
-// the simulator, the clock scaled like the simulator.
+// Builds a runtime for the CLI commands from the runtime config: the store under --data,
+// platform and analysis providers (or the embedded simulator's), notifications, the clock
+// scaled like the simulator.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../clock/clock.ts";
 import { createRuntime, type Runtime } from "../executor/runtime.ts";
 import { openSqlStore } from "../store/sql-store.ts";
 import type { PlatformProvider } from "../aws/clients.ts";
+import { buildProviders, type AnalysisProviderSpec } from "../analysis/providers/registry.ts";
+import { createNotifier, type NotificationsConfig } from "../notifications/notifier.ts";
+import { ConfigError } from "./config.ts";
 
 export const DEFAULT_DATA_DIR = ".kanaria";
 
-export async function openRuntime(o: { dataDir: string | null; storePath?: string | null; providers: PlatformProvider[]; timeScale?: number; simulated?: boolean }): Promise<Runtime> {
+/** With --simulate and no config, ANALYSIS metrics may name these providers. */
+export const SIMULATED_ANALYSIS_PROVIDERS: AnalysisProviderSpec[] = [
+  { name: "datadog", type: "DATADOG", config: {} },
+  { name: "prometheus", type: "PROMETHEUS", config: {} },
+];
+
+export interface OpenRuntimeOptions {
+  dataDir: string | null;
+  storePath?: string | null;
+  providers: PlatformProvider[];
+  analysisProviders?: AnalysisProviderSpec[];
+  notifications?: NotificationsConfig;
+  /** Folder the config's *File paths are relative to. */
+  baseDir?: string;
+  /** The embedded simulator: every analysis provider queries it (any key is accepted). */
+  simulatorUrl?: string;
+  timeScale?: number;
+}
+
+export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
+  let analysisProviders: ReturnType<typeof buildProviders>;
+  let notifier: ReturnType<typeof createNotifier> | undefined;
+  try {
+    const specs = [...(o.analysisProviders ?? [])];
+    if (o.simulatorUrl) for (const d of SIMULATED_ANALYSIS_PROVIDERS) if (!specs.some((s) => s.name === d.name)) specs.push(d);
+    analysisProviders = buildProviders(specs, {
+      baseDir: o.baseDir,
+      ...(o.simulatorUrl ? { simulatorUrl: o.simulatorUrl, addressOverride: o.simulatorUrl, readSecret: () => "simulator" } : {}),
+    });
+    notifier = o.notifications ? createNotifier(o.notifications, { baseDir: o.baseDir }) : undefined;
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   let path = ":memory:";
   if (o.dataDir) {
     mkdirSync(o.dataDir, { recursive: true });
@@ -18,10 +54,13 @@ export async function openRuntime(o: { dataDir: string | null; storePath?: strin
     path = o.storePath;
   }
   const store = await openSqlStore(path);
+  const simulated = !!o.simulatorUrl || (o.timeScale ?? 1) !== 1;
   return createRuntime({
     store,
     providers: o.providers,
     clock: systemClock(o.timeScale ?? 1),
-    pollIntervalMs: o.simulated ? 100 : 1000,
+    pollIntervalMs: simulated ? 100 : 1000,
+    analysisProviders,
+    ...(notifier ? { notifier } : {}),
   });
 }

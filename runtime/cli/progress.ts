@@ -53,7 +53,8 @@ export class Progress {
         }
         break;
       case "log":
-        if (this.verbose || !node) this.write(`          ${node ? `${node}: ` : ""}${d.message}`);
+        // Analysis samples always show: they are why a canary is promoted or rolled back.
+        if (this.verbose || !node || d.analysisSample) this.write(`          ${node ? `${node}: ` : ""}${d.message}`);
         break;
     }
   }

@@ -16,7 +16,7 @@ Runs deployments and serves the HTTP API (GET /api/deployments, POST /api/deploy
 Options:
   --config FILE       runtime config (platform providers, server.address, server.tokenFile, store)
   --simulate          add an embedded simulator as platform provider "simulator" (for trying it out)
-  --scenario FILE     simulator scenario (default: runtime/simulator/scenarios/canary.yaml)
+  --scenario FILE     simulator scenario (default: examples/scenario.yaml, the examples' world)
   --time-scale N      simulated ms per real ms (with --simulate)
   --address HOST:PORT listen address (default: server.address, else 127.0.0.1:8080)
   --data DIR          store directory (default: store.path, else ${DEFAULT_DATA_DIR}/)
@@ -47,7 +47,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     address = str(p, "address") ? parseAddress(str(p, "address")) : settings.address;
     if (p.flags.has("simulate")) {
       const ts = str(p, "time-scale");
-      sim = await startSimulation(str(p, "scenario") ?? new URL("../simulator/scenarios/canary.yaml", import.meta.url).pathname, ts ? Number(ts) : undefined);
+      sim = await startSimulation(str(p, "scenario") ?? new URL("../../examples/scenario.yaml", import.meta.url).pathname, ts ? Number(ts) : undefined);
       console.log(`simulator at ${sim.url} (time scale ${sim.timeScale}x)`);
     }
   } catch (e) {
@@ -63,9 +63,27 @@ export async function serveCommand(args: string[]): Promise<number> {
     return 2;
   }
   const dataDir = str(p, "data") ?? (settings.storePath ? null : DEFAULT_DATA_DIR);
-  const rt = await openRuntime({ dataDir, storePath: settings.storePath, providers, timeScale: sim?.timeScale, simulated: !!sim });
+  let rt: Awaited<ReturnType<typeof openRuntime>>;
+  try {
+    rt = await openRuntime({
+      dataDir,
+      storePath: settings.storePath,
+      providers,
+      timeScale: sim?.timeScale,
+      analysisProviders: settings.analysisProviders,
+      notifications: settings.notifications,
+      baseDir: settings.baseDir,
+      ...(sim ? { simulatorUrl: sim.url } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    await sim?.close();
+    return 2;
+  }
   if (!settings.token) console.warn("warning: no server.tokenFile in the runtime config: the API is read-only (POST requests get 403).");
-  const app = createApp(rt, { token: settings.token });
+  if (!settings.approverTokens) console.warn("warning: no server.approvers.tokensFile: WAIT_APPROVAL stages cannot be approved over HTTP.");
+  const app = createApp(rt, { token: settings.token, approverTokens: settings.approverTokens });
   const server = await serve(app.fetch, address);
   console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath}; ${providers.length} platform provider(s))`);
   const resumed = rt.scheduler.active();

@@ -1,9 +1,9 @@
-// `--simulate`: the embedded simulator in-process, with the example's scenario, and a platform
-// provider pointed at it.
+// `--simulate`: the embedded simulator in-process, with the app's scenario.yaml (or a world
+// derived from the compiled app), and a platform provider pointed at it.
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PlatformProvider } from "../aws/clients.ts";
-import { ConfigError } from "./config.ts";
+import type { Scenario } from "../simulator/scenario.ts";
 
 export interface RunningSimulation {
   url: string;
@@ -12,13 +12,13 @@ export interface RunningSimulation {
   close(): Promise<void>;
 }
 
-export function scenarioNextTo(appPath: string): string {
+/** scenario.yaml next to the app file, if there is one. */
+export function scenarioNextTo(appPath: string): string | null {
   const p = join(dirname(appPath), "scenario.yaml");
-  if (!existsSync(p)) throw new ConfigError(`--simulate needs a scenario: no ${p}. Put a scenario.yaml next to the app file, or pass --scenario FILE.`);
-  return p;
+  return existsSync(p) ? p : null;
 }
 
-export async function startSimulation(scenario: string, timeScale?: number): Promise<RunningSimulation> {
+export async function startSimulation(scenario: string | Scenario, timeScale?: number): Promise<RunningSimulation> {
   // Loaded lazily: production `serve` never imports the simulator.
   const { startSimulator } = await import("../simulator/index.ts");
   const sim = await startSimulator({ scenario, ...(timeScale ? { timeScale } : {}) });

@@ -5,7 +5,7 @@ import type { AwsContext } from "../aws/clients.ts";
 import { describeError } from "../aws/errors.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
-import { stageHandler } from "../stages/registry.ts";
+import type { StageTable } from "../stages/registry.ts";
 import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type PathName, type Store } from "../store/store.ts";
 import { DEPLOYMENT_NODE, type StageContext, type StageOutputs } from "./context.ts";
 import { crashPoint } from "./crash.ts";
@@ -22,6 +22,7 @@ export interface ExecutorDeps {
   clock: Clock;
   metrics: RuntimeMetrics;
   awsFor(graph: Graph): Promise<AwsContext>;
+  stages: StageTable;
 }
 
 type NodeResult = { ok: true; outputs: StageOutputs } | { ok: false; error: string; interrupt: InterruptKind | null };
@@ -180,7 +181,7 @@ export class DeploymentRun {
     let result: NodeResult;
     try {
       if (controller.signal.aborted) throw controller.signal.reason;
-      const outputs = (await stageHandler(node.stage)(ctx)) ?? {};
+      const outputs = (await this.deps.stages(node.stage)(ctx)) ?? {};
       if (controller.signal.aborted && interruptOf(controller.signal.reason)?.kind === "shutdown") throw controller.signal.reason;
       result = { ok: true, outputs };
     } catch (e) {

@@ -7,6 +7,11 @@ import type { DeploymentRecord, Store } from "../store/store.ts";
 import { EventBus } from "./events.ts";
 import { serviceIdentity, type Graph } from "./graph.ts";
 import { Scheduler } from "./scheduler.ts";
+import { ApprovalBoard } from "../approvals/board.ts";
+import { StorePreviousRuns } from "../analysis/previous-runs.ts";
+import type { MetricsProvider } from "../analysis/types.ts";
+import type { Notifier } from "../notifications/notifier.ts";
+import { createStageTable } from "../stages/registry.ts";
 
 export interface RuntimeOptions {
   store: Store;
@@ -15,6 +20,12 @@ export interface RuntimeOptions {
   /** Real ms between two batched DescribeServices polls (default 1000). */
   pollIntervalMs?: number;
   limits?: RateLimits;
+  /** Analysis providers by the name ANALYSIS metrics give as `provider`. */
+  analysisProviders?: ReadonlyMap<string, MetricsProvider>;
+  /** Receives every deployment event (runtime config `notifications`). */
+  notifier?: Notifier;
+  /** fetch for HTTP analysis checks (tests). */
+  fetch?: typeof fetch;
 }
 
 export class SubmitError extends Error {
@@ -35,6 +46,8 @@ export interface Runtime {
   aws: AwsContexts;
   clock: Clock;
   providers: PlatformProvider[];
+  /** WAIT_APPROVAL stages wait here; the HTTP API approves. */
+  approvals: ApprovalBoard;
   /** Queues a compiled graph (already schema-checked). */
   submit(graph: Graph): DeploymentRecord;
   close(): Promise<void>;
@@ -72,12 +85,20 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const metrics = new RuntimeMetrics();
   const events = new EventBus(o.store);
   const aws = new AwsContexts(metrics, o.limits ?? DEFAULT_LIMITS, o.pollIntervalMs ?? 1000);
+  const approvals = new ApprovalBoard(o.store, events);
+  const stages = createStageTable({
+    analysis: { providers: o.analysisProviders ?? new Map(), previous: new StorePreviousRuns(o.store), ...(o.fetch ? { fetch: o.fetch } : {}) },
+    approvals,
+  });
+  // Attached before the scheduler starts, so resumed deployments notify too.
+  const detachNotifier = o.notifier?.attach(events, o.store);
   const scheduler = new Scheduler({
     store: o.store,
     events,
     clock,
     metrics,
     awsFor: (graph) => aws.get(providerFor(o.providers, graph)),
+    stages,
   });
   scheduler.start();
   return {
@@ -88,12 +109,22 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     aws,
     clock,
     providers: o.providers,
+    approvals,
     submit(graph) {
       const provider = providerFor(o.providers, graph);
       return scheduler.submit(newDeploymentId(), graph.app.name, serviceKeyOf(provider, graph), graph);
     },
     async close() {
       await scheduler.stop();
+      detachNotifier?.();
+      if (o.notifier) {
+        // The last events (DEPLOYMENT_SUCCEEDED...) get a short grace to go out; a dead
+        // receiver never holds the shutdown longer than that.
+        let grace: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([o.notifier.idle(), new Promise((r) => (grace = setTimeout(r, 2000)))]);
+        clearTimeout(grace);
+        o.notifier.close();
+      }
       aws.destroy();
       o.store.close();
     },

@@ -12,10 +12,15 @@ import { tokenMatches } from "./auth.ts";
 import { detail, summary } from "./views.ts";
 import { eventStream } from "./sse.ts";
 import { renderMetrics } from "./metrics.ts";
+import { statusPage } from "./ui/routes.tsx";
+import { approvalRoutes } from "../approvals/routes.ts";
+import type { ApproverTokens } from "../approvals/tokens.ts";
 
 export interface AppOptions {
   /** Token for mutating endpoints; null disables them (403 with an explanation). */
   token: string | null;
+  /** Approver tokens (server.approvers.tokensFile); null: nobody can approve over HTTP. */
+  approverTokens?: ApproverTokens | null;
   maxBodyBytes?: number;
 }
 
@@ -92,6 +97,10 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
       throw e;
     }
   });
+
+  app.route("/", approvalRoutes({ board: rt.approvals, tokens: o.approverTokens ?? null, exists: (id) => rt.store.getDeployment(id) !== null }));
+
+  app.route("/", statusPage(rt)); // the status page (HTML, read-only; runtime/server/ui/)
 
   return app;
 }

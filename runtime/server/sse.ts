@@ -35,10 +35,12 @@ export function eventStream(c: Context, rt: Runtime, id: string): Response {
       if (d && FINAL_STATES.has(d.state)) return;
       while (!closed) {
         while (queue.length) if (await send(queue.shift()!)) return;
+        let timer: ReturnType<typeof setTimeout> | undefined;
         await new Promise<void>((resolve) => {
           wake = resolve;
-          setTimeout(resolve, 15_000);
+          timer = setTimeout(resolve, 15_000);
         });
+        clearTimeout(timer); // a pending keep-alive timer would hold a shutting-down process
         wake = null;
         if (!queue.length && !closed) await stream.write(": keep-alive\n\n");
       }

@@ -61,7 +61,7 @@ export interface Scenario {
     type?: "application" | "network";
     requestsPerSecond?: number;
     subnets?: string[];
-    targetGroups?: Array<{ name: string; port?: number; protocol?: string; targetType?: string; healthCheckPath?: string }>;
+    targetGroups?: Array<{ name: string; id?: string; port?: number; protocol?: string; targetType?: string; healthCheckPath?: string }>;
     listeners?: Array<{
       port: number;
       protocol?: string;
@@ -190,7 +190,7 @@ export function applyScenario(s: SimState, sc: Scenario): void {
           VpcId: stored.vpcId,
           TargetType: tg.targetType ?? "ip",
           ...(tg.healthCheckPath ? { HealthCheckPath: tg.healthCheckPath } : {}),
-        }) as any;
+        }, tg.id) as any;
         tgArns.set(tg.name, out.TargetGroups[0].TargetGroupArn);
       }
       for (const l of lbDef.listeners ?? []) {

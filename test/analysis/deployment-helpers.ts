@@ -1,5 +1,5 @@
 // Compiles generated app files against the fixture service/task definitions, with the target
-// group ARNs the simulator created, and builds a runtime with the extended stages registered.
+// group ARNs the simulator created, and builds a runtime whose analysis providers are the simulator's.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "../../compiler/compile.ts";
@@ -8,9 +8,7 @@ import { createRuntime, type Runtime } from "../../runtime/executor/runtime.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
-import { registerExtendedStages } from "../../runtime/stages/extended.ts";
-import { ApprovalBoard } from "../../runtime/approvals/board.ts";
-import { StorePreviousRuns } from "../../runtime/analysis/previous-runs.ts";
+import type { ApprovalBoard } from "../../runtime/approvals/board.ts";
 import { simProviders } from "./helpers.ts";
 
 export const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
@@ -69,8 +67,7 @@ export async function analysisRuntime(sim: Simulator): Promise<{ rt: Runtime; bo
     clock: systemClock(sim.state.clock.timeScale),
     pollIntervalMs: 50,
     limits: { ecsRead: { rate: 20, burst: 40 }, ecsWrite: { rate: 50, burst: 100 }, elb: { rate: 100, burst: 200 } },
+    analysisProviders: simProviders(sim),
   });
-  const board = new ApprovalBoard(rt.store, rt.events);
-  registerExtendedStages({ analysis: { providers: simProviders(sim), previous: new StorePreviousRuns(rt.store) }, approvals: board });
-  return { rt, board };
+  return { rt, board: rt.approvals };
 }

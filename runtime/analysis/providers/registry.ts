@@ -20,11 +20,14 @@ export interface BuildProvidersOptions {
   simulatorUrl?: string;
   /** Replace every provider's address (kanaria deploy --simulate points them at the simulator). */
   addressOverride?: string;
+  /** Reads a *File secret (default: from the file); the simulator accepts any non-empty key. */
+  readSecret?: (file: string | undefined, what: string) => string;
   fetch?: typeof fetch;
 }
 
 export function buildProviders(specs: AnalysisProviderSpec[] | undefined, o: BuildProvidersOptions = {}): Map<string, MetricsProvider> {
   const out = new Map<string, MetricsProvider>();
+  const secret = o.readSecret ?? ((file: string | undefined, what: string) => readSecretFile(file as string, what, o.baseDir));
   for (const spec of specs ?? []) {
     const c = spec.config ?? {};
     const address: string | undefined = o.addressOverride ?? c.address ?? (c.site as string | undefined);
@@ -36,8 +39,8 @@ export function buildProviders(specs: AnalysisProviderSpec[] | undefined, o: Bui
         new DatadogProvider({
           name: spec.name,
           address: address ?? "datadoghq.com",
-          apiKey: readSecretFile(c.apiKeyFile, `Datadog API key (analysis provider ${spec.name})`, o.baseDir),
-          applicationKey: readSecretFile(c.applicationKeyFile, `Datadog application key (analysis provider ${spec.name})`, o.baseDir),
+          apiKey: secret(c.apiKeyFile, `Datadog API key (analysis provider ${spec.name})`),
+          applicationKey: secret(c.applicationKeyFile, `Datadog application key (analysis provider ${spec.name})`),
           now,
           fetch: o.fetch,
         }),
@@ -49,9 +52,9 @@ export function buildProviders(specs: AnalysisProviderSpec[] | undefined, o: Bui
         new PrometheusProvider({
           name: spec.name,
           address,
-          ...(c.usernameFile ? { username: readSecretFile(c.usernameFile, `Prometheus user name (analysis provider ${spec.name})`, o.baseDir) } : {}),
-          ...(c.passwordFile ? { password: readSecretFile(c.passwordFile, `Prometheus password (analysis provider ${spec.name})`, o.baseDir) } : {}),
-          ...(c.bearerTokenFile ? { bearerToken: readSecretFile(c.bearerTokenFile, `Prometheus bearer token (analysis provider ${spec.name})`, o.baseDir) } : {}),
+          ...(c.usernameFile ? { username: secret(c.usernameFile, `Prometheus user name (analysis provider ${spec.name})`) } : {}),
+          ...(c.passwordFile ? { password: secret(c.passwordFile, `Prometheus password (analysis provider ${spec.name})`) } : {}),
+          ...(c.bearerTokenFile ? { bearerToken: secret(c.bearerTokenFile, `Prometheus bearer token (analysis provider ${spec.name})`) } : {}),
           now,
           fetch: o.fetch,
         }),

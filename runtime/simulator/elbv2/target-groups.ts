@@ -73,7 +73,8 @@ export function resolveTargetGroup(s: SimState, arn: unknown): TargetGroup {
   return tg;
 }
 
-export function createTargetGroup(s: SimState, p: QueryObject) {
+/** `fixedId`: scenarios recreate a target group whose ARN an app already names. */
+export function createTargetGroup(s: SimState, p: QueryObject, fixedId?: string) {
   const name = p.Name;
   if (typeof name !== "string" || !NAME_RE.test(name)) {
     throw elbErrors.validation("Target group name must be 1-32 alphanumeric characters or hyphens, and must not begin or end with a hyphen");
@@ -91,7 +92,8 @@ export function createTargetGroup(s: SimState, p: QueryObject) {
       throw elbErrors.duplicateTargetGroupName();
     }
   }
-  const id = newHex(s, 16);
+  if (fixedId !== undefined && !/^[0-9a-f]{16}$/.test(fixedId)) throw elbErrors.validation(`Target group id '${fixedId}' must be 16 hex digits`);
+  const id = fixedId ?? newHex(s, 16);
   const { Name: _n, Protocol: _p, Port: _po, VpcId: _v, TargetType: _t, Tags, ...props } = p;
   const tg: TargetGroup = {
     arn: elbArn(s, `targetgroup/${name}/${id}`),

@@ -121,7 +121,7 @@ export function renderPipelineSvg(graph: PictureGraph, o: SvgOptions = {}): stri
     `<svg xmlns="http://www.w3.org/2000/svg" class="kanaria-pipeline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="kp-title">`,
     `<title id="kp-title">${escapeXml(title)}</title>`,
     `<style>${STYLE}</style>`,
-    `<defs><marker id="kp-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#475569"/></marker></defs>`,
+    `<defs><marker id="kp-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#475569"/></marker></defs>`,
     `<rect class="kp-bg" x="0" y="0" width="${width}" height="${height}"/>`,
     `<text class="kp-h" x="${PAD}" y="${PAD + 12}">Pipeline</text>`,
   );
@@ -174,7 +174,7 @@ export function renderPipelineSvg(graph: PictureGraph, o: SvgOptions = {}): stri
       const elapsed = st.elapsedMs !== null && st.elapsedMs !== undefined && st.state !== "PENDING" && st.state !== "SKIPPED" ? shortDuration(st.elapsedMs) : null;
       status = `${STATE_LABEL[st.state]}${elapsed ? ` · ${elapsed}` : ""} / ${timeout}`;
       if (st.state === "RUNNING" && st.startedAt) {
-        live = ` data-started-at="${st.startedAt}" data-time-scale="${o.timeScale ?? 1}" data-timeout="${escapeXml(timeout)}"`;
+        live = ` data-started-at="${st.startedAt}" data-time-scale="${o.timeScale ?? 1}" data-prefix="${escapeXml(`${STATE_LABEL.RUNNING} · `)}" data-suffix="${escapeXml(` / ${timeout}`)}"`;
       }
     }
     const tip = [`${n.id} (${n.stage})`, desc, st ? STATE_LABEL[st.state].slice(2) : null, `timeout ${timeout}`].filter(Boolean).join(" — ");

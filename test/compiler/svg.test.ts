@@ -66,7 +66,7 @@ describe("pipeline SVG", () => {
     assert.deepEqual(g.map((x) => x.state), ["SUCCEEDED", "FAILED", "SKIPPED", "RUNNING", "PENDING"]);
     assert.ok(g[3].cls.includes("kp-RUNNING") && g[3].cls.includes("kp-rb"));
     assert.match(svg, /✓ succeeded · 42s \/ 5m/);
-    assert.match(svg, /data-started-at="1700000000000" data-time-scale="300" data-timeout="5m">▶ running · 1s \/ 5m/);
+    assert.match(svg, /data-started-at="1700000000000" data-time-scale="300" data-prefix="▶ running · " data-suffix=" \/ 5m">▶ running · 1s \/ 5m/);
     assert.match(svg, /class="kp-fail kp-lit" data-failure-edge="traffic"/);
     assert.doesNotMatch(svg, /class="kp-fail kp-lit" data-failure-edge="canary"/);
     assert.match(svg, /on failure: traffic failed/);

@@ -1,0 +1,244 @@
+// The status page's only script (served as /ui/app.js as `(clientMain)()`: it must not use
+// anything outside its own body). Progressive enhancement: every page works without it.
+// - ticks the elapsed time of running nodes;
+// - on a deployment page, follows GET /api/deployments/:id/events (SSE) and, after each event,
+//   re-fetches the server-rendered sections (/deployments/:id/live) and swaps those that changed
+//   (one renderer: the server's; the script never builds markup from event data);
+// - on the list page, refreshes the table every few seconds;
+// - approve / cancel: a dialog that says what will happen, asks for the token (kept in memory,
+//   or in sessionStorage when asked; never in a URL) and POSTs with `Authorization: Bearer`.
+export function clientMain(): void {
+  const body = document.body;
+  const skew = Number(body.dataset.serverNow ?? Date.now()) - Date.now();
+
+  const short = (ms: number): string => {
+    if (!Number.isFinite(ms) || ms < 0) return "–";
+    if (ms < 1000) return `${Math.round(ms)}ms`;
+    const s = Math.floor(ms / 1000);
+    if (s < 60) return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60) return s % 60 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${m}m`;
+    const h = Math.floor(m / 60);
+    return m % 60 ? `${h}h${String(m % 60).padStart(2, "0")}m` : `${h}h`;
+  };
+  const tick = () => {
+    for (const el of document.querySelectorAll<HTMLElement | SVGElement>("[data-started-at]")) {
+      const started = Number(el.dataset.startedAt);
+      const scale = Number(el.dataset.timeScale ?? 1) || 1;
+      el.textContent = `${el.dataset.prefix ?? ""}${short(Math.max(0, Date.now() + skew - started) * scale)}${el.dataset.suffix ?? ""}`;
+    }
+  };
+  setInterval(tick, 1000);
+
+  // On a narrow screen the picture scrolls sideways: bring the running (or failed) node into
+  // view when it changes; otherwise leave the reader's scroll position alone.
+  let focused = "";
+  const focusActive = () => {
+    for (const box of document.querySelectorAll<HTMLElement>(".scroll")) {
+      const node = box.querySelector<SVGGraphicsElement>('[data-state="RUNNING"], [data-path="main"][data-state="FAILED"]');
+      const key = node ? `${node.dataset.nodeId}/${node.dataset.state}` : "";
+      if (!node || key === focused || box.scrollWidth <= box.clientWidth) continue;
+      focused = key;
+      const left = node.getBoundingClientRect().left - box.getBoundingClientRect().left + box.scrollLeft;
+      box.scrollLeft = Math.max(0, left - 24);
+    }
+  };
+  focusActive();
+
+  for (const el of document.querySelectorAll<HTMLElement>("[data-needs-js]")) el.hidden = false;
+
+  const swap = (html: string) => {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    for (const fresh of doc.querySelectorAll<HTMLElement>("[data-live]")) {
+      const old = document.querySelector<HTMLElement>(`[data-live="${fresh.dataset.live}"]`);
+      if (old && old.innerHTML !== fresh.innerHTML) {
+        for (const a of ["class", "data-state"]) {
+          const v = fresh.getAttribute(a);
+          if (v === null) old.removeAttribute(a);
+          else old.setAttribute(a, v);
+        }
+        const open = [...old.querySelectorAll("details")].map((d) => d.open);
+        const scroll = [...old.querySelectorAll<HTMLElement>(".scroll")].map((b) => b.scrollLeft);
+        old.innerHTML = fresh.innerHTML;
+        for (const [i, d] of [...old.querySelectorAll("details")].entries()) if (open[i]) d.open = true;
+        for (const [i, b] of [...old.querySelectorAll<HTMLElement>(".scroll")].entries()) b.scrollLeft = scroll[i] ?? 0;
+      }
+    }
+    for (const el of document.querySelectorAll<HTMLElement>("[data-needs-js]")) el.hidden = false;
+    const t = doc.querySelector("title")?.textContent;
+    if (t) document.title = t;
+    tick();
+    focusActive();
+  };
+
+  const liveUrl = body.dataset.liveUrl;
+  let inFlight = false;
+  let again = false;
+  const refresh = async () => {
+    if (!liveUrl) return;
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    inFlight = true;
+    try {
+      const res = await fetch(liveUrl, { headers: { accept: "text/html" } });
+      if (res.ok) swap(await res.text());
+    } catch {
+      /* next event or poll retries */
+    } finally {
+      inFlight = false;
+      if (again) {
+        again = false;
+        setTimeout(refresh, 100);
+      }
+    }
+  };
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const soon = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void refresh();
+    }, 150);
+  };
+
+  const id = body.dataset.deploymentId;
+  const status = document.getElementById("live-status");
+  const setLive = (on: boolean, text: string) => {
+    if (!status) return;
+    status.classList.toggle("live-on", on);
+    const label = status.querySelector(".live-text");
+    if (label) label.textContent = text;
+  };
+  if (id && body.dataset.final !== "true" && typeof EventSource !== "undefined") {
+    const es = new EventSource(`/api/deployments/${encodeURIComponent(id)}/events?after=${encodeURIComponent(body.dataset.lastEventId ?? "0")}`);
+    const FINAL = ["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
+    const types = ["deployment.state", "deployment.resumed", "node.started", "node.resumed", "node.succeeded", "node.failed", "log", "step", "approval.waiting", "approval.granted", "message"];
+    for (const t of types) {
+      es.addEventListener(t, (ev) => {
+        if (t === "deployment.state") {
+          let state = "";
+          try {
+            state = String(JSON.parse((ev as MessageEvent).data).state);
+          } catch {
+            /* ignore */
+          }
+          if (FINAL.includes(state)) {
+            es.close();
+            body.dataset.final = "true";
+            setLive(false, `Finished (${state})`);
+          }
+        }
+        soon();
+      });
+    }
+    es.onopen = () => setLive(true, "Live: updates as it happens");
+    es.onerror = () => {
+      if (body.dataset.final === "true") return;
+      setLive(false, "Reconnecting…");
+    };
+  } else if (body.dataset.pollList === "true") {
+    setInterval(() => void refresh(), 5000);
+  }
+
+  // Approve / cancel.
+  const dialog = document.getElementById("confirm") as HTMLDialogElement | null;
+  if (!dialog) return;
+  const form = dialog.querySelector("form") as HTMLFormElement;
+  const title = document.getElementById("confirm-title") as HTMLElement;
+  const bodyEl = document.getElementById("confirm-body") as HTMLElement;
+  const tokenLabel = document.getElementById("confirm-token-label") as HTMLElement;
+  const token = document.getElementById("confirm-token") as HTMLInputElement;
+  const remember = document.getElementById("confirm-remember") as HTMLInputElement;
+  const go = document.getElementById("confirm-go") as HTMLButtonElement;
+  const result = document.getElementById("confirm-result") as HTMLElement;
+  const memory: Record<string, string> = {};
+  let current: { action: string; url: string; key: string } | null = null;
+  const stored = (key: string): string => {
+    try {
+      return memory[key] ?? sessionStorage.getItem(key) ?? "";
+    } catch {
+      return memory[key] ?? "";
+    }
+  };
+
+  document.addEventListener("click", (ev) => {
+    const btn = (ev.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
+    if (!btn) return;
+    const action = btn.dataset.action ?? "";
+    const tpl = document.querySelector<HTMLTemplateElement>(`template[data-confirm="${action}"]`);
+    if (!tpl) return;
+    const key = `kanaria.token.${action}`;
+    current = { action, url: btn.dataset.url ?? "", key };
+    title.textContent = btn.dataset.title ?? "";
+    bodyEl.replaceChildren(tpl.content.cloneNode(true));
+    tokenLabel.textContent = btn.dataset.tokenLabel ?? "Token";
+    go.textContent = btn.dataset.confirm ?? "Confirm";
+    go.className = action === "cancel" ? "danger" : "primary";
+    token.value = stored(key);
+    remember.checked = (() => {
+      try {
+        return sessionStorage.getItem(key) !== null;
+      } catch {
+        return false;
+      }
+    })();
+    result.textContent = "";
+    result.className = "result";
+    go.disabled = false;
+    dialog.showModal();
+    token.focus();
+  });
+  document.getElementById("confirm-close")?.addEventListener("click", () => dialog.close());
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!current) return;
+    const { url, key } = current;
+    const value = token.value.trim();
+    if (!value) {
+      result.textContent = "Enter the token first.";
+      result.className = "result bad";
+      token.focus();
+      return;
+    }
+    memory[key] = value;
+    try {
+      if (remember.checked) sessionStorage.setItem(key, value);
+      else sessionStorage.removeItem(key);
+    } catch {
+      /* storage disabled: memory only */
+    }
+    go.disabled = true;
+    result.textContent = "Sending…";
+    result.className = "result";
+    try {
+      const res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${value}` } });
+      let msg = "";
+      try {
+        const data = await res.json();
+        msg = String(data.message ?? (data.state ? `Deployment is ${data.state}.` : ""));
+      } catch {
+        /* not JSON */
+      }
+      if (res.ok) {
+        result.textContent = msg || "Done.";
+        result.className = "result good";
+        void refresh();
+        setTimeout(() => dialog.close(), 1200);
+      } else {
+        if (res.status === 401) delete memory[key];
+        result.textContent = `${res.status}: ${msg || res.statusText}`;
+        result.className = "result bad";
+        go.disabled = false;
+      }
+    } catch (e) {
+      result.textContent = `Could not reach the server: ${(e as Error).message}`;
+      result.className = "result bad";
+      go.disabled = false;
+    }
+  });
+}
+
+export const CLIENT_SCRIPT = `(${clientMain.toString()})();\n`;

@@ -1,0 +1,64 @@
+// The listener's split between primary and canary as a bar, and the task sets with their task
+// counts (what the graph expects after the last finished stage: the page never calls AWS).
+import type { DeploymentView } from "./view-model.ts";
+
+export function TrafficBar(p: { view: DeploymentView }) {
+  const { primary, canary } = p.view.traffic;
+  const from = p.view.trafficFrom;
+  return (
+    <div>
+      <div class="traffic" role="img" aria-label={`Traffic: primary ${primary}%, canary ${canary}%`} data-primary={String(primary)} data-canary={String(canary)}>
+        <span class="p" style={`width:${primary}%`}>
+          {primary >= 12 ? `primary ${primary}%` : primary > 0 ? `${primary}%` : ""}
+        </span>
+        <span class="c" style={`width:${canary}%`}>
+          {canary >= 12 ? `canary ${canary}%` : canary > 0 ? `${canary}%` : ""}
+        </span>
+      </div>
+      <p class="legend">
+        <span>
+          <span class="sw p" aria-hidden="true"></span>primary {primary}%
+        </span>
+        <span>
+          <span class="sw c" aria-hidden="true"></span>canary {canary}%
+        </span>
+        <span class="muted">{from ? `as set by ${from}` : "no traffic stage has run yet (the listener is as it was)"}</span>
+      </p>
+    </div>
+  );
+}
+
+export function TaskSets(p: { view: DeploymentView }) {
+  const v = p.view;
+  return (
+    <div>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Task set</th>
+            <th scope="col">Version</th>
+            <th scope="col">Scale</th>
+            <th scope="col">Tasks</th>
+          </tr>
+        </thead>
+        <tbody>
+          {v.taskSets.map((t) => (
+            <tr data-task-set={t.role}>
+              <td>{t.role}</td>
+              <td class="mono">
+                {t.version === "new" ? "new" : "current"}
+                {t.label ? ` (${t.label})` : ""}
+              </td>
+              <td>{t.scale}%</td>
+              <td>{t.tasks === null ? "–" : t.tasks}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="muted">
+        Expected {v.taskSetsFrom ? `after ${v.taskSetsFrom}` : "before the first stage"}
+        {v.desiredCount !== null ? `; the service's desiredCount is ${v.desiredCount} (ECS rounds a task set's count up)` : ""}.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,418 @@
+// What the status page shows, computed from the store: one function per page, no HTML here.
+// Everything is read-only: the page never calls AWS; task counts are what the graph expects
+// after the last finished node (the compiler's `expect`), traffic is what the last traffic node
+// set on the listener rules.
+import { describeNode } from "../../../compiler/format/describe-node.ts";
+import type { NodeStatus, PictureGraph } from "../../../compiler/format/svg.ts";
+import type { ExecutionGraph } from "../../../compiler/validate/generated/types/graph.ts";
+import type { CheckSummary, MetricParams, SampleRecord, Verdict } from "../../analysis/types.ts";
+import { APPROVAL_EVENT } from "../../approvals/board.ts";
+import { DEPLOYMENT_NODE } from "../../executor/context.ts";
+import { FIRST_SYNC_NODE, firstSyncNode } from "../../executor/first-deployment.ts";
+import type { Graph, GraphNode } from "../../executor/graph.ts";
+import type { Snapshot } from "../../executor/snapshot.ts";
+import { WAITING_EVENT } from "../../stages/wait-approval.ts";
+import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type EventRecord, type NodeRecord, type NodeState, type Store } from "../../store/store.ts";
+import { currentTraffic, type TrafficSplit } from "../views.ts";
+
+export const ALL_STATES: DeploymentState[] = ["QUEUED", "RUNNING", "ROLLING_BACK", "SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
+
+export interface Versions {
+  /** What ran before (image tag of the previous successful deployment, else the old task definition). */
+  old: string | null;
+  oldFull: string | null;
+  new: string | null;
+  newFull: string | null;
+}
+
+export interface ListRow {
+  id: string;
+  app: string;
+  service: string;
+  state: DeploymentState;
+  versions: Versions;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Real ms from start to finish (or to now while running). */
+  durationMs: number | null;
+}
+
+export interface ListView {
+  rows: ListRow[];
+  apps: string[];
+  filter: { state: DeploymentState | null; app: string | null };
+  now: number;
+}
+
+export interface NodeView {
+  id: string;
+  path: "main" | "rollback";
+  stage: string;
+  description: string;
+  state: NodeState;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Deployment-time ms (comparable with the timeout). */
+  elapsedMs: number | null;
+  timeoutMs: number;
+  error: string | null;
+  message: string | null;
+}
+
+export interface TaskSetView {
+  role: "primary" | "canary";
+  version: "current" | "new";
+  label: string | null;
+  scale: number;
+  tasks: number | null;
+}
+
+export interface CheckView {
+  kind: "metrics" | "http" | "logs";
+  index: number;
+  label: string;
+  strategy: string | null;
+  expected: { min?: number; max?: number } | null;
+  failureLimit: number;
+  samples: SampleRecord[];
+  result: CheckSummary["result"] | "running" | "pending";
+}
+
+export interface AnalysisView {
+  nodeId: string;
+  state: NodeState;
+  durationMs: number;
+  checks: CheckView[];
+}
+
+export interface ApprovalView {
+  nodeId: string;
+  state: NodeState;
+  waiting: boolean;
+  approvers: string[];
+  minApproverNum: number;
+  approvedBy: { who: string; at: number }[];
+  nextDescription: string | null;
+}
+
+export interface LogLine {
+  id: number;
+  at: number;
+  nodeId: string | null;
+  type: string;
+  level: "info" | "ok" | "error" | "step";
+  text: string;
+}
+
+export interface DeploymentView {
+  id: string;
+  app: string;
+  service: string;
+  state: DeploymentState;
+  final: boolean;
+  error: string | null;
+  failedNode: string | null;
+  cancelRequested: boolean;
+  strategy: string;
+  autoRollback: boolean;
+  versions: Versions;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  timeScale: number;
+  now: number;
+  currentNode: string | null;
+  nodes: NodeView[];
+  picture: { graph: PictureGraph; states: Record<string, NodeStatus>; failedNode: string | null };
+  traffic: TrafficSplit;
+  trafficFrom: string | null;
+  taskSets: TaskSetView[];
+  taskSetsFrom: string | null;
+  desiredCount: number | null;
+  analyses: AnalysisView[];
+  approvals: ApprovalView[];
+  log: LogLine[];
+  lastEventId: number;
+  /** Node waiting for an approval now, if any. */
+  waitingApproval: ApprovalView | null;
+  canCancel: boolean;
+  /** What a cancel does, in words, for the confirmation. */
+  cancelEffect: string[];
+}
+
+const tagOf = (image: string): string => {
+  const at = image.lastIndexOf("@");
+  if (at >= 0) return image.slice(at + 1, at + 20);
+  const slash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  return colon > slash ? image.slice(colon + 1) : "latest";
+};
+
+const imageOf = (g: Graph): string | null => g.target.image ?? (g.target.taskDefinition?.containerDefinitions?.[0]?.image as string | undefined) ?? null;
+
+function snapshotOf(store: Store, id: string): Snapshot | null {
+  const step = store.getStep(id, DEPLOYMENT_NODE, "snapshot");
+  return step?.status === "DONE" ? (step.result as Snapshot) : null;
+}
+
+/** Previous successful deployment of each deployment's service (by creation order). */
+function previousImages(all: DeploymentRecord[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const last = new Map<string, string>();
+  for (const d of [...all].sort((a, b) => a.createdAt - b.createdAt)) {
+    const prev = last.get(d.serviceKey);
+    if (prev) out.set(d.id, prev);
+    const img = imageOf(d.graph);
+    if (d.state === "SUCCEEDED" && img) last.set(d.serviceKey, img);
+  }
+  return out;
+}
+
+function versionsOf(store: Store, d: DeploymentRecord, previous: Map<string, string>): Versions {
+  const img = imageOf(d.graph);
+  const prev = previous.get(d.id) ?? null;
+  let old: string | null = prev ? tagOf(prev) : null;
+  let oldFull = prev;
+  if (!old) {
+    const td = snapshotOf(store, d.id)?.primary?.taskDefinition;
+    if (td) {
+      oldFull = td;
+      old = td.split("/").pop() ?? td;
+    }
+  }
+  return { old, oldFull, new: img ? tagOf(img) : null, newFull: img };
+}
+
+const duration = (d: { startedAt: number | null; finishedAt: number | null }, now: number) => (d.startedAt === null ? null : (d.finishedAt ?? now) - d.startedAt);
+
+export function listView(store: Store, q: { state?: string | null; app?: string | null }, now = Date.now()): ListView {
+  const state = q.state && (ALL_STATES as string[]).includes(q.state) ? (q.state as DeploymentState) : null;
+  const app = q.app?.trim() || null;
+  const all = store.listDeployments({ limit: 1000 });
+  const previous = previousImages(all);
+  const rows = all
+    .filter((d) => (!state || d.state === state) && (!app || d.app === app))
+    .slice(0, 200)
+    .map((d) => ({
+      id: d.id,
+      app: d.app,
+      service: d.serviceKey,
+      state: d.state,
+      versions: versionsOf(store, d, previous),
+      createdAt: d.createdAt,
+      startedAt: d.startedAt,
+      finishedAt: d.finishedAt,
+      durationMs: duration(d, now),
+    }));
+  return { rows, apps: [...new Set(all.map((d) => d.app))].sort(), filter: { state, app }, now };
+}
+
+function effectiveNodes(graph: Graph, records: NodeRecord[]): { main: GraphNode[]; rollback: GraphNode[] } {
+  if (records.some((r) => r.nodeId === FIRST_SYNC_NODE)) return { main: [firstSyncNode(graph)], rollback: graph.rollback };
+  return { main: graph.nodes, rollback: graph.rollback };
+}
+
+function lineOf(e: EventRecord): LogLine {
+  const d = e.data;
+  const base = { id: e.id, at: e.at, nodeId: e.nodeId, type: e.type };
+  switch (e.type) {
+    case "deployment.state":
+      return { ...base, level: d.state === "SUCCEEDED" ? "ok" : ["FAILED", "ROLLED_BACK", "CANCELLED", "ROLLING_BACK"].includes(String(d.state)) ? "error" : "info", text: `Deployment ${String(d.state)}${d.error ? `: ${String(d.error)}` : ""}` };
+    case "deployment.resumed":
+      return { ...base, level: "info", text: `Resumed after a restart (${String(d.state)})` };
+    case "node.started":
+      return { ...base, level: "info", text: `${String(d.stage)} started${d.path === "rollback" ? " (rollback path)" : ""}` };
+    case "node.resumed":
+      return { ...base, level: "info", text: `${String(d.stage)} resumed` };
+    case "node.succeeded": {
+      const msg = (d.outputs as Record<string, unknown> | undefined)?.message;
+      return { ...base, level: "ok", text: `${String(d.stage)} succeeded${typeof msg === "string" ? `: ${msg}` : ""}` };
+    }
+    case "node.failed":
+      return { ...base, level: "error", text: `${String(d.stage)} failed: ${String(d.error)}` };
+    case "step":
+      return { ...base, level: "step", text: `${String(d.operation)} (${String(d.step)}) ${String(d.status).toLowerCase()}${d.recovered ? ", recovered after a restart" : ""}` };
+    case APPROVAL_EVENT:
+      return { ...base, level: "ok", text: `Approved by ${String(d.approver)}` };
+    case WAITING_EVENT:
+      return { ...base, level: "info", text: `Waiting for ${String(d.minApproverNum)} approval(s)${Array.isArray(d.approvers) && d.approvers.length ? ` from ${d.approvers.join(", ")}` : ""}` };
+    case "log":
+      return { ...base, level: (d.analysisSample as SampleRecord | undefined)?.verdict === "fail" ? "error" : "info", text: String(d.message ?? "") };
+    default:
+      return { ...base, level: "info", text: `${e.type} ${JSON.stringify(d).slice(0, 200)}` };
+  }
+}
+
+function analysisOf(n: GraphNode, rec: NodeRecord | undefined, events: EventRecord[]): AnalysisView {
+  const p = n.params as { durationMs?: number; metrics?: MetricParams[]; http?: Array<{ url: string }>; logs?: Array<{ provider: string }> };
+  const fromOutputs = (rec?.outputs?.samples as SampleRecord[] | undefined) ?? null;
+  const summaries = (rec?.outputs?.checks as CheckSummary[] | undefined) ?? [];
+  const seen = new Map<string, SampleRecord>();
+  for (const e of events) {
+    const s = e.type === "log" && e.nodeId === n.id ? (e.data.analysisSample as SampleRecord | undefined) : undefined;
+    if (s) seen.set(`${s.kind}/${s.index}/${s.sample}`, s);
+  }
+  for (const s of fromOutputs ?? []) seen.set(`${s.kind}/${s.index}/${s.sample}`, s);
+  const samples = [...seen.values()].sort((a, b) => a.at - b.at);
+  const state = rec?.state ?? "PENDING";
+  const checks: CheckView[] = [];
+  const add = (kind: CheckView["kind"], index: number, label: string, strategy: string | null, expected: CheckView["expected"], failureLimit: number) => {
+    const mine = samples.filter((s) => s.kind === kind && s.index === index);
+    const sum = summaries.find((c) => c.kind === kind && c.index === index);
+    const failures = mine.filter((s) => s.counted).length;
+    const result: CheckView["result"] = sum?.result ?? (state === "RUNNING" ? "running" : state === "PENDING" ? "pending" : failures > failureLimit ? "failed" : state === "SUCCEEDED" ? "passed" : "stopped");
+    checks.push({ kind, index, label, strategy, expected, failureLimit, samples: mine, result });
+  };
+  for (const [i, m] of (p.metrics ?? []).entries()) add("metrics", i, `metrics[${i}] ${m.provider} ${m.strategy}`, m.strategy, m.expected ?? null, m.failureLimit ?? 0);
+  for (const [i, h] of (p.http ?? []).entries()) add("http", i, `http[${i}] ${h.url}`, null, null, (h as { failureLimit?: number }).failureLimit ?? 0);
+  for (const [i, l] of (p.logs ?? []).entries()) add("logs", i, `logs[${i}] ${l.provider}`, null, null, (l as { failureLimit?: number }).failureLimit ?? 0);
+  return { nodeId: n.id, state, durationMs: p.durationMs ?? 0, checks };
+}
+
+function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventRecord[], graph: GraphNode[]): ApprovalView {
+  const approvedBy: ApprovalView["approvedBy"] = [];
+  let waitingSeen = false;
+  for (const e of events) {
+    if (e.nodeId !== n.id) continue;
+    if (e.type === WAITING_EVENT) waitingSeen = true;
+    if (e.type === APPROVAL_EVENT) {
+      const who = String(e.data.approver ?? "");
+      if (who && !approvedBy.some((a) => a.who === who)) approvedBy.push({ who, at: e.at });
+    }
+  }
+  const approvers = Array.isArray(n.params.approvers) ? n.params.approvers.map(String) : [];
+  const min = Math.max(1, Number(n.params.minApproverNum ?? 1) || 1);
+  const next = n.next ? graph.find((x) => x.id === n.next) : undefined;
+  return {
+    nodeId: n.id,
+    state: rec?.state ?? "PENDING",
+    waiting: rec?.state === "RUNNING" && waitingSeen && approvedBy.length < min,
+    approvers,
+    minApproverNum: min,
+    approvedBy,
+    nextDescription: next ? `${next.stage}: ${describeNode(next as unknown as ExecutionGraph["nodes"][number])}` : null,
+  };
+}
+
+function taskSetsOf(graph: Graph, nodes: GraphNode[], records: Map<string, NodeRecord>, versions: Versions): { sets: TaskSetView[]; from: string | null; desired: number | null } {
+  let best: { at: number; node: GraphNode } | null = null;
+  for (const n of nodes) {
+    const r = records.get(n.id);
+    if (r?.state === "SUCCEEDED" && r.finishedAt !== null && (!best || r.finishedAt >= best.at)) best = { at: r.finishedAt, node: n };
+  }
+  const expect = best?.node.expect?.taskSets ?? { primary: { version: "current" as const, scale: 100 }, canary: null };
+  const desired = typeof graph.target.service?.desiredCount === "number" ? (graph.target.service.desiredCount as number) : null;
+  const sets: TaskSetView[] = [];
+  for (const role of ["primary", "canary"] as const) {
+    const t = expect[role];
+    if (!t) continue;
+    const label = t.version === "new" ? versions.new : versions.old;
+    sets.push({ role, version: t.version, label, scale: t.scale, tasks: desired === null ? null : Math.ceil((t.scale * desired) / 100) });
+  }
+  return { sets, from: best?.node.id ?? null, desired };
+}
+
+export function deploymentView(store: Store, d: DeploymentRecord, timeScale: number, now = Date.now()): DeploymentView {
+  const records = store.getNodes(d.id);
+  const byId = new Map(records.map((r) => [r.nodeId, r]));
+  const events = store.listEvents(d.id);
+  const { main, rollback } = effectiveNodes(d.graph, records);
+  const all = [...main.map((n) => ({ n, path: "main" as const })), ...rollback.map((n) => ({ n, path: "rollback" as const }))];
+  const previous = previousImages(store.listDeployments({ limit: 1000 }));
+  const versions = versionsOf(store, d, previous);
+
+  const nodes: NodeView[] = all.map(({ n, path }) => {
+    const r = byId.get(n.id);
+    const state = r?.state ?? "PENDING";
+    const elapsedMs = r?.startedAt != null ? ((r.finishedAt ?? (state === "RUNNING" ? now : r.startedAt)) - r.startedAt) * timeScale : null;
+    const msg = r?.outputs?.message;
+    return {
+      id: n.id,
+      path,
+      stage: n.stage,
+      description: describeNode(n as unknown as ExecutionGraph["nodes"][number]),
+      state,
+      startedAt: r?.startedAt ?? null,
+      finishedAt: r?.finishedAt ?? null,
+      elapsedMs,
+      timeoutMs: n.timeoutMs,
+      error: r?.error ?? null,
+      message: typeof msg === "string" ? msg : null,
+    };
+  });
+  const states: Record<string, NodeStatus> = {};
+  for (const n of nodes) states[n.id] = { state: n.state, elapsedMs: n.elapsedMs, startedAt: n.state === "RUNNING" ? n.startedAt : null };
+
+  let trafficFrom: string | null = null;
+  let at = -1;
+  for (const r of records) {
+    if (r.outputs?.traffic && r.finishedAt !== null && r.finishedAt >= at) {
+      at = r.finishedAt;
+      trafficFrom = r.nodeId;
+    }
+  }
+  const ts = taskSetsOf(d.graph, [...main, ...rollback], byId, versions);
+  const analyses = all.filter(({ n }) => n.stage === "ANALYSIS").map(({ n }) => analysisOf(n, byId.get(n.id), events));
+  const approvals = all.filter(({ n }) => n.stage === "WAIT_APPROVAL").map(({ n }) => approvalOf(n, byId.get(n.id), events, main));
+  const final = FINAL_STATES.has(d.state);
+  const canCancel = d.state === "QUEUED" || (d.state === "RUNNING" && !d.cancelRequested);
+
+  const cancelEffect: string[] = [];
+  if (d.state === "QUEUED") cancelEffect.push("The deployment has not started: nothing changes in ECS, it ends CANCELLED.");
+  else if (!d.graph.target.autoRollback || rollback.length === 0) {
+    cancelEffect.push(`Kanaria stops the stage in progress${d.currentNode ? ` (${d.currentNode})` : ""} where it is. Auto-rollback is off for this app, so task sets and listener weights stay as they are now; the deployment ends CANCELLED.`);
+  } else {
+    cancelEffect.push(`Kanaria stops the stage in progress${d.currentNode ? ` (${d.currentNode})` : ""} and runs the rollback path:`);
+    for (const n of rollback) {
+      const what =
+        n.stage === "ROLLBACK_TRAFFIC"
+          ? "traffic goes back to the primary (100%), the canary gets 0%"
+          : n.stage === "ROLLBACK_PRIMARY"
+            ? "the previous primary task set (the version that ran before) is primary again"
+            : n.stage === "ROLLBACK_CLEAN"
+              ? "the canary and any new task sets are removed"
+              : describeNode(n as unknown as ExecutionGraph["nodes"][number]);
+      cancelEffect.push(`${n.stage}: ${what}.`);
+    }
+    cancelEffect.push("The deployment then ends CANCELLED; the new version is not shipped.");
+  }
+
+  return {
+    id: d.id,
+    app: d.app,
+    service: d.serviceKey,
+    state: d.state,
+    final,
+    error: d.error,
+    failedNode: d.failedNode,
+    cancelRequested: d.cancelRequested,
+    strategy: d.graph.strategy,
+    autoRollback: d.graph.target.autoRollback,
+    versions,
+    createdAt: d.createdAt,
+    startedAt: d.startedAt,
+    finishedAt: d.finishedAt,
+    durationMs: duration(d, now),
+    timeScale,
+    now,
+    currentNode: d.currentNode,
+    nodes,
+    picture: { graph: { app: d.graph.app, nodes: main, rollback }, states, failedNode: d.failedNode },
+    traffic: currentTraffic(records),
+    trafficFrom,
+    taskSets: ts.sets,
+    taskSetsFrom: ts.from,
+    desiredCount: ts.desired,
+    analyses,
+    approvals,
+    log: events.map(lineOf),
+    lastEventId: events.length ? events[events.length - 1].id : 0,
+    waitingApproval: approvals.find((a) => a.waiting) ?? null,
+    canCancel,
+    cancelEffect,
+  };
+}
+
+export const verdictLabel: Record<Verdict, string> = { pass: "pass", fail: "fail", nodata: "no data", error: "error" };

@@ -1,0 +1,239 @@
+// The status page end to end, in headless Chromium (Debian `chromium` + playwright-core): the
+// runtime with the simulator serves the page; a canary goes from running to succeeded on the
+// open page without a reload (SSE), a WAIT_APPROVAL is approved through the page's dialog, and a
+// failing canary lights up the rollback path. Asserts on the DOM; screenshots (desktop and
+// phone width) go to test-output/status-page/ for people to look at.
+// Bun-only: playwright-core drives Chromium over a pipe, which Deno's node compatibility does not
+// run reliably; the page's server rendering is tested on both runtimes in status-page.test.ts.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { startSimulator, type Simulator } from "../../runtime/simulator/index.ts";
+import type { Runtime } from "../../runtime/executor/runtime.ts";
+import { createApp } from "../../runtime/server/app.ts";
+import { serve, type RunningServer } from "../../runtime/platform/index.ts";
+import { parseApproverTokens } from "../../runtime/approvals/tokens.ts";
+import { analysisRuntime, appYaml, compileApp, FIXTURES } from "../analysis/deployment-helpers.ts";
+import { chromiumRequirement, launchChromium } from "../helpers/chromium.ts";
+
+const OUT = new URL("../../test-output/status-page/", import.meta.url).pathname;
+const SCALE = 60;
+const SERVER_TOKEN = "server-token-0123456789abcdef";
+const ALICE = "alice-token-0123456789abcdef";
+const RATIO = `sum:aws.applicationelb.httpcode_target_5xx{targetgroup:<< .Variant.TargetGroup >>}.as_count().rollup(sum, 10) / sum:aws.applicationelb.request_count{targetgroup:<< .Variant.TargetGroup >>}.as_count().rollup(sum, 10)`;
+
+const stages = (o: { analysis: string; approval?: boolean }) => `      - id: canary-rollout
+        name: ECS_CANARY_ROLLOUT
+        with:
+          scale: 50
+      - id: canary-traffic
+        name: ECS_TRAFFIC_ROUTING
+        with:
+          canary: 50
+${
+  o.approval
+    ? `      - id: approval
+        name: WAIT_APPROVAL
+        with:
+          approvers: [alice]
+          minApproverNum: 1
+`
+    : ""
+}      - id: analysis
+        name: ANALYSIS
+        with:
+${o.analysis}
+      - id: primary-rollout
+        name: ECS_PRIMARY_ROLLOUT
+      - id: primary-traffic
+        name: ECS_TRAFFIC_ROUTING
+        with:
+          primary: 100
+      - id: canary-clean
+        name: ECS_CANARY_CLEAN
+`;
+
+const threshold = (duration: string, more = "") => `          duration: ${duration}
+          metrics:
+            - provider: datadog
+              strategy: THRESHOLD
+              interval: 1m
+              query: "${RATIO}"
+${more}              expected:
+                max: 0.05
+`;
+
+describe("status page in Chromium", chromiumRequirement(), () => {
+  let sim: Simulator;
+  let rt: Runtime;
+  let server: RunningServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    sim = await startSimulator({ scenario: join(FIXTURES, "scenario.yaml"), timeScale: SCALE });
+    ({ rt } = await analysisRuntime(sim));
+    const app = createApp(rt, { token: SERVER_TOKEN, approverTokens: parseApproverTokens(JSON.stringify({ [ALICE]: "alice" })) });
+    server = await serve(app.fetch);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await rt?.close();
+    await sim?.close();
+  });
+
+  async function open(path: string, o: { phone?: boolean; js?: boolean } = {}): Promise<Page> {
+    const ctx = await browser.newContext({
+      viewport: o.phone ? { width: 390, height: 844 } : { width: 1400, height: 1000 },
+      ...(o.phone ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
+      javaScriptEnabled: o.js ?? true,
+    });
+    const page = await ctx.newPage();
+    page.on("pageerror", (e) => problems.push(`${path}: page error ${e.message}`));
+    page.on("console", (m) => {
+      // The deliberate wrong-token attempt is logged by Chromium as a failed 401 load.
+      if (m.type() === "error" && !/status of 401/.test(m.text())) problems.push(`${path}: console ${m.text()}`);
+    });
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  const state = (page: Page, node: string) => page.getAttribute(`svg [data-node-id="${node}"]`, "data-state");
+  const finalState = async (page: Page, wanted: string) => {
+    await page.waitForSelector(`[data-deployment-state="${wanted}"]`, { timeout: 120_000 });
+    await page.waitForFunction(() => document.body.dataset.final === "true", undefined, { timeout: 10_000 });
+  };
+
+  test("a canary goes from running to succeeded on the open page, without a reload", async () => {
+    const graph = compileApp(appYaml(sim, { stages: stages({ analysis: threshold("3m") }) }), "public.ecr.aws/nginx/nginx:1.27");
+    const d = rt.submit(graph);
+    const page = await open(`/deployments/${d.id}`);
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    assert.match(await page.title(), /^web 1\.27 · (queued|running)/);
+
+    await page.waitForSelector('svg [data-node-id="analysis"][data-state="RUNNING"]', { timeout: 60_000 });
+    assert.equal(await state(page, "canary-rollout"), "SUCCEEDED");
+    assert.equal(await page.getAttribute(".traffic", "data-canary"), "50", "the bar shows the canary's share");
+    await page.waitForSelector("#live-status.live-on", { timeout: 10_000 });
+    const ticking = await page.textContent('svg [data-node-id="analysis"] [data-started-at]');
+    assert.match(ticking ?? "", /^▶ running · .+ \/ \d+m$/, "the running node shows elapsed / timeout");
+    await shot(page, "1-canary-running");
+
+    await finalState(page, "SUCCEEDED");
+    assert.equal(await page.evaluate(() => (window as any).__sameDocument), true, "updated live, not reloaded");
+    for (const n of ["canary-rollout", "canary-traffic", "analysis", "primary-rollout", "primary-traffic", "canary-clean"]) assert.equal(await state(page, n), "SUCCEEDED", n);
+    for (const n of ["rollback-traffic", "rollback-primary", "rollback-clean"]) assert.equal(await state(page, n), "PENDING", n);
+    assert.equal(await page.locator("svg .kp-lit").count(), 0, "no failure edge lit");
+    assert.equal(await page.getAttribute(".traffic", "data-primary"), "100");
+    assert.equal(await page.locator('[data-check="metrics[0]"] [data-verdict="pass"]').count(), 3, "3 samples charted, all pass");
+    assert.equal(await page.getAttribute('[data-check="metrics[0]"]', "data-result"), "passed");
+    assert.ok((await page.locator('[data-check="metrics[0]"] rect.band').count()) === 1, "expected band drawn");
+    assert.match((await page.textContent('[data-live="log"]')) ?? "", /Deployment SUCCEEDED/);
+    assert.equal(await page.locator('button[data-action="cancel"]').count(), 0, "nothing to cancel once finished");
+    assert.match(await page.title(), /^web 1\.27 · succeeded/);
+    await shot(page, "2-canary-succeeded");
+    await page.context().close();
+
+    const list = await open("/");
+    const row = list.locator(`[data-deployment-row="${d.id}"]`);
+    assert.equal(await row.getAttribute("data-state"), "SUCCEEDED");
+    assert.match((await row.locator(`td[data-label="Version"]`).textContent()) ?? "", /^web:1 →\s+to 1\.27$/, "old → new (with words for screen readers)");
+    await shot(list, "3-list");
+    await list.context().close();
+  });
+
+  test("a WAIT_APPROVAL is approved through the page; cancel explains what it would do", async () => {
+    const graph = compileApp(appYaml(sim, { stages: stages({ analysis: threshold("2m"), approval: true }) }), "public.ecr.aws/nginx/nginx:1.27");
+    const d = rt.submit(graph);
+    const page = await open(`/deployments/${d.id}`);
+    const approve = page.locator('button[data-action="approve"]');
+    await approve.waitFor({ state: "visible", timeout: 60_000 });
+    assert.equal(await state(page, "approval"), "RUNNING");
+    assert.match((await page.textContent("[data-waiting-approval]")) ?? "", /0 of 1 approval from alice/);
+
+    // Cancel: the confirmation says what happens; closing it changes nothing.
+    await page.click('button[data-action="cancel"]');
+    const dialog = page.locator("dialog#confirm");
+    await dialog.waitFor({ state: "visible" });
+    const text = (await dialog.textContent()) ?? "";
+    assert.match(text, /traffic goes back to the primary/);
+    assert.match(text, /the canary and any new task sets are removed/);
+    assert.match(text, /Server token/);
+    await shot(page, "4-cancel-confirmation");
+    await page.click("#confirm-close");
+    await dialog.waitFor({ state: "hidden" });
+
+    // Approve: a wrong token is refused with the server's message, then alice's is accepted.
+    await approve.click();
+    await dialog.waitFor({ state: "visible" });
+    assert.match((await dialog.textContent()) ?? "", /This is the last approval needed: the pipeline continues with ANALYSIS/);
+    await page.fill("#confirm-token", "not-a-valid-token-00000000");
+    await page.click("#confirm-go");
+    await page.waitForSelector("#confirm-result.bad");
+    assert.match((await page.textContent("#confirm-result")) ?? "", /^401: /);
+    await page.fill("#confirm-token", ALICE);
+    await shot(page, "5-approve-dialog");
+    await page.click("#confirm-go");
+    await page.waitForSelector("#confirm-result.good");
+    assert.match((await page.textContent("#confirm-result")) ?? "", /Approved by alice/);
+    assert.equal(page.url().includes(ALICE), false, "the token never goes into a URL");
+
+    await page.waitForSelector('[data-approved-by="alice"]', { timeout: 30_000 });
+    await finalState(page, "SUCCEEDED");
+    assert.equal(await state(page, "approval"), "SUCCEEDED");
+    assert.match((await page.textContent('[data-live="log"]')) ?? "", /Approved by alice/);
+    await shot(page, "6-approved-succeeded");
+    await page.context().close();
+  });
+
+  test("a failing canary: the rollback path lights up and the error is in words", async () => {
+    const graph = compileApp(appYaml(sim, { stages: stages({ analysis: threshold("10m", "              delay: 30s\n              failureLimit: 0\n") }) }), "public.ecr.aws/nginx/nginx:bad");
+    const d = rt.submit(graph);
+    const page = await open(`/deployments/${d.id}`);
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    await finalState(page, "ROLLED_BACK");
+    assert.equal(await page.evaluate(() => (window as any).__sameDocument), true);
+    assert.equal(await state(page, "analysis"), "FAILED");
+    for (const n of ["primary-rollout", "primary-traffic", "canary-clean"]) assert.equal(await state(page, n), "SKIPPED", n);
+    for (const n of ["rollback-traffic", "rollback-primary", "rollback-clean"]) assert.equal(await state(page, n), "SUCCEEDED", n);
+    assert.equal(await page.locator('svg path.kp-lit[data-failure-edge="analysis"]').count(), 1, "the failed node's edge to the rollback path is lit");
+    const error = (await page.textContent("[data-error]")) ?? "";
+    assert.match(error, /Rolled back: ANALYSIS \(analysis\) failed/);
+    assert.match(error, /is above max 0\.05/);
+    assert.equal(await page.locator('[data-check="metrics[0]"] [data-verdict="fail"]').count(), 1);
+    assert.equal(await page.getAttribute(".traffic", "data-primary"), "100");
+    await shot(page, "7-failed-rolled-back");
+    await page.context().close();
+
+    const phone = await open(`/deployments/${d.id}`, { phone: true });
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `no sideways scrolling of the page on a phone (the picture scrolls in its own box): ${overflow}px`);
+    await shot(phone, "8-phone-rolled-back");
+    await phone.context().close();
+  });
+
+  test("without JavaScript: full pages, links and a refresh link; no action buttons", async () => {
+    const list = await open("/?state=ROLLED_BACK", { js: false });
+    assert.equal(await list.locator("[data-deployment-row]").count(), 1);
+    await list.click("[data-deployment-row] a");
+    await list.waitForSelector('svg [data-node-id="rollback-traffic"][data-state="SUCCEEDED"]');
+    assert.equal(await list.locator('a[href^="/deployments/"]', { hasText: "Refresh" }).count(), 1);
+    assert.ok((await list.locator("[data-check] ol li").count()) >= 1, "samples listed as text");
+    await shot(list, "9-no-js-detail");
+    await list.context().close();
+
+    const running = rt.submit(compileApp(appYaml(sim, { name: "web-nojs", stages: stages({ analysis: threshold("2m"), approval: true }) }), "public.ecr.aws/nginx/nginx:1.27"));
+    const page = await open(`/deployments/${running.id}`, { js: false });
+    assert.equal(await page.locator('button[data-action="cancel"]').isVisible(), false, "buttons need JS");
+    assert.match((await page.textContent("noscript")) ?? "", /kanaria approve/);
+    await page.context().close();
+    rt.scheduler.cancel(running.id);
+    await rt.scheduler.wait(running.id);
+    assert.deepEqual(problems, [], "no script errors or CSP violations on any page");
+  });
+});

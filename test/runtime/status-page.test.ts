@@ -1,0 +1,157 @@
+// The status page's server rendering (runtime/server/ui/), on both runtimes: the list with its
+// filter, one deployment with its pipeline picture, traffic, analysis charts, approvals and log,
+// the live fragment the script swaps in, escaping, headers and the served script.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { openSqlStore } from "../../runtime/store/sql-store.ts";
+import { systemClock } from "../../runtime/clock/clock.ts";
+import { statusPage } from "../../runtime/server/ui/routes.tsx";
+import { createRuntime } from "../../runtime/executor/runtime.ts";
+import { createApp } from "../../runtime/server/app.ts";
+import type { SampleRecord } from "../../runtime/analysis/types.ts";
+import type { Graph } from "../../runtime/executor/graph.ts";
+import type { Store } from "../../runtime/store/store.ts";
+import { compileFixture } from "./helpers.ts";
+
+const EVIL = `<img src=x onerror="alert(1)">`;
+
+function sample(n: number, verdict: SampleRecord["verdict"], value: number): SampleRecord {
+  return { kind: "metrics", index: 0, sample: n, strategy: "THRESHOLD", provider: "datadog", variants: ["canary"], query: { canary: "q" }, window: null, values: { canary: [value] }, verdict, counted: verdict !== "pass", reason: `value ${value} ${verdict === "pass" ? "is within" : "is above"} max 0.05`, detail: { value }, at: n * 60_000 };
+}
+
+/** A rolled-back deployment (analysis failed at its 2nd sample) and a succeeded one. */
+async function world(): Promise<{ store: Store; failed: string; ok: string; graph: Graph }> {
+  const store = await openSqlStore(":memory:");
+  const base = compileFixture("canary");
+  // The fixture bakes with a WAIT; judge with an ANALYSIS instead (the page charts its samples).
+  const metric = { provider: "datadog", strategy: "THRESHOLD", variants: ["canary"], queries: { canary: "q" }, expected: { max: 0.05 }, intervalMs: 60_000, delayMs: 0, failureLimit: 0, skipOnNoData: false, timeoutMs: 30_000 };
+  const graph: Graph = { ...base, nodes: base.nodes.map((n) => (n.stage === "WAIT" ? { ...n, id: "analysis", stage: "ANALYSIS" as const, params: { durationMs: 180_000, metrics: [metric] } } : n)) };
+  for (const n of graph.nodes) if (n.next === "bake") n.next = "analysis";
+  const t0 = Date.now() - 60_000;
+  const ok = store.createDeployment({ id: "d-ok", app: "web", serviceKey: "sim/demo/web", graph: { ...graph, digest: "a" }, createdAt: t0 - 10_000 });
+  store.updateDeployment(ok.id, { state: "SUCCEEDED", startedAt: t0 - 10_000, finishedAt: t0 - 5_000 }, t0);
+  const bad = { ...graph, digest: "b", target: { ...graph.target, image: "repo/web:bad" } };
+  const d = store.createDeployment({ id: "d-bad", app: EVIL, serviceKey: "sim/demo/web", graph: bad, createdAt: t0 });
+  const analysis = graph.nodes.find((n) => n.stage === "ANALYSIS")!;
+  const [first] = graph.nodes;
+  store.updateNode(d.id, first.id, { state: "SUCCEEDED", startedAt: t0, finishedAt: t0 + 1000, outputs: { message: "canary steady" } });
+  const traffic = graph.nodes.find((n) => n.stage === "ECS_TRAFFIC_ROUTING")!;
+  store.updateNode(d.id, traffic.id, { state: "SUCCEEDED", startedAt: t0 + 1000, finishedAt: t0 + 2000, outputs: { traffic: { primary: 80, canary: 20 } } });
+  store.updateNode(d.id, analysis.id, { state: "FAILED", startedAt: t0 + 2000, finishedAt: t0 + 3000, error: `sample 2 is above max 0.05 ${EVIL}` });
+  for (const n of graph.nodes) if (store.getNode(d.id, n.id)?.state === "PENDING") store.updateNode(d.id, n.id, { state: "SKIPPED" });
+  for (const [i, n] of graph.rollback.entries()) {
+    store.updateNode(d.id, n.id, { state: "SUCCEEDED", startedAt: t0 + 3000 + i, finishedAt: t0 + 3500 + i, outputs: n.stage === "ROLLBACK_TRAFFIC" ? { traffic: { primary: 100, canary: 0 } } : {} });
+  }
+  store.appendEvent({ deploymentId: d.id, at: t0 + 2500, type: "log", nodeId: analysis.id, data: { message: "sample 1 pass", analysisSample: sample(1, "pass", 0.01) } });
+  store.appendEvent({ deploymentId: d.id, at: t0 + 2600, type: "log", nodeId: analysis.id, data: { message: `sample 2 fail ${EVIL}`, analysisSample: sample(2, "fail", 0.3) } });
+  store.appendEvent({ deploymentId: d.id, at: t0 + 3000, type: "node.failed", nodeId: analysis.id, data: { stage: "ANALYSIS", error: "above max" } });
+  store.updateDeployment(d.id, { state: "ROLLED_BACK", failedNode: analysis.id, error: `metrics[0] had 1 failed samples ${EVIL}`, startedAt: t0, finishedAt: t0 + 4000 }, t0 + 4000);
+  store.appendEvent({ deploymentId: d.id, at: t0 + 4000, type: "deployment.state", nodeId: null, data: { state: "ROLLED_BACK" } });
+  return { store, failed: d.id, ok: ok.id, graph };
+}
+
+const page = async (store: Store, path: string) => {
+  const res = await statusPage({ store, clock: systemClock(1) }).request(path);
+  return { res, html: await res.text() };
+};
+
+describe("status page (server-rendered)", () => {
+  test("list: every deployment with version old → new and state; filter by state and app; escaped", async () => {
+    const { store } = await world();
+    const { res, html } = await page(store, "/");
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+    assert.match(res.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+    assert.match(html, /^<!doctype html>/);
+    assert.match(html, /data-deployment-row="d-bad" data-state="ROLLED_BACK"/);
+    assert.match(html, /data-deployment-row="d-ok" data-state="SUCCEEDED"/);
+    assert.match(html, /<span title="public.ecr.aws\/nginx\/nginx:1.27">1.27<\/span>[\s\S]*?<span title="repo\/web:bad">bad<\/span>/, "old = the previous successful deployment's tag");
+    assert.doesNotMatch(html, /<img src=x/);
+    assert.match(html, /&lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;/);
+    assert.doesNotMatch((await page(store, "/?state=SUCCEEDED")).html, /data-deployment-row="d-bad"/);
+    const byApp = (await page(store, "/?app=web")).html;
+    assert.match(byApp, /data-deployment-row="d-ok"/);
+    assert.doesNotMatch(byApp, /data-deployment-row="d-bad"/);
+    assert.match((await page(store, "/?state=QUEUED")).html, /No deployments match this filter/);
+  });
+
+  test("deployment: pipeline picture with states, lit rollback edge, error in words, traffic, chart, log", async () => {
+    const { store, failed, graph } = await world();
+    const analysis = graph.nodes.find((n) => n.stage === "ANALYSIS")!;
+    const { res, html } = await page(store, `/deployments/${failed}`);
+    assert.equal(res.status, 200);
+    assert.match(html, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="kanaria-pipeline"/);
+    assert.match(html, new RegExp(`data-node-id="${analysis.id}" data-path="main" data-state="FAILED"`));
+    for (const n of graph.rollback) assert.match(html, new RegExp(`data-node-id="${n.id}" data-path="rollback" data-state="SUCCEEDED"`));
+    assert.match(html, new RegExp(`class="kp-fail kp-lit" data-failure-edge="${analysis.id}"`));
+    assert.match(html, /Rolled back: ANALYSIS \([^)]+\) failed/);
+    assert.match(html, /data-primary="100" data-canary="0"/);
+    assert.match(html, /data-check="metrics\[0\]" data-result="failed"/);
+    assert.match(html, /<g data-sample="1" data-verdict="pass">/);
+    assert.match(html, /<g data-sample="2" data-verdict="fail">/);
+    assert.match(html, /class="band"/);
+    assert.match(html, /data-final="true"/);
+    assert.match(html, /data-last-event-id="\d+"/);
+    assert.doesNotMatch(html, /<img src=x/, "app name, errors and log lines are escaped");
+    assert.doesNotMatch(html, /data-action="cancel"/, "finished: nothing to cancel");
+    assert.match(html, /<a href="\/deployments\/d-bad">Refresh<\/a>/);
+  });
+
+  test("live fragment: the same sections, for the script to swap in; unknown ids are a 404 page", async () => {
+    const { store, failed } = await world();
+    const { html } = await page(store, `/deployments/${failed}/live`);
+    for (const s of ["summary", "pipeline", "traffic", "analysis", "approvals", "log"]) assert.match(html, new RegExp(`data-live="${s}"`));
+    assert.doesNotMatch(html, /<dialog/);
+    const missing = await page(store, "/deployments/d-nope");
+    assert.equal(missing.res.status, 404);
+    assert.match(missing.html, /No deployment d-nope/);
+  });
+
+  test("approvals: a waiting WAIT_APPROVAL shows who may approve, the approve button and who approved", async () => {
+    const store = await openSqlStore(":memory:");
+    const graph = compileFixture("canary");
+    const wait = { ...graph.nodes[0], id: "approval", stage: "WAIT_APPROVAL" as const, name: "WAIT_APPROVAL", params: { approvers: ["alice", "bob"], minApproverNum: 2 }, next: graph.nodes[0].id };
+    const g = { ...graph, entry: "approval", nodes: [wait, ...graph.nodes] };
+    const d = store.createDeployment({ id: "d-wait", app: "web", serviceKey: "s", graph: g, createdAt: Date.now() });
+    store.updateDeployment(d.id, { state: "RUNNING", startedAt: Date.now(), currentNode: "approval" }, Date.now());
+    store.updateNode(d.id, "approval", { state: "RUNNING", startedAt: Date.now() });
+    store.appendEvent({ deploymentId: d.id, at: Date.now(), type: "approval.waiting", nodeId: "approval", data: { approvers: ["alice", "bob"], minApproverNum: 2 } });
+    store.appendEvent({ deploymentId: d.id, at: Date.now(), type: "approval.granted", nodeId: "approval", data: { approver: "alice" } });
+    const { html } = await page(store, `/deployments/${d.id}`);
+    assert.match(html, /data-waiting-approval="approval"/);
+    assert.match(html, /1 of 2 approvals from alice, bob; approved by alice/);
+    assert.match(html, /data-action="approve" data-needs-js="true" hidden="" data-url="\/api\/deployments\/d-wait\/approve\?node=approval"/);
+    assert.match(html, /data-action="cancel"/);
+    assert.match(html, /<template data-confirm="cancel">[\s\S]*traffic goes back to the primary/);
+    assert.match(html, /data-approved-by="alice"/);
+    assert.match(html, /data-started-at="\d+"/, "the running node ticks");
+    assert.match(html, /<noscript>/);
+  });
+
+  test("assets: the script parses and uses no inline handlers; the stylesheet is served", async () => {
+    const store = await openSqlStore(":memory:");
+    const js = await page(store, "/ui/app.js");
+    assert.match(js.res.headers.get("content-type") ?? "", /javascript/);
+    assert.doesNotThrow(() => new Function(js.html));
+    const writes = js.html.match(/innerHTML\s*=[^=][^;]*/g) ?? [];
+    assert.deepEqual(writes, ["innerHTML = fresh.innerHTML"], "markup only ever comes from the server's own sections");
+    const css = await page(store, "/ui/style.css");
+    assert.match(css.res.headers.get("content-type") ?? "", /text\/css/);
+    assert.match(css.html, /@media \(max-width:720px\)/);
+  });
+
+  test("mounted on the API app: / is the page, /api stays JSON", async () => {
+    const store = await openSqlStore(":memory:");
+    const rt = createRuntime({ store, providers: [] });
+    try {
+      const app = createApp(rt, { token: null });
+      const home = await app.request("/");
+      assert.equal(home.status, 200);
+      assert.match(await home.text(), /<h1>Deployments<\/h1>/);
+      const api = await app.request("/api/deployments");
+      assert.deepEqual(await api.json(), { deployments: [] });
+    } finally {
+      await rt.close();
+    }
+  });
+});

@@ -85,7 +85,7 @@ spec:
         endpoints: { ecs: "${sim.url}", elbv2: "${sim.url}" }
 `,
       );
-      const args = ["deploy", APP, "--config", config, "--data", join(dir, "data"), "--time-scale", "300"];
+      const args = ["deploy", APP, "--config", config, "--data", join(dir, "data"), "--time-scale", "100"]; // 5m node timeouts = 3 s real: room for a slow restart
       const first = await run(args, { KANARIA_CRASH_AT: point });
       assert.ok(first.signal === "SIGKILL" || first.code === 137, `the first run must die at ${point}; it exited ${first.code}/${first.signal}:\n${first.output}`);
       const second = await run(args, {});

@@ -32,6 +32,28 @@ export function timeCommand(cmd: string, args: string[], options: { runs: number
   return stats(samples);
 }
 
+/**
+ * Like timeCommand for several commands, run round-robin (a, b, c, a, b, c, ...) so that load
+ * from other work on the machine hits every command alike; the ratio between them stays fair.
+ */
+export function timeCommandsInterleaved(
+  commands: { cmd: string; args: string[]; env?: Record<string, string>; expectCode?: number }[],
+  options: { runs: number; warmup?: number },
+): Stats[] {
+  const samples: number[][] = commands.map(() => []);
+  const warmup = options.warmup ?? 2;
+  for (let i = 0; i < warmup + options.runs; i++) {
+    for (const [k, c] of commands.entries()) {
+      const t0 = performance.now();
+      const r = spawnSync(c.cmd, c.args, { cwd: ROOT, env: { ...process.env, ...c.env }, stdio: ["ignore", "ignore", "pipe"] });
+      const ms = performance.now() - t0;
+      if (r.status !== (c.expectCode ?? 0)) throw new Error(`${c.cmd} ${c.args.join(" ")} exited ${r.status}: ${r.stderr}`);
+      if (i >= warmup) samples[k].push(ms);
+    }
+  }
+  return samples.map(stats);
+}
+
 export function markdownTable(header: string[], rows: (string | number)[][]): string {
   return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }

@@ -124,6 +124,8 @@ export function lintInvalid(app: string): string {
 
 interface EditRun {
   latencies: number[];
+  /** Edits whose publication did not match the version sent (valid → none, schema-invalid → some): a stale or misattributed publication. */
+  mismatched: number[];
   /** Diagnostics of the last schema-invalid and lint-invalid versions. */
   schema: any[];
   lint: any[];
@@ -141,6 +143,7 @@ async function runEdits(server: Server, dir: string, app: string, versions: stri
   const latencies: number[] = [];
   let schema: any[] = [];
   let lint: any[] = [];
+  const mismatched: number[] = [];
   for (let i = 0; i < versions.length; i++) {
     const version = i + 2;
     const since = c.notifications.length;
@@ -150,11 +153,13 @@ async function runEdits(server: Server, dir: string, app: string, versions: stri
     // first publication after the change.
     const n = await c.waitFor((x) => x.method === "textDocument/publishDiagnostics" && x.params.uri === u && (x.params.version === undefined || x.params.version === version), 20_000, since);
     latencies.push(n.at - sent);
+    const count = n.params.diagnostics.length;
+    if ((i % 2 === 0 && count > 0) || (i % 4 === 1 && count === 0)) mismatched.push(i + 1);
     if (i % 4 === 1) schema = n.params.diagnostics;
     if (i % 4 === 3) lint = n.params.diagnostics;
   }
   await c.stop();
-  return { latencies, schema, lint, coldMs };
+  return { latencies, mismatched, schema, lint, coldMs };
 }
 
 async function coldStart(server: Server, dir: string, app: string): Promise<number[]> {
@@ -199,6 +204,11 @@ export async function run(): Promise<Record<string, unknown>> {
     const yCold = await coldStart(yamlLanguageServer, dir, app);
 
     if (k.schema.length === 0 || k.lint.length === 0) throw new Error("kanaria found nothing in an invalid version");
+    // Without this the "finds every error yaml-language-server finds" check would pass vacuously
+    // (e.g. if the schema association stopped matching the file).
+    if (y.schema.length === 0) throw new Error("yaml-language-server found nothing in the schema-invalid version: is the schema applied?");
+    if (k.mismatched.length) throw new Error(`kanaria: publications that do not match the edit sent: edits ${k.mismatched.join(", ")}`);
+    if (y.mismatched.length) console.warn(`yaml-language-server: publications that do not match the edit sent (stale?): edits ${y.mismatched.join(", ")}`);
     const kSchema = byLine(k.schema);
     const ySchema = byLine(y.schema);
     const kLint = byLine(k.lint);
@@ -234,6 +244,7 @@ export async function run(): Promise<Record<string, unknown>> {
       kanaria: { editToDiagnostics: kStats, afterWarmUp: kWarm, coldStartToFirstDiagnostics: kColdStats, samplesMs: k.latencies.map(round) },
       yamlLanguageServer: { editToDiagnostics: yStats, afterWarmUp: yWarm, coldStartToFirstDiagnostics: yColdStats, samplesMs: y.latencies.map(round) },
       targets: { p95Ms: 15, coldMs: 300, p95Met: kStats.p95Ms <= 15, coldMet: kColdStats.p50Ms <= 300 },
+      mismatchedEdits: { kanaria: k.mismatched, yamlLanguageServer: y.mismatched },
       comparison: {
         schemaInvalid: { kanaria: kSchema, yamlLanguageServer: ySchema, yamlLanguageServerOnlyLines: missed.map((d) => d.line) },
         lintInvalid: { kanaria: kLint, yamlLanguageServer: yLint },

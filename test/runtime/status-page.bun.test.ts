@@ -213,7 +213,12 @@ describe("status page in Chromium", chromiumRequirement(), () => {
     const phone = await open(`/deployments/${d.id}`, { phone: true });
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `no sideways scrolling of the page on a phone (the picture scrolls in its own box): ${overflow}px`);
+    await phone.waitForFunction(() => (document.querySelector(".scroll") as HTMLElement).scrollLeft > 0, undefined, { timeout: 5_000 });
+    const box = await phone.locator(".scroll").boundingBox();
+    const failed = await phone.locator('svg [data-node-id="analysis"]').boundingBox();
+    assert.ok(box && failed && failed.x >= box.x && failed.x + failed.width <= box.x + box.width, "the failed node is scrolled into view");
     await shot(phone, "8-phone-rolled-back");
+    await phone.locator('[data-live="pipeline"]').screenshot({ path: join(OUT, "8b-phone-pipeline.png") });
     await phone.context().close();
   });
 

@@ -39,8 +39,10 @@ export function clientMain(): void {
       const key = node ? `${node.dataset.nodeId}/${node.dataset.state}` : "";
       if (!node || key === focused || box.scrollWidth <= box.clientWidth) continue;
       focused = key;
-      const left = node.getBoundingClientRect().left - box.getBoundingClientRect().left + box.scrollLeft;
-      box.scrollLeft = Math.max(0, left - 24);
+      const r = node.getBoundingClientRect();
+      const b = box.getBoundingClientRect();
+      if (r.left >= b.left && r.right <= b.right) continue;
+      box.scrollLeft = Math.max(0, r.left - b.left + box.scrollLeft - (box.clientWidth - r.width) / 2);
     }
   };
   focusActive();
@@ -139,7 +141,9 @@ export function clientMain(): void {
       setLive(false, "Reconnecting…");
     };
   } else if (body.dataset.pollList === "true") {
-    setInterval(() => void refresh(), 5000);
+    setInterval(() => {
+      if (!document.hidden) void refresh();
+    }, 5000);
   }
 
   // Approve / cancel.

@@ -23,6 +23,10 @@ export function parseArgs(args: string[], spec: FlagSpec): ParsedArgs {
       positionals.push(...args.slice(i + 1));
       break;
     }
+    if (a === "-h" && spec.booleans.includes("help")) {
+      flags.set("help", true);
+      continue;
+    }
     if (!a.startsWith("--") || a === "-") {
       if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
       positionals.push(a);

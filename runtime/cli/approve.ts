@@ -3,7 +3,7 @@
 // 1 refused / not waiting / unreachable, 2 usage error.
 import { readFileSync } from "node:fs";
 import { env } from "../platform/index.ts";
-import { parseArgs, str, UsageError } from "./args.ts";
+import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
 
 const USAGE = `Usage: kanaria approve ID --server URL [--token-file FILE]
 
@@ -31,7 +31,7 @@ export async function approveCommand(args: string[], io: ApproveIo = defaultIo):
   let token: string;
   let node: string | undefined;
   try {
-    const p = parseArgs(args, { boolean: ["help"], string: ["server", "token-file", "node"] });
+    const p = parseArgs(args, { booleans: ["help"], values: ["server", "token-file", "node"] });
     if (p.flags.has("help")) {
       io.out(USAGE);
       return 0;

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { compile } from "../../compiler/compile.ts";
 import type { Graph } from "../executor/graph.ts";
-import { parseArgs, str, UsageError } from "./args.ts";
+import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
 import { openRuntime } from "./local-runtime.ts";
 import { Progress } from "./progress.ts";
 import { startSimulation } from "./simulate.ts";
@@ -42,7 +42,7 @@ function demoGraph(image: string, name: string): Graph {
 export async function demoCommand(args: string[]): Promise<number> {
   let p: ReturnType<typeof parseArgs>;
   try {
-    p = parseArgs(args, { boolean: ["verbose", "help"], string: ["time-scale"] });
+    p = parseArgs(args, { booleans: ["verbose", "help"], values: ["time-scale"] });
     if (p.flags.has("help")) {
       console.log(USAGE);
       return 0;

@@ -5,9 +5,9 @@ import { compileOne } from "../../compiler/cli/compile-one.ts";
 import { DuplicateDigestError } from "../store/store.ts";
 import { SubmitError } from "../executor/runtime.ts";
 import type { Graph } from "../executor/graph.ts";
-import { parseArgs, str, UsageError } from "./args.ts";
+import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
 import { ConfigError, loadSettings, readToken } from "./config.ts";
-import { openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
+import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
 import { Progress } from "./progress.ts";
 import { scenarioNextTo, startSimulation, type RunningSimulation } from "./simulate.ts";
 import { scenarioFromGraph } from "../simulator/scenario-from-graph.ts";
@@ -43,7 +43,7 @@ const err = (s: string) => console.error(s);
 export async function deployCommand(args: string[]): Promise<number> {
   let p: ReturnType<typeof parseArgs>;
   try {
-    p = parseArgs(args, { boolean: ["simulate", "verbose", "help"], string: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate"] });
+    p = parseArgs(args, { booleans: ["simulate", "verbose", "help"], values: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate"] });
     if (p.flags.has("help")) {
       out(USAGE);
       return 0;
@@ -117,9 +117,7 @@ export async function deployCommand(args: string[]): Promise<number> {
       storePath: sim ? null : settings.storePath,
       providers,
       timeScale,
-      analysisProviders: settings.analysisProviders,
-      notifications: settings.notifications,
-      baseDir: settings.baseDir,
+      ...fromSettings(settings),
       ...(sim ? { simulatorUrl: sim.url } : {}),
     });
   } catch (e) {

@@ -9,7 +9,7 @@ import { openSqlStore } from "../store/sql-store.ts";
 import type { PlatformProvider } from "../aws/clients.ts";
 import { buildProviders, type AnalysisProviderSpec } from "../analysis/providers/registry.ts";
 import { createNotifier, type NotificationsConfig } from "../notifications/notifier.ts";
-import { ConfigError } from "./config.ts";
+import { ConfigError, type RuntimeSettings } from "./config.ts";
 
 export const DEFAULT_DATA_DIR = ".kanaria";
 
@@ -32,6 +32,12 @@ export interface OpenRuntimeOptions {
   timeScale?: number;
 }
 
+/** The runtime config's analysis providers and notifications, for openRuntime(). */
+export function fromSettings(s: RuntimeSettings): Pick<OpenRuntimeOptions, "analysisProviders" | "notifications" | "baseDir"> {
+  return { analysisProviders: s.analysisProviders, notifications: s.notifications, baseDir: s.baseDir };
+}
+
+/** Throws ConfigError (a missing secret file, a bad receiver) before anything runs. */
 export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
   let analysisProviders: ReturnType<typeof buildProviders>;
   let notifier: ReturnType<typeof createNotifier> | undefined;
@@ -54,12 +60,12 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
     path = o.storePath;
   }
   const store = await openSqlStore(path);
-  const simulated = !!o.simulatorUrl || (o.timeScale ?? 1) !== 1;
   return createRuntime({
     store,
     providers: o.providers,
     clock: systemClock(o.timeScale ?? 1),
-    pollIntervalMs: simulated ? 100 : 1000,
+    // One poll per deployment second (the poller stretches it for big fleets).
+    pollIntervalMs: Math.max(50, 1000 / (o.timeScale ?? 1)),
     analysisProviders,
     ...(notifier ? { notifier } : {}),
   });

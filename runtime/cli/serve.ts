@@ -4,9 +4,9 @@
 import { createApp } from "../server/app.ts";
 import { serve } from "../platform/index.ts";
 import { onShutdownSignal } from "../platform/process.ts";
-import { parseArgs, str, UsageError } from "./args.ts";
+import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
 import { ConfigError, loadSettings, parseAddress } from "./config.ts";
-import { openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
+import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
 import { startSimulation, type RunningSimulation } from "./simulate.ts";
 
 const USAGE = `Usage: kanaria serve --config runtime.yaml [options]
@@ -25,7 +25,7 @@ Options:
 export async function serveCommand(args: string[]): Promise<number> {
   let p: ReturnType<typeof parseArgs>;
   try {
-    p = parseArgs(args, { boolean: ["simulate", "help"], string: ["config", "data", "scenario", "time-scale", "address"] });
+    p = parseArgs(args, { booleans: ["simulate", "help"], values: ["config", "data", "scenario", "time-scale", "address"] });
     if (p.flags.has("help")) {
       console.log(USAGE);
       return 0;
@@ -70,9 +70,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       storePath: settings.storePath,
       providers,
       timeScale: sim?.timeScale,
-      analysisProviders: settings.analysisProviders,
-      notifications: settings.notifications,
-      baseDir: settings.baseDir,
+      ...fromSettings(settings),
       ...(sim ? { simulatorUrl: sim.url } : {}),
     });
   } catch (e) {
@@ -86,6 +84,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const app = createApp(rt, { token: settings.token, approverTokens: settings.approverTokens });
   const server = await serve(app.fetch, address);
   console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath}; ${providers.length} platform provider(s))`);
+  console.log(`status page: ${server.url}/`);
   const resumed = rt.scheduler.active();
   if (resumed) console.log(`resumed ${resumed} deployment(s) that were in flight`);
   const done = Promise.withResolvers<void>();

@@ -4,7 +4,7 @@
 // from a web config), waits for /-/ready and stops it afterwards.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../helpers/net.ts";
 import { join } from "node:path";
 import { env } from "../../runtime/platform/index.ts";
 import { tempDir } from "./helpers.ts";
@@ -47,16 +47,6 @@ export function prometheusRequirement(): { skip?: string } {
   return { skip: MISSING };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningPrometheus {
   url: string;

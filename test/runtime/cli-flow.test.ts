@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
+import { freePort } from "../helpers/net.ts";
 import { ROOT, runCli } from "../helpers/cli.ts";
 import { serve, type RunningServer } from "../../runtime/platform/index.ts";
 
@@ -28,16 +28,6 @@ function startCli(args: string[]): { child: ChildProcess; output: () => string; 
   return { child, output: () => out, exited };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -2,6 +2,7 @@
 //   selectors with label matchers (=, !=, =~, !~) and range durations, rate/increase/irate,
 //   *_over_time, sum/avg/min/max/count with by/without, + - * / between vectors and scalars.
 
+import { Scanner } from "./scanner.ts";
 export type PromNode =
   | { kind: "num"; value: number }
   | { kind: "neg"; arg: PromNode }
@@ -45,32 +46,15 @@ export function parsePromQL(src: string): PromNode {
   const p = new P(src);
   const node = p.expr(0);
   p.ws();
-  if (p.pos < src.length) throw new PromQLError(`unexpected "${src.slice(p.pos, p.pos + 10)}" at char ${p.pos + 1}`);
+  if (p.pos < src.length) throw p.fail(`unexpected "${src.slice(p.pos, p.pos + 10)}"`);
   return node;
 }
 
 const PREC: Record<string, number> = { "+": 1, "-": 1, "*": 2, "/": 2 };
 
-class P {
-  pos = 0;
-  constructor(readonly src: string) {}
-  ws(): void {
-    while (this.pos < this.src.length && /\s/.test(this.src[this.pos])) this.pos++;
-  }
-  peek(): string {
-    this.ws();
-    return this.src[this.pos] ?? "";
-  }
-  expect(ch: string): void {
-    if (this.peek() !== ch) throw new PromQLError(`expected "${ch}" at char ${this.pos + 1}`);
-    this.pos++;
-  }
-  ident(): string {
-    this.ws();
-    const m = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(this.src.slice(this.pos));
-    if (!m) throw new PromQLError(`expected a name at char ${this.pos + 1}`);
-    this.pos += m[0].length;
-    return m[0];
+class P extends Scanner {
+  constructor(src: string) {
+    super(src, /^[A-Za-z_:][A-Za-z0-9_:]*/, (m) => new PromQLError(m));
   }
   labelList(): string[] {
     this.expect("(");
@@ -150,11 +134,11 @@ class P {
         const label = this.ident();
         this.ws();
         const op = /^(=~|!~|!=|=)/.exec(this.src.slice(this.pos));
-        if (!op) throw new PromQLError(`expected a matcher operator at char ${this.pos + 1}`);
+        if (!op) throw this.fail("expected a matcher operator");
         this.pos += op[0].length;
         this.ws();
         const q = this.src[this.pos];
-        if (q !== '"' && q !== "'") throw new PromQLError(`expected a quoted string at char ${this.pos + 1}`);
+        if (q !== '"' && q !== "'") throw this.fail("expected a quoted string");
         const end = this.src.indexOf(q, this.pos + 1);
         if (end < 0) throw new PromQLError("unterminated string");
         matchers.push({ label, op: op[0] as PromMatcher["op"], value: this.src.slice(this.pos + 1, end) });

@@ -10,6 +10,7 @@
 //   modifier   := as_count() | as_rate() | rollup(method[, seconds]) | fill(...)  (fill is accepted, ignored)
 //   fn         := abs | default_zero
 
+import { Scanner } from "./scanner.ts";
 export type DdNode =
   | { kind: "num"; value: number }
   | { kind: "neg"; arg: DdNode }
@@ -55,27 +56,9 @@ export function parseDatadogQuery(source: string): DdNode[] {
   return out;
 }
 
-class Parser {
-  pos = 0;
-  constructor(readonly src: string) {}
-
-  ws(): void {
-    while (this.pos < this.src.length && /\s/.test(this.src[this.pos])) this.pos++;
-  }
-  peek(): string {
-    this.ws();
-    return this.src[this.pos] ?? "";
-  }
-  expect(ch: string): void {
-    if (this.peek() !== ch) throw new QueryError(`expected '${ch}' at column ${this.pos + 1}`);
-    this.pos++;
-  }
-  ident(): string {
-    this.ws();
-    const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(this.src.slice(this.pos));
-    if (!m) throw new QueryError(`expected a name at column ${this.pos + 1}`);
-    this.pos += m[0].length;
-    return m[0];
+class Parser extends Scanner {
+  constructor(src: string) {
+    super(src, /^[A-Za-z_][A-Za-z0-9_.]*/, (m) => new QueryError(m));
   }
 
   expr(): DdNode {

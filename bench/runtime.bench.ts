@@ -84,7 +84,8 @@ function maxInWindow(series: [number, number][], windowMs: number): number {
 export async function run(o: BenchOptions = {}) {
   const n = o.deployments ?? Number(process.env.KANARIA_BENCH_DEPLOYMENTS ?? 500);
   const timeScale = o.timeScale ?? Number(process.env.KANARIA_BENCH_TIME_SCALE ?? 10);
-  const pollIntervalMs = o.pollIntervalMs ?? 1000;
+  // One poll per deployment second, as `kanaria deploy --time-scale` does.
+  const pollIntervalMs = o.pollIntervalMs ?? Math.max(50, 1000 / timeScale);
   const simMode = o.sim ?? (process.env.BENCH_SIM === "embedded" ? "embedded" : "process");
   const taskStartDelaySeconds = 20;
   const healthCheckDelaySeconds = 10;

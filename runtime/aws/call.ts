@@ -19,7 +19,8 @@ export const DEFAULT_POLICY: CallPolicy = { maxAttempts: 12, baseDelayMs: 50, ma
 
 export interface AwsApi {
   readonly service: "ecs" | "elbv2";
-  call<T = any>(command: any, options?: { signal?: AbortSignal }): Promise<T>;
+  /** `background`: yields the rate limit to foreground calls (steady-state polls). */
+  call<T = any>(command: any, options?: { signal?: AbortSignal; background?: boolean }): Promise<T>;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -50,7 +51,7 @@ export function rateLimitedApi(
       const operation = String(command?.constructor?.name ?? "Unknown").replace(/Command$/, "");
       const bucket = /^(Describe|List|Get)/.test(operation) ? buckets.read : buckets.write;
       for (let attempt = 1; ; attempt++) {
-        await bucket.take(options.signal);
+        await bucket.take(options.signal, options.background ? "background" : "foreground");
         metrics.awsCalls.inc({ service, operation });
         try {
           return await client.send(command, { abortSignal: options.signal });

@@ -84,7 +84,7 @@ export class AwsContexts {
       provider: p,
       ecs,
       elb,
-      poller: new ServicePoller(ecs, this.pollIntervalMs),
+      poller: new ServicePoller(ecs, this.pollIntervalMs, this.limits.ecsRead.rate),
       ecsReadBucket: read,
       destroy() {
         ecsClient.destroy();

@@ -1,6 +1,10 @@
 // Batches DescribeServices across every deployment that shares an ECS client: all services a
 // tick wants, grouped by cluster, ten per call (the API maximum). The answer includes each
 // service's task sets, so one call covers every wait of up to ten deployments.
+// The cadence adapts to the fleet: a round of k calls waits at least k / (POLL_SHARE × read
+// rate) before the next, so polls never take more than their share of the describe budget
+// however many services are waiting, and a round made only of polls rides the token bucket's
+// background lane, behind the stages' one-off reads.
 import { DescribeServicesCommand, type Service } from "@aws-sdk/client-ecs";
 import type { AwsApi } from "./call.ts";
 
@@ -11,9 +15,15 @@ interface Waiter {
 
 export const DESCRIBE_SERVICES_MAX = 10;
 const URGENT_WINDOW_MS = 20;
+/** Fraction of the ECS read rate that steady-state polling may use. */
+export const POLL_SHARE = 0.5;
 
 export class ServicePoller {
   private pending = new Map<string, Map<string, Waiter[]>>();
+  /** Whether a one-off read (not a poll) waits in `pending`. */
+  private urgent = false;
+  /** Real ms the last round's calls need of the polling budget. */
+  private spacingMs = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastFlush = 0;
   private timerAt = 0;
@@ -22,8 +32,10 @@ export class ServicePoller {
 
   constructor(
     private readonly ecs: AwsApi,
-    /** Real ms between two batches; requests arriving in between share the next batch. */
+    /** Shortest real ms between two batches; requests arriving in between share the next. */
     readonly intervalMs: number,
+    /** The ECS read limiter's sustained rate (calls/s); stretches the cadence for big fleets. */
+    private readonly readRate = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -56,13 +68,14 @@ export class ServicePoller {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       list.push(waiter);
+      if (!poll) this.urgent = true;
       this.schedule(poll ? undefined : URGENT_WINDOW_MS);
     });
   }
 
   private schedule(within?: number): void {
     const now = performance.now();
-    let at = Math.max(now, this.lastFlush + this.intervalMs);
+    let at = Math.max(now, this.lastFlush + Math.max(this.intervalMs, this.spacingMs));
     if (within !== undefined) at = Math.min(at, now + within);
     if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
@@ -76,14 +89,18 @@ export class ServicePoller {
   private flush(): void {
     this.lastFlush = performance.now();
     const batch = this.pending;
+    const background = !this.urgent;
     this.pending = new Map();
+    this.urgent = false;
+    let calls = 0;
     for (const [cluster, byService] of batch) {
       const names = [...byService.keys()].filter((n) => byService.get(n)!.length > 0);
       for (let i = 0; i < names.length; i += DESCRIBE_SERVICES_MAX) {
         const chunk = names.slice(i, i + DESCRIBE_SERVICES_MAX);
         this.calls++;
+        calls++;
         this.ecs
-          .call(new DescribeServicesCommand({ cluster, services: chunk }))
+          .call(new DescribeServicesCommand({ cluster, services: chunk }), { background })
           .then((out: { services?: Service[] }) => {
             const found = new Map<string, Service>();
             for (const s of out.services ?? []) {
@@ -100,5 +117,6 @@ export class ServicePoller {
           });
       }
     }
+    this.spacingMs = (calls / (POLL_SHARE * this.readRate)) * 1000;
   }
 }

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { reweight, weightsOf } from "../../runtime/aws/elb-rules.ts";
 import { TokenBucket } from "../../runtime/aws/token-bucket.ts";
+import { POLL_SHARE, ServicePoller } from "../../runtime/aws/service-poller.ts";
 
 const P = "arn:tg/primary";
 const C = "arn:tg/canary";
@@ -35,4 +36,40 @@ test("token bucket: burst then the refill rate", async () => {
   const pending = Promise.all(Array.from({ length: 3 }, () => b.take(ac.signal)));
   ac.abort(new Error("stop"));
   await assert.rejects(pending, /stop/);
+});
+
+test("token bucket: a foreground take waiting is served before every background one", async () => {
+  const b = new TokenBucket(100, 1);
+  await b.take(); // the burst is spent
+  const order: string[] = [];
+  const polls = Array.from({ length: 3 }, (_, i) => b.take(undefined, "background").then(() => order.push(`poll${i}`)));
+  const read = b.take().then(() => order.push("read"));
+  await Promise.all([...polls, read]);
+  assert.deepEqual(order, ["read", "poll0", "poll1", "poll2"]);
+});
+
+test("service poller: a big fleet's polls stay within their share of the read rate", async () => {
+  const calls: { at: number; services: number; background: boolean }[] = [];
+  const t0 = performance.now();
+  const ecs = {
+    service: "ecs" as const,
+    async call(cmd: any, o: { background?: boolean } = {}): Promise<any> {
+      calls.push({ at: performance.now() - t0, services: cmd.input.services.length, background: !!o.background });
+      return { services: cmd.input.services.map((serviceName: string) => ({ serviceName })) };
+    },
+  };
+  // 100 services = 10 DescribeServices a round; at 100 reads/s and POLL_SHARE 0.5 the next
+  // round may start 200 ms later, although the floor is 10 ms.
+  const poller = new ServicePoller(ecs, 10, 100);
+  const names = Array.from({ length: 100 }, (_, i) => `svc-${i}`);
+  for (let round = 0; round < 3; round++) await Promise.all(names.map((n) => poller.describe("c", n, undefined, true)));
+  assert.equal(calls.length, 30);
+  assert.ok(calls.every((c) => c.services === 10 && c.background), "ten services per call, all in the background lane");
+  const starts = [calls[0].at, calls[10].at, calls[20].at];
+  const share = POLL_SHARE * 100;
+  for (const i of [1, 2]) assert.ok(starts[i] - starts[i - 1] >= (10 / share) * 1000 - 5, `round ${i} waited ${starts[i] - starts[i - 1]} ms`);
+  // A one-off read is not held back by the spacing and is not a background call.
+  const before = performance.now() - t0;
+  await poller.describe("c", "svc-0");
+  assert.ok(calls.at(-1)!.at - before < 100 && !calls.at(-1)!.background, "urgent read goes out at once, in the foreground");
 });

@@ -138,6 +138,10 @@ export async function run(o: BenchOptions = {}) {
   const describes = describeCount();
   const describeServicesBatches = rt.aws.all().reduce((s, c) => s + c.poller.calls, 0);
   const awsCalls = rt.metrics.awsCalls.total();
+  // Calls per deployment by operation: what the fleet spends its rate limits on.
+  const callsPerDeployment = Object.fromEntries(
+    [...rt.metrics.awsCalls.values].map(([k, v]) => [/operation="([^"]+)"/.exec(k)?.[1] ?? k, +(v / n).toFixed(2)]).sort((a, b) => Number(b[1]) - Number(a[1])),
+  );
   const awsThrottles = rt.metrics.awsThrottles.total();
   // Where the time goes: real ms per stage (mean over deployments), and the gaps between stages.
   const perStage = new Map<string, { ms: number[]; floorMs: number }>();
@@ -214,6 +218,7 @@ export async function run(o: BenchOptions = {}) {
     cpuPerDeploymentMs: +((cpu.user + cpu.system) / 1000 / n).toFixed(2),
     cpuUtilisation: +((cpu.user + cpu.system) / 1000 / wallMs).toFixed(2),
     awsCalls,
+    callsPerDeployment,
     awsThrottles,
     targets: {
       peakRssUnder300MB: peakRss / 1024 / 1024 < TARGET_RSS_MB,

@@ -37,6 +37,8 @@ export interface AwsContext {
   elb: AwsApi;
   poller: ServicePoller;
   ecsReadBucket: TokenBucket;
+  /** Listener topology per deployment and target-group pair (see elb-rules.ts listenersOf). */
+  listeners: Map<string, string[]>;
   destroy(): void;
 }
 
@@ -86,6 +88,7 @@ export class AwsContexts {
       elb,
       poller: new ServicePoller(ecs, this.pollIntervalMs, this.limits.ecsRead.rate),
       ecsReadBucket: read,
+      listeners: new Map(),
       destroy() {
         ecsClient.destroy();
         elbClient.destroy();

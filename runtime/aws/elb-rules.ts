@@ -28,53 +28,41 @@ export function forwardsTo(actions: Action[], arns: string[]): boolean {
   return actions.some((a) => forwardTargets(a).some((t) => arns.includes(t)));
 }
 
-/** Every listener rule (default rules included) forwarding to one of the target groups. */
-export async function findForwardingRules(elb: AwsApi, targetGroupArns: string[], signal?: AbortSignal): Promise<ForwardingRule[]> {
+/** The listeners of every load balancer the target groups sit behind (the topology, which
+ *  changes far less often than the rules on it: callers may keep it for a deployment). */
+export async function listenersOf(elb: AwsApi, targetGroupArns: string[], signal?: AbortSignal): Promise<string[]> {
   const tgs = await elb.call(new DescribeTargetGroupsCommand({ TargetGroupArns: targetGroupArns }), { signal });
   const lbs = new Set<string>();
   for (const tg of tgs.TargetGroups ?? []) for (const lb of tg.LoadBalancerArns ?? []) lbs.add(lb);
-  const out: ForwardingRule[] = [];
+  const listeners: string[] = [];
   for (const lb of [...lbs].sort()) {
     let marker: string | undefined;
-    const listeners: string[] = [];
     do {
       const r = await elb.call(new DescribeListenersCommand({ LoadBalancerArn: lb, Marker: marker }), { signal });
       for (const l of r.Listeners ?? []) if (l.ListenerArn) listeners.push(l.ListenerArn);
       marker = r.NextMarker;
     } while (marker);
-    for (const listenerArn of listeners) {
-      let rm: string | undefined;
-      do {
-        const r = await elb.call(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: rm }), { signal });
-        for (const rule of (r.Rules ?? []) as Rule[]) {
-          const actions = rule.Actions ?? [];
-          if (rule.RuleArn && forwardsTo(actions, targetGroupArns)) {
-            out.push({ listenerArn, ruleArn: rule.RuleArn, isDefault: !!rule.IsDefault, actions });
-          }
-        }
-        rm = r.NextMarker;
-      } while (rm);
-    }
   }
-  return out.sort((a, b) => a.ruleArn.localeCompare(b.ruleArn));
+  return listeners;
 }
 
-/** Re-reads the given rules (one DescribeRules per listener), for the read-back after a change. */
-export async function rereadRules(elb: AwsApi, rules: ForwardingRule[], signal?: AbortSignal): Promise<ForwardingRule[]> {
-  const wanted = new Set(rules.map((r) => r.ruleArn));
+/** Every rule of the listeners (default rules included) forwarding to one of the target groups, as it is now. */
+export async function readForwardingRules(elb: AwsApi, listeners: string[], targetGroupArns: string[], signal?: AbortSignal): Promise<ForwardingRule[]> {
   const out: ForwardingRule[] = [];
-  for (const listenerArn of [...new Set(rules.map((r) => r.listenerArn))]) {
+  for (const listenerArn of listeners) {
     let marker: string | undefined;
     do {
       const r = await elb.call(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker }), { signal });
       for (const rule of (r.Rules ?? []) as Rule[]) {
-        if (rule.RuleArn && wanted.has(rule.RuleArn)) out.push({ listenerArn, ruleArn: rule.RuleArn, isDefault: !!rule.IsDefault, actions: rule.Actions ?? [] });
+        const actions = rule.Actions ?? [];
+        if (rule.RuleArn && forwardsTo(actions, targetGroupArns)) out.push({ listenerArn, ruleArn: rule.RuleArn, isDefault: !!rule.IsDefault, actions });
       }
       marker = r.NextMarker;
     } while (marker);
   }
   return out.sort((a, b) => a.ruleArn.localeCompare(b.ruleArn));
 }
+
 
 /** The same action list with every forward to primary/canary turned into primary:wp, canary:wc. */
 export function reweight(actions: Action[], primaryArn: string, canaryArn: string, wp: number, wc: number): Action[] {

@@ -16,11 +16,11 @@ export interface FakeStage {
 
 let seq = 0;
 
-export async function fakeStage(stage: StageName, params: Record<string, unknown>, o: { timeScale?: number; store?: Store; events?: EventBus; deploymentId?: string } = {}): Promise<FakeStage> {
+export async function fakeStage(stage: StageName, params: Record<string, unknown>, o: { timeScale?: number; store?: Store; events?: EventBus; deploymentId?: string; nodeId?: string } = {}): Promise<FakeStage> {
   const store = o.store ?? (await openSqlStore(":memory:"));
   const events = o.events ?? new EventBus(store);
   const node: GraphNode = {
-    id: "stage-0",
+    id: o.nodeId ?? "stage-0",
     stage,
     name: stage,
     params,

@@ -186,6 +186,18 @@ export async function run(o: BenchOptions = {}) {
     return { windowMs: w, allowedByLimiter: allowed, maxSeenByRuntime: client, maxSeenBySimulator: server, within: client <= allowed };
   });
   const overheadMean = overheads.reduce((s, x) => s + x, 0) / n;
+  // The least time the fleet's changes need at the configured rate limits (ECS writes and ELB
+  // calls, per limiter: calls / rate; describes are left out, they poll during the waits). When
+  // every deployment starts together, each waits about this long however little the
+  // orchestration itself costs; overhead above it is Kanaria's.
+  const perLimiter = { ecsRead: 0, ecsWrite: 0, elb: 0 };
+  for (const [k, v] of rt.metrics.awsCalls.values) {
+    const op = /operation="([^"]+)"/.exec(k)?.[1] ?? "";
+    if (/service="elbv2"/.test(k)) perLimiter.elb += v;
+    else if (/^(Describe|List|Get)/.test(op)) perLimiter.ecsRead += v;
+    else perLimiter.ecsWrite += v;
+  }
+  const rateLimitFloorMs = Math.max((perLimiter.ecsWrite / limits.ecsWrite.rate) * 1000, (perLimiter.elb / limits.elb.rate) * 1000);
   const results = {
     deployments: n,
     succeeded: finals.filter((d) => d.state === "SUCCEEDED").length,
@@ -211,6 +223,8 @@ export async function run(o: BenchOptions = {}) {
       max: +Math.max(...overheads).toFixed(1),
       queuedBeforeStartP95: +quantile(queued, 0.95).toFixed(1),
     },
+    rateLimitFloorMs: +rateLimitFloorMs.toFixed(0),
+    callsPerLimiter: perLimiter,
     stages,
     gapsBetweenStagesPerDeploymentMs: +((gaps.reduce((a, b) => a + b, 0) / n)).toFixed(1),
     // Not the target metric: (wall − waits) / N divides the fleet's extra time by the concurrency.

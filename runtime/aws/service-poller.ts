@@ -16,7 +16,7 @@ interface Waiter {
 export const DESCRIBE_SERVICES_MAX = 10;
 const URGENT_WINDOW_MS = 20;
 /** Fraction of the ECS read rate that steady-state polling may use. */
-export const POLL_SHARE = 0.5;
+export const POLL_SHARE = 0.8;
 
 export class ServicePoller {
   private pending = new Map<string, Map<string, Waiter[]>>();

@@ -58,8 +58,8 @@ test("service poller: a big fleet's polls stay within their share of the read ra
       return { services: cmd.input.services.map((serviceName: string) => ({ serviceName })) };
     },
   };
-  // 100 services = 10 DescribeServices a round; at 100 reads/s and POLL_SHARE 0.5 the next
-  // round may start 200 ms later, although the floor is 10 ms.
+  // 100 services = 10 DescribeServices a round; at 100 reads/s the next round may start only
+  // 10 / (POLL_SHARE × 100) s later, although the floor is 10 ms.
   const poller = new ServicePoller(ecs, 10, 100);
   const names = Array.from({ length: 100 }, (_, i) => `svc-${i}`);
   for (let round = 0; round < 3; round++) await Promise.all(names.map((n) => poller.describe("c", n, undefined, true)));

@@ -1,10 +1,19 @@
 # Kanaria runtime: `kanaria serve` in one container next to ECS (task-role credentials).
+# Build: docker build -t kanaria .   Run: mount /etc/kanaria/runtime.yaml (and its secret files).
+
+# Dependencies from the lockfile with npm, production only (Bun and Deno are dev dependencies;
+# the image runs on the base image's Bun). No lifecycle scripts: the bytecode bundle that
+# `prepare` builds only speeds up the compiler CLI's cold start.
+FROM node:20-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
 FROM oven/bun:1.4.5-slim
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-# Bun and Deno come from npm as devDependencies; the image runs on the base image's bun.
-RUN npm ci --omit=dev 2>/dev/null || bun install --production --frozen-lockfile
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
 COPY bin ./bin
 COPY compiler ./compiler
 COPY runtime ./runtime
@@ -15,6 +24,6 @@ USER kanaria
 VOLUME ["/var/lib/kanaria"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s CMD bun -e "fetch('http://127.0.0.1:8080/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-# runtime.yaml should set server.address (0.0.0.0:8080 in a container), server.tokenFile and
-# store.path (under /var/lib/kanaria).
+# runtime.yaml must set server.address to 0.0.0.0:8080 (inside a container 127.0.0.1 is not
+# reachable from outside), server.tokenFile, and may set store.path under /var/lib/kanaria.
 CMD ["bun", "bin/kanaria.ts", "serve", "--config", "/etc/kanaria/runtime.yaml", "--data", "/var/lib/kanaria"]

@@ -108,7 +108,7 @@ export function parseSource(path: string, text: string): SourceFile {
     });
   }
 
-  let value: unknown ;
+  let value: unknown;
   if (doc.errors.length === 0) {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -27,6 +27,8 @@ export interface CompileInput {
   config?: RuntimeConfig | null;
   /** Rule ids to skip entirely (e.g. from a CLI flag). */
   disabledRules?: ReadonlySet<string>;
+  /** false: diagnostics only, no graph (the LSP never deploys; building it is wasted work). */
+  graph?: boolean;
 }
 
 export interface CompileResult {
@@ -104,7 +106,7 @@ export function compile(input: CompileInput): CompileResult {
   const templates = checkTemplates(app, (stage) => beforeByIndex.get(stage.index) ?? sim.initial);
   diagnostics.push(...templates.diagnostics);
   diagnostics.push(...runLint(app, input.config ?? null, LINT_RULES, sim));
-  if (diagnostics.some(isError)) return finish(app, null);
+  if (diagnostics.some(isError) || input.graph === false) return finish(app, null);
   return finish(app, buildGraph(app, sim.steps, sim.initial, templates));
 }
 

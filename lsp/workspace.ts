@@ -87,7 +87,7 @@ export class Workspace {
     const version = this.docs.byPath(path)?.version;
     const configPath = this.configs.pathFor(path);
     const config = this.configs.load(configPath);
-    const result = compile({ appPath: path, readFile: this.docs.readFile, config });
+    const result = compile({ appPath: path, readFile: this.docs.readFile, config, graph: false });
     const deps = new Map<string, DependencyKind>();
     for (const f of result.files.keys()) if (f !== path) deps.set(f, "analysisTemplate");
     // The files named in spec.input, even when missing: creating one must re-check the app.

@@ -69,3 +69,13 @@ test("quick sync and standalone tasks", () => {
   assert.equal(g.strategy, "quickSync");
   assert.deepEqual(g.nodes.map((n) => n.stage), ["ECS_SYNC"]);
 });
+
+test("graph: false (the LSP) gives the same diagnostics and no graph", () => {
+  for (const app of ["examples/canary/app.pipecd.yaml", "examples/broken/scale-range/app.pipecd.yaml", "examples/broken/template-legacy-syntax/app.pipecd.yaml"]) {
+    const full = compile({ appPath: app, readFile: read });
+    const lean = compile({ appPath: app, readFile: read, graph: false });
+    assert.deepEqual(lean.diagnostics, full.diagnostics, app);
+    assert.equal(lean.graph, null);
+    assert.ok(lean.app, `${app}: the resolved app is still there for hover and completion`);
+  }
+});

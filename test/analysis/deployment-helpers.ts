@@ -71,3 +71,29 @@ export async function analysisRuntime(sim: Simulator): Promise<{ rt: Runtime; bo
   });
   return { rt, board: rt.approvals };
 }
+
+/** The canary target group's 5xx ratio, as a Datadog query over ALB metrics. */
+export const RATIO = `sum:aws.applicationelb.httpcode_target_5xx{targetgroup:<< .Variant.TargetGroup >>}.as_count().rollup(sum, 10) / sum:aws.applicationelb.request_count{targetgroup:<< .Variant.TargetGroup >>}.as_count().rollup(sum, 10)`;
+
+/** Canary 50% → ANALYSIS → promote → clean; `extra` goes between the traffic shift and the analysis. */
+export const canaryStages = (analysis: string, extra = "") => `      - id: canary-rollout
+        name: ECS_CANARY_ROLLOUT
+        with:
+          scale: 50
+      - id: canary-traffic
+        name: ECS_TRAFFIC_ROUTING
+        with:
+          canary: 50
+${extra}      - id: analysis
+        name: ANALYSIS
+        with:
+${analysis}
+      - id: primary-rollout
+        name: ECS_PRIMARY_ROLLOUT
+      - id: primary-traffic
+        name: ECS_TRAFFIC_ROUTING
+        with:
+          primary: 100
+      - id: canary-clean
+        name: ECS_CANARY_CLEAN
+`;

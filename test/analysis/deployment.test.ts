@@ -10,34 +10,10 @@ import { join } from "node:path";
 import { startSimulator, type Simulator } from "../../runtime/simulator/index.ts";
 import type { Runtime } from "../../runtime/executor/runtime.ts";
 import type { SampleRecord } from "../../runtime/analysis/types.ts";
-import { analysisRuntime, appYaml, compileApp, FIXTURES } from "./deployment-helpers.ts";
+import { analysisRuntime, appYaml, canaryStages, compileApp, FIXTURES, RATIO } from "./deployment-helpers.ts";
 import { tempDir } from "./helpers.ts";
 
 const SCALE = 300;
-const RATIO = `sum:aws.applicationelb.httpcode_target_5xx{targetgroup:<< .Variant.TargetGroup >>}.as_count().rollup(sum, 10) / sum:aws.applicationelb.request_count{targetgroup:<< .Variant.TargetGroup >>}.as_count().rollup(sum, 10)`;
-
-const canaryStages = (analysis: string, extra = "") => `      - id: canary-rollout
-        name: ECS_CANARY_ROLLOUT
-        with:
-          scale: 50
-      - id: canary-traffic
-        name: ECS_TRAFFIC_ROUTING
-        with:
-          canary: 50
-${extra}      - id: analysis
-        name: ANALYSIS
-        with:
-${analysis}
-      - id: primary-rollout
-        name: ECS_PRIMARY_ROLLOUT
-      - id: primary-traffic
-        name: ECS_TRAFFIC_ROUTING
-        with:
-          primary: 100
-      - id: canary-clean
-        name: ECS_CANARY_CLEAN
-`;
-
 const metricYaml = (strategy: string, more: string) => `            - provider: datadog
               strategy: ${strategy}
               interval: 1m

@@ -15,45 +15,20 @@ import type { Runtime } from "../../runtime/executor/runtime.ts";
 import { createApp } from "../../runtime/server/app.ts";
 import { serve, type RunningServer } from "../../runtime/platform/index.ts";
 import { parseApproverTokens } from "../../runtime/approvals/tokens.ts";
-import { analysisRuntime, appYaml, compileApp, FIXTURES } from "../analysis/deployment-helpers.ts";
+import { analysisRuntime, appYaml, canaryStages, compileApp, FIXTURES, RATIO } from "../analysis/deployment-helpers.ts";
 import { chromiumRequirement, launchChromium } from "../helpers/chromium.ts";
 
 const OUT = new URL("../../test-output/status-page/", import.meta.url).pathname;
 const SCALE = 60;
 const SERVER_TOKEN = "server-token-0123456789abcdef";
 const ALICE = "alice-token-0123456789abcdef";
-const RATIO = `sum:aws.applicationelb.httpcode_target_5xx{targetgroup:<< .Variant.TargetGroup >>}.as_count().rollup(sum, 10) / sum:aws.applicationelb.request_count{targetgroup:<< .Variant.TargetGroup >>}.as_count().rollup(sum, 10)`;
-
-const stages = (o: { analysis: string; approval?: boolean }) => `      - id: canary-rollout
-        name: ECS_CANARY_ROLLOUT
-        with:
-          scale: 50
-      - id: canary-traffic
-        name: ECS_TRAFFIC_ROUTING
-        with:
-          canary: 50
-${
-  o.approval
-    ? `      - id: approval
+const APPROVAL = `      - id: approval
         name: WAIT_APPROVAL
         with:
           approvers: [alice]
           minApproverNum: 1
-`
-    : ""
-}      - id: analysis
-        name: ANALYSIS
-        with:
-${o.analysis}
-      - id: primary-rollout
-        name: ECS_PRIMARY_ROLLOUT
-      - id: primary-traffic
-        name: ECS_TRAFFIC_ROUTING
-        with:
-          primary: 100
-      - id: canary-clean
-        name: ECS_CANARY_CLEAN
 `;
+const stages = (o: { analysis: string; approval?: boolean }) => canaryStages(o.analysis, o.approval ? APPROVAL : "");
 
 const threshold = (duration: string, more = "") => `          duration: ${duration}
           metrics:

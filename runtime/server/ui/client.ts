@@ -1,5 +1,6 @@
 // The status page's only script (served as /ui/app.js as `(clientMain)()`: it must not use
-// anything outside its own body). Progressive enhancement: every page works without it.
+// anything outside its own body but `shortDuration`, whose source is put in front of it).
+// Progressive enhancement: every page works without it.
 // - ticks the elapsed time of running nodes;
 // - on a deployment page, follows GET /api/deployments/:id/events (SSE) and, after each event,
 //   re-fetches the server-rendered sections (/deployments/:id/live) and swaps those that changed
@@ -7,25 +8,17 @@
 // - on the list page, refreshes the table every few seconds;
 // - approve / cancel: a dialog that says what will happen, asks for the token (kept in memory,
 //   or in sessionStorage when asked; never in a URL) and POSTs with `Authorization: Bearer`.
+import { shortDuration } from "../../../compiler/format/svg.ts";
+
 export function clientMain(): void {
   const body = document.body;
   const skew = Number(body.dataset.serverNow ?? Date.now()) - Date.now();
 
-  const short = (ms: number): string => {
-    if (!Number.isFinite(ms) || ms < 0) return "–";
-    if (ms < 1000) return `${Math.round(ms)}ms`;
-    const s = Math.floor(ms / 1000);
-    if (s < 60) return `${s}s`;
-    const m = Math.floor(s / 60);
-    if (m < 60) return s % 60 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${m}m`;
-    const h = Math.floor(m / 60);
-    return m % 60 ? `${h}h${String(m % 60).padStart(2, "0")}m` : `${h}h`;
-  };
   const tick = () => {
     for (const el of document.querySelectorAll<HTMLElement | SVGElement>("[data-started-at]")) {
       const started = Number(el.dataset.startedAt);
       const scale = Number(el.dataset.timeScale ?? 1) || 1;
-      el.textContent = `${el.dataset.prefix ?? ""}${short(Math.max(0, Date.now() + skew - started) * scale)}${el.dataset.suffix ?? ""}`;
+      el.textContent = `${el.dataset.prefix ?? ""}${shortDuration(Math.max(0, Date.now() + skew - started) * scale)}${el.dataset.suffix ?? ""}`;
     }
   };
   setInterval(tick, 1000);
@@ -245,4 +238,5 @@ export function clientMain(): void {
   });
 }
 
-export const CLIENT_SCRIPT = `(${clientMain.toString()})();\n`;
+// The same duration format as the server-rendered picture: one function, shipped as source.
+export const CLIENT_SCRIPT = `const shortDuration = ${shortDuration.toString()};\n(${clientMain.toString()})();\n`;

@@ -71,8 +71,18 @@ ${metricYaml("THRESHOLD", "              delay: 30s\n              failureLimit:
           onRollback: echo "rolled back $SR_DEPLOYMENT_ID" > ${marker}
 `;
     const graph = compileApp(appYaml(sim, { stages: canaryStages(analysis, script) }), "public.ecr.aws/nginx/nginx:bad");
+    // The ELB calls the simulator serves between the failing verdict and traffic back on the
+    // primary: what stands between a bad release and its users.
+    const elbCalls = () => Object.fromEntries(Object.entries(sim.state.calls).filter(([k]) => k.startsWith("elbv2:")));
+    let atVerdict: Record<string, number> | null = null;
+    let atTrafficBack: Record<string, number> | null = null;
+    const off = rt.events.subscribe("*", (e) => {
+      if (e.type === "log" && (e.data.analysisSample as any)?.verdict === "fail" && !atVerdict) atVerdict = elbCalls();
+      if (e.type === "node.succeeded" && e.nodeId === "rollback-traffic") atTrafficBack = elbCalls();
+    });
     const d = rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
+    off();
     assert.equal(final.state, "ROLLED_BACK", final.error ?? "");
     assert.equal(final.failedNode, "analysis");
     assert.match(final.error ?? "", /metrics\[0\] datadog THRESHOLD had 1 failed samples.*is above max 0\.05/);
@@ -90,7 +100,12 @@ ${metricYaml("THRESHOLD", "              delay: 30s\n              failureLimit:
     report.failingSampleToRollbackTrafficRealMs = realMs;
     report.failingSampleToRollbackTrafficDeploymentMs = realMs * SCALE;
     report.failingSampleOffsetMs = samples[0].at;
-    assert.ok(realMs < 5_000, `traffic back on the primary ${realMs} ms after the failing sample`);
+    assert.ok(atVerdict && atTrafficBack, "saw the verdict and the traffic switch");
+    const between = Object.fromEntries(Object.entries(atTrafficBack as Record<string, number>).map(([k, v]) => [k, v - ((atVerdict as Record<string, number>)[k] ?? 0)]).filter(([, v]) => Number(v) > 0));
+    // One read of the listener's rules (to keep the rest of each action list), then one write
+    // per forwarding rule (the default action and the /api/* rule); nothing else.
+    assert.deepEqual(between, { "elbv2:DescribeRules": 1, "elbv2:ModifyListener": 1, "elbv2:ModifyRule": 1 });
+    report.elbCallsFromVerdictToPrimary = between;
   });
 
   test("PREVIOUS: a bad release fails against the stored run of the last successful deployment", async () => {

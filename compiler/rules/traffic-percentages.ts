@@ -1,5 +1,6 @@
 import type { LintRule } from "./rule.ts";
 import { canaryApp, GOOD_STAGES } from "./fixtures.ts";
+import { fix, replaceValue } from "./helpers.ts";
 
 export default {
   id: "traffic-percentages",
@@ -35,7 +36,8 @@ export default {
         ctx.report({
           path: [...withPath, "canary"],
           message: `primary (${primary}) and canary (${canary}) add up to ${primary + canary}, not 100. Give only one side (the other is derived), or make them sum to 100.`,
-          fix: undefined,
+          // PipeCD goes by `primary` when the two disagree; the fix makes canary agree with it.
+          fix: fix(`Set canary to ${100 - primary} (100 − primary)`, replaceValue(ctx.app.source, [...withPath, "canary"], String(100 - primary))),
         });
       }
     }

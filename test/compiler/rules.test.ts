@@ -17,6 +17,17 @@ const REQUIRED_IDS = [
   "ecs-scheduling-strategy", "ecs-service-connect", "ecs-standalone-with-pipeline", "ecs-traffic-routing-service-discovery", "ecs-target-groups",
 ];
 
+/** Applies non-overlapping edits (1-based line/column ranges) to a text. */
+function applyEdits(text: string, edits: { range: { line: number; column: number; endLine: number; endColumn: number }; newText: string }[]): string {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const offset = (line: number, column: number) => (starts[line - 1] ?? text.length) + column - 1;
+  const sorted = [...edits].sort((a, b) => offset(b.range.line, b.range.column) - offset(a.range.line, a.range.column));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.line, e.range.column)) + e.newText + out.slice(offset(e.range.endLine, e.range.endColumn));
+  return out;
+}
+
 function run(example: RuleExample) {
   const appFile = example.app ?? "app.pipecd.yaml";
   const config = example.config ? loadRuntimeConfig("runtime.yaml", example.config) : null;
@@ -56,8 +67,18 @@ for (const rule of RULES) {
             `expected ${rule.id} at ${file}:${ex.line}; got ${hits.map((d) => `${d.file}:${d.line}`).join(", ")}`,
           );
         }
-        for (const d of hits) assert.equal(d.severity, rule.severity === "info" ? d.severity : d.severity);
+        // A finding may be softer than the rule's declared severity (a milder variant), never harsher.
+        const rank = { info: 0, warning: 1, error: 2 } as const;
+        assert.ok(hits.some((d) => d.severity === rule.severity), `${rule.id} reports at its declared severity (${rule.severity}) on this example`);
+        for (const d of hits) assert.ok(rank[d.severity] <= rank[rule.severity], `${rule.id} reported ${d.severity}, harsher than its declared ${rule.severity}`);
         if (rule.severity === "error") assert.equal(result.graph, null, "an error must block the graph");
+        // A quick fix (the LSP's code action) must take its finding away: the rule fires fewer
+        // times after it (lines may shift, and other findings of the rule may remain).
+        for (const d of hits.filter((h) => h.fix)) {
+          const name = d.file.slice("app/".length);
+          const after = run({ ...ex, files: { ...ex.files, [name]: applyEdits(ex.files[name], d.fix!.edits) } }).diagnostics.filter((x) => x.code === rule.id);
+          assert.ok(after.length < hits.length, `fix "${d.fix!.title}" leaves ${rule.id} firing: ${after.map((x) => `${x.line}: ${x.message}`).join("; ")}`);
+        }
       });
     }
   });

@@ -206,6 +206,20 @@ describe("lsp features", () => {
       assert.deepEqual((await setText(lines.join("\n"))).diagnostics, []);
     });
 
+    test("percentages that do not add up to 100: a fix that makes canary 100 − primary", async () => {
+      const d = await setText(fx.read("app.pipecd.yaml").replace("canary: 20", "canary: 20\n          primary: 90"));
+      const diag = d.diagnostics.find((x: any) => x.code === "traffic-percentages");
+      assert.ok(diag, JSON.stringify(d.diagnostics));
+      const actions = await client.request("textDocument/codeAction", { textDocument: { uri: u }, range: diag.range, context: { diagnostics: [diag] } });
+      const fix = actions.find((a: any) => a.title === "Set canary to 10 (100 − primary)");
+      assert.ok(fix, JSON.stringify(actions.map((a: any) => a.title)));
+      const [edit] = fix.edit.changes[u];
+      const lines = text.split("\n");
+      const l = lines[edit.range.start.line];
+      lines[edit.range.start.line] = l.slice(0, edit.range.start.character) + edit.newText + l.slice(edit.range.end.character);
+      assert.deepEqual((await setText(lines.join("\n"))).diagnostics, []);
+    });
+
     test("suppressing an error by id makes it go away", async () => {
       const d = await setText(fx.read("app.pipecd.yaml").replace("scale: 25", "scale: 250"));
       const [diag] = d.diagnostics;

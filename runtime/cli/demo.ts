@@ -88,7 +88,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     await rt.close();
     await sim.close();
   }
-  console.log(ok ? "Demo passed: the good release was promoted, the bad one was rolled back." : "Demo FAILED: see above.");
+  console.log(ok ? "Demo passed: the healthy release was promoted; the 5xx release was rolled back by its analysis, the broken one by its health check." : "Demo FAILED: see above.");
   return ok ? 0 : 1;
 }
 

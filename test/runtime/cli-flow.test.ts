@@ -39,6 +39,19 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined>
   }
 }
 
+describe("kanaria demo (the README's first command)", () => {
+  test("promotes the healthy release, rolls back the 5xx one by analysis and the broken one by health", () => {
+    const r = runCli(["demo", "--time-scale", "600"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const results = [...r.stdout.matchAll(/=> (\w+)/g)].map((m) => m[1]);
+    assert.deepEqual(results, ["SUCCEEDED", "ROLLED_BACK", "ROLLED_BACK"]);
+    assert.match(r.stdout, /AnalysisFailed: metrics\[0\] datadog THRESHOLD .*above max 0\.01/);
+    assert.match(r.stdout, /traffic was 100% primary again \d+ ms after the failing analysis sample/);
+    assert.match(r.stdout, /canary-rollout \(ECS_CANARY_ROLLOUT\) did not finish within its timeout/);
+    assert.match(r.stdout, /Demo passed/);
+  });
+});
+
 describe("kanaria deploy --simulate on the examples", () => {
   test("a healthy canary: every analysis sample is printed, it is promoted, exit 0", () => {
     const r = runCli(["deploy", "examples/canary", "--simulate", "--time-scale", "600"]);

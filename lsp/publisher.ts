@@ -1,6 +1,8 @@
 // Diagnostics per file, merged from every source that reports on it: each open app's compile
 // (an app reports on its taskdef too) and the file's own schema check. Publishing a file sends
-// the union, tagged with the version of the open buffer it was computed from.
+// the union, tagged with the version of the open buffer it was computed from. Files other than
+// the one that changed are sent only when what they show changed (typing in an app must not
+// re-send its servicedef's and taskdef's diagnostics on every keystroke).
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import { sortDiagnostics } from "../compiler/diagnostics.ts";
 import type { PublishDiagnosticsParams } from "vscode-languageserver";
@@ -12,6 +14,8 @@ export type SourceId = string;
 export class Publisher {
   private readonly byFile = new Map<string, Map<SourceId, Diagnostic[]>>();
   private readonly filesOf = new Map<SourceId, Set<string>>();
+  /** What was last sent per file (version + diagnostics), to skip repeats. */
+  private readonly sent = new Map<string, string>();
 
   constructor(
     private readonly send: (params: PublishDiagnosticsParams) => void,
@@ -22,8 +26,9 @@ export class Publisher {
   /**
    * Replaces what `source` reports, file by file. `files` lists every file the source looked at:
    * those without diagnostics are cleared. `versions` pins the version a file was read at.
+   * `changed` is always published (its client waits for the new version); others on change.
    */
-  set(source: SourceId, diagnostics: Diagnostic[], files: Iterable<string>, versions?: Map<string, number | undefined>): void {
+  set(source: SourceId, diagnostics: Diagnostic[], files: Iterable<string>, versions?: Map<string, number | undefined>, changed?: string): void {
     const next = new Map<string, Diagnostic[]>();
     for (const f of files) next.set(f, []);
     for (const d of diagnostics) {
@@ -42,7 +47,8 @@ export class Publisher {
       else this.byFile.delete(f);
     }
     this.filesOf.set(source, new Set([...next.keys()].filter((f) => next.get(f)!.length)));
-    for (const f of touched) this.publish(f, versions?.get(f));
+    if (changed && touched.has(changed)) this.publish(changed, versions?.get(changed));
+    for (const f of touched) if (f !== changed) this.publish(f, versions?.get(f), false);
   }
 
   clear(source: SourceId): void {
@@ -64,10 +70,13 @@ export class Publisher {
     return sortDiagnostics(out);
   }
 
-  publish(path: string, version?: number): void {
+  publish(path: string, version?: number, always = true): void {
     const v = version ?? this.versionOf(path);
     const params: PublishDiagnosticsParams = { uri: this.uriOf(path), diagnostics: this.get(path).map(toLspDiagnostic) };
     if (v !== undefined) params.version = v;
+    const key = JSON.stringify(params);
+    if (!always && this.sent.get(path) === key) return;
+    this.sent.set(path, key);
     this.send(params);
   }
 }

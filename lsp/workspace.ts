@@ -100,7 +100,7 @@ export class Workspace {
     this.apps.set(path, state);
     const versions = new Map([...result.files.keys()].map((f) => [f, this.docs.byPath(f)?.version] as const));
     versions.set(path, version);
-    this.publisher.set(path, result.diagnostics, [path, ...result.files.keys()], versions);
+    this.publisher.set(path, result.diagnostics, [path, ...result.files.keys()], versions, path);
     return state;
   }
 
@@ -121,6 +121,6 @@ export class Workspace {
     } else if (kind === "runtime") {
       diagnostics = loadRuntimeConfig(path, text).diagnostics;
     }
-    this.publisher.set(selfId(path), diagnostics, kind ? [path] : [], new Map([[path, doc.version]]));
+    this.publisher.set(selfId(path), diagnostics, kind ? [path] : [], new Map([[path, doc.version]]), path);
   }
 }

@@ -1,7 +1,7 @@
 // `kanaria approve ID --server URL --token-file F`: approves the WAIT_APPROVAL stage deployment
 // ID is waiting at, as the approver the token belongs to. Exit 0 approved (or already counted),
 // 1 refused / not waiting / unreachable, 2 usage error.
-import { readFileSync } from "node:fs";
+import { readToken } from "./config.ts";
 import { env } from "../platform/index.ts";
 import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
 
@@ -44,9 +44,9 @@ export async function approveCommand(args: string[], io: ApproveIo = defaultIo):
     const file = str(p, "token-file");
     if (file) {
       try {
-        token = readFileSync(file, "utf8").trim();
+        token = readToken(file);
       } catch (e) {
-        throw new UsageError(`cannot read the token file ${file}: ${(e as Error).message}`);
+        throw new UsageError((e as Error).message);
       }
     } else token = env("KANARIA_APPROVER_TOKEN")?.trim() ?? "";
     if (!token) throw new UsageError("no approver token: give --token-file FILE or set KANARIA_APPROVER_TOKEN");

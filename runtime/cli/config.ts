@@ -41,6 +41,8 @@ export function readToken(path: string): string {
     throw new ConfigError(`Cannot read the token file ${path}: ${(e as Error).message}`);
   }
   if (!t) throw new ConfigError(`The token file ${path} is empty; put a long random string in it.`);
+  // An HTTP header cannot carry it otherwise (and a YAML file passed by mistake is not a token).
+  if (/\s/.test(t)) throw new ConfigError(`The token file ${path} must hold one token on one line, without spaces.`);
   return t;
 }
 

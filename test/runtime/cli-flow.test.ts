@@ -62,6 +62,14 @@ describe("kanaria deploy --simulate on the examples", () => {
     assert.match(r.stdout, /deployment\s+SUCCEEDED\s+traffic 100\/0/);
   });
 
+  test("blue/green and service discovery run in worlds made from their apps too", () => {
+    for (const ex of ["bluegreen", "service-discovery"]) {
+      const r = runCli(["deploy", `examples/${ex}`, "--simulate", "--time-scale", "600"]);
+      assert.equal(r.code, 0, `${ex}:\n${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, /deployment\s+SUCCEEDED/, ex);
+    }
+  });
+
   test("30% 5xx: every sample after delay fails; past failureLimit (1) it is rolled back to 100% primary, exit 1", () => {
     const r = runCli(["deploy", "examples/canary", "--simulate", "--time-scale", "600", "--error-rate", "0.3"]);
     assert.equal(r.code, 1, r.stdout + r.stderr);

@@ -50,6 +50,11 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one APP file" : "missing APP (the app.pipecd.yaml to deploy)");
     if (p.flags.has("server") && p.flags.has("simulate")) throw new UsageError("--server and --simulate do not go together (the server has its own providers)");
+    const ts = str(p, "time-scale");
+    if (ts !== undefined && !(Number(ts) > 0)) throw new UsageError("--time-scale must be a positive number");
+    const rate = str(p, "error-rate");
+    if (rate !== undefined && !(Number(rate) >= 0 && Number(rate) <= 1)) throw new UsageError("--error-rate must be a fraction between 0 and 1 (e.g. 0.3)");
+    if (rate !== undefined && !p.flags.has("simulate")) throw new UsageError("--error-rate goes with --simulate (it sets how the simulated new version behaves)");
   } catch (e) {
     if (e instanceof UsageError) {
       err(`kanaria deploy: ${e.message}\n\n${USAGE}`);
@@ -73,21 +78,19 @@ export async function deployCommand(args: string[]): Promise<number> {
   const appPath = compiled.app;
   const progress = new Progress(out, p.flags.has("verbose"));
   const server = str(p, "server");
-  if (server) {
-    const tokenFile = str(p, "token-file");
-    const token = tokenFile ? readToken(tokenFile) : (env("KANARIA_TOKEN") ?? null);
-    return deployRemote(server, graph, token, progress);
-  }
+  const scaleFlag = str(p, "time-scale");
   let sim: RunningSimulation | null = null;
   try {
+    if (server) {
+      const tokenFile = str(p, "token-file");
+      const token = tokenFile ? readToken(tokenFile) : (env("KANARIA_TOKEN") ?? null);
+      return await deployRemote(server, graph, token, progress);
+    }
     if (p.flags.has("simulate")) {
-      const ts = str(p, "time-scale");
-      if (ts !== undefined && !(Number(ts) > 0)) throw new ConfigError("--time-scale must be a positive number");
       const rate = str(p, "error-rate");
-      if (rate !== undefined && !(Number(rate) >= 0 && Number(rate) <= 1)) throw new ConfigError("--error-rate must be a fraction between 0 and 1 (e.g. 0.3)");
       const file = str(p, "scenario") ?? scenarioNextTo(appPath);
       if (file && rate !== undefined) throw new ConfigError(`--error-rate applies to the world made from the app; ${file} sets behaviours itself.`);
-      sim = await startSimulation(file ?? scenarioFromGraph(graph, rate !== undefined ? { newVersion: { errorRate: Number(rate), latencyMs: 60 } } : {}), ts ? Number(ts) : undefined);
+      sim = await startSimulation(file ?? scenarioFromGraph(graph, rate !== undefined ? { newVersion: { errorRate: Number(rate), latencyMs: 60 } } : {}), scaleFlag ? Number(scaleFlag) : undefined);
       out(`simulator at ${sim.url} (time scale ${sim.timeScale}x; ${file ? `scenario ${file}` : "a world made from the app"})`);
     }
   } catch (e) {
@@ -98,11 +101,6 @@ export async function deployCommand(args: string[]): Promise<number> {
     throw e;
   }
   const providers = sim ? [sim.provider] : settings.providers;
-  const scaleFlag = str(p, "time-scale");
-  if (scaleFlag !== undefined && !(Number(scaleFlag) > 0)) {
-    err("--time-scale must be a positive number");
-    return 2;
-  }
   if (!providers.length) {
     err("No ECS platform provider: pass --config runtime.yaml (spec.platformProviders) or --simulate.");
     await sim?.close();

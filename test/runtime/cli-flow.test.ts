@@ -87,6 +87,9 @@ describe("kanaria deploy --simulate on the examples", () => {
     const missing = runCli(["deploy", "examples/nope", "--simulate"]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /examples\/nope: no such file or folder/);
+    const noToken = runCli(["deploy", "examples/canary", "--server", "http://127.0.0.1:9", "--token-file", "/nonexistent/token"]);
+    assert.equal(noToken.code, 2, noToken.stderr);
+    assert.match(noToken.stderr, /Cannot read the token file \/nonexistent\/token/);
     // A file that is not a token (here: a YAML file) is refused before anything is sent.
     const notAToken = runCli(["approve", "d-1", "--server", "http://127.0.0.1:9", "--token-file", "examples/runtime.yaml"]);
     assert.equal(notAToken.code, 2);

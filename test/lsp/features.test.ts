@@ -4,6 +4,14 @@ import assert from "node:assert/strict";
 import { LspClient, uri } from "./client.ts";
 import { canaryFixture, positionOf, type Fixture } from "./fixture.ts";
 
+/** The text with one single-line LSP edit (0-based line/character) applied. */
+function applyLineEdit(text: string, edit: { range: { start: { line: number; character: number }; end: { character: number } }; newText: string }): string {
+  const lines = text.split("\n");
+  const l = lines[edit.range.start.line];
+  lines[edit.range.start.line] = l.slice(0, edit.range.start.character) + edit.newText + l.slice(edit.range.end.character);
+  return lines.join("\n");
+}
+
 describe("lsp features", () => {
   let fx: Fixture;
   let client: LspClient;
@@ -200,10 +208,7 @@ describe("lsp features", () => {
         { range: { start: { line: legacy.range.start.line, character: 0 }, end: { line: legacy.range.start.line, character: 0 } }, newText: "              # kanaria-disable-next-line template-legacy-syntax\n" },
       ]);
       // Applying the fix clears the warning.
-      const lines = text.split("\n");
-      const l = lines[edit.range.start.line];
-      lines[edit.range.start.line] = l.slice(0, edit.range.start.character) + edit.newText + l.slice(edit.range.end.character);
-      assert.deepEqual((await setText(lines.join("\n"))).diagnostics, []);
+      assert.deepEqual((await setText(applyLineEdit(text, edit))).diagnostics, []);
     });
 
     test("percentages that do not add up to 100: a fix that makes canary 100 − primary", async () => {
@@ -214,10 +219,7 @@ describe("lsp features", () => {
       const fix = actions.find((a: any) => a.title === "Set canary to 10 (100 − primary)");
       assert.ok(fix, JSON.stringify(actions.map((a: any) => a.title)));
       const [edit] = fix.edit.changes[u];
-      const lines = text.split("\n");
-      const l = lines[edit.range.start.line];
-      lines[edit.range.start.line] = l.slice(0, edit.range.start.character) + edit.newText + l.slice(edit.range.end.character);
-      assert.deepEqual((await setText(lines.join("\n"))).diagnostics, []);
+      assert.deepEqual((await setText(applyLineEdit(text, edit))).diagnostics, []);
     });
 
     test("suppressing an error by id makes it go away", async () => {

@@ -3,6 +3,7 @@
 // the tests all run exactly this code.
 import { isError, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
 import { parseSource, type SourceFile } from "./source/source-file.ts";
+import type { SourceParser } from "./source/source-parser.ts";
 import { stripAbsent } from "./resolve/strip.ts";
 import { validate, type SchemaName } from "./validate/validators.ts";
 import { resolveApp, type AnalysisTemplates } from "./resolve/resolve-app.ts";
@@ -29,6 +30,8 @@ export interface CompileInput {
   disabledRules?: ReadonlySet<string>;
   /** false: diagnostics only, no graph (the LSP never deploys; building it is wasted work). */
   graph?: boolean;
+  /** How files are parsed; the LSP passes a caching parser (same result, see source-parser.ts). */
+  parse?: SourceParser;
 }
 
 export interface CompileResult {
@@ -67,7 +70,8 @@ export function compile(input: CompileInput): CompileResult {
     diagnostics.push({ file: input.appPath, line: 1, column: 1, endLine: 1, endColumn: 1, severity: "error", code: "file-not-found", message: `Cannot read ${input.appPath}. Check the path.` });
     return finish(null, null);
   }
-  const source = parseSource(input.appPath, text);
+  const parse = input.parse ?? parseSource;
+  const source = parse(input.appPath, text);
   files.set(source.path, source);
   diagnostics.push(...source.diagnostics);
   if (source.diagnostics.some(isError)) return finish(null, null);
@@ -86,7 +90,7 @@ export function compile(input: CompileInput): CompileResult {
       diagnostics.push(notFound(source, refPath, ref, what));
       return null;
     }
-    const f = parseSource(path, t);
+    const f = parse(path, t);
     files.set(path, f);
     diagnostics.push(...f.diagnostics);
     if (f.diagnostics.some(isError) || f.value === null || typeof f.value !== "object") return null;
@@ -98,7 +102,7 @@ export function compile(input: CompileInput): CompileResult {
   const service = load(inputSpec.serviceDefinitionFile, ["spec", "input", "serviceDefinitionFile"], "service", "service definition");
   const taskDefinition = load(inputSpec.taskDefinitionFile, ["spec", "input", "taskDefinitionFile"], "taskDefinition", "task definition");
 
-  const analysisTemplates = loadAnalysisTemplates(value, dir, input.readFile, files, diagnostics, source);
+  const analysisTemplates = loadAnalysisTemplates(value, dir, input.readFile, parse, files, diagnostics, source);
 
   const app = resolveApp({ source, value, service, taskDefinition, analysisTemplates });
   const sim = simulate(app);
@@ -115,6 +119,7 @@ function loadAnalysisTemplates(
   value: Record<string, any>,
   dir: string,
   readFile: FileReader,
+  parse: SourceParser,
   files: Map<string, SourceFile>,
   diagnostics: Diagnostic[],
   app: SourceFile,
@@ -133,7 +138,7 @@ function loadAnalysisTemplates(
     const path = joinPath(d, ANALYSIS_TEMPLATE);
     const t = readFile(path);
     if (t === null) continue;
-    const f = parseSource(path, t);
+    const f = parse(path, t);
     files.set(path, f);
     diagnostics.push(...f.diagnostics);
     if (f.diagnostics.some(isError)) return null;

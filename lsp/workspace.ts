@@ -7,7 +7,7 @@ import { applySuppressions } from "../compiler/lint/suppressions.ts";
 import { dirname, joinPath } from "../compiler/paths.ts";
 import { stripAbsent } from "../compiler/resolve/strip.ts";
 import { loadRuntimeConfig } from "../compiler/runtime-config.ts";
-import { parseSource } from "../compiler/source/source-file.ts";
+import { createSourceParser } from "../compiler/source/source-parser.ts";
 import { validate } from "../compiler/validate/validators.ts";
 import type { PublishDiagnosticsParams } from "vscode-languageserver";
 import { DocumentStore, pathToUri } from "./documents.ts";
@@ -37,6 +37,8 @@ export class Workspace {
   readonly configs = new RuntimeConfigs(this.docs.readFile);
   readonly apps = new Map<string, AppState>();
   readonly publisher: Publisher;
+  /** Remembers what it parsed: typing in one stage re-parses that stage, not the whole file. */
+  private readonly parse = createSourceParser();
 
   constructor(send: (params: PublishDiagnosticsParams) => void) {
     this.publisher = new Publisher(send, (p) => this.docs.byPath(p)?.version, pathToUri);
@@ -87,7 +89,7 @@ export class Workspace {
     const version = this.docs.byPath(path)?.version;
     const configPath = this.configs.pathFor(path);
     const config = this.configs.load(configPath);
-    const result = compile({ appPath: path, readFile: this.docs.readFile, config, graph: false });
+    const result = compile({ appPath: path, readFile: this.docs.readFile, config, graph: false, parse: this.parse });
     const deps = new Map<string, DependencyKind>();
     for (const f of result.files.keys()) if (f !== path) deps.set(f, "analysisTemplate");
     // The files named in spec.input, even when missing: creating one must re-check the app.
@@ -112,7 +114,7 @@ export class Workspace {
     const text = doc.getText();
     let diagnostics: Diagnostic[] = [];
     if (kind === "service" || kind === "taskDefinition") {
-      const source = parseSource(path, text);
+      const source = this.parse(path, text);
       diagnostics = [...source.diagnostics];
       if (!source.diagnostics.some((d) => d.severity === "error") && source.value && typeof source.value === "object") {
         diagnostics.push(...validate(kind, source, stripAbsent(source.value, true)));

@@ -1,6 +1,6 @@
 // Shared by the commands that take one APP (graph, plan, deploy): compile it or explain why not.
 import { compile } from "../compile.ts";
-import { isError } from "../diagnostics.ts";
+import { isError, type Diagnostic } from "../diagnostics.ts";
 import { formatText } from "../format/text.ts";
 import { fsReader, resolveAppArg } from "./fs-reader.ts";
 import { loadConfigFlag } from "./load-config.ts";
@@ -12,7 +12,8 @@ export type CompileOneResult =
   | { ok: true; graph: ExecutionGraph; app: string; config: RuntimeConfig | null }
   | { ok: false; exitCode: 1 | 2 };
 
-export function compileOne(appArg: string | undefined, configPath: string | undefined, io: Io, command: string): CompileOneResult {
+/** `config`: the runtime config's path (read and checked here), or one the caller already loaded. */
+export function compileOne(appArg: string | undefined, config: string | { loaded: RuntimeConfig | null; diagnostics: Diagnostic[] } | undefined, io: Io, command: string): CompileOneResult {
   if (!appArg) {
     io.err(`kanaria ${command}: missing APP (an app.pipecd.yaml or the folder holding it)\n`);
     return { ok: false, exitCode: 2 };
@@ -22,7 +23,7 @@ export function compileOne(appArg: string | undefined, configPath: string | unde
     io.err(`kanaria ${command}: ${resolved.error}\n`);
     return { ok: false, exitCode: 2 };
   }
-  const cfg = loadConfigFlag(configPath);
+  const cfg = typeof config === "object" ? { config: config.loaded, diagnostics: config.diagnostics } : loadConfigFlag(config);
   if (cfg.error) {
     io.err(`kanaria ${command}: ${cfg.error}\n`);
     return { ok: false, exitCode: 2 };

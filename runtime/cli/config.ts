@@ -3,7 +3,8 @@
 // the store path. Secrets are read from the files the config names, relative to its folder.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { loadRuntimeConfig } from "../../compiler/runtime-config.ts";
+import { loadRuntimeConfig, type RuntimeConfig } from "../../compiler/runtime-config.ts";
+import type { Diagnostic } from "../../compiler/diagnostics.ts";
 import type { RuntimeSpec } from "../../compiler/validate/generated/types/runtime.ts";
 import type { PlatformProvider } from "../aws/clients.ts";
 import type { AnalysisProviderSpec } from "../analysis/providers/registry.ts";
@@ -21,7 +22,10 @@ export interface RuntimeSettings {
   token: string | null;
   tokenFile: string | null;
   storePath: string | null;
-  raw: unknown;
+  /** The validated config as written (deploy's compile checks provider names against it). */
+  raw: RuntimeConfig | null;
+  /** What loading the config found short of an error (YAML warnings), for the command to show. */
+  warnings: Diagnostic[];
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +63,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       tokenFile: null,
       storePath: null,
       raw: null,
+      warnings: [],
     };
   }
   let text: string;
@@ -101,5 +106,6 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
     tokenFile,
     storePath: rel(spec.store?.path) ?? null,
     raw: config,
+    warnings: diagnostics,
   };
 }

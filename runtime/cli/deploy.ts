@@ -72,7 +72,7 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const compiled = compileOne(p.positionals[0], str(p, "config"), { out, err: (s) => err(s.replace(/\n$/, "")), color: false }, "deploy");
+  const compiled = compileOne(p.positionals[0], { loaded: settings.raw, diagnostics: settings.warnings }, { out, err: (s) => err(s.replace(/\n$/, "")), color: false }, "deploy");
   if (!compiled.ok) return compiled.exitCode;
   const graph = compiled.graph as unknown as Graph;
   const appPath = compiled.app;

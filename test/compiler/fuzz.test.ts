@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { compile } from "../../compiler/compile.ts";
+import { mutated } from "../helpers/yaml-mutations.ts";
 import type { Diagnostic } from "../../compiler/diagnostics.ts";
 
 const example = (f: string) => readFileSync(new URL(`../../examples/canary/${f}`, import.meta.url), "utf8");
@@ -27,36 +28,6 @@ function assertInside(d: Diagnostic, text: string | undefined) {
   assert.ok(d.column >= 1 && d.column <= lines[d.line - 1].length + 1, `column ${d.column} outside line ${d.line} (${d.code}: ${d.message})`);
   assert.ok(d.message.length > 10);
 }
-
-/** Mutations that keep the text YAML-ish: delete/duplicate/swap lines, change characters. */
-const mutated = (base: string) =>
-  fc
-    .array(
-      fc.oneof(
-        fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
-        fc.record({ kind: fc.constant("dup" as const), at: fc.nat() }),
-        fc.record({ kind: fc.constant("char" as const), at: fc.nat(), ch: fc.constantFrom(":", "-", " ", "\t", "{", "[", "&a", "*a", "'", '"', "#", "0", "%", "<<", ">>") }),
-        fc.record({ kind: fc.constant("value" as const), at: fc.nat(), v: fc.constantFrom("-5", "101", "abc", "[]", "{}", "null", "1h2x", '"20%"', "true", "~") }),
-      ),
-      { minLength: 1, maxLength: 6 },
-    )
-    .map((ops) => {
-      let lines = base.split("\n");
-      for (const op of ops) {
-        const i = op.at % lines.length;
-        if (op.kind === "delete") lines.splice(i, 1);
-        else if (op.kind === "dup") lines.splice(i, 0, lines[i]);
-        else if (op.kind === "char") {
-          const l = lines[i];
-          const c = op.at % (l.length + 1);
-          lines[i] = l.slice(0, c) + op.ch + l.slice(c);
-        } else {
-          lines[i] = lines[i].replace(/:\s.*$/, `: ${op.v}`);
-        }
-        if (lines.length === 0) lines = [""];
-      }
-      return lines.join("\n");
-    });
 
 test("mutated app files never crash the compiler", () => {
   fc.assert(fc.property(mutated(APP), (app) => void check(app)), { numRuns: 400, seed: 42 });

@@ -4,6 +4,12 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { LspClient, uri } from "./client.ts";
 import { canaryFixture, type Fixture } from "./fixture.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compile } from "../../compiler/compile.ts";
+import { loadRuntimeConfig } from "../../compiler/runtime-config.ts";
+import { toLspDiagnostic } from "../../lsp/positions.ts";
+import { generateApp, lintInvalid, schemaInvalid } from "../helpers/long-app.ts";
 
 describe("lsp diagnostics", () => {
   let fx: Fixture;
@@ -199,6 +205,45 @@ describe("lsp diagnostics", () => {
     const versions = client.notifications.slice(since).filter((n) => n.method === "textDocument/publishDiagnostics" && n.params.uri === u).map((n) => n.params.version);
     assert.ok(versions.length < 20, `published ${versions.length} times: superseded versions are skipped`);
     assert.deepEqual([...versions].sort((a, b) => a - b), versions, "versions only go forward");
+  });
+
+  test("on a long app, every edit publishes what a fresh compile of that version reports", async () => {
+    // The server re-parses only the stages an edit touched (compiler/source/source-parser.ts);
+    // a fresh compile parses the whole file. Any difference would show here.
+    const path = join(fx.dir, "long.pipecd.yaml");
+    const long = generateApp();
+    const at = (text: string, from: string, to: string, nth: number) => {
+      const parts = text.split(from);
+      return parts.slice(0, nth + 1).join(from) + to + parts.slice(nth + 1).join(from);
+    };
+    const versions = [
+      schemaInvalid(long),
+      lintInvalid(long),
+      `${long}# a comment at the end\n`,
+      at(long, "max: 3", "max: -", 0), // half-typed value in one stage
+      at(long, "interval: 1m", "interval: 1", 5),
+      at(long, "      - name: ANALYSIS\n", "      - name: ANALYSIS\n        skipOn: {}\n", 2),
+      long.replace("          metrics:\n", "          metrics:\n  # out-dented comment\n"),
+      at(long, "        with:\n          duration: 5m\n", "        with:\n          duration: 5m\n   oops: 1\n", 3), // bad indentation: a YAML error
+      long.replace("- name: ECS_CANARY_CLEAN", "- name: ECS_CANARY_CLEAN\n      - name: ECS_CANARY_CLEAN"),
+      long.replace("- name: ECS_CANARY_CLEAN", "- name: ECS_CANARY_CLEAN\n        with: { bogus: 1 }"), // the last stage, which is parsed with what follows it
+      long,
+    ];
+    const configPath = join(fx.dir, ".kanaria/runtime.yaml");
+    const config = loadRuntimeConfig(configPath, readFileSync(configPath, "utf8")).config;
+    const u = client.open(path, long, 1);
+    await client.diagnostics(u, 1);
+    for (const [i, text] of versions.entries()) {
+      const version = i + 2;
+      const since = client.notifications.length;
+      client.change(u, version, text);
+      const got = await client.diagnostics(u, version, since);
+      const fresh = compile({ appPath: path, readFile: (p) => (p === path ? text : fx.readPath(p)), config, graph: false });
+      const want = fresh.diagnostics.filter((d) => d.file === path).map(toLspDiagnostic);
+      assert.deepEqual(got.diagnostics, want, `version ${version}`);
+      if (i < 2 || i === versions.length - 2) assert.ok(want.length > 0, `version ${version} must report something`);
+    }
+    client.notify("textDocument/didClose", { textDocument: { uri: u } });
   });
 
   test("closing the app clears its diagnostics", async () => {

@@ -11,6 +11,8 @@ export interface Fixture {
   taskdef: string;
   servicedef: string;
   read(name: string): string;
+  /** A file by absolute path; null when it does not exist. */
+  readPath(path: string): string | null;
   write(name: string, text: string): void;
   remove(): void;
 }
@@ -26,6 +28,13 @@ export function canaryFixture(): Fixture {
     taskdef: join(dir, "taskdef.yaml"),
     servicedef: join(dir, "servicedef.yaml"),
     read: (name) => readFileSync(join(dir, name), "utf8"),
+    readPath: (path) => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch {
+        return null;
+      }
+    },
     write: (name, text) => writeFileSync(join(dir, name), text),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

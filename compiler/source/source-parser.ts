@@ -1,0 +1,235 @@
+// Parsing for callers that parse the same files again and again (the language server, on every
+// keystroke). Most of a long app file is one block sequence (spec.pipeline.stages) and an edit
+// touches one or two of its items, so the file is cut into the text around that sequence and
+// one piece per item; each piece is parsed on its own, cached by its text, and the pieces are
+// assembled into a SourceFile equal to parsing the whole file (same value, same ranges; the
+// differential test in test/compiler/source-parser.test.ts holds the two to that). Whatever
+// cannot be shown safe to cut — a tab in the indentation, anchors, aliases, tags, any YAML
+// error or warning, a line that ends the sequence in an odd place — is parsed whole.
+import { isAlias, isNode, isScalar, isSeq, parseDocument, visit, YAMLSeq, type Document, type Node, type Pair, type Scalar } from "yaml";
+import { descendDocument, lineIndex, parseSource, sourceFile, YAML_OPTIONS, type Cursor, type Descend, type SourceFile } from "./source-file.ts";
+
+export type SourceParser = (path: string, text: string) => SourceFile;
+
+export interface SourceParserOptions {
+  /** Files shorter than this are parsed whole (cutting them up saves nothing). */
+  minSplitLength?: number;
+  /** Pieces kept, by text. */
+  cacheSize?: number;
+  /** Told how each file was parsed: unchanged since last time, assembled from pieces, or whole. */
+  onParse?: (how: "unchanged" | "pieces" | "whole") => void;
+}
+
+/** Where the sequence sits in the text. */
+interface Cut {
+  /** Offset of the key that owns the sequence (`stages` in `    stages:`). */
+  keyOffset: number;
+  /** Line-start offsets of the items, in order. */
+  items: number[];
+  /** Offset just past the sequence's last line. */
+  end: number;
+}
+
+const KEY_LINE = /^( *)[A-Za-z0-9_.-]+:$/;
+/** Indentation is spaces only in YAML (a tab there is an error; the whole parse reports it). */
+const indentOf = (line: string) => /^ */.exec(line)![0].length;
+
+/** The longest block sequence that is the whole value of a plain `key:` line, if any. */
+export function findCut(text: string): Cut | null {
+  if (text.includes("\r") || /^ *\t/m.test(text)) return null;
+  const lines = text.split("\n");
+  const starts: number[] = [];
+  let offset = 0;
+  for (const l of lines) {
+    starts.push(offset);
+    offset += l.length + 1;
+  }
+  const isItem = (l: string, k: number) => indentOf(l) === k && l[k] === "-" && (l.length === k + 1 || l[k + 1] === " ");
+
+  let best: Cut | null = null;
+  for (let c = 0; c + 1 < lines.length; c++) {
+    const key = KEY_LINE.exec(lines[c]);
+    if (!key) continue;
+    const k = indentOf(lines[c + 1]);
+    if (k < key[1].length || !isItem(lines[c + 1], k)) continue;
+    const items = [starts[c + 1]];
+    let j = c + 2;
+    for (; j < lines.length; j++) {
+      const l = lines[j];
+      const n = indentOf(l);
+      // Blank lines, comments and deeper lines belong to the item above.
+      if (n === l.length || l[n] === "#" || n > k) continue;
+      if (isItem(l, k)) items.push(starts[j]);
+      else break;
+    }
+    const end = j < lines.length ? starts[j] : text.length;
+    if (items.length >= 2 && (!best || end - items[0] > best.end - best.items[0])) best = { keyOffset: starts[c] + key[1].length, items, end };
+  }
+  return best;
+}
+
+interface Parsed {
+  doc: Document;
+  /** Deep-frozen: shared by every SourceFile assembled from this piece. */
+  value: unknown;
+}
+
+/** Parsed, or null when the piece must not be used (errors, warnings, anchors, aliases, tags). */
+function parsePiece(text: string): Parsed | null {
+  const doc = parseDocument(text, YAML_OPTIONS);
+  if (doc.errors.length || doc.warnings.length) return null;
+  let plain = true;
+  visit(doc, (_key, node) => {
+    if (isAlias(node) || ((isNode(node) && (node.anchor || node.tag)))) {
+      plain = false;
+      return visit.BREAK;
+    }
+  });
+  if (!plain) return null;
+  return { doc, value: deepFreeze(doc.toJS()) };
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+/** The pair whose key starts at `keyOffset`, when its value is a sequence, and the data path to it. */
+function findSequence(doc: Document, keyOffset: number): { seq: YAMLSeq; path: (string | number)[] } | null {
+  let found: { seq: YAMLSeq; path: (string | number)[] } | null = null;
+  visit(doc, {
+    Pair(_key, pair: Pair, path) {
+      const k = pair.key as Node | null;
+      if (!isScalar(k) || k.range?.[0] !== keyOffset) return;
+      if (isSeq(pair.value)) found = { seq: pair.value, path: dataPath(path, pair) };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** Converts yaml's ancestor list into the data path of `pair`'s value. */
+function dataPath(ancestors: readonly unknown[], pair: Pair): (string | number)[] {
+  const out: (string | number)[] = [];
+  const chain = [...ancestors, pair];
+  for (let i = 0; i < chain.length; i++) {
+    const a = chain[i];
+    if (isSeq(a)) out.push(a.items.indexOf(chain[i + 1] as never));
+    else if (a && typeof a === "object" && "key" in a && "value" in a) out.push(String((a.key as Scalar).value));
+  }
+  return out;
+}
+
+/** A copy of `value` with `v` at `path` (objects on the path copied, everything else shared). */
+function setAt(value: unknown, path: readonly (string | number)[], v: unknown): unknown {
+  if (path.length === 0) return v;
+  const [head, ...rest] = path;
+  const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
+  copy[head] = setAt((value as any)[head], rest, v);
+  return Object.freeze(copy);
+}
+
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly size: number) {}
+  get(key: string, make: (key: string) => V): V {
+    if (this.map.has(key)) {
+      const v = this.map.get(key) as V;
+      this.map.delete(key);
+      this.map.set(key, v);
+      return v;
+    }
+    const v = make(key);
+    this.map.set(key, v);
+    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as string);
+    return v;
+  }
+}
+
+/**
+ * A parser with memory. Same answer as `parseSource`; faster on a text it has seen before,
+ * and on a long file most of whose sequence items it has seen before.
+ */
+export function createSourceParser(options: SourceParserOptions = {}): SourceParser {
+  const minSplit = options.minSplitLength ?? 2048;
+  const pieces = new Lru<Parsed | null>(options.cacheSize ?? 500);
+  const last = new Map<string, SourceFile>();
+
+  return (path, text) => {
+    const prev = last.get(path);
+    if (prev && prev.text === text) {
+      options.onParse?.("unchanged");
+      return prev;
+    }
+    const assembled = text.length >= minSplit ? assemble(path, text, pieces) : null;
+    options.onParse?.(assembled ? "pieces" : "whole");
+    const file = assembled ?? frozen(parseSource(path, text));
+    last.set(path, file);
+    return file;
+  };
+}
+
+function frozen(file: SourceFile): SourceFile {
+  deepFreeze(file.value);
+  return file;
+}
+
+/**
+ * The head is the file without the sequence's items but its last: the last item stays in its
+ * real context (whatever follows the sequence), so the sequence and its ancestors end where
+ * they end in the file. Every other item is parsed followed by an empty sibling item, which is
+ * its context in the file too (a node ending in comments ends at the next token).
+ */
+function assemble(path: string, text: string, pieces: Lru<Parsed | null>): SourceFile | null {
+  const cut = findCut(text);
+  if (!cut) return null;
+  const start = cut.items[0];
+  const lastStart = cut.items.at(-1)!;
+  const headText = text.slice(0, start) + text.slice(lastStart);
+  const head = pieces.get(`head\0${headText}`, () => parsePiece(headText));
+  if (!head) return null;
+  const found = findSequence(head.doc, cut.keyOffset);
+  if (found?.seq.items.length !== 1) return null;
+  const removed = lastStart - start;
+  const headShift = (o: number) => (o < start ? o : o + removed);
+
+  const sibling = `${" ".repeat(text.indexOf("-", lastStart) - lastStart)}-\n`;
+  const items: Cursor[] = [];
+  const values: unknown[] = [];
+  let firstDash = 0;
+  for (let i = 0; i + 1 < cut.items.length; i++) {
+    const base = cut.items[i];
+    const t = text.slice(base, cut.items[i + 1]) + sibling;
+    const piece = pieces.get(`item\0${t}`, () => parsePiece(t));
+    const seq = piece?.doc.contents;
+    if (!piece || !isSeq(seq) || seq.items.length !== 2 || !Array.isArray(piece.value)) return null;
+    if (i === 0) firstDash = seq.range![0] + base;
+    items.push({ node: seq.items[0] as Node, shift: (o) => o + base });
+    values.push(piece.value[0]);
+  }
+  items.push({ node: found.seq.items[0] as Node, shift: headShift });
+  values.push((found.path.reduce<any>((v, k) => v[k], head.value) as unknown[])[0]);
+
+  // The sequence as a whole-file parse gives it: from the first dash to where the head's ends.
+  const seq = new YAMLSeq();
+  const r = found.seq.range!;
+  seq.range = [firstDash, headShift(r[1]), headShift(r[2])];
+  const descend: Descend = (parent, segment) => {
+    if (parent.node === seq) return typeof segment === "number" && items[segment] ? { key: null, value: items[segment] } : null;
+    const step = descendDocument(parent, segment);
+    if (step && step.value.node === found.seq) step.value = { node: seq, shift: (o) => o };
+    return step;
+  };
+  return sourceFile({
+    path,
+    text,
+    value: setAt(head.value, found.path, Object.freeze(values)),
+    diagnostics: [],
+    position: lineIndex(text),
+    root: { node: (head.doc.contents as Node) ?? null, shift: headShift },
+    descend,
+  });
+}

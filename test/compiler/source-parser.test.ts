@@ -1,0 +1,107 @@
+// The caching source parser must give exactly what a whole-file parse gives — value,
+// diagnostics, and the range, key range, start and span of every path — while actually
+// taking its shortcut on long files (else this would test nothing).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseSource, type DataPath, type SourceFile } from "../../compiler/source/source-file.ts";
+import { createSourceParser, findCut, type SourceParser } from "../../compiler/source/source-parser.ts";
+import { generateApp, lintInvalid, schemaInvalid } from "../helpers/long-app.ts";
+import { mutated } from "../helpers/yaml-mutations.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const yamlFiles = (dir: string): string[] =>
+  readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(e) ? [p] : [];
+  });
+
+/** Every path in the value, each with a missing child, so fallbacks are compared too. */
+function paths(v: unknown, at: (string | number)[] = []): DataPath[] {
+  const out: DataPath[] = [at, [...at, "no-such-key"], [...at, 9999]];
+  if (Array.isArray(v)) for (const [i, x] of v.entries()) out.push(...paths(x, [...at, i]));
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...at, k]));
+  return out;
+}
+
+function assertSame(got: SourceFile, want: SourceFile, label: string) {
+  assert.deepEqual(got.value, want.value, `${label}: value`);
+  assert.deepEqual(got.diagnostics, want.diagnostics, `${label}: diagnostics`);
+  for (const p of paths(want.value)) {
+    const where = `${label} at ${JSON.stringify(p)}`;
+    assert.equal(got.has(p), want.has(p), `${where}: has`);
+    assert.deepEqual(got.rangeOf(p), want.rangeOf(p), `${where}: rangeOf`);
+    assert.deepEqual(got.rangeOf(p, "key"), want.rangeOf(p, "key"), `${where}: key range`);
+    assert.deepEqual(got.valueStart(p), want.valueStart(p), `${where}: valueStart`);
+    assert.deepEqual(got.valueSpan(p), want.valueSpan(p), `${where}: valueSpan`);
+  }
+}
+
+function counting(minSplitLength = 0): { parse: SourceParser; counts: Record<string, number> } {
+  const counts: Record<string, number> = { unchanged: 0, pieces: 0, whole: 0 };
+  return { parse: createSourceParser({ minSplitLength, onParse: (how) => counts[how]++ }), counts };
+}
+
+const LONG = generateApp();
+
+test("the long app is cut into its stages and assembled to exactly a whole parse", () => {
+  const cut = findCut(LONG);
+  assert.ok(cut, "the long app should be cut");
+  assert.equal(cut.items.length, (parseSource("a.yaml", LONG).value as any).spec.pipeline.stages.length);
+  const { parse, counts } = counting();
+  for (const [label, text] of [["valid", LONG], ["schema-invalid", schemaInvalid(LONG)], ["lint-invalid", lintInvalid(LONG)], ["edited", `${LONG}# edit\n`]] as const) {
+    assertSame(parse("app.pipecd.yaml", text), parseSource("app.pipecd.yaml", text), label);
+  }
+  assert.equal(counts.pieces, 4, `every version should be assembled from pieces: ${JSON.stringify(counts)}`);
+});
+
+test("a text seen before for the same path is not parsed again", () => {
+  const { parse, counts } = counting();
+  const a = parse("app.pipecd.yaml", LONG);
+  assert.equal(parse("app.pipecd.yaml", LONG), a);
+  assert.equal(counts.unchanged, 1);
+  assert.ok(Object.isFrozen(a.value), "a shared value must not be changed by whoever reads it");
+});
+
+test("every example and corpus file parses the same either way", () => {
+  const files = [...yamlFiles(`${ROOT}examples`), ...yamlFiles(`${ROOT}../shared/corpus/pipecd`)];
+  assert.ok(files.length > 20, `found only ${files.length} files`);
+  const { parse, counts } = counting();
+  for (const f of files) {
+    const text = readFileSync(f, "utf8");
+    assertSame(parse(f, text), parseSource(f, text), f);
+  }
+  assert.ok(counts.pieces > 5, `the shortcut should apply to most app files: ${JSON.stringify(counts)}`);
+});
+
+test("mutated long apps parse the same either way (one parser across all, as in an editor)", () => {
+  const { parse, counts } = counting();
+  fc.assert(
+    fc.property(mutated(LONG), (text) => assertSame(parse("app.pipecd.yaml", text), parseSource("app.pipecd.yaml", text), "mutation")),
+    { numRuns: 300, seed: 11 },
+  );
+  // Both paths must have been exercised: mutations that keep the YAML valid keep the cut, the
+  // rest (most: a stray indicator is usually a syntax error) are parsed whole.
+  assert.ok(counts.pieces > 40 && counts.whole > 40, JSON.stringify(counts));
+});
+
+test("things that make cutting unsafe fall back to a whole parse", () => {
+  const stages = "  pipeline:\n    stages:\n      - name: A\n        with: {}\n      - name: B\n";
+  const unsafe: Record<string, string> = {
+    anchor: `spec:\n${stages.replace("name: A", "name: &n A")}`,
+    alias: `x: &n A\nspec:\n${stages.replace("name: B", "name: *n")}`,
+    tag: `spec:\n${stages.replace("name: B", "name: !!str B")}`,
+    "tab indent": `spec:\n${stages.replace("        with", "\twith")}`,
+    "line between key and items": `spec:\n${stages}   stray: 1\n`,
+    "value in a block scalar": `notes: |\n  stages:\n  - a\n  - b\nspec: {}\n`,
+    "duplicate key": `spec:\n${stages.replace("with: {}", "with: {}\n        with: {}")}`,
+    crlf: `spec:\r\n${stages.replaceAll("\n", "\r\n")}`,
+  };
+  for (const [label, text] of Object.entries(unsafe)) {
+    const { parse, counts } = counting();
+    assertSame(parse("a.yaml", text), parseSource("a.yaml", text), label);
+    assert.equal(counts.whole, 1, `${label} should be parsed whole`);
+  }
+});

@@ -3,9 +3,9 @@
 // touches one or two of its items, so the file is cut into the text around that sequence and
 // one piece per item; each piece is parsed on its own, cached by its text, and the pieces are
 // assembled into a SourceFile equal to parsing the whole file (same value, same ranges; the
-// differential test in test/compiler/source-parser.test.ts holds the two to that). Whatever
-// cannot be shown safe to cut — a tab in the indentation, anchors, aliases, tags, any YAML
-// error or warning, a line that ends the sequence in an odd place — is parsed whole.
+// differential tests in test/compiler/source-parser.test.ts hold the two to that). A file that
+// cannot be shown safe to cut is parsed whole: tab indentation, CRLF line ends, anchors,
+// aliases or tags, and any YAML error or warning (its message needs the whole file).
 import { isAlias, isNode, isScalar, isSeq, parseDocument, visit, YAMLSeq, type Document, type Node, type Pair, type Scalar } from "yaml";
 import { descendDocument, lineIndex, parseSource, sourceFile, YAML_OPTIONS, type Cursor, type Descend, type SourceFile } from "./source-file.ts";
 
@@ -80,7 +80,7 @@ function parsePiece(text: string): Parsed | null {
   if (doc.errors.length || doc.warnings.length) return null;
   let plain = true;
   visit(doc, (_key, node) => {
-    if (isAlias(node) || ((isNode(node) && (node.anchor || node.tag)))) {
+    if (isAlias(node) || (isNode(node) && (node.anchor || node.tag))) {
       plain = false;
       return visit.BREAK;
     }
@@ -132,20 +132,31 @@ function setAt(value: unknown, path: readonly (string | number)[], v: unknown): 
   return Object.freeze(copy);
 }
 
+/** A map that forgets its least recently used entries beyond `size`. */
 class Lru<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly size: number) {}
-  get(key: string, make: (key: string) => V): V {
-    if (this.map.has(key)) {
-      const v = this.map.get(key) as V;
+
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
       this.map.delete(key);
       this.map.set(key, v);
-      return v;
     }
-    const v = make(key);
+    return v;
+  }
+
+  set(key: string, v: V): V {
+    this.map.delete(key);
     this.map.set(key, v);
     if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as string);
     return v;
+  }
+
+  /** The entry for `key`, made (and kept) when missing. */
+  getOrMake(key: string, make: () => V): V {
+    const v = this.get(key);
+    return v !== undefined ? v : this.set(key, make());
   }
 }
 
@@ -156,7 +167,8 @@ class Lru<V> {
 export function createSourceParser(options: SourceParserOptions = {}): SourceParser {
   const minSplit = options.minSplitLength ?? 2048;
   const pieces = new Lru<Parsed | null>(options.cacheSize ?? 500);
-  const last = new Map<string, SourceFile>();
+  /** The newest parse per path: a file that did not change (a taskdef, while the app is edited) is not parsed again. */
+  const last = new Lru<SourceFile>(256);
 
   return (path, text) => {
     const prev = last.get(path);
@@ -189,7 +201,7 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
   const start = cut.items[0];
   const lastStart = cut.items.at(-1)!;
   const headText = text.slice(0, start) + text.slice(lastStart);
-  const head = pieces.get(`head\0${headText}`, () => parsePiece(headText));
+  const head = pieces.getOrMake(`head\0${headText}`, () => parsePiece(headText));
   if (!head) return null;
   const found = findSequence(head.doc, cut.keyOffset);
   if (found?.seq.items.length !== 1) return null;
@@ -203,7 +215,7 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
   for (let i = 0; i + 1 < cut.items.length; i++) {
     const base = cut.items[i];
     const t = text.slice(base, cut.items[i + 1]) + sibling;
-    const piece = pieces.get(`item\0${t}`, () => parsePiece(t));
+    const piece = pieces.getOrMake(`item\0${t}`, () => parsePiece(t));
     const seq = piece?.doc.contents;
     if (!piece || !isSeq(seq) || seq.items.length !== 2 || !Array.isArray(piece.value)) return null;
     if (i === 0) firstDash = seq.range![0] + base;

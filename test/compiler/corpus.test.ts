@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
 import { compile } from "../../compiler/compile.ts";
+import { createSourceParser } from "../../compiler/source/source-parser.ts";
 
 const corpus = new URL("../../../shared/corpus/pipecd/", import.meta.url);
 const read = (rel: string) => readFileSync(new URL(rel, corpus), "utf8");
@@ -45,10 +46,14 @@ test("the corpus manifest lists app configs", () => {
   assert.ok(entries.length >= 9, `only ${entries.length} entries`);
 });
 
+const lspParser = createSourceParser({ minSplitLength: 0 });
+
 for (const e of entries) {
   const want = expected(e);
   test(`${e.file}: ${want ? `rejected by ${want}` : "compiles"}`, () => {
     const r = compile({ appPath: "corpus/app.pipecd.yaml", readFile: reader(e) });
+    // What the editor shows (the LSP's caching parser) is what CI says.
+    assert.deepEqual(compile({ appPath: "corpus/app.pipecd.yaml", readFile: reader(e), parse: lspParser }).diagnostics, r.diagnostics);
     const errors = r.diagnostics.filter((d) => d.severity === "error");
     if (want === null) {
       assert.deepEqual(errors.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`), []);

@@ -3,6 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { compile } from "../../compiler/compile.ts";
+import { createSourceParser } from "../../compiler/source/source-parser.ts";
 import { loadRuntimeConfig } from "../../compiler/runtime-config.ts";
 import { RULES } from "../../compiler/rules/index.ts";
 import type { RuleExample } from "../../compiler/rules/rule.ts";
@@ -32,8 +33,15 @@ function run(example: RuleExample) {
   const appFile = example.app ?? "app.pipecd.yaml";
   const config = example.config ? loadRuntimeConfig("runtime.yaml", example.config) : null;
   if (config) assert.deepEqual(config.diagnostics, [], "example runtime config must be valid");
-  return compile({ appPath: `app/${appFile}`, readFile: memoryReader(example.files), config: config?.config ?? null });
+  const input = { appPath: `app/${appFile}`, readFile: memoryReader(example.files), config: config?.config ?? null };
+  const result = compile(input);
+  // The language server compiles with its caching parser (values frozen, long sequences cut into
+  // pieces): every rule must see the same thing through it, and must not modify what it reads.
+  assert.deepEqual(compile({ ...input, parse: lspParser }).diagnostics, result.diagnostics, "same diagnostics through the LSP's parser");
+  return result;
 }
+
+const lspParser = createSourceParser({ minSplitLength: 0 });
 
 test("every required rule id has a module", () => {
   const ids = new Set(RULES.map((r) => r.id));

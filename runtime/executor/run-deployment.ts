@@ -14,7 +14,7 @@ import { effectiveGraph, FIRST_SYNC_NODE, needsFirstSync } from "./first-deploym
 import { findNode, serviceIdentity, type Graph, type GraphNode } from "./graph.ts";
 import { Interrupt, interruptOf, type InterruptKind } from "./interrupt.ts";
 import { Journal } from "./journal.ts";
-import { snapshotOf, type Snapshot } from "./snapshot.ts";
+import { snapshotOf, taskSetObservation, type Snapshot } from "./snapshot.ts";
 
 export interface ExecutorDeps {
   store: Store;
@@ -71,9 +71,15 @@ export class DeploymentRun {
     let snapshot: Snapshot;
     try {
       aws = await this.deps.awsFor(graph);
-      snapshot = await journal.step(DEPLOYMENT_NODE, "snapshot", "DescribeServices", { cluster, service }, async () =>
-        snapshotOf(service ? await aws.poller.describe(cluster, service, this.lifetime.signal) : null),
-      );
+      snapshot = await journal.step(DEPLOYMENT_NODE, "snapshot", "DescribeServices", { cluster, service }, async () => {
+        const svc = service ? await aws.poller.describe(cluster, service, this.lifetime.signal) : null;
+        const primary = svc?.taskSets?.find((t) => t.status === "PRIMARY");
+        if (primary) {
+          const seen = taskSetObservation(primary, { role: "primary", version: "current" });
+          events.emit(this.id, "log", DEPLOYMENT_NODE, { message: `primary task set ${primary.id}: ${seen.line}`, ...seen.data });
+        }
+        return snapshotOf(svc);
+      });
     } catch (e) {
       if (interruptOf(e)?.kind === "shutdown") return store.getDeployment(d.id)!;
       const error = `Could not read the service before deploying: ${describeError(e)}`;

@@ -44,6 +44,24 @@ export function taskSetInfo(t: TaskSet): TaskSetInfo {
   };
 }
 
+/** Which task set of the page's table an observation is about. */
+export interface TaskSetRole {
+  role: "primary" | "canary";
+  version: "current" | "new";
+}
+
+/**
+ * What ECS said of a task set, as a "log" event's data: the status page shows the newest one
+ * per role and version as the task set's live task counts.
+ */
+export function taskSetObservation(t: TaskSet, who: TaskSetRole) {
+  const running = t.runningCount ?? 0;
+  const desired = t.computedDesiredCount ?? 0;
+  const pending = t.pendingCount ?? 0;
+  const stability = t.stabilityStatus ?? "";
+  return { line: `${running}/${desired} running, ${pending} pending, ${stability}`, data: { taskSet: t.id ?? "", running, desired, pending, stability, ...who } };
+}
+
 export function snapshotOf(svc: Service | null): Snapshot {
   const live = svc && svc.status !== "INACTIVE" ? svc : null;
   const sets = (live?.taskSets ?? []).filter((t) => t.status !== "DRAINING").map(taskSetInfo);

@@ -9,6 +9,6 @@ export const ecsCanaryRollout: StageHandler = async (ctx) => {
   const scale = Number(ctx.node.params.scale ?? 10);
   const taskDefinition = await ensureNewTaskDefinition(ctx);
   const ts = await createTaskSet(ctx, { step: "create-task-set", role: "canary", taskDefinition, scale, targetGroup: ctx.graph.target.targetGroups.canary });
-  const steady = await waitSteady(ctx, ts.arn, "canary");
+  const steady = await waitSteady(ctx, ts.arn, "canary", { role: "canary", version: "new" });
   return { canaryTaskSet: ts.arn, taskDefinition, scale, runningCount: steady.running, message: `canary task set ${ts.id} at ${scale}% is steady` };
 };

@@ -15,7 +15,7 @@ export const ecsPrimaryRollout: StageHandler = async (ctx) => {
     return { arn: p?.arn ?? null, id: p?.id ?? null, taskDefinition: p?.taskDefinition ?? null };
   });
   const ts = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
-  await waitSteady(ctx, ts.arn, "new primary");
+  await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
   await makePrimary(ctx, "update-primary", ts.arn);
   if (old.arn && old.arn !== ts.arn) await deleteTaskSet(ctx, "delete-old-primary", old.arn);
   return { primaryTaskSet: ts.arn, taskDefinition, removed: old.arn, message: `task set ${ts.id} is the primary${old.id ? `; removed ${old.id}` : ""}` };

@@ -57,7 +57,7 @@ export const ecsSync: StageHandler = async (ctx) => {
   if (ctx.snapshot.serviceExists && ctx.snapshot.controller !== "EXTERNAL") return syncEcsControlled(ctx, taskDefinition);
   const before = await ctx.step("observe-task-sets", "DescribeServices", {}, async () => ({ arns: (await currentTaskSets(ctx)).map((t) => t.arn) }));
   const ts = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
-  await waitSteady(ctx, ts.arn, "new primary");
+  await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
   await makePrimary(ctx, "update-primary", ts.arn);
   const removed = before.arns.filter((a) => a !== ts.arn);
   for (const arn of removed) await deleteTaskSet(ctx, `delete:${arn.split("/").pop()}`, arn);

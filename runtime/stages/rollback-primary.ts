@@ -16,7 +16,7 @@ export const rollbackPrimary: StageHandler = async (ctx) => {
     const ts = await createTaskSet(ctx, { step: "recreate-primary", role: "primary", taskDefinition: old.taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary, like: old });
     arn = ts.arn;
   }
-  await waitSteady(ctx, arn, "restored primary");
+  await waitSteady(ctx, arn, "restored primary", { role: "primary", version: "current" });
   const current = (await currentTaskSets(ctx)).find((t) => t.status === "PRIMARY");
   if (current?.arn !== arn) await makePrimary(ctx, "restore-primary", arn);
   return { primaryTaskSet: arn, taskDefinition: old.taskDefinition, message: live ? "previous primary task set is primary again" : "previous primary recreated from its task definition" };

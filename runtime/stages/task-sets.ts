@@ -14,7 +14,7 @@ import { DEPLOYMENT_NODE, type StageContext } from "../executor/context.ts";
 import type { TargetGroupRef } from "../executor/graph.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { errorName } from "../aws/errors.ts";
-import { taskSetInfo, type TaskSetInfo } from "../executor/snapshot.ts";
+import { taskSetInfo, taskSetObservation, type TaskSetInfo, type TaskSetRole } from "../executor/snapshot.ts";
 import { clientToken, externalId, kanariaTags } from "./ids.ts";
 
 export interface CreatedTaskSet {
@@ -192,21 +192,19 @@ export async function deleteTaskSet(ctx: StageContext, step: string, taskSetArn:
 }
 
 /** Waits until the task set runs its computed desired count, all healthy (STEADY_STATE). */
-export async function waitSteady(ctx: StageContext, taskSetArn: string, what: string): Promise<TaskSetInfo & { running: number; desired: number }> {
+export async function waitSteady(ctx: StageContext, taskSetArn: string, what: string, who: TaskSetRole): Promise<TaskSetInfo & { running: number; desired: number }> {
   let last = "";
   for (;;) {
     const svc = await ctx.describeService(true);
     const t = svc?.taskSets?.find((x) => x.taskSetArn === taskSetArn);
     if (t) {
       if (t.status === "DRAINING") throw new StageError(`The ${what} task set ${t.id} is being deleted (DRAINING) while Kanaria waits for it; something else changed the service.`);
-      const desired = t.computedDesiredCount ?? 0;
-      const running = t.runningCount ?? 0;
-      const pending = t.pendingCount ?? 0;
-      const line = `${running}/${desired} running, ${pending} pending, ${t.stabilityStatus}`;
-      if (line !== last) {
-        ctx.log(`${what} task set ${t.id}: ${line}`, { taskSet: t.id, running, desired, pending, stability: t.stabilityStatus });
-        last = line;
+      const seen = taskSetObservation(t, who);
+      if (seen.line !== last) {
+        ctx.log(`${what} task set ${t.id}: ${seen.line}`, seen.data);
+        last = seen.line;
       }
+      const { running, desired, pending } = seen.data;
       if (t.stabilityStatus === "STEADY_STATE" && running === desired && pending === 0) return { ...taskSetInfo(t), running, desired };
     }
     // describeService() already waits for the next batch; no extra sleep needed.

@@ -11,7 +11,7 @@ import { createApp } from "../../runtime/server/app.ts";
 import type { SampleRecord } from "../../runtime/analysis/types.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
 import type { Store } from "../../runtime/store/store.ts";
-import { compileFixture } from "./helpers.ts";
+import { compileFixture, simRuntime, startSim, targetGroupArns } from "./helpers.ts";
 
 const EVIL = `<img src=x onerror="alert(1)">`;
 
@@ -138,6 +138,29 @@ describe("status page (server-rendered)", () => {
     const css = await page(store, "/ui/style.css");
     assert.match(css.res.headers.get("content-type") ?? "", /text\/css/);
     assert.match(css.html, /@media \(max-width:720px\)/);
+  });
+
+  test("task sets: live counts as ECS reported them, after a real canary on the simulator", async () => {
+    const sim = await startSim();
+    const rt = await simRuntime(sim);
+    try {
+      const graph = compileFixture("canary", { targetGroups: targetGroupArns(sim) });
+      const d = rt.submit(graph);
+      assert.equal((await rt.scheduler.wait(d.id)).state, "SUCCEEDED");
+      // Every observation the runtime made, per role/version, as the page reads them.
+      const seen = rt.store.listEvents(d.id).filter((e) => e.type === "log" && typeof e.data.role === "string").map((e) => `${e.data.role}/${e.data.version} ${e.data.running}/${e.data.desired}`);
+      const desired = Number(graph.target.service?.desiredCount);
+      const canary = Math.ceil((30 * desired) / 100);
+      assert.equal(seen[0], `primary/current ${desired}/${desired}`, "the primary as found at the start");
+      assert.ok(seen.includes(`canary/new ${canary}/${canary}`), `the canary once steady: ${seen.join("; ")}`);
+      const { html } = await page(rt.store, `/deployments/${d.id}`);
+      // Promoted: one row, the new primary, observed running all its tasks.
+      assert.match(html, new RegExp(`<tr data-task-set="primary">[\\s\\S]*?data-observed="${desired}/${desired}"[\\s\\S]*?steady`));
+      assert.doesNotMatch(html, /data-task-set="canary"/);
+    } finally {
+      await rt.close();
+      await sim.close();
+    }
   });
 
   test("mounted on the API app: / is the page, /api stays JSON", async () => {

@@ -1,5 +1,7 @@
 // The listener's split between primary and canary as a bar, and the task sets with their task
-// counts (what the graph expects after the last finished stage: the page never calls AWS).
+// counts: what the graph expects after the last finished stage, and what ECS last reported while
+// the runtime watched each task set (from the event log: the page itself never calls AWS).
+import { isoOf, utc } from "./format.ts";
 import type { DeploymentView } from "./view-model.ts";
 
 export function TrafficBar(p: { view: DeploymentView }) {
@@ -32,32 +34,48 @@ export function TaskSets(p: { view: DeploymentView }) {
   const v = p.view;
   return (
     <div>
-      <table>
+      <table class="stack">
         <thead>
           <tr>
             <th scope="col">Task set</th>
             <th scope="col">Version</th>
             <th scope="col">Scale</th>
-            <th scope="col">Tasks</th>
+            <th scope="col">Tasks expected</th>
+            <th scope="col">Running (ECS)</th>
           </tr>
         </thead>
         <tbody>
           {v.taskSets.map((t) => (
             <tr data-task-set={t.role}>
-              <td>{t.role}</td>
-              <td class="mono">
+              <td data-label="Task set">{t.role}</td>
+              <td class="mono" data-label="Version">
                 {t.version === "new" ? "new" : "current"}
                 {t.label ? ` (${t.label})` : ""}
               </td>
-              <td>{t.scale}%</td>
-              <td>{t.tasks === null ? "–" : t.tasks}</td>
+              <td data-label="Scale">{t.scale}%</td>
+              <td data-label="Tasks expected">{t.tasks === null ? "–" : t.tasks}</td>
+              <td data-label="Running (ECS)" data-observed={t.observed ? `${t.observed.running}/${t.observed.desired}` : undefined}>
+                {t.observed ? (
+                  <>
+                    {t.observed.running}/{t.observed.desired}
+                    {t.observed.pending ? `, ${t.observed.pending} pending` : ""}
+                    <span class="muted">
+                      {" "}
+                      {t.observed.stability === "STEADY_STATE" ? "steady" : "stabilizing"}, <time datetime={isoOf(t.observed.at)}>{utc(t.observed.at)}</time>
+                    </span>
+                  </>
+                ) : (
+                  "–"
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <p class="muted">
         Expected {v.taskSetsFrom ? `after ${v.taskSetsFrom}` : "before the first stage"}
-        {v.desiredCount !== null ? `; the service's desiredCount is ${v.desiredCount} (ECS rounds a task set's count up)` : ""}.
+        {v.desiredCount !== null ? `; the service's desiredCount is ${v.desiredCount} (ECS rounds a task set's count up)` : ""}. Running: what ECS last
+        reported while Kanaria watched the task set (running/desired, at that time).
       </p>
     </div>
   );

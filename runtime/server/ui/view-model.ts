@@ -66,6 +66,8 @@ export interface TaskSetView {
   label: string | null;
   scale: number;
   tasks: number | null;
+  /** The newest task counts ECS reported for this task set while Kanaria watched it. */
+  observed: { running: number; desired: number; pending: number; stability: string; at: number } | null;
 }
 
 export interface CheckView {
@@ -296,7 +298,18 @@ function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
   };
 }
 
-function taskSetsOf(graph: Graph, nodes: GraphNode[], records: Map<string, NodeRecord>, versions: Versions): { sets: TaskSetView[]; from: string | null; desired: number | null } {
+/** The newest observation per role/version (see taskSetObservation), from the event log. */
+function observedTaskSets(events: EventRecord[]): Map<string, NonNullable<TaskSetView["observed"]>> {
+  const out = new Map<string, NonNullable<TaskSetView["observed"]>>();
+  for (const e of events) {
+    const x = e.data as { role?: unknown; version?: unknown; running?: unknown; desired?: unknown; pending?: unknown; stability?: unknown };
+    if (e.type !== "log" || typeof x.role !== "string" || typeof x.running !== "number") continue;
+    out.set(`${x.role}/${x.version}`, { running: x.running, desired: Number(x.desired ?? 0), pending: Number(x.pending ?? 0), stability: String(x.stability ?? ""), at: e.at });
+  }
+  return out;
+}
+
+function taskSetsOf(graph: Graph, nodes: GraphNode[], records: Map<string, NodeRecord>, versions: Versions, events: EventRecord[]): { sets: TaskSetView[]; from: string | null; desired: number | null } {
   let best: { at: number; node: GraphNode } | null = null;
   for (const n of nodes) {
     const r = records.get(n.id);
@@ -304,12 +317,14 @@ function taskSetsOf(graph: Graph, nodes: GraphNode[], records: Map<string, NodeR
   }
   const expect = best?.node.expect?.taskSets ?? { primary: { version: "current" as const, scale: 100 }, canary: null };
   const desired = typeof graph.target.service?.desiredCount === "number" ? (graph.target.service.desiredCount as number) : null;
+  const observed = observedTaskSets(events);
   const sets: TaskSetView[] = [];
   for (const role of ["primary", "canary"] as const) {
     const t = expect[role];
     if (!t) continue;
     const label = t.version === "new" ? versions.new : versions.old;
-    sets.push({ role, version: t.version, label, scale: t.scale, tasks: desired === null ? null : Math.ceil((t.scale * desired) / 100) });
+    const tasks = desired === null ? null : Math.ceil((t.scale * desired) / 100);
+    sets.push({ role, version: t.version, label, scale: t.scale, tasks, observed: observed.get(`${role}/${t.version}`) ?? null });
   }
   return { sets, from: best?.node.id ?? null, desired };
 }
@@ -353,7 +368,7 @@ export function deploymentView(store: Store, d: DeploymentRecord, timeScale: num
       trafficFrom = r.nodeId;
     }
   }
-  const ts = taskSetsOf(d.graph, [...main, ...rollback], byId, versions);
+  const ts = taskSetsOf(d.graph, [...main, ...rollback], byId, versions, events);
   const analyses = all.filter(({ n }) => n.stage === "ANALYSIS").map(({ n }) => analysisOf(n, byId.get(n.id), events));
   const approvals = all.filter(({ n }) => n.stage === "WAIT_APPROVAL").map(({ n }) => approvalOf(n, byId.get(n.id), events, main));
   const final = FINAL_STATES.has(d.state);

@@ -1,6 +1,6 @@
 // A parsed YAML/JSON file that remembers where every node came from, so any later phase can
 // turn a data path (["spec", "pipeline", "stages", 2, "with", "scale"]) into a line and column.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type YAMLError } from "yaml";
 import type { Diagnostic, SourceRange } from "../diagnostics.ts";
 
 export type DataPath = ReadonlyArray<string | number>;
@@ -109,16 +109,7 @@ export function parseSource(path: string, text: string): SourceFile {
   const doc = parseDocument(text, YAML_OPTIONS);
   const position = lineIndex(text);
   const at = (start: number, end: number) => rangeFromOffsets(position, start, end);
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const [start, end] = err.pos;
-    diagnostics.push({
-      file: path,
-      ...at(start, end),
-      severity: doc.errors.includes(err as never) ? "error" : "warning",
-      code: "yaml-syntax",
-      message: yamlMessage(err.code, err.message),
-    });
-  }
+  diagnostics.push(...yamlDiagnostics(path, position, doc.errors, "error", same), ...yamlDiagnostics(path, position, doc.warnings, "warning", same));
 
   let value: unknown;
   if (doc.errors.length === 0) {
@@ -135,6 +126,17 @@ export function parseSource(path: string, text: string): SourceFile {
     }
   }
   return sourceFile({ path, text, value, diagnostics, position, root: { node: (doc.contents as Node) ?? null, shift: same }, descend: descendDocument });
+}
+
+/** yaml's errors or warnings as diagnostics; `shift` maps their offsets into the file. */
+export function yamlDiagnostics(path: string, position: (offset: number) => { line: number; column: number }, problems: readonly YAMLError[], severity: "error" | "warning", shift: Shift): Diagnostic[] {
+  return problems.map((err) => ({
+    file: path,
+    ...rangeFromOffsets(position, shift(err.pos[0]), shift(err.pos[1])),
+    severity,
+    code: "yaml-syntax",
+    message: yamlMessage(err.code, err.message),
+  }));
 }
 
 function rangeFromOffsets(position: (offset: number) => { line: number; column: number }, start: number, end: number): SourceRange {

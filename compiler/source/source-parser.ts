@@ -5,9 +5,9 @@
 // assembled into a SourceFile equal to parsing the whole file (same value, same ranges; the
 // differential tests in test/compiler/source-parser.test.ts hold the two to that). A file that
 // cannot be shown safe to cut is parsed whole: tab indentation, CRLF line ends, anchors,
-// aliases or tags, and any YAML error or warning (its message needs the whole file).
+// aliases or tags, and a YAML error that could reach past its piece (see assemble).
 import { isAlias, isNode, isScalar, isSeq, parseDocument, visit, YAMLSeq, type Document, type Node, type Pair, type Scalar } from "yaml";
-import { descendDocument, lineIndex, parseSource, sourceFile, YAML_OPTIONS, type Cursor, type Descend, type SourceFile } from "./source-file.ts";
+import { descendDocument, lineIndex, parseSource, sourceFile, yamlDiagnostics, YAML_OPTIONS, type Cursor, type Descend, type Shift, type SourceFile } from "./source-file.ts";
 
 export type SourceParser = (path: string, text: string) => SourceFile;
 
@@ -72,12 +72,13 @@ interface Parsed {
   doc: Document;
   /** Deep-frozen: shared by every SourceFile assembled from this piece. */
   value: unknown;
+  /** The piece's YAML errors and warnings (no value then). */
+  problems: boolean;
 }
 
-/** Parsed, or null when the piece must not be used (errors, warnings, anchors, aliases, tags). */
+/** Parsed, or null when the piece must not be used (anchors, aliases, tags: they reach across pieces). */
 function parsePiece(text: string): Parsed | null {
   const doc = parseDocument(text, YAML_OPTIONS);
-  if (doc.errors.length || doc.warnings.length) return null;
   let plain = true;
   visit(doc, (_key, node) => {
     if (isAlias(node) || (isNode(node) && (node.anchor || node.tag))) {
@@ -86,7 +87,8 @@ function parsePiece(text: string): Parsed | null {
     }
   });
   if (!plain) return null;
-  return { doc, value: deepFreeze(doc.toJS()) };
+  const problems = doc.errors.length > 0 || doc.warnings.length > 0;
+  return { doc, value: doc.errors.length ? undefined : deepFreeze(doc.toJS()), problems };
 }
 
 function deepFreeze<T>(v: T): T {
@@ -194,6 +196,11 @@ function frozen(file: SourceFile): SourceFile {
  * real context (whatever follows the sequence), so the sequence and its ancestors end where
  * they end in the file. Every other item is parsed followed by an empty sibling item, which is
  * its context in the file too (a node ending in comments ends at the next token).
+ *
+ * A YAML error is taken from a piece only where it cannot reach past it: inside an item whose
+ * empty sibling still parsed as the next item (so the parser was back at the sequence when the
+ * file's next item starts), or in the head from the last item on. Anywhere else (an unclosed
+ * quote or bracket before the sequence, say) the whole file is parsed, for the exact message.
  */
 function assemble(path: string, text: string, pieces: Lru<Parsed | null>): SourceFile | null {
   const cut = findCut(text);
@@ -202,7 +209,7 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
   const lastStart = cut.items.at(-1)!;
   const headText = text.slice(0, start) + text.slice(lastStart);
   const head = pieces.getOrMake(`head\0${headText}`, () => parsePiece(headText));
-  if (!head) return null;
+  if (!head || (head.problems && !within(head.doc, start, headText.length))) return null;
   const found = findSequence(head.doc, cut.keyOffset);
   if (found?.seq.items.length !== 1) return null;
   const removed = lastStart - start;
@@ -211,19 +218,28 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
   const sibling = `${" ".repeat(text.indexOf("-", lastStart) - lastStart)}-\n`;
   const items: Cursor[] = [];
   const values: unknown[] = [];
+  const problems: { doc: Document; shift: Shift }[] = [];
   let firstDash = 0;
   for (let i = 0; i + 1 < cut.items.length; i++) {
     const base = cut.items[i];
-    const t = text.slice(base, cut.items[i + 1]) + sibling;
+    const own = text.slice(base, cut.items[i + 1]);
+    const t = own + sibling;
     const piece = pieces.getOrMake(`item\0${t}`, () => parsePiece(t));
     const seq = piece?.doc.contents;
-    if (!piece || !isSeq(seq) || seq.items.length !== 2 || !Array.isArray(piece.value)) return null;
+    if (!piece || !isSeq(seq) || seq.items.length !== 2) return null;
+    const shift = (o: number) => o + base;
+    if (piece.problems) {
+      if (!within(piece.doc, 0, own.length)) return null;
+      problems.push({ doc: piece.doc, shift });
+    }
     if (i === 0) firstDash = seq.range![0] + base;
-    items.push({ node: seq.items[0] as Node, shift: (o) => o + base });
-    values.push(piece.value[0]);
+    items.push({ node: seq.items[0] as Node, shift });
+    values.push(Array.isArray(piece.value) ? piece.value[0] : undefined);
   }
+  if (head.problems) problems.push({ doc: head.doc, shift: headShift });
   items.push({ node: found.seq.items[0] as Node, shift: headShift });
-  values.push((found.path.reduce<any>((v, k) => v[k], head.value) as unknown[])[0]);
+  const failed = problems.some((p) => p.doc.errors.length > 0);
+  if (!failed) values.push((found.path.reduce<any>((v, k) => v[k], head.value) as unknown[])[0]);
 
   // The sequence as a whole-file parse gives it: from the first dash to where the head's ends.
   const seq = new YAMLSeq();
@@ -235,13 +251,24 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
     if (step && step.value.node === found.seq) step.value = { node: seq, shift: (o) => o };
     return step;
   };
+  const position = lineIndex(text);
+  // As a whole parse lists them: every error in file order, then every warning.
+  const diagnostics = [
+    ...problems.flatMap((p) => yamlDiagnostics(path, position, p.doc.errors, "error", p.shift)),
+    ...problems.flatMap((p) => yamlDiagnostics(path, position, p.doc.warnings, "warning", p.shift)),
+  ];
   return sourceFile({
     path,
     text,
-    value: setAt(head.value, found.path, Object.freeze(values)),
-    diagnostics: [],
-    position: lineIndex(text),
+    value: failed ? undefined : setAt(head.value, found.path, Object.freeze(values)),
+    diagnostics,
+    position,
     root: { node: (head.doc.contents as Node) ?? null, shift: headShift },
     descend,
   });
+}
+
+/** True when every error and warning of `doc` lies in [from, to). */
+function within(doc: Document, from: number, to: number): boolean {
+  return [...doc.errors, ...doc.warnings].every((e) => e.pos[0] >= from && e.pos[1] <= to);
 }

@@ -87,21 +87,41 @@ test("mutated long apps parse the same either way (one parser across all, as in 
   assert.ok(counts.pieces > 40 && counts.whole > 40, JSON.stringify(counts));
 });
 
+const STAGES = "  pipeline:\n    stages:\n      - name: A\n        with: {}\n      - name: B\n      - name: C\n";
+
 test("things that make cutting unsafe fall back to a whole parse", () => {
-  const stages = "  pipeline:\n    stages:\n      - name: A\n        with: {}\n      - name: B\n";
   const unsafe: Record<string, string> = {
-    anchor: `spec:\n${stages.replace("name: A", "name: &n A")}`,
-    alias: `x: &n A\nspec:\n${stages.replace("name: B", "name: *n")}`,
-    tag: `spec:\n${stages.replace("name: B", "name: !!str B")}`,
-    "tab indent": `spec:\n${stages.replace("        with", "\twith")}`,
-    "line between key and items": `spec:\n${stages}   stray: 1\n`,
+    anchor: `spec:\n${STAGES.replace("name: A", "name: &n A")}`,
+    alias: `x: &n A\nspec:\n${STAGES.replace("name: B", "name: *n")}`,
+    tag: `spec:\n${STAGES.replace("name: B", "name: !!str B")}`,
+    "tab indent": `spec:\n${STAGES.replace("        with", "\twith")}`,
     "value in a block scalar": `notes: |\n  stages:\n  - a\n  - b\nspec: {}\n`,
-    "duplicate key": `spec:\n${stages.replace("with: {}", "with: {}\n        with: {}")}`,
-    crlf: `spec:\r\n${stages.replaceAll("\n", "\r\n")}`,
+    crlf: `spec:\r\n${STAGES.replaceAll("\n", "\r\n")}`,
+    "an unclosed quote before the sequence": `spec:\n  name: "web\n${STAGES}`,
+    // These swallow the empty sibling item: the error could reach into the next stage.
+    "an unclosed quote in a stage": `spec:\n${STAGES.replace("name: A", 'name: "A')}`,
+    "an unclosed bracket in a stage": `spec:\n${STAGES.replace("with: {}", "with: [1, 2")}`,
   };
   for (const [label, text] of Object.entries(unsafe)) {
     const { parse, counts } = counting();
     assertSame(parse("a.yaml", text), parseSource("a.yaml", text), label);
     assert.equal(counts.whole, 1, `${label} should be parsed whole`);
+  }
+});
+
+test("a YAML error that stays inside its stage is reported from the pieces, as a whole parse reports it", () => {
+  const contained: Record<string, string> = {
+    "duplicate key": `spec:\n${STAGES.replace("with: {}", "with: {}\n        with: {}")}`,
+    "half-typed key": `spec:\n${STAGES.replace("with: {}", "with: {}\n        interv")}`,
+    "a line after the sequence, between the key and the items": `spec:\n${STAGES}   stray: 1\n`,
+    "bad indentation in the last stage": `spec:\n${STAGES}         oops: 1\n`,
+  };
+  for (const [label, text] of Object.entries(contained)) {
+    const { parse, counts } = counting();
+    const got = parse("a.yaml", text);
+    const want = parseSource("a.yaml", text);
+    assert.ok(want.diagnostics.length > 0, `${label}: the case must have a YAML problem`);
+    assertSame(got, want, label);
+    assert.equal(counts.pieces, 1, `${label} should be assembled from pieces`);
   }
 });

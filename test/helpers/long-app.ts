@@ -100,3 +100,23 @@ export function typingVersions(app: string, count: number): string[] {
 
 /** The same file with an anchor in it: a file the LSP's source parser must parse whole. */
 export const withAnchor = (app: string) => app.replace("  labels:\n", "  labels: &labels\n");
+
+/**
+ * `count` versions of typing new keys into metrics of different stages, one character per
+ * version (`s`, `sk`, ... `skipOnNoData: true`): most are YAML errors until the colon is typed.
+ */
+export function typingKeyVersions(app: string, count: number): string[] {
+  const keys = ["skipOnNoData: true", "delay: 30s", "timeout: 2m", "skipOnNoData: false", "delay: 1m"];
+  const anchor = "              interval: 1m\n";
+  const out: string[] = [];
+  let text = app;
+  for (const [k, key] of keys.entries()) {
+    const at: number[] = [];
+    for (let i = text.indexOf(anchor); i >= 0; i = text.indexOf(anchor, i + 1)) at.push(i + anchor.length);
+    const pos = at[(k * 3) % at.length];
+    const typed = (n: number) => `${text.slice(0, pos)}              ${key.slice(0, n)}\n${text.slice(pos)}`;
+    for (let n = 1; n <= key.length && out.length < count; n++) out.push(typed(n));
+    text = typed(key.length);
+  }
+  return out;
+}

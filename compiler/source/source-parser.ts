@@ -6,7 +6,7 @@
 // differential tests in test/compiler/source-parser.test.ts hold the two to that). A file that
 // cannot be shown safe to cut is parsed whole: tab indentation, CRLF line ends, anchors,
 // aliases or tags, and a YAML error that could reach past its piece (see assemble).
-import { isAlias, isNode, isScalar, isSeq, parseDocument, visit, YAMLSeq, type Document, type Node, type Pair, type Scalar } from "yaml";
+import { Composer, isAlias, isNode, isScalar, isSeq, Lexer, Parser, visit, YAMLSeq, type CST, type Document, type Node, type Pair, type Scalar } from "yaml";
 import { descendDocument, lineIndex, parseSource, sourceFile, yamlDiagnostics, YAML_OPTIONS, type Cursor, type Descend, type Shift, type SourceFile } from "./source-file.ts";
 
 export type SourceParser = (path: string, text: string) => SourceFile;
@@ -30,7 +30,8 @@ interface Cut {
   end: number;
 }
 
-const KEY_LINE = /^( *)[A-Za-z0-9_.-]+:$/;
+/** `  stages:`, maybe with trailing spaces or a comment: a plain key whose value starts on the next line. */
+const KEY_LINE = /^( *)[A-Za-z0-9_.-]+: *(?:#.*)?$/;
 /** Indentation is spaces only in YAML (a tab there is an error; the whole parse reports it). */
 const indentOf = (line: string) => /^ */.exec(line)![0].length;
 
@@ -72,13 +73,63 @@ interface Parsed {
   doc: Document;
   /** Deep-frozen: shared by every SourceFile assembled from this piece. */
   value: unknown;
-  /** The piece's YAML errors and warnings (no value then). */
+  /** Whether yaml reported errors or warnings (with errors there is no value). */
   problems: boolean;
+  /** Whether nothing open in the piece reaches past its end (see endsAtSibling, closedBefore). */
+  closed?: boolean;
 }
 
-/** Parsed, or null when the piece must not be used (anchors, aliases, tags: they reach across pieces). */
-function parsePiece(text: string): Parsed | null {
-  const doc = parseDocument(text, YAML_OPTIONS);
+/** The lexer's token for a flow collection it ends early (a line indented too little). */
+const FLOW_ERROR_END = "\x18";
+
+/**
+ * True when an item parsed followed by the first line of the next one (at `siblingAt`, indented
+ * `indent`) ends with that line as the sequence's last item: nothing in the item (an unclosed
+ * quote or bracket, a plain scalar running on) swallowed the next item's dash.
+ */
+function endsAtSibling(cst: readonly CST.Token[], siblingAt: number, indent: number): boolean {
+  const doc = cst.find((t): t is CST.Document => t.type === "document");
+  const seq = doc?.value;
+  if (seq?.type !== "block-seq" || seq.indent !== indent) return false;
+  return !!seq.items.at(-1)?.start.some((t) => t.type === "seq-item-ind" && t.offset === siblingAt + indent);
+}
+
+/**
+ * True when `text` has no flow collection and no unterminated quote: its YAML errors, if any,
+ * are about block structure, which the next item's dash resets. (An error inside a flow
+ * collection changes how yaml reads the lines after it, well past the next item's dash.)
+ */
+function blockOnly(text: string): boolean {
+  for (const t of new Lexer().lex(text)) {
+    if (t === "{" || t === "[" || t === "}" || t === "]" || t === FLOW_ERROR_END) return false;
+    const q = t[0];
+    if ((q === '"' || q === "'") && (t.length < 2 || !t.trimEnd().endsWith(q))) return false;
+  }
+  return true;
+}
+
+/** True when the text before the sequence ends at a line end outside any flow collection or quote. */
+function closedBefore(text: string): boolean {
+  let depth = 0;
+  let last = "\n";
+  for (const t of new Lexer().lex(text)) {
+    if (t === "{" || t === "[") depth++;
+    else if (t === "}" || t === "]") depth--;
+    else if (t === FLOW_ERROR_END) depth = 0;
+    last = t;
+  }
+  return depth === 0 && last.endsWith("\n");
+}
+
+/**
+ * Parsed (as parseDocument does, keeping the CST for `closed`), or null when the piece must not
+ * be used: anchors, aliases and tags reach across pieces, and so do several documents.
+ */
+function parsePiece(text: string, closed?: (cst: readonly CST.Token[]) => boolean): Parsed | null {
+  const cst = [...new Parser().parse(text)];
+  const docs = [...new Composer(YAML_OPTIONS).compose(cst, true, text.length)];
+  if (docs.length !== 1) return null;
+  const doc = docs[0] as Document;
   let plain = true;
   visit(doc, (_key, node) => {
     if (isAlias(node) || (isNode(node) && (node.anchor || node.tag))) {
@@ -88,7 +139,7 @@ function parsePiece(text: string): Parsed | null {
   });
   if (!plain) return null;
   const problems = doc.errors.length > 0 || doc.warnings.length > 0;
-  return { doc, value: doc.errors.length ? undefined : deepFreeze(doc.toJS()), problems };
+  return { doc, value: doc.errors.length ? undefined : deepFreeze(doc.toJS()), problems, closed: closed?.(cst) };
 }
 
 function deepFreeze<T>(v: T): T {
@@ -194,13 +245,14 @@ function frozen(file: SourceFile): SourceFile {
 /**
  * The head is the file without the sequence's items but its last: the last item stays in its
  * real context (whatever follows the sequence), so the sequence and its ancestors end where
- * they end in the file. Every other item is parsed followed by an empty sibling item, which is
- * its context in the file too (a node ending in comments ends at the next token).
+ * they end in the file. Every other item is parsed followed by the first line of the next item,
+ * its context in the file (a node ending in comments ends at the next token; an error's
+ * aftermath shows on the next line).
  *
  * A YAML error is taken from a piece only where it cannot reach past it: inside an item whose
- * empty sibling still parsed as the next item (so the parser was back at the sequence when the
- * file's next item starts), or in the head from the last item on. Anywhere else (an unclosed
- * quote or bracket before the sequence, say) the whole file is parsed, for the exact message.
+ * next line still parsed cleanly as the next item, or in the head from the last item on.
+ * Anywhere else (an unclosed quote or bracket before the sequence, say) the whole file is
+ * parsed, for the exact messages.
  */
 function assemble(path: string, text: string, pieces: Lru<Parsed | null>): SourceFile | null {
   const cut = findCut(text);
@@ -208,14 +260,14 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
   const start = cut.items[0];
   const lastStart = cut.items.at(-1)!;
   const headText = text.slice(0, start) + text.slice(lastStart);
-  const head = pieces.getOrMake(`head\0${headText}`, () => parsePiece(headText));
-  if (!head || (head.problems && !within(head.doc, start, headText.length))) return null;
+  const head = pieces.getOrMake(`head\0${start}\0${headText}`, () => parsePiece(headText, () => closedBefore(headText.slice(0, start))));
+  if (!head?.closed || (head.problems && !within(head.doc, start, headText.length))) return null;
   const found = findSequence(head.doc, cut.keyOffset);
   if (found?.seq.items.length !== 1) return null;
   const removed = lastStart - start;
   const headShift = (o: number) => (o < start ? o : o + removed);
 
-  const sibling = `${" ".repeat(text.indexOf("-", lastStart) - lastStart)}-\n`;
+  const indent = text.indexOf("-", lastStart) - lastStart;
   const items: Cursor[] = [];
   const values: unknown[] = [];
   const problems: { doc: Document; shift: Shift }[] = [];
@@ -223,13 +275,15 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
   for (let i = 0; i + 1 < cut.items.length; i++) {
     const base = cut.items[i];
     const own = text.slice(base, cut.items[i + 1]);
-    const t = own + sibling;
-    const piece = pieces.getOrMake(`item\0${t}`, () => parsePiece(t));
+    const next = cut.items[i + 1];
+    const nextLine = text.indexOf("\n", next);
+    const t = own + (nextLine < 0 ? `${text.slice(next)}\n` : text.slice(next, nextLine + 1));
+    const piece = pieces.getOrMake(`item\0${t}`, () => parsePiece(t, (cst) => endsAtSibling(cst, own.length, indent)));
     const seq = piece?.doc.contents;
-    if (!piece || !isSeq(seq) || seq.items.length !== 2) return null;
+    if (!piece?.closed || !isSeq(seq) || seq.items.length !== 2) return null;
     const shift = (o: number) => o + base;
     if (piece.problems) {
-      if (!within(piece.doc, 0, own.length)) return null;
+      if (!within(piece.doc, 0, own.length) || !blockOnly(own)) return null;
       problems.push({ doc: piece.doc, shift });
     }
     if (i === 0) firstDash = seq.range![0] + base;

@@ -51,10 +51,10 @@ test("the long app is cut into its stages and assembled to exactly a whole parse
   assert.ok(cut, "the long app should be cut");
   assert.equal(cut.items.length, (parseSource("a.yaml", LONG).value as any).spec.pipeline.stages.length);
   const { parse, counts } = counting();
-  for (const [label, text] of [["valid", LONG], ["schema-invalid", schemaInvalid(LONG)], ["lint-invalid", lintInvalid(LONG)], ["edited", `${LONG}# edit\n`]] as const) {
+  for (const [label, text] of [["valid", LONG], ["schema-invalid", schemaInvalid(LONG)], ["lint-invalid", lintInvalid(LONG)], ["edited", `${LONG}# edit\n`], ["a comment after the key", LONG.replace("    stages:\n", "    stages:   # the pipeline\n")]] as const) {
     assertSame(parse("app.pipecd.yaml", text), parseSource("app.pipecd.yaml", text), label);
   }
-  assert.equal(counts.pieces, 4, `every version should be assembled from pieces: ${JSON.stringify(counts)}`);
+  assert.equal(counts.pieces, 5, `every version should be assembled from pieces: ${JSON.stringify(counts)}`);
 });
 
 test("a text seen before for the same path is not parsed again", () => {
@@ -89,6 +89,16 @@ test("mutated long apps parse the same either way (one parser across all, as in 
 
 const STAGES = "  pipeline:\n    stages:\n      - name: A\n        with: {}\n      - name: B\n      - name: C\n";
 
+test("mutated example apps parse the same either way (short files cut too)", () => {
+  const apps = ["canary", "bluegreen", "canary-wait", "wait-approval", "service-discovery"].map((e) => readFileSync(`${ROOT}examples/${e}/app.pipecd.yaml`, "utf8"));
+  const { parse, counts } = counting(0);
+  fc.assert(
+    fc.property(fc.constantFrom(...apps).chain(mutated), (text) => assertSame(parse("app.pipecd.yaml", text), parseSource("app.pipecd.yaml", text), "mutation")),
+    { numRuns: 600, seed: 300 },
+  );
+  assert.ok(counts.pieces > 100, JSON.stringify(counts));
+});
+
 test("things that make cutting unsafe fall back to a whole parse", () => {
   const unsafe: Record<string, string> = {
     anchor: `spec:\n${STAGES.replace("name: A", "name: &n A")}`,
@@ -101,6 +111,11 @@ test("things that make cutting unsafe fall back to a whole parse", () => {
     // These swallow the empty sibling item: the error could reach into the next stage.
     "an unclosed quote in a stage": `spec:\n${STAGES.replace("name: A", 'name: "A')}`,
     "an unclosed bracket in a stage": `spec:\n${STAGES.replace("with: {}", "with: [1, 2")}`,
+    "a flow map left open before the sequence": `spec:\n  labels: {a: 1,\n${STAGES}`,
+    // Found by the fuzzer: an error inside a flow collection changes how yaml reads the next items.
+    "a flow sequence opened in a stage": `spec:\n${STAGES.replace("        with: {}", "        [with:")}`,
+    // Found by the fuzzer: the open map swallows an oddly indented dash, which yaml still counts as an item.
+    "a flow map left open in a stage, then an oddly indented item": `spec:\n${STAGES.replace("with: {}", "with:\n          {   max: 1\n       - name: X")}`,
   };
   for (const [label, text] of Object.entries(unsafe)) {
     const { parse, counts } = counting();
@@ -111,8 +126,8 @@ test("things that make cutting unsafe fall back to a whole parse", () => {
 
 test("a YAML error that stays inside its stage is reported from the pieces, as a whole parse reports it", () => {
   const contained: Record<string, string> = {
-    "duplicate key": `spec:\n${STAGES.replace("with: {}", "with: {}\n        with: {}")}`,
-    "half-typed key": `spec:\n${STAGES.replace("with: {}", "with: {}\n        interv")}`,
+    "duplicate key": `spec:\n${STAGES.replace("name: B", "name: B\n        name: B2")}`,
+    "half-typed key": `spec:\n${STAGES.replace("name: B", "name: B\n        interv")}`,
     "a line after the sequence, between the key and the items": `spec:\n${STAGES}   stray: 1\n`,
     "bad indentation in the last stage": `spec:\n${STAGES}         oops: 1\n`,
   };

@@ -249,10 +249,10 @@ function frozen(file: SourceFile): SourceFile {
  * its context in the file (a node ending in comments ends at the next token; an error's
  * aftermath shows on the next line).
  *
- * A YAML error is taken from a piece only where it cannot reach past it: inside an item whose
- * next line still parsed cleanly as the next item, or in the head from the last item on.
- * Anywhere else (an unclosed quote or bracket before the sequence, say) the whole file is
- * parsed, for the exact messages.
+ * A YAML error is taken from a piece only where it cannot reach past it: in the block structure
+ * of an item (no flow collection, no quote) whose next line still parsed cleanly as the next
+ * item, or in the head from the last item on. Anywhere else (an unclosed quote or bracket, an
+ * error before the sequence) the whole file is parsed, for the exact messages.
  */
 function assemble(path: string, text: string, pieces: Lru<Parsed | null>): SourceFile | null {
   const cut = findCut(text);

@@ -87,7 +87,7 @@ const FLOW_ERROR_END = "\x18";
  * `indent`) ends with that line as the sequence's last item: nothing in the item (an unclosed
  * quote or bracket, a plain scalar running on) swallowed the next item's dash.
  */
-function endsAtSibling(cst: readonly CST.Token[], siblingAt: number, indent: number): boolean {
+export function endsAtSibling(cst: readonly CST.Token[], siblingAt: number, indent: number): boolean {
   const doc = cst.find((t): t is CST.Document => t.type === "document");
   const seq = doc?.value;
   if (seq?.type !== "block-seq" || seq.indent !== indent) return false;
@@ -99,7 +99,7 @@ function endsAtSibling(cst: readonly CST.Token[], siblingAt: number, indent: num
  * are about block structure, which the next item's dash resets. (An error inside a flow
  * collection changes how yaml reads the lines after it, well past the next item's dash.)
  */
-function blockOnly(text: string): boolean {
+export function blockOnly(text: string): boolean {
   for (const t of new Lexer().lex(text)) {
     if (t === "{" || t === "[" || t === "}" || t === "]" || t === FLOW_ERROR_END) return false;
     const q = t[0];
@@ -109,7 +109,7 @@ function blockOnly(text: string): boolean {
 }
 
 /** True when the text before the sequence ends at a line end outside any flow collection or quote. */
-function closedBefore(text: string): boolean {
+export function closedBefore(text: string): boolean {
   let depth = 0;
   let last = "\n";
   for (const t of new Lexer().lex(text)) {

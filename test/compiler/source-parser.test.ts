@@ -7,7 +7,8 @@ import fc from "fast-check";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseSource, type DataPath, type SourceFile } from "../../compiler/source/source-file.ts";
-import { createSourceParser, findCut, type SourceParser } from "../../compiler/source/source-parser.ts";
+import { blockOnly, closedBefore, createSourceParser, endsAtSibling, findCut, type SourceParser } from "../../compiler/source/source-parser.ts";
+import { Parser } from "yaml";
 import { generateApp, lintInvalid, schemaInvalid } from "../helpers/long-app.ts";
 import { mutated } from "../helpers/yaml-mutations.ts";
 
@@ -139,4 +140,28 @@ test("a YAML error that stays inside its stage is reported from the pieces, as a
     assertSame(got, want, label);
     assert.equal(counts.pieces, 1, `${label} should be assembled from pieces`);
   }
+});
+
+test("the guards behind the cut, on their own (defence in depth: the tables above rarely reach them)", () => {
+  const item = "      - name: A\n";
+  const next = "      - name: B\n";
+  const cst = (t: string) => [...new Parser().parse(t)];
+  assert.equal(endsAtSibling(cst(item + next), item.length, 6), true);
+  for (const [own, want, why] of [
+    ['      - name: "A\n', false, "an open quote swallows the next dash"],
+    ["      - name: A\n        q: |\n", true, "a block scalar ends at the dash"],
+    // yaml ends the bracket at the dash's line (an error): blockOnly is the guard for that one.
+    ["      - name: A\n        [x,\n", true, "an open bracket is ended by the dedent"],
+  ] as const) {
+    assert.equal(endsAtSibling(cst(own + next), own.length, 6), want, why);
+  }
+  assert.equal(blockOnly("      - name: A\n        [x,\n"), false);
+  assert.equal(endsAtSibling(cst(item + next), item.length, 4), false, "another indentation");
+  assert.equal(closedBefore("spec:\n  pipeline:\n    stages:\n"), true);
+  assert.equal(closedBefore("spec: {a: 1,\n  pipeline:\n    stages:\n"), false, "inside a flow map");
+  assert.equal(closedBefore('spec:\n  name: "web\n    stages:'), false, "inside a quote");
+  assert.equal(blockOnly("      - name: A\n        interv\n"), true);
+  assert.equal(blockOnly("      - name: A\n        with: {}\n"), false);
+  assert.equal(blockOnly("      - name: 'A\n"), false);
+  assert.equal(blockOnly('      - name: "A"\n'), true);
 });

@@ -75,8 +75,11 @@ interface Parsed {
   value: unknown;
   /** Whether yaml reported errors or warnings (with errors there is no value). */
   problems: boolean;
-  /** Whether nothing open in the piece reaches past its end (see endsAtSibling, closedBefore). */
-  closed?: boolean;
+  /**
+   * Whether the piece may stand for its part of the file: nothing open in it reaches past its
+   * end, and its YAML problems, if any, stay inside it (see assemble). Decided once per text.
+   */
+  usable?: boolean;
 }
 
 /** The lexer's token for a flow collection it ends early (a line indented too little). */
@@ -122,10 +125,10 @@ export function closedBefore(text: string): boolean {
 }
 
 /**
- * Parsed (as parseDocument does, keeping the CST for `closed`), or null when the piece must not
+ * Parsed (as parseDocument does, keeping the CST for `usable`), or null when the piece must not
  * be used: anchors, aliases and tags reach across pieces, and so do several documents.
  */
-function parsePiece(text: string, closed?: (cst: readonly CST.Token[]) => boolean): Parsed | null {
+function parsePiece(text: string, usable?: (doc: Document, cst: readonly CST.Token[]) => boolean): Parsed | null {
   const cst = [...new Parser().parse(text)];
   const docs = [...new Composer(YAML_OPTIONS).compose(cst, true, text.length)];
   if (docs.length !== 1) return null;
@@ -138,8 +141,7 @@ function parsePiece(text: string, closed?: (cst: readonly CST.Token[]) => boolea
     }
   });
   if (!plain) return null;
-  const problems = doc.errors.length > 0 || doc.warnings.length > 0;
-  return { doc, value: doc.errors.length ? undefined : deepFreeze(doc.toJS()), problems, closed: closed?.(cst) };
+  return { doc, value: doc.errors.length ? undefined : deepFreeze(doc.toJS()), problems: hasProblems(doc), usable: usable?.(doc, cst) };
 }
 
 function deepFreeze<T>(v: T): T {
@@ -260,8 +262,10 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
   const start = cut.items[0];
   const lastStart = cut.items.at(-1)!;
   const headText = text.slice(0, start) + text.slice(lastStart);
-  const head = pieces.getOrMake(`head\0${start}\0${headText}`, () => parsePiece(headText, () => closedBefore(headText.slice(0, start))));
-  if (!head?.closed || (head.problems && !within(head.doc, start, headText.length))) return null;
+  const head = pieces.getOrMake(`head\0${start}\0${headText}`, () =>
+    parsePiece(headText, (doc) => closedBefore(headText.slice(0, start)) && within(doc, start, headText.length)),
+  );
+  if (!head?.usable) return null;
   const found = findSequence(head.doc, cut.keyOffset);
   if (found?.seq.items.length !== 1) return null;
   const removed = lastStart - start;
@@ -278,14 +282,13 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
     const next = cut.items[i + 1];
     const nextLine = text.indexOf("\n", next);
     const t = own + (nextLine < 0 ? `${text.slice(next)}\n` : text.slice(next, nextLine + 1));
-    const piece = pieces.getOrMake(`item\0${t}`, () => parsePiece(t, (cst) => endsAtSibling(cst, own.length, indent)));
+    const piece = pieces.getOrMake(`item\0${t}`, () =>
+      parsePiece(t, (doc, cst) => endsAtSibling(cst, own.length, indent) && within(doc, 0, own.length) && (!hasProblems(doc) || blockOnly(own))),
+    );
     const seq = piece?.doc.contents;
-    if (!piece?.closed || !isSeq(seq) || seq.items.length !== 2) return null;
+    if (!piece?.usable || !isSeq(seq) || seq.items.length !== 2) return null;
     const shift = (o: number) => o + base;
-    if (piece.problems) {
-      if (!within(piece.doc, 0, own.length) || !blockOnly(own)) return null;
-      problems.push({ doc: piece.doc, shift });
-    }
+    if (piece.problems) problems.push({ doc: piece.doc, shift });
     if (i === 0) firstDash = seq.range![0] + base;
     items.push({ node: seq.items[0] as Node, shift });
     values.push(Array.isArray(piece.value) ? piece.value[0] : undefined);
@@ -321,6 +324,8 @@ function assemble(path: string, text: string, pieces: Lru<Parsed | null>): Sourc
     descend,
   });
 }
+
+const hasProblems = (doc: Document) => doc.errors.length > 0 || doc.warnings.length > 0;
 
 /** True when every error and warning of `doc` lies in [from, to). */
 function within(doc: Document, from: number, to: number): boolean {

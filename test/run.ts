@@ -1,12 +1,47 @@
-// `npm test`: the whole suite under Bun, then the portable part under Deno, then one closing
-// line `N passed, N failed` (what CI reads). Files named *.bun.test.ts are Bun-only (they
-// spawn Bun processes or use Bun APIs); every other test file must pass on both runtimes.
+// `npm test`: every test file in its own process, several at once, on Bun (all files) and Deno
+// (the portable ones: files named *.bun.test.ts are Bun-only because they spawn Bun processes or
+// use Bun APIs). Prints each file's result as it ends, the full output of files that failed, the
+// time every file took (slowest first), and one closing line `N passed, N failed, N skipped`
+// (what CI reads).
+//
+//   npm test                       everything
+//   npm test -- lsp crash          only files whose path contains "lsp" or "crash"
+//   npm test -- --bun-only | --deno-only | --jobs N | --verbose
+//
+// A file can ask to be split over several processes with a header line
+// `// kanaria-test-shards: N`; each process gets KANARIA_TEST_SHARD=i/N (see helpers/shard.ts).
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const root = new URL("..", import.meta.url).pathname;
-const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const runtimes = process.argv.includes("--bun-only") ? ["bun"] : process.argv.includes("--deno-only") ? ["deno"] : ["bun", "deno"];
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const option = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--jobs");
+const runtimes = flag("--bun-only") ? ["bun"] : flag("--deno-only") ? ["deno"] : ["bun", "deno"];
+// Most files wait on sockets and child processes, so more jobs than cores keeps both cores busy.
+const jobs = Number(option("--jobs") ?? process.env.KANARIA_TEST_JOBS ?? Math.max(2, availableParallelism() + 1));
+const verbose = flag("--verbose");
+// Durations of the last run on this machine, to start the longest files first.
+const timingsFile = `${root}node_modules/.cache/kanaria/test-timings.json`;
+
+interface Job {
+  runtime: "bun" | "deno";
+  file: string;
+  shard?: string;
+}
+interface Result extends Job {
+  code: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  output: string;
+}
 
 function testFiles(dir: string): string[] {
   const out: string[] = [];
@@ -18,50 +53,98 @@ function testFiles(dir: string): string[] {
   return out.sort();
 }
 
+const shardsOf = (file: string) => Number(/^\/\/ kanaria-test-shards: (\d+)$/m.exec(readFileSync(`${root}${file}`, "utf8"))?.[1] ?? 1);
+const label = (j: Job) => `${j.runtime} ${j.file}${j.shard ? ` [${j.shard}]` : ""}`;
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
-function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+function readTimings(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(timingsFile, "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+/** Pass/fail/skip counts from one runner's summary; a crash or a file that did not load is a failure. */
+function counts(runtime: Job["runtime"], code: number, output: string) {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  if (runtime === "bun") {
+    passed = Number(/^\s*(\d+) pass$/m.exec(output)?.[1] ?? 0);
+    failed = Number(/^\s*(\d+) fail$/m.exec(output)?.[1] ?? 0);
+    skipped = Number(/^\s*(\d+) skip$/m.exec(output)?.[1] ?? 0);
+  } else {
+    // "ok | 12 passed (3 steps) | 0 failed | 2 ignored (1 step)"
+    const m = /\|\s*(\d+) passed(?: \(\d+ steps?\))?\s*\|\s*(\d+) failed(?:\s*\|\s*(\d+) ignored)?/.exec(output);
+    passed = Number(m?.[1] ?? 0);
+    failed = Number(m?.[2] ?? 0);
+    skipped = Number(m?.[3] ?? 0);
+  }
+  if (code !== 0 && failed === 0) failed = 1;
+  return { passed, failed, skipped };
+}
+
+function run(job: Job): Promise<Result> {
+  const cmd = `${root}node_modules/.bin/${job.runtime}`;
+  const args = job.runtime === "bun" ? ["test", "--timeout", "300000", `./${job.file}`] : ["test", "--allow-all", "--no-check", job.file];
+  const env = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...(job.shard ? { KANARIA_TEST_SHARD: job.shard } : {}) };
+  const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env });
     let output = "";
-    const onData = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
-      output += chunk.toString();
-      stream.write(chunk);
-    };
-    child.stdout.on("data", onData(process.stdout));
-    child.stderr.on("data", onData(process.stderr));
-    child.on("close", (code) => resolve({ code: code ?? 1, output: strip(output) }));
+    child.stdout.on("data", (c: Buffer) => (output += c));
+    child.stderr.on("data", (c: Buffer) => (output += c));
+    child.on("error", (e) => (output += `\n${e.message}\n`));
+    child.on("close", (code) => {
+      const text = strip(output);
+      const c = code ?? 1;
+      resolve({ ...job, code: c, ...counts(job.runtime, c, text), seconds: (performance.now() - t0) / 1000, output: text });
+    });
   });
 }
 
-const all = testFiles("test").filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
-let passed = 0;
-let failed = 0;
-const lines: string[] = [];
-
-if (runtimes.includes("bun")) {
-  const r = await run(`${root}node_modules/.bin/bun`, ["test", "--timeout", "300000", ...all.map((f) => `./${f}`)]);
-  const p = Number(/^\s*(\d+) pass$/m.exec(r.output)?.[1] ?? 0);
-  let f = Number(/^\s*(\d+) fail$/m.exec(r.output)?.[1] ?? 0);
-  if (r.code !== 0 && f === 0) f = 1; // crashed or failed to load: never report green
-  passed += p;
-  failed += f;
-  lines.push(`bun: ${p} passed, ${f} failed`);
+const files = testFiles("test").filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+const timings = readTimings();
+const queue: Job[] = [];
+for (const runtime of runtimes as Job["runtime"][]) {
+  for (const file of files) {
+    if (runtime === "deno" && file.endsWith(".bun.test.ts")) continue;
+    const n = shardsOf(file);
+    if (n === 1) queue.push({ runtime, file });
+    else for (let i = 1; i <= n; i++) queue.push({ runtime, file, shard: `${i}/${n}` });
+  }
 }
+// Longest first (by the last run here, else Bun-only files, which spawn processes, first).
+const guess = (j: Job) => timings[label(j)] ?? (j.file.endsWith(".bun.test.ts") ? 60 : 5);
+queue.sort((a, b) => guess(b) - guess(a));
 
-if (runtimes.includes("deno")) {
-  const portable = all.filter((f) => !f.endsWith(".bun.test.ts"));
-  const r = await run(`${root}node_modules/.bin/deno`, ["test", "--allow-all", "--no-check", "--quiet", ...portable]);
-  // Deno's summary: "ok | 12 passed (3 steps) | 0 failed" or "FAILED | 1 passed | 2 failed".
-  const m = /\|\s*(\d+) passed(?: \((\d+) steps?\))?\s*\|\s*(\d+) failed/.exec(r.output);
-  const p = Number(m?.[1] ?? 0);
-  let f = Number(m?.[3] ?? 0);
-  if (r.code !== 0 && f === 0) f = 1;
-  passed += p;
-  failed += f;
-  lines.push(`deno: ${p} passed, ${f} failed`);
+const results: Result[] = [];
+const t0 = performance.now();
+let next = 0;
+async function worker(): Promise<void> {
+  while (next < queue.length) {
+    const r = await run(queue[next++]);
+    results.push(r);
+    const mark = r.failed > 0 ? "FAIL" : "ok  ";
+    console.log(`${mark} ${label(r).padEnd(58)} ${String(r.passed).padStart(3)} passed ${r.failed} failed ${r.skipped} skipped  ${r.seconds.toFixed(1)}s`);
+    if (r.failed > 0 || verbose) console.log(`${r.output.trimEnd()}\n`);
+    else for (const line of r.output.split("\n").filter((l) => /^# skip: /.test(l))) console.log(`     ${line.slice(2)}`);
+  }
 }
+await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
+const wall = (performance.now() - t0) / 1000;
 
-console.log(`\n${lines.join("\n")}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 ? 1 : 0;
+mkdirSync(`${root}node_modules/.cache/kanaria`, { recursive: true });
+writeFileSync(timingsFile, JSON.stringify(Object.fromEntries(results.map((r) => [label(r), Math.round(r.seconds * 10) / 10]))));
+
+console.log(`\nTime per file, slowest first (${jobs} at once, ${wall.toFixed(0)} s in all):`);
+for (const r of [...results].sort((a, b) => b.seconds - a.seconds)) console.log(`${r.seconds.toFixed(1).padStart(7)} s  ${label(r)}`);
+
+const sum = (k: "passed" | "failed" | "skipped", rt?: string) => results.filter((r) => !rt || r.runtime === rt).reduce((n, r) => n + r[k], 0);
+console.log("");
+for (const rt of runtimes) console.log(`${rt}: ${sum("passed", rt)} passed, ${sum("failed", rt)} failed, ${sum("skipped", rt)} skipped`);
+const failedFiles = results.filter((r) => r.failed > 0);
+if (failedFiles.length) console.log(`failed: ${failedFiles.map(label).join(", ")}`);
+console.log(`${sum("passed")} passed, ${sum("failed")} failed, ${sum("skipped")} skipped`);
+process.exitCode = sum("failed") > 0 ? 1 : 0;

@@ -4,7 +4,7 @@
 // It succeeds when the duration has elapsed. It never throws for a provider problem: a
 // timeout, a 5xx or a 429 that outlives the retries is an `error` sample counted against
 // failureLimit, with the provider's message.
-import type { Clock } from "../clock/clock.ts";
+import { longTimer, type Clock } from "../clock/clock.ts";
 import { StageError } from "../executor/interrupt.ts";
 import type { PreviousRunStore } from "./previous-runs.ts";
 import { runHttpCheck } from "./providers/http-check.ts";
@@ -115,7 +115,7 @@ export async function runAnalysis(run: AnalysisRun, deps: AnalysisDeps): Promise
       await sleepUntil(offsets[k - 1]);
       const name = `sample/${c.kind}/${c.index}/${k}`;
       const rec = await journal(name, { check: c.label, sample: k }, async () => {
-        const base = await takeSample(c, k, run, stop.signal);
+        const base = await takeSample(c, k, stop.signal);
         const counted = base.verdict === "fail" || base.verdict === "error" || (base.verdict === "nodata" && !c.sampling.skipOnNoData);
         return { ...base, sample: k, counted, at: Math.round(run.clock.since(run.nodeStartedAt)) };
       });
@@ -176,10 +176,10 @@ export async function runAnalysis(run: AnalysisRun, deps: AnalysisDeps): Promise
   return { passed: true, message, checks: summaries, samples };
 }
 
-async function takeSample(c: Check, k: number, run: AnalysisRun, stopSignal: AbortSignal): Promise<Omit<SampleRecord, "sample" | "counted" | "at">> {
-  const timeoutReal = Math.max(1, c.sampling.timeoutMs / run.clock.timeScale);
+async function takeSample(c: Check, k: number, stopSignal: AbortSignal): Promise<Omit<SampleRecord, "sample" | "counted" | "at">> {
+  // A query waits on a socket: its timeout is real time, whatever the time scale.
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new Error("sample timeout")), timeoutReal);
+  const cancelTimer = longTimer(c.sampling.timeoutMs, () => timeout.abort(new Error("sample timeout")));
   const signal = AbortSignal.any([stopSignal, timeout.signal]);
   try {
     return await c.take(k, signal);
@@ -192,7 +192,7 @@ async function takeSample(c: Check, k: number, run: AnalysisRun, stopSignal: Abo
     }
     return { ...base, verdict: "error", reason: (e as Error)?.message ?? String(e) };
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
   }
 }
 

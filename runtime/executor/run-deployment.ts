@@ -6,7 +6,7 @@ import { describeError } from "../aws/errors.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
 import type { StageTable } from "../stages/registry.ts";
-import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type PathName, type Store } from "../store/store.ts";
+import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type NodeRecord, type PathName, type Store } from "../store/store.ts";
 import { DEPLOYMENT_NODE, type StageContext, type StageOutputs } from "./context.ts";
 import { crashPoint } from "./crash.ts";
 import type { EventBus } from "./events.ts";
@@ -147,23 +147,33 @@ export class DeploymentRun {
     const rec = store.getNode(d.id, node.id);
     const resumed = rec?.state === "RUNNING" && rec.startedAt !== null;
     const startedAt = resumed ? rec!.startedAt! : clock.now();
+    // Timeouts count the time a runtime ran the node (recorded every HEARTBEAT_MS), never the
+    // time no runtime ran: a resumed node gets what was left, and at least RESUME_GRACE_MS to
+    // look at the world (read-back) before its timeout is judged.
+    const activeBefore = resumed ? rec!.activeMs : 0;
+    const deploymentActiveBefore = path === "main" ? mainPathActiveMs(store.getNodes(d.id), node.id) + activeBefore : 0;
+    const runningSince = clock.now();
+    const active = () => Math.round(activeBefore + clock.since(runningSince));
     store.updateNode(d.id, node.id, { state: "RUNNING", startedAt, attempts: (rec?.attempts ?? 0) + 1, error: null });
     events.emit(d.id, resumed ? "node.resumed" : "node.started", node.id, { stage: node.stage, name: node.name, path });
     crashPoint(node.id, "start");
 
     const controller = new AbortController();
     this.current = controller;
-    const timers: ReturnType<typeof setTimeout>[] = [];
+    const cancels: (() => void)[] = [];
     const abortAfter = (deploymentMs: number, kind: InterruptKind, message: string) => {
-      if (deploymentMs <= 0) controller.abort(new Interrupt(kind, message));
-      else timers.push(setTimeout(() => controller.abort(new Interrupt(kind, message)), deploymentMs / clock.timeScale));
+      const left = resumed ? Math.max(deploymentMs, RESUME_GRACE_MS) : deploymentMs;
+      if (left <= 0) controller.abort(new Interrupt(kind, message));
+      else cancels.push(clock.afterLimit(left, () => controller.abort(new Interrupt(kind, message))));
     };
-    abortAfter(node.timeoutMs - clock.since(startedAt), "node-timeout", `${node.id} (${node.stage}) did not finish within its timeout of ${formatMs(node.timeoutMs)}.`);
+    abortAfter(node.timeoutMs - activeBefore, "node-timeout", `${node.id} (${node.stage}) did not finish within its timeout of ${formatMs(node.timeoutMs)}.`);
     if (path === "main") {
       if (d.cancelRequested) controller.abort(new Interrupt("cancel", "The deployment was cancelled."));
-      abortAfter(graph.timeoutMs - clock.since(d.startedAt ?? startedAt), "deployment-timeout", `The deployment did not finish within its timeout of ${formatMs(graph.timeoutMs)}.`);
+      abortAfter(graph.timeoutMs - deploymentActiveBefore, "deployment-timeout", `The deployment did not finish within its timeout of ${formatMs(graph.timeoutMs)}.`);
     }
     if (this.lifetime.signal.aborted) controller.abort(this.lifetime.signal.reason);
+    const heartbeat = setInterval(() => store.updateNode(d.id, node.id, { activeMs: active() }), HEARTBEAT_MS);
+    cancels.push(() => clearInterval(heartbeat));
 
     const ctx: StageContext = {
       deploymentId: d.id,
@@ -195,8 +205,9 @@ export class DeploymentRun {
       const intr = interruptOf(reason);
       result = { ok: false, error: intr ? intr.message : describeError(e), interrupt: intr?.kind ?? null };
     } finally {
-      for (const t of timers) clearTimeout(t);
+      for (const cancel of cancels) cancel();
       this.current = null;
+      store.updateNode(d.id, node.id, { activeMs: active() });
     }
     const seconds = (performance.now() - t0) / 1000;
     if (result.ok) {
@@ -210,6 +221,16 @@ export class DeploymentRun {
     }
     return result;
   }
+}
+
+/** How often a running node's active time is recorded: at most this much is lost to a crash. */
+export const HEARTBEAT_MS = 1_000;
+/** Deployment time a resumed node has, at least, before its timeout is judged. */
+export const RESUME_GRACE_MS = 60_000;
+
+/** The deployment's active time: what its main-path nodes ran, except `current`. */
+function mainPathActiveMs(nodes: NodeRecord[], current: string): number {
+  return nodes.filter((n) => n.path === "main" && n.nodeId !== current).reduce((sum, n) => sum + n.activeMs, 0);
 }
 
 export function formatMs(ms: number): string {

@@ -15,7 +15,12 @@ import { decideFault, type ServiceName } from "./faults.ts";
 import { checkDatadogKeys, handleDatadogV1Query, handleDatadogV2Timeseries } from "./metrics/datadog.ts";
 import { handlePromQuery, handlePromQueryRange } from "./metrics/prometheus.ts";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Added latency ends early when the client goes away, so a shutdown never waits it out. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 function faultResponse(service: ServiceName, kind: "throttle" | "error", requestId: string): Response {
@@ -84,7 +89,7 @@ export function createHandler(ctx: SimContext): (req: Request) => Promise<Respon
     const key = `${service}:${operation}`;
     s.calls[key] = (s.calls[key] ?? 0) + 1;
     const fault = s.faults.length > 0 ? decideFault(s.faults, service, operation, s.faultRand) : { latencyMs: 0, kind: null };
-    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs, req.signal);
     if (fault.kind) return faultResponse(service, fault.kind, requestId);
     try {
       return await run();

@@ -55,4 +55,6 @@ export const MIGRATIONS: string[] = [
      data TEXT NOT NULL
    );
    CREATE INDEX events_deployment ON events(deployment_id, id);`,
+  // Deployment time a node has run while a runtime ran it: its timeout counts this, not downtime.
+  `ALTER TABLE nodes ADD COLUMN active_ms INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -56,6 +56,7 @@ function toNode(r: any): NodeRecord {
     attempts: r.attempts,
     startedAt: r.started_at ?? null,
     finishedAt: r.finished_at ?? null,
+    activeMs: r.active_ms ?? 0,
     error: r.error ?? null,
     outputs: parse(r.outputs),
   };
@@ -91,6 +92,7 @@ const NODE_COLUMNS: Record<keyof NodePatch, string> = {
   attempts: "attempts",
   startedAt: "started_at",
   finishedAt: "finished_at",
+  activeMs: "active_ms",
   error: "error",
   outputs: "outputs",
 };

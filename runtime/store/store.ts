@@ -38,6 +38,8 @@ export interface NodeRecord {
   attempts: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Deployment-time ms the node has run while a runtime was running it (downtime excluded). */
+  activeMs: number;
   error: string | null;
   outputs: Record<string, unknown> | null;
 }
@@ -85,7 +87,7 @@ export interface NewDeployment {
 }
 
 export type DeploymentPatch = Partial<Pick<DeploymentRecord, "state" | "currentNode" | "failedNode" | "cancelRequested" | "error" | "startedAt" | "finishedAt">>;
-export type NodePatch = Partial<Pick<NodeRecord, "state" | "attempts" | "startedAt" | "finishedAt" | "error" | "outputs">>;
+export type NodePatch = Partial<Pick<NodeRecord, "state" | "attempts" | "startedAt" | "finishedAt" | "activeMs" | "error" | "outputs">>;
 
 export interface Store {
   /** Creates the deployment and its PENDING nodes; throws DuplicateDigestError. */

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { freePort } from "../helpers/net.ts";
+import { requirement } from "../helpers/requirement.ts";
 import { join } from "node:path";
 import { env } from "../../runtime/platform/index.ts";
 import { tempDir } from "./helpers.ts";
@@ -42,9 +43,7 @@ export const MISSING =
  * fail with the message instead of being skipped.
  */
 export function prometheusRequirement(): { skip?: string } {
-  if (findPrometheus() || env("CI") === "true") return {};
-  console.warn(`skipping the real-Prometheus tests: ${MISSING}`);
-  return { skip: MISSING };
+  return requirement("real-Prometheus tests", findPrometheus() !== null, MISSING);
 }
 
 

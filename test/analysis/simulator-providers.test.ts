@@ -96,12 +96,12 @@ describe("analysis providers on the simulator", () => {
   });
 
   test("Datadog timeout: no answer within timeoutMs is an error sample", async () => {
-    sim.setFaults([{ service: "datadog", operation: "query", latencyMs: 400 }]);
+    sim.setFaults([{ service: "datadog", operation: "query", latencyMs: 4_000 }]);
     try {
-      // 5 s of deployment time = 8 real ms at this scale; the simulator answers after 400 ms.
-      const out = await analyse({ durationMs: 60_000, metrics: [metric({ provider: "datadog", variants: ["primary"], queries: { primary: ddErrorRate(primaryTg) }, timeoutMs: 5_000 })] });
+      // A query timeout is real time at any time scale: 1 s, and the simulator answers after 4 s.
+      const out = await analyse({ durationMs: 60_000, metrics: [metric({ provider: "datadog", variants: ["primary"], queries: { primary: ddErrorRate(primaryTg) }, timeoutMs: 1_000 })] });
       assert.equal(out.passed, false);
-      assert.match(out.failingSample!.reason, /no answer within the query timeout of 5s/);
+      assert.match(out.failingSample!.reason, /no answer within the query timeout of 1s/);
     } finally {
       sim.setFaults([]);
     }

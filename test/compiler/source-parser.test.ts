@@ -11,6 +11,7 @@ import { blockOnly, closedBefore, createSourceParser, endsAtSibling, findCut, ty
 import { Parser } from "yaml";
 import { generateApp, lintInvalid, schemaInvalid } from "../helpers/long-app.ts";
 import { mutated } from "../helpers/yaml-mutations.ts";
+import { CORPUS_DIR, corpusRequirement } from "../helpers/shared-corpus.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const yamlFiles = (dir: string): string[] =>
@@ -66,15 +67,25 @@ test("a text seen before for the same path is not parsed again", () => {
   assert.ok(Object.isFrozen(a.value), "a shared value must not be changed by whoever reads it");
 });
 
-test("every example and corpus file parses the same either way", () => {
-  const files = [...yamlFiles(`${ROOT}examples`), ...yamlFiles(`${ROOT}../shared/corpus/pipecd`)];
-  assert.ok(files.length > 20, `found only ${files.length} files`);
+function parsesTheSameEitherWay(files: string[]): void {
   const { parse, counts } = counting();
   for (const f of files) {
     const text = readFileSync(f, "utf8");
     assertSame(parse(f, text), parseSource(f, text), f);
   }
   assert.ok(counts.pieces > 5, `the shortcut should apply to most app files: ${JSON.stringify(counts)}`);
+}
+
+test("every example file parses the same either way", () => {
+  const files = yamlFiles(`${ROOT}examples`);
+  assert.ok(files.length > 20, `found only ${files.length} files`);
+  parsesTheSameEitherWay(files);
+});
+
+test("every corpus file parses the same either way", corpusRequirement(), () => {
+  const files = yamlFiles(CORPUS_DIR);
+  assert.ok(files.length > 10, `found only ${files.length} files`);
+  parsesTheSameEitherWay(files);
 });
 
 test("mutated long apps parse the same either way (one parser across all, as in an editor)", () => {

@@ -4,6 +4,7 @@
 // under CI=true = the test runs and fails.
 import { existsSync } from "node:fs";
 import { env } from "../../runtime/platform/index.ts";
+import { requirement } from "./requirement.ts";
 
 export const MISSING_CHROMIUM = "Chromium is not installed (/usr/bin/chromium); install it with `apt-get update && apt-get install -y chromium`";
 
@@ -14,9 +15,7 @@ export function findChromium(): string | null {
 }
 
 export function chromiumRequirement(): { skip?: string } {
-  if (findChromium() || env("CI") === "true") return {};
-  console.warn(`skipping the status page browser tests: ${MISSING_CHROMIUM}`);
-  return { skip: MISSING_CHROMIUM };
+  return requirement("status page browser tests", findChromium() !== null, MISSING_CHROMIUM);
 }
 
 /** The network is closed: these flags keep Chromium from trying to reach Google services. */

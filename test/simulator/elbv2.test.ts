@@ -8,7 +8,7 @@ import {
   DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand, ModifyListenerCommand, ModifyRuleCommand, RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { buildWorld, type Harness, rejectsWith, startHarness, unique, type World } from "./helpers.ts";
+import { buildWorld, type Harness, rejectsWith, startHarness, testNetwork, unique, type World } from "./helpers.ts";
 
 const forward = (...tgs: Array<[string, number]>) => [
   { Type: "forward" as const, ForwardConfig: { TargetGroups: tgs.map(([TargetGroupArn, Weight]) => ({ TargetGroupArn, Weight })) } },
@@ -122,7 +122,7 @@ describe("simulator: ELBv2", () => {
       "TargetGroupNotFoundException",
     );
     // a target group already behind this load balancer cannot be used by another one
-    const other = (await elb.send(new CreateLoadBalancerCommand({ Name: unique("other"), Subnets: ["subnet-a", "subnet-b"] }))).LoadBalancers![0];
+    const other = (await elb.send(new CreateLoadBalancerCommand({ Name: unique("other"), Subnets: testNetwork.subnets }))).LoadBalancers![0];
     await rejectsWith(
       elb.send(new CreateListenerCommand({ LoadBalancerArn: other.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forward([w.primaryTg, 1]) })),
       "TargetGroupAssociationLimitException",

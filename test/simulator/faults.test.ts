@@ -43,12 +43,18 @@ describe("simulator: faults and control API", () => {
 
   test("added latency applies to the matching operation only", needsSim, async () => {
     await h.control("faults", [{ operation: "DescribeClusters", latencyMs: 120 }]);
-    let t = performance.now();
+    const t = performance.now();
     await h.ecs().send(new DescribeClustersCommand({}));
     assert.ok(performance.now() - t >= 110);
-    t = performance.now();
+    // Another operation answers while a delayed one is still waiting out its latency.
+    await h.control("faults", [{ operation: "DescribeClusters", latencyMs: 30_000 }]);
+    const ac = new AbortController();
+    let delayedDone = false;
+    const delayed = h.ecs({ maxAttempts: 1 }).send(new DescribeClustersCommand({}), { abortSignal: ac.signal }).then(() => (delayedDone = true), () => {});
     await h.elb().send(new DescribeLoadBalancersCommand({}));
-    assert.ok(performance.now() - t < 110);
+    assert.equal(delayedDone, false);
+    ac.abort();
+    await delayed;
     await h.control("faults", []);
   });
 

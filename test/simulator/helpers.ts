@@ -21,6 +21,19 @@ export const needsSimDatadog = externalAws || externalDatadog
   ? { skip: "an external endpoint is set: this test needs the simulator's /_sim/ control endpoints and traffic model" }
   : {};
 
+const list = (v: string | undefined) => v?.split(",").map((x) => x.trim()).filter(Boolean);
+
+/**
+ * The network the test world uses. Against a real account (or another implementation) the
+ * subnets and security groups must exist: KANARIA_TEST_SUBNETS, KANARIA_TEST_SECURITY_GROUPS
+ * (comma-separated) and KANARIA_TEST_VPC_ID name them. Otherwise ids of the shape AWS gives.
+ */
+export const testNetwork = {
+  vpcId: env("KANARIA_TEST_VPC_ID"),
+  subnets: list(env("KANARIA_TEST_SUBNETS")) ?? ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+  securityGroups: list(env("KANARIA_TEST_SECURITY_GROUPS")) ?? ["sg-0123456789abcdef0"],
+};
+
 const credentials = { accessKeyId: env("KANARIA_TEST_AWS_ACCESS_KEY_ID") ?? "test", secretAccessKey: env("KANARIA_TEST_AWS_SECRET_ACCESS_KEY") ?? "test" };
 
 export interface Harness {
@@ -67,8 +80,11 @@ export async function startHarness(options: SimulatorOptions = {}): Promise<Harn
 /** A short unique suffix so runs against a shared endpoint do not collide. */
 export const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
+/** How long `eventually` waits: minutes against a real account, where tasks take that long to start. */
+const EVENTUALLY_MS = Number(env("KANARIA_TEST_WAIT_MS") ?? (externalAws ? 600_000 : 30_000));
+
 /** Poll until `check` returns a value, or fail after `timeoutMs` (real time). */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = EVENTUALLY_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -122,9 +138,9 @@ export async function buildWorld(h: Harness, desiredCount = 4): Promise<World> {
     }));
   const td1 = (await register("nginx:1.25")).taskDefinition!.taskDefinitionArn!;
   const td2 = (await register("nginx:1.26")).taskDefinition!.taskDefinitionArn!;
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: unique("alb"), Subnets: ["subnet-a", "subnet-b"] }))).LoadBalancers![0];
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: unique("alb"), Subnets: testNetwork.subnets, SecurityGroups: testNetwork.securityGroups }))).LoadBalancers![0];
   const tg = async (name: string) =>
-    (await elb.send(new CreateTargetGroupCommand({ Name: unique(name), Protocol: "HTTP", Port: 80, VpcId: lb.VpcId, TargetType: "ip" }))).TargetGroups![0].TargetGroupArn!;
+    (await elb.send(new CreateTargetGroupCommand({ Name: unique(name), Protocol: "HTTP", Port: 80, VpcId: testNetwork.vpcId ?? lb.VpcId, TargetType: "ip" }))).TargetGroups![0].TargetGroupArn!;
   const primaryTg = await tg("primary");
   const canaryTg = await tg("canary");
   const listener = (await elb.send(new CreateListenerCommand({
@@ -137,6 +153,6 @@ export async function buildWorld(h: Harness, desiredCount = 4): Promise<World> {
   }));
   return {
     cluster, service, family, td1, td2, lbArn: lb.LoadBalancerArn!, listenerArn: listener.ListenerArn!, primaryTg, canaryTg,
-    network: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" } },
+    network: { awsvpcConfiguration: { subnets: testNetwork.subnets, securityGroups: testNetwork.securityGroups, assignPublicIp: "DISABLED" } },
   };
 }

@@ -3,13 +3,16 @@
 // intent of a side effect is journaled, right after the AWS call returned but before its result
 // is journaled, or at the start of a node — and is started again on the same data directory.
 // The deployment must end promoted, with no duplicate task sets and every side effect journaled
-// exactly once.
+// exactly once. Bun-only: the runtime under test is a Bun child process. The matrix is spread
+// over three processes by test/run.ts (each with its own simulator):
+// kanaria-test-shards: 3
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FIXTURES, inspect, startSim, tempDir } from "./helpers.ts";
+import { shardOf } from "../helpers/shard.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 
@@ -67,7 +70,7 @@ describe("kill -9 at any point, restart, finish correctly", () => {
     await sim.close();
   });
 
-  for (const point of CRASH_POINTS) {
+  for (const point of shardOf(CRASH_POINTS)) {
     test(`crash at ${point}`, { timeout: 120_000 }, async () => {
       await sim.reset();
       const dir = tempDir("kanaria-crash-");
@@ -85,7 +88,7 @@ spec:
         endpoints: { ecs: "${sim.url}", elbv2: "${sim.url}" }
 `,
       );
-      const args = ["deploy", APP, "--config", config, "--data", join(dir, "data"), "--time-scale", "100"]; // 5m node timeouts = 3 s real: room for a slow restart
+      const args = ["deploy", APP, "--config", config, "--data", join(dir, "data"), "--time-scale", "100"];
       const first = await run(args, { KANARIA_CRASH_AT: point });
       assert.ok(first.signal === "SIGKILL" || first.code === 137, `the first run must die at ${point}; it exited ${first.code}/${first.signal}:\n${first.output}`);
       const second = await run(args, {});

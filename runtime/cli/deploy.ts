@@ -111,6 +111,7 @@ export async function deployCommand(args: string[]): Promise<number> {
   let rt: Awaited<ReturnType<typeof openRuntime>>;
   try {
     rt = await openRuntime({
+      command: "kanaria deploy",
       dataDir,
       storePath: sim ? null : settings.storePath,
       providers,

@@ -1,11 +1,13 @@
-// Builds a runtime for the CLI commands from the runtime config: the store under --data,
-// platform and analysis providers (or the embedded simulator's), notifications, the clock
-// scaled like the simulator.
+// Builds a runtime for the CLI commands from the runtime config: the store under --data (locked
+// for this process: one process per data directory, see store/store-lock.ts), platform and
+// analysis providers (or the embedded simulator's), notifications, the clock scaled like the
+// simulator.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../clock/clock.ts";
 import { createRuntime, type Runtime } from "../executor/runtime.ts";
 import { openSqlStore } from "../store/sql-store.ts";
+import { lockStore, StoreLockedError } from "../store/store-lock.ts";
 import type { PlatformProvider } from "../aws/clients.ts";
 import { buildProviders, type AnalysisProviderSpec } from "../analysis/providers/registry.ts";
 import { createNotifier, type NotificationsConfig } from "../notifications/notifier.ts";
@@ -30,6 +32,8 @@ export interface OpenRuntimeOptions {
   /** The embedded simulator: every analysis provider queries it (any key is accepted). */
   simulatorUrl?: string;
   timeScale?: number;
+  /** Who holds the store's lock, as a refused second process reports it (`kanaria serve`). */
+  command?: string;
 }
 
 /** The runtime config's analysis providers and notifications, for openRuntime(). */
@@ -37,7 +41,7 @@ export function fromSettings(s: RuntimeSettings): Pick<OpenRuntimeOptions, "anal
   return { analysisProviders: s.analysisProviders, notifications: s.notifications, baseDir: s.baseDir };
 }
 
-/** Throws ConfigError (a missing secret file, a bad receiver) before anything runs. */
+/** Throws ConfigError (a missing secret file, a bad receiver, a store another process holds) before anything runs. */
 export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
   let analysisProviders: ReturnType<typeof buildProviders>;
   let notifier: ReturnType<typeof createNotifier> | undefined;
@@ -53,14 +57,31 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
     throw new ConfigError((e as Error).message);
   }
   let path = ":memory:";
+  let what = "";
   if (o.dataDir) {
     mkdirSync(o.dataDir, { recursive: true });
     path = join(o.dataDir, "kanaria.sqlite");
+    what = `The data directory ${o.dataDir}`;
   } else if (o.storePath) {
     path = o.storePath;
+    what = `The store ${o.storePath}`;
   }
-  const store = await openSqlStore(path);
-  return createRuntime({
+  // Taken before the store is opened: a refused process must not even migrate it.
+  let lock: Awaited<ReturnType<typeof lockStore>> | null = null;
+  try {
+    if (path !== ":memory:") lock = await lockStore(path, what, o.command ?? "kanaria");
+  } catch (e) {
+    if (e instanceof StoreLockedError) throw new ConfigError(e.message);
+    throw e;
+  }
+  let store: Awaited<ReturnType<typeof openSqlStore>>;
+  try {
+    store = await openSqlStore(path);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  const rt = createRuntime({
     store,
     providers: o.providers,
     clock: systemClock(o.timeScale ?? 1),
@@ -69,4 +90,13 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
     analysisProviders,
     ...(notifier ? { notifier } : {}),
   });
+  const close = rt.close;
+  rt.close = async () => {
+    try {
+      await close();
+    } finally {
+      lock?.release();
+    }
+  };
+  return rt;
 }

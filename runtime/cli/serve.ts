@@ -17,7 +17,7 @@ Options:
   --config FILE       runtime config (platform providers, server.address, server.tokenFile, store)
   --simulate          add an embedded simulator as platform provider "simulator" (for trying it out)
   --scenario FILE     simulator scenario (default: examples/scenario.yaml, the examples' world)
-  --time-scale N      simulated ms per real ms (with --simulate)
+  --time-scale N      run waits and timeouts N times faster (default with --simulate: the scenario's)
   --address HOST:PORT listen address (default: server.address, else 127.0.0.1:8080)
   --data DIR          store directory (default: store.path, else ${DEFAULT_DATA_DIR}/)
   -h, --help          this help`;
@@ -32,6 +32,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     if (p.positionals.length) throw new UsageError(`unexpected argument ${p.positionals[0]}`);
     if (!p.flags.has("config") && !p.flags.has("simulate")) throw new UsageError("--config is required (or --simulate to try it without AWS)");
+    const ts = str(p, "time-scale");
+    if (ts !== undefined && !(Number(ts) > 0)) throw new UsageError("--time-scale must be a positive number");
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`kanaria serve: ${e.message}\n\n${USAGE}`);
@@ -66,10 +68,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   let rt: Awaited<ReturnType<typeof openRuntime>>;
   try {
     rt = await openRuntime({
+      command: "kanaria serve",
       dataDir,
       storePath: settings.storePath,
       providers,
-      timeScale: sim?.timeScale,
+      timeScale: sim?.timeScale ?? (str(p, "time-scale") ? Number(str(p, "time-scale")) : undefined),
       ...fromSettings(settings),
       ...(sim ? { simulatorUrl: sim.url } : {}),
     });

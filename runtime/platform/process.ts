@@ -1,4 +1,5 @@
 // Process-level helpers the executor needs beyond platform/index.ts.
+import { hostname } from "node:os";
 import { runtimeName } from "./index.ts";
 
 declare const Deno: any;
@@ -18,4 +19,10 @@ export function onShutdownSignal(fn: () => void): void {
     if (runtimeName === "deno") Deno.addSignalListener(sig, fn);
     else (globalThis as any).process.on(sig, fn);
   }
+}
+
+/** This process as other processes can name it: pid and host name. */
+export function processIdentity(): { pid: number; host: string } {
+  const pid = runtimeName === "deno" ? Deno.pid : (globalThis as any).process.pid;
+  return { pid, host: hostname() };
 }

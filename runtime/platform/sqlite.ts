@@ -19,7 +19,25 @@ export interface Database {
   close(): void;
 }
 
-export async function openDatabase(path: string): Promise<Database> {
+export interface OpenOptions {
+  /** Write-ahead log (default) or SQLite's rollback journal, which needs no shared memory and so
+   *  also locks correctly across hosts on a network file system. */
+  journal?: "wal" | "rollback";
+  /** How long a statement waits for another connection's lock before failing busy (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+/** The error SQLite raises when another connection holds the lock it needs (SQLITE_BUSY). */
+export function isBusy(e: unknown): boolean {
+  const err = e as { code?: unknown; errcode?: unknown; errno?: unknown; message?: unknown };
+  // bun:sqlite: code "SQLITE_BUSY"; node:sqlite: errcode 5 (the primary code, also in extended codes' low byte).
+  if (err?.code === "SQLITE_BUSY") return true;
+  const n = typeof err?.errcode === "number" ? err.errcode : typeof err?.errno === "number" ? err.errno : null;
+  if (n !== null) return (n & 0xff) === 5;
+  return /database is locked/i.test(String(err?.message ?? ""));
+}
+
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
   // Module names in variables so tsc does not need both drivers' typings.
   const bunModule = "bun:sqlite";
   const nodeModule = "node:sqlite";
@@ -66,12 +84,12 @@ export async function openDatabase(path: string): Promise<Database> {
     },
     close: () => raw.close(),
   };
-  if (path !== ":memory:") {
+  if (path !== ":memory:" && options.journal !== "rollback") {
     // WAL survives a killed process (only power loss can drop the last commits with NORMAL).
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
   }
-  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   db.exec("PRAGMA foreign_keys = ON");
   return db;
 }

@@ -1,5 +1,5 @@
-// Runs the real CLI as a child process, on whichever runtime runs the tests.
-import { spawnSync } from "node:child_process";
+// Runs the real CLI as a child process, on whichever runtime runs the tests (or the one asked for).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 const isDeno = typeof (globalThis as any).Deno !== "undefined";
@@ -10,9 +10,51 @@ export interface CliResult {
   stderr: string;
 }
 
+export type CliRuntime = "bun" | "deno";
+
+/** The command line that runs `kanaria ARGS` on a runtime (default: the one running the tests). */
+export function cliCommand(args: string[], runtime: CliRuntime = isDeno ? "deno" : "bun"): [string, string[]] {
+  return runtime === "deno"
+    ? [`${ROOT}node_modules/.bin/deno`, ["run", "--allow-all", "--no-check", `${ROOT}bin/kanaria.ts`, ...args]]
+    : [`${ROOT}node_modules/.bin/bun`, [`${ROOT}bin/kanaria.ts`, ...args]];
+}
+
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const cmd = isDeno ? `${ROOT}node_modules/.bin/deno` : `${ROOT}node_modules/.bin/bun`;
-  const pre = isDeno ? ["run", "--allow-all", "--no-check", `${ROOT}bin/kanaria.ts`] : [`${ROOT}bin/kanaria.ts`];
-  const r = spawnSync(cmd, [...pre, ...args], { cwd: options.cwd ?? ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...options.env } });
+  const [cmd, argv] = cliCommand(args);
+  const r = spawnSync(cmd, argv, { cwd: options.cwd ?? ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...options.env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  /** stdout and stderr so far, interleaved. */
+  output(): string;
+  /** Exit code (-1 when killed by a signal). */
+  exited: Promise<number>;
+  /** Exit code and signal. */
+  closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `kanaria ARGS` in the background. */
+export function startCli(args: string[], options: { runtime?: CliRuntime; env?: Record<string, string>; cwd?: string } = {}): CliProcess {
+  const [cmd, argv] = cliCommand(args, options.runtime);
+  const child = spawn(cmd, argv, { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: "1", ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (c) => (out += c));
+  child.stderr!.on("data", (c) => (out += c));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  return { child, output: () => out, exited: closed.then((r) => r.code ?? -1), closed };
+}
+
+/** Polls probe every 100 ms until it returns something truthy (errors count as "not yet"). */
+export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await Promise.resolve()
+      .then(probe)
+      .catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

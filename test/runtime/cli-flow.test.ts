@@ -4,40 +4,12 @@
 // WAIT_APPROVAL pipeline, with notifications reaching a local webhook receiver in order.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../helpers/net.ts";
-import { ROOT, runCli } from "../helpers/cli.ts";
+import { runCli, startCli, until } from "../helpers/cli.ts";
 import { serve, type RunningServer } from "../../runtime/platform/index.ts";
-
-const isDeno = typeof (globalThis as any).Deno !== "undefined";
-const cliCommand = (args: string[]): [string, string[]] =>
-  isDeno
-    ? [`${ROOT}node_modules/.bin/deno`, ["run", "--allow-all", "--no-check", `${ROOT}bin/kanaria.ts`, ...args]]
-    : [`${ROOT}node_modules/.bin/bun`, [`${ROOT}bin/kanaria.ts`, ...args]];
-
-function startCli(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number> } {
-  const [cmd, argv] = cliCommand(args);
-  const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (c) => (out += c));
-  child.stderr!.on("data", (c) => (out += c));
-  const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
-  return { child, output: () => out, exited };
-}
-
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("kanaria demo (the README's first command)", () => {
   test("promotes the healthy release, rolls back the 5xx one by analysis and the broken one by health", () => {

@@ -18,7 +18,9 @@ describe("simulator: ECS", () => {
   let w: World;
   before(async () => {
     // 600x: a 30 s task start + 10 s health check takes ~70 ms of real time
-    h = await startHarness({ timeScale: 600 });
+    // DRAINING lasts 50 simulated minutes = 5 s real: the checks made while a task set or a
+    // service drains have seconds to run on a loaded machine, and the drain still ends.
+    h = await startHarness({ timeScale: 600, deregistrationDelayMs: 3_000_000 });
     w = await buildWorld(h);
   });
   after(async () => {
@@ -121,7 +123,7 @@ describe("simulator: ECS", () => {
     assert.equal(svc.deployments?.[0].taskDefinition, w.td1);
   });
 
-  test("task set lifecycle: scale 30 -> STABILIZING -> STEADY_STATE, scale up, primary switch, delete -> DRAINING -> gone", async () => {
+  test("task set lifecycle: scale 30 -> STABILIZING -> STEADY_STATE, scale up, primary switch, delete -> DRAINING -> gone", { timeout: 120_000 }, async () => {
     const ecs = h.ecs();
     const elb = h.elb();
     const base = { cluster: w.cluster, service: w.service };

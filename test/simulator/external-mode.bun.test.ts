@@ -18,7 +18,7 @@ const VPC = "vpc-0ccccccccccccccc1";
 describe("simulator suite against an external endpoint", () => {
   let sim: Simulator;
   before(async () => {
-    sim = await startSimulator({ seed: 11, timeScale: 600 });
+    sim = await startSimulator({ seed: 11, timeScale: 600, deregistrationDelayMs: 3_000_000 });
   });
   after(async () => {
     await sim.close();

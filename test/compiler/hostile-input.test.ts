@@ -225,6 +225,21 @@ describe("special files and large files are not read (item 14)", () => {
     });
   }
 
+  test("--config and --token-file go through the same reader: a FIFO is refused, not waited on", () => {
+    const ws = workspace();
+    const fifo = join(ws.dir, "runtime.yaml");
+    assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+    const compileR = runCli(["compile", "--config", fifo, ws.dir], { timeoutMs: HANG });
+    assert.equal(compileR.code, 2, compileR.stdout + compileR.stderr);
+    assert.match(compileR.stderr, /cannot read runtime config .*runtime\.yaml is a named pipe \(FIFO\)/);
+    const deploy = runCli(["deploy", ws.dir, "--config", fifo], { timeoutMs: HANG });
+    assert.equal(deploy.code, 2, deploy.stdout + deploy.stderr);
+    assert.match(deploy.stderr, /Cannot read the runtime config: .*is a named pipe/);
+    const token = runCli(["deploy", ws.dir, "--server", "http://127.0.0.1:9", "--token-file", "/dev/zero"], { timeoutMs: HANG });
+    assert.equal(token.code, 2, token.stdout + token.stderr);
+    assert.match(token.stderr, /Cannot read the token file: \/dev\/zero is a device/);
+  });
+
   test("a file just under the limit is read", () => {
     const ws = withTaskdef((p) => writeFileSync(p, readFileSync(`${ROOT}examples/canary/taskdef.yaml`, "utf8") + `#${"x".repeat(MAX_INPUT_FILE_BYTES - 2000)}\n`));
     const r = runCli(["compile", ws.dir]);

@@ -1,7 +1,7 @@
 // compile(): app.pipecd.yaml (+ the files it names) -> execution graph + diagnostics.
 // Pure: every file comes through the injected reader, so the CLI, the LSP (open buffers) and
 // the tests all run exactly this code.
-import { isError, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
+import { capDiagnostics, isError, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
 import { parseSource, type SourceFile } from "./source/source-file.ts";
 import type { SourceParser } from "./source/source-parser.ts";
 import { stripAbsent } from "./resolve/strip.ts";
@@ -13,17 +13,37 @@ import { applySuppressions } from "./lint/suppressions.ts";
 import { checkTemplates } from "./template/check-templates.ts";
 import { buildGraph } from "./graph/build-graph.ts";
 import { LINT_RULES } from "./rules/index.ts";
-import { ancestors, dirname, joinPath } from "./paths.ts";
+import { ancestors, ancestorsWithin, dirname, isWithin, joinPath, referencePath } from "./paths.ts";
+import { documentShapeError } from "./validate/document-shape.ts";
 import type { LoadedFile, ResolvedApp } from "./model.ts";
 import type { RuntimeConfig } from "./runtime-config.ts";
 import type { ExecutionGraph } from "./validate/generated/types/graph.ts";
 
-export type FileReader = (path: string) => string | null;
+/** Why a file that exists was not read: said to the user in place of its content. */
+export interface Unreadable {
+  unreadable: string;
+}
+
+/**
+ * A file's text, null when there is no such file, or why it was refused (not a regular file,
+ * too large, ...). `within`: the folder the real file, symbolic links resolved, must lie in
+ * (the repository root); readers with no file system behind them may ignore it.
+ */
+export type FileReader = (path: string, within?: string) => string | null | Unreadable;
+
+export const isUnreadable = (r: string | null | Unreadable): r is Unreadable => r !== null && typeof r === "object";
 
 export interface CompileInput {
   /** Path of the app file; referenced files are resolved relative to its folder. */
   appPath: string;
   readFile: FileReader;
+  /**
+   * The repository root, in the same form as appPath (absolute, or relative to the same folder):
+   * referenced files outside it are refused, unread (`file-outside-repository`), and the search
+   * for `.pipe/analysis-template.yaml` stops there. The CLI and the LSP always give one
+   * (repositoryRoot() in cli/fs-reader.ts); without it nothing is refused.
+   */
+  root?: string;
   /** Parsed runtime config, when known (enables `unknown-provider`). */
   config?: RuntimeConfig | null;
   /** Rule ids to skip entirely (e.g. from a CLI flag). */
@@ -45,13 +65,25 @@ export interface CompileResult {
 
 const ANALYSIS_TEMPLATE = ".pipe/analysis-template.yaml";
 
-function notFound(source: SourceFile, path: (string | number)[], ref: string, what: string): Diagnostic {
+function notFound(source: SourceFile, path: (string | number)[], ref: string, what: string, why?: Unreadable): Diagnostic {
   return {
     file: source.path,
     ...source.rangeOf(path),
     severity: "error",
     code: "file-not-found",
-    message: `Cannot read ${what} "${ref}" (looked for it relative to ${dirname(source.path)}/). Check the path, or add the file.`,
+    message: why
+      ? `Cannot use ${what} "${ref}": ${why.unreadable} Point it at the YAML or JSON file in the repository.`
+      : `Cannot read ${what} "${ref}" (looked for it relative to ${dirname(source.path)}/${ref.startsWith("/") ? "; a leading / means the app's folder, as in PipeCD" : ""}). Check the path, or add the file.`,
+  };
+}
+
+function outside(source: SourceFile, path: (string | number)[], ref: string, what: string, root: string): Diagnostic {
+  return {
+    file: source.path,
+    ...source.rangeOf(path),
+    severity: "error",
+    code: "file-outside-repository",
+    message: `The ${what} "${ref}" is outside the repository (its root: ${root === "." ? "the current folder" : root}); Kanaria reads only files inside it, and did not read this one. Move the file into the repository, or give the repository's root with --root.`,
   };
 }
 
@@ -62,12 +94,13 @@ export function compile(input: CompileInput): CompileResult {
     const texts = new Map([...files].map(([p, f]) => [p, f.text]));
     let ds = applySuppressions(diagnostics, texts);
     if (input.disabledRules?.size) ds = ds.filter((d) => !input.disabledRules!.has(d.code));
-    return { graph: ds.some(isError) ? null : graph, diagnostics: sortDiagnostics(ds), app, files };
+    return { graph: ds.some(isError) ? null : graph, diagnostics: sortDiagnostics(capDiagnostics(sortDiagnostics(ds))), app, files };
   };
 
   const text = input.readFile(input.appPath);
-  if (text === null) {
-    diagnostics.push({ file: input.appPath, line: 1, column: 1, endLine: 1, endColumn: 1, severity: "error", code: "file-not-found", message: `Cannot read ${input.appPath}. Check the path.` });
+  if (text === null || isUnreadable(text)) {
+    const message = text === null ? `Cannot read ${input.appPath}. Check the path.` : `Cannot read ${text.unreadable}`;
+    diagnostics.push({ file: input.appPath, line: 1, column: 1, endLine: 1, endColumn: 2, severity: "error", code: "file-not-found", message });
     return finish(null, null);
   }
   const parse = input.parse ?? parseSource;
@@ -75,6 +108,8 @@ export function compile(input: CompileInput): CompileResult {
   files.set(source.path, source);
   diagnostics.push(...source.diagnostics);
   if (source.diagnostics.some(isError)) return finish(null, null);
+  const shape = documentShapeError(source, "app");
+  if (shape) return (diagnostics.push(shape), finish(null, null));
 
   const value = stripAbsent(source.value, false) as Record<string, any>;
   const schemaErrors = validate("app", source, value);
@@ -84,16 +119,22 @@ export function compile(input: CompileInput): CompileResult {
   const dir = dirname(input.appPath);
   const load = (ref: string | undefined, refPath: (string | number)[], schema: SchemaName, what: string): LoadedFile | null => {
     if (!ref) return null;
-    const path = joinPath(dir, ref);
-    const t = input.readFile(path);
-    if (t === null) {
-      diagnostics.push(notFound(source, refPath, ref, what));
+    const path = referencePath(dir, ref);
+    if (input.root !== undefined && !isWithin(path, input.root)) {
+      diagnostics.push(outside(source, refPath, ref, what, input.root));
+      return null;
+    }
+    const t = input.readFile(path, input.root);
+    if (t === null || isUnreadable(t)) {
+      diagnostics.push(notFound(source, refPath, ref, what, t ?? undefined));
       return null;
     }
     const f = parse(path, t);
     files.set(path, f);
     diagnostics.push(...f.diagnostics);
-    if (f.diagnostics.some(isError) || f.value === null || typeof f.value !== "object") return null;
+    if (f.diagnostics.some(isError)) return null;
+    const shape = documentShapeError(f, schema);
+    if (shape) return (diagnostics.push(shape), null);
     const v = stripAbsent(f.value, true) as Record<string, unknown>;
     diagnostics.push(...validate(schema, f, v));
     return { ref, source: f, value: v };
@@ -102,7 +143,7 @@ export function compile(input: CompileInput): CompileResult {
   const service = load(inputSpec.serviceDefinitionFile, ["spec", "input", "serviceDefinitionFile"], "service", "service definition");
   const taskDefinition = load(inputSpec.taskDefinitionFile, ["spec", "input", "taskDefinitionFile"], "taskDefinition", "task definition");
 
-  const analysisTemplates = loadAnalysisTemplates(value, dir, input.readFile, parse, files, diagnostics, source);
+  const analysisTemplates = loadAnalysisTemplates(value, dir, input.root, input.readFile, parse, files, diagnostics, source);
 
   const app = resolveApp({ source, value, service, taskDefinition, analysisTemplates });
   const sim = simulate(app);
@@ -118,6 +159,7 @@ export function compile(input: CompileInput): CompileResult {
 function loadAnalysisTemplates(
   value: Record<string, any>,
   dir: string,
+  root: string | undefined,
   readFile: FileReader,
   parse: SourceParser,
   files: Map<string, SourceFile>,
@@ -134,14 +176,21 @@ function loadAnalysisTemplates(
     }
   });
   if (refs.length === 0) return null;
-  for (const d of ancestors(dir)) {
+  // Looked for from the app's folder up to the repository root, never above it.
+  for (const d of root === undefined ? ancestors(dir) : ancestorsWithin(dir, root)) {
     const path = joinPath(d, ANALYSIS_TEMPLATE);
-    const t = readFile(path);
+    const t = readFile(path, root);
     if (t === null) continue;
+    if (isUnreadable(t)) {
+      diagnostics.push(notFound(app, refs[0].path.slice(0, -1), path, "analysis template file", t));
+      return null;
+    }
     const f = parse(path, t);
     files.set(path, f);
     diagnostics.push(...f.diagnostics);
     if (f.diagnostics.some(isError)) return null;
+    const shape = documentShapeError(f, "analysisTemplate");
+    if (shape) return (diagnostics.push(shape), null);
     const v = stripAbsent(f.value, false) as Record<string, any>;
     const errs = validate("analysisTemplate", f, v);
     diagnostics.push(...errs);

@@ -1,20 +1,21 @@
-// Go to definition: from the value of serviceDefinitionFile / taskDefinitionFile to that file.
+// Go to definition: from the value of serviceDefinitionFile / taskDefinitionFile to that file
+// (only a file compile() would read: inside the repository, a regular file).
 import type { Location, Position } from "vscode-languageserver";
-import { dirname, joinPath } from "../compiler/paths.ts";
+import { dirname, isWithin, referencePath } from "../compiler/paths.ts";
 import type { FileReader } from "../compiler/compile.ts";
 import { pathToUri } from "./documents.ts";
 import { cursorAt, YamlLines } from "./yaml-cursor.ts";
 
 const FILE_KEYS = new Set(["serviceDefinitionFile", "taskDefinitionFile"]);
 
-export function definition(text: string, position: Position, appPath: string, readFile: FileReader): Location | null {
+export function definition(text: string, position: Position, appPath: string, readFile: FileReader, root: string): Location | null {
   const lines = new YamlLines(text);
   const cur = cursorAt(lines, position.line, position.character);
   if (cur.kind !== "value" || !cur.key || !FILE_KEYS.has(cur.key)) return null;
   if (cur.path.join(".") !== "spec.input") return null;
   const ref = lines.info[position.line].value;
   if (!ref) return null;
-  const target = joinPath(dirname(appPath), ref);
-  if (readFile(target) === null) return null;
+  const target = referencePath(dirname(appPath), ref);
+  if (!isWithin(target, root) || typeof readFile(target, root) !== "string") return null;
   return { uri: pathToUri(target), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }

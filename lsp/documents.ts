@@ -1,10 +1,11 @@
 // The open editor buffers, and the file reader compile() gets: an open buffer wins over the
-// file on disk, so a half-saved taskdef is checked as the user sees it.
-import { readFileSync } from "node:fs";
+// file on disk, so a half-saved taskdef is checked as the user sees it. Files on disk go through
+// the CLI's guarded reader (regular files of at most 1 MiB, inside the repository).
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver";
 import type { FileReader } from "../compiler/compile.ts";
+import { outsideRoot, readInputFile } from "../compiler/cli/fs-reader.ts";
 
 export function uriToPath(uri: string): string {
   if (!uri.startsWith("file:")) return uri;
@@ -56,14 +57,10 @@ export class DocumentStore {
     return [...this.byUri.values()];
   }
 
-  /** Open buffer first, else the file on disk; null when neither exists. */
-  readonly readFile: FileReader = (path) => {
+  /** Open buffer first, else the file on disk (guarded: see readInputFile); null when neither exists. */
+  readonly readFile: FileReader = (path, within) => {
     const doc = this.byPath(path);
-    if (doc) return doc.getText();
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return null;
-    }
+    if (!doc) return readInputFile(path, within);
+    return outsideRoot(path, within) ?? doc.getText();
   };
 }

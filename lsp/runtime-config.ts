@@ -2,7 +2,7 @@
 // initialization option, else the nearest `.kanaria/runtime.yaml` above the app. Parsed once
 // per distinct text, so typing in the app never re-validates the config.
 import { loadRuntimeConfig, type RuntimeConfig } from "../compiler/runtime-config.ts";
-import type { FileReader } from "../compiler/compile.ts";
+import { isUnreadable, type FileReader } from "../compiler/compile.ts";
 import { ancestors, dirname, joinPath } from "../compiler/paths.ts";
 
 export const CONFIG_CANDIDATES = [".kanaria/runtime.yaml", ".kanaria/runtime.yml"];
@@ -22,7 +22,7 @@ export class RuntimeConfigs {
     for (const dir of ancestors(dirname(appPath))) {
       for (const c of CONFIG_CANDIDATES) {
         const p = joinPath(dir, c);
-        if (this.readFile(p) !== null) return p;
+        if (typeof this.readFile(p) === "string") return p;
       }
     }
     return null;
@@ -31,7 +31,7 @@ export class RuntimeConfigs {
   load(path: string | null): RuntimeConfig | null {
     if (!path) return null;
     const text = this.readFile(path);
-    if (text === null) return null;
+    if (text === null || isUnreadable(text)) return null;
     const hit = this.parsed.get(path);
     if (hit && hit.text === text) return hit.config;
     const { config } = loadRuntimeConfig(path, text);

@@ -17,6 +17,7 @@ import { Workspace } from "./workspace.ts";
 import { hover } from "./hover.ts";
 import { complete } from "./completion.ts";
 import { definition } from "./definition.ts";
+import { repositoryRoot } from "../compiler/cli/fs-reader.ts";
 import { documentSymbols } from "./symbols.ts";
 import { codeActions } from "./code-actions.ts";
 
@@ -158,7 +159,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     safe("definition", null, (p) => {
       const d = docFor(p.textDocument.uri);
       if (d?.kind !== "app") return null;
-      return definition(d.doc.getText(), p.position, d.path, ws.docs.readFile);
+      return definition(d.doc.getText(), p.position, d.path, ws.docs.readFile, repositoryRoot(d.path));
     }),
   );
 

@@ -1,10 +1,13 @@
 // The server's model of the workspace: open buffers, the open apps with their last compile and
 // the files each one depends on, and the checks that run when any of those change.
 import { compile, type CompileResult } from "../compiler/compile.ts";
+import { repositoryRoot } from "../compiler/cli/fs-reader.ts";
+import { capDiagnostics } from "../compiler/diagnostics.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { ResolvedApp } from "../compiler/model.ts";
 import { applySuppressions } from "../compiler/lint/suppressions.ts";
-import { dirname, joinPath } from "../compiler/paths.ts";
+import { dirname, referencePath } from "../compiler/paths.ts";
+import { documentShapeError } from "../compiler/validate/document-shape.ts";
 import { stripAbsent } from "../compiler/resolve/strip.ts";
 import { loadRuntimeConfig } from "../compiler/runtime-config.ts";
 import { createSourceParser } from "../compiler/source/source-parser.ts";
@@ -58,7 +61,7 @@ export class Workspace {
       if (k && k !== "analysisTemplate") return k;
     }
     const text = this.docs.readFile(path);
-    return text === null ? null : kindFromContent(text);
+    return typeof text === "string" ? kindFromContent(text) : null;
   }
 
   /** Re-checks everything a change to `path` affects, and publishes the results. */
@@ -89,14 +92,15 @@ export class Workspace {
     const version = this.docs.byPath(path)?.version;
     const configPath = this.configs.pathFor(path);
     const config = this.configs.load(configPath);
-    const result = compile({ appPath: path, readFile: this.docs.readFile, config, graph: false, parse: this.parse });
+    // The same repository root as `kanaria compile` without --root: the Git top level, else the app's folder.
+    const result = compile({ appPath: path, readFile: this.docs.readFile, root: repositoryRoot(path), config, graph: false, parse: this.parse });
     const deps = new Map<string, DependencyKind>();
     for (const f of result.files.keys()) if (f !== path) deps.set(f, "analysisTemplate");
     // The files named in spec.input, even when missing: creating one must re-check the app.
     const input = (result.files.get(path)?.value as any)?.spec?.input;
     const dir = dirname(path);
-    if (typeof input?.serviceDefinitionFile === "string" && input.serviceDefinitionFile) deps.set(joinPath(dir, input.serviceDefinitionFile), "service");
-    if (typeof input?.taskDefinitionFile === "string" && input.taskDefinitionFile) deps.set(joinPath(dir, input.taskDefinitionFile), "taskDefinition");
+    if (typeof input?.serviceDefinitionFile === "string" && input.serviceDefinitionFile) deps.set(referencePath(dir, input.serviceDefinitionFile), "service");
+    if (typeof input?.taskDefinitionFile === "string" && input.taskDefinitionFile) deps.set(referencePath(dir, input.taskDefinitionFile), "taskDefinition");
     if (configPath) deps.set(configPath, "runtime");
     const state: AppState = { path, version, result, deps, configPath, lastApp: result.app ?? this.apps.get(path)?.lastApp ?? null };
     this.apps.set(path, state);
@@ -116,10 +120,11 @@ export class Workspace {
     if (kind === "service" || kind === "taskDefinition") {
       const source = this.parse(path, text);
       diagnostics = [...source.diagnostics];
-      if (!source.diagnostics.some((d) => d.severity === "error") && source.value && typeof source.value === "object") {
-        diagnostics.push(...validate(kind, source, stripAbsent(source.value, true)));
+      if (!source.diagnostics.some((d) => d.severity === "error")) {
+        const shape = documentShapeError(source, kind);
+        diagnostics.push(...(shape ? [shape] : validate(kind, source, stripAbsent(source.value, true))));
       }
-      diagnostics = applySuppressions(diagnostics, new Map([[path, text]]));
+      diagnostics = capDiagnostics(applySuppressions(diagnostics, new Map([[path, text]])));
     } else if (kind === "runtime") {
       diagnostics = loadRuntimeConfig(path, text).diagnostics;
     }

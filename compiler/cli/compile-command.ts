@@ -5,7 +5,7 @@ import { isError, sortDiagnostics, type Diagnostic } from "../diagnostics.ts";
 import { formatText, summaryLine } from "../format/text.ts";
 import { formatGithub } from "../format/github.ts";
 import { formatSarif } from "../format/sarif.ts";
-import { findApps, fsReader } from "./fs-reader.ts";
+import { findApps, fsReader, repositoryRoot, rootFlagError } from "./fs-reader.ts";
 import { flagString, parseCommandArgs } from "./args.ts";
 import { loadConfigFlag } from "./load-config.ts";
 import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
@@ -19,6 +19,8 @@ Options:
   --format text|json|sarif|github   output format (default text)
   --config FILE                     runtime config; enables provider-name checks
   --out FILE                        write the graph JSON (exactly one app)
+  --root DIR                        repository root: files the apps name must be inside it
+                                    (default: the Git top level above each app, else its folder)
   --strict                          treat warnings as errors
   --no-color                        plain text output
 
@@ -32,7 +34,7 @@ export interface Io {
 }
 
 export function compileCommand(args: string[], io: Io): number {
-  const parsed = parseCommandArgs("compile", COMPILE_HELP, args, { values: ["format", "config", "out"], booleans: ["strict", "no-color", "help"] }, io.err);
+  const parsed = parseCommandArgs("compile", COMPILE_HELP, args, { values: ["format", "config", "out", "root"], booleans: ["strict", "no-color", "help"] }, io.err);
   if (typeof parsed === "number") return parsed;
   if (parsed.flags.has("help")) {
     io.out(COMPILE_HELP);
@@ -45,6 +47,12 @@ export function compileCommand(args: string[], io: Io): number {
   }
   const strict = parsed.flags.has("strict");
   const out = flagString(parsed, "out");
+  const root = flagString(parsed, "root");
+  const rootError = rootFlagError(root);
+  if (rootError) {
+    io.err(`kanaria compile: ${rootError}\n`);
+    return 2;
+  }
   const cfg = loadConfigFlag(flagString(parsed, "config"));
   if (cfg.error) {
     io.err(`kanaria compile: ${cfg.error}\n`);
@@ -65,7 +73,7 @@ export function compileCommand(args: string[], io: Io): number {
   if (cfg.text !== undefined) texts.set(flagString(parsed, "config")!, cfg.text);
   const results: { file: string; graph: ExecutionGraph | null }[] = [];
   for (const app of apps) {
-    const r = compile({ appPath: app, readFile: fsReader, config: cfg.config });
+    const r = compile({ appPath: app, readFile: fsReader, root: repositoryRoot(app, root), config: cfg.config });
     for (const [p, f] of r.files) texts.set(p, f.text);
     diagnostics.push(...r.diagnostics);
     results.push({ file: app, graph: r.graph });

@@ -2,7 +2,7 @@
 import { compile } from "../compile.ts";
 import { isError, type Diagnostic } from "../diagnostics.ts";
 import { formatText } from "../format/text.ts";
-import { fsReader, resolveAppArg } from "./fs-reader.ts";
+import { fsReader, repositoryRoot, resolveAppArg, rootFlagError } from "./fs-reader.ts";
 import { loadConfigFlag } from "./load-config.ts";
 import type { Io } from "./compile-command.ts";
 import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
@@ -12,10 +12,18 @@ export type CompileOneResult =
   | { ok: true; graph: ExecutionGraph; app: string; config: RuntimeConfig | null }
   | { ok: false; exitCode: 1 | 2 };
 
-/** `config`: the runtime config's path (read and checked here), or one the caller already loaded. */
-export function compileOne(appArg: string | undefined, config: string | { loaded: RuntimeConfig | null; diagnostics: Diagnostic[] } | undefined, io: Io, command: string): CompileOneResult {
+/**
+ * `config`: the runtime config's path (read and checked here), or one the caller already loaded.
+ * `root`: the `--root` flag (the repository root the app's files must be in), if given.
+ */
+export function compileOne(appArg: string | undefined, config: string | { loaded: RuntimeConfig | null; diagnostics: Diagnostic[] } | undefined, io: Io, command: string, root?: string): CompileOneResult {
   if (!appArg) {
     io.err(`kanaria ${command}: missing APP (an app.pipecd.yaml or the folder holding it)\n`);
+    return { ok: false, exitCode: 2 };
+  }
+  const rootError = rootFlagError(root);
+  if (rootError) {
+    io.err(`kanaria ${command}: ${rootError}\n`);
     return { ok: false, exitCode: 2 };
   }
   const resolved = resolveAppArg(appArg);
@@ -28,7 +36,7 @@ export function compileOne(appArg: string | undefined, config: string | { loaded
     io.err(`kanaria ${command}: ${cfg.error}\n`);
     return { ok: false, exitCode: 2 };
   }
-  const r = compile({ appPath: resolved.app, readFile: fsReader, config: cfg.config });
+  const r = compile({ appPath: resolved.app, readFile: fsReader, root: repositoryRoot(resolved.app, root), config: cfg.config });
   const diagnostics = [...cfg.diagnostics, ...r.diagnostics];
   const texts = new Map([...r.files].map(([p, f]) => [p, f.text]));
   if (diagnostics.length) io.err(formatText(diagnostics, { color: io.color, texts }) + "\n");

@@ -7,21 +7,23 @@ import { flagString, parseCommandArgs } from "./args.ts";
 import { compileOne } from "./compile-one.ts";
 import type { Io } from "./compile-command.ts";
 
-export const GRAPH_HELP = `Usage: kanaria graph APP [--format json|mermaid|svg] [--config FILE] [--out FILE]
+export const GRAPH_HELP = `Usage: kanaria graph APP [--format json|mermaid|svg] [--config FILE] [--root DIR] [--out FILE]
 
 Prints the execution graph of one app: JSON (the runtime's input), a Mermaid flowchart, or an
 SVG picture of the pipeline and its rollback path (for PR comments). --out writes it to FILE.
+--root DIR: the repository root the files APP names must be in (default: the Git top level
+above APP, else its folder).
 `;
 
 const FORMATS = ["json", "mermaid", "svg"];
 
 export function graphCommand(args: string[], io: Io): number {
-  const parsed = parseCommandArgs("graph", GRAPH_HELP, args, { values: ["format", "config", "out"], booleans: ["help", "no-color"] }, io.err);
+  const parsed = parseCommandArgs("graph", GRAPH_HELP, args, { values: ["format", "config", "out", "root"], booleans: ["help", "no-color"] }, io.err);
   if (typeof parsed === "number") return parsed;
   if (parsed.flags.has("help")) return (io.out(GRAPH_HELP), 0);
   const format = flagString(parsed, "format") ?? "json";
   if (!FORMATS.includes(format)) return (io.err(`kanaria graph: unknown --format ${format} (use json, mermaid or svg)\n`), 2);
-  const r = compileOne(parsed.positionals[0], flagString(parsed, "config"), io, "graph");
+  const r = compileOne(parsed.positionals[0], flagString(parsed, "config"), io, "graph", flagString(parsed, "root"));
   if (!r.ok) return r.exitCode;
   const text = format === "mermaid" ? formatMermaid(r.graph) : format === "svg" ? renderPipelineSvg(r.graph) : JSON.stringify(r.graph, null, 2) + "\n";
   const out = flagString(parsed, "out");

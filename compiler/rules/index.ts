@@ -5,6 +5,7 @@ import { isLintRule } from "./rule.ts";
 import yamlSyntax from "./yaml-syntax.ts";
 import schema from "./schema.ts";
 import fileNotFound from "./file-not-found.ts";
+import fileOutsideRepository from "./file-outside-repository.ts";
 import templateSyntax from "./template-syntax.ts";
 import templateUnknownVariable from "./template-unknown-variable.ts";
 import templateLegacySyntax from "./template-legacy-syntax.ts";
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
   yamlSyntax,
   schema,
   fileNotFound,
+  fileOutsideRepository,
   templateSyntax,
   templateUnknownVariable,
   templateLegacySyntax,

@@ -1,11 +1,11 @@
 // The template phase: checks every templated field of every ANALYSIS stage (syntax, legacy
 // `{{ }}` form, unknown variables, each with the exact column inside the string) and expands
 // it for the variants that stage judges.
-import type { Diagnostic } from "../diagnostics.ts";
+import type { Diagnostic, SourceRange } from "../diagnostics.ts";
 import type { AnalysisMetric, ResolvedApp, Stage, VariantName } from "../model.ts";
 import type { DataPath, SourceFile } from "../source/source-file.ts";
 import type { PipelineState } from "../lint/simulate.ts";
-import { scanTemplate, type TemplateExpr } from "./scan.ts";
+import { scanTemplate, shownExpr, type TemplateExpr } from "./scan.ts";
 import { lookup, templateContext, TEMPLATE_VARIABLES, type TemplateContext } from "./variables.ts";
 import { expand } from "./expand.ts";
 import { closest } from "../text/closest.ts";
@@ -42,27 +42,29 @@ interface Field {
   path: DataPath;
 }
 
-/** Range of the `index`-th occurrence of `needle` within the scalar at `path`. */
-function rangeInScalar(field: Field, expr: { start: number; end: number; text: string }, occurrence: number) {
+/**
+ * Ranges of expressions inside the scalar at `field.path`, for expressions given in increasing
+ * `start` order. The scalar's source text differs from its value only by adding characters
+ * (quotes, escapes, folded lines' indentation), so an expression at value offset `start` is at
+ * or after `start` plus the shift found for the one before it: each search starts there, and
+ * the whole field costs one pass over its source, however many expressions it has.
+ */
+function scalarLocator(field: Field): (expr: { start: number; text: string }) => SourceRange {
   const span = field.file.valueSpan(field.path);
-  if (span) {
-    const raw = field.file.text.slice(span.start, span.end);
-    let at = -1;
-    for (let k = 0; k <= occurrence; k++) {
-      at = raw.indexOf(expr.text, at + 1);
-      if (at < 0) break;
-    }
-    if (at >= 0) {
-      const s = field.file.position(span.start + at);
-      const e = field.file.position(span.start + at + expr.text.length);
-      return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
-    }
-  }
-  return field.file.rangeOf(field.path);
+  const raw = span ? field.file.text.slice(span.start, span.end) : null;
+  let shift = 0;
+  return (expr) => {
+    const at = raw === null ? -1 : raw.indexOf(expr.text, expr.start + shift);
+    if (at < 0 || !span) return field.file.rangeOf(field.path);
+    shift = at - expr.start;
+    const s = field.file.position(span.start + at);
+    const e = field.file.position(span.start + at + expr.text.length);
+    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+  };
 }
 
 function unknownVariableMessage(expr: TemplateExpr, ctx: TemplateContext, variant: VariantName, metric: AnalysisMetric | null): string {
-  const shown = "." + expr.path.join(".");
+  const shown = shownExpr("." + expr.path.join("."));
   const [root, second, third] = expr.path;
   if (root === "Variant" && (second === "Args") || root === "VariantCustomArgs") {
     const key = root === "VariantCustomArgs" ? second : third;
@@ -89,8 +91,8 @@ function checkField(
 ): ExpandedField {
   const { exprs, problems } = scanTemplate(field.text);
   const result: ExpandedField = { byVariant: {} };
-  const push = (code: string, severity: Diagnostic["severity"], expr: { start: number; end: number; text: string }, occ: number, message: string, fixText?: string) => {
-    const range = rangeInScalar(field, expr, occ);
+  const locate = scalarLocator(field);
+  const push = (code: string, severity: Diagnostic["severity"], range: SourceRange, message: string, fixText?: string) => {
     out.push({
       file: field.file.path,
       ...range,
@@ -100,25 +102,26 @@ function checkField(
       fix: fixText === undefined ? undefined : { title: `Rewrite as ${fixText}`, edits: [{ range, newText: fixText }] },
     });
   };
-  const occurrences = new Map<string, number>();
-  const occ = (text: string) => {
-    const n = occurrences.get(text) ?? 0;
-    occurrences.set(text, n + 1);
-    return n;
-  };
-  for (const p of problems) push("template-syntax", "error", { ...p, text: field.text.slice(p.start, p.end) }, occ(field.text.slice(p.start, p.end)), p.message);
+  // Problems and expressions in the order they appear, as the locator needs.
+  const items = [...problems.map((p) => ({ problem: p, start: p.start })), ...exprs.map((e) => ({ expr: e, start: e.start }))].sort((a, b) => a.start - b.start);
   let ok = problems.length === 0;
-  for (const e of exprs) {
-    const n = occ(e.text);
+  for (const item of items) {
+    if ("problem" in item) {
+      const p = item.problem;
+      push("template-syntax", "error", locate({ start: p.start, text: field.text.slice(p.start, p.end) }), p.message);
+      continue;
+    }
+    const e = item.expr;
+    const range = locate(e);
     if (e.legacy) {
       const rewrite = `<< .${e.path.join(".")} >>`;
-      push("template-legacy-syntax", "warning", e, n, `PipeCD's "${e.text}" form is accepted but collides with the braces of Datadog and PromQL queries: write ${rewrite} instead.`, rewrite);
+      push("template-legacy-syntax", "warning", range, `PipeCD's "${shownExpr(e.text)}" form is accepted but collides with the braces of Datadog and PromQL queries: write ${rewrite} instead.`, rewrite);
     }
     for (const v of variants) {
       const ctx = templateContext(app, metric, v);
       const value = lookup(ctx, e.path);
       if (value === undefined || (typeof value === "object" && value !== null)) {
-        push("template-unknown-variable", "error", e, n, unknownVariableMessage(e, ctx, v, metric));
+        push("template-unknown-variable", "error", range, unknownVariableMessage(e, ctx, v, metric));
         ok = false;
         break;
       }
@@ -147,10 +150,21 @@ export function checkTemplates(app: ResolvedApp, beforeStage: (stage: Stage) => 
       const base = h.templateFile ? ["spec", "https"] : h.path;
       expanded.set(expansionKey(stage.index, "https", i, "url"), checkField(app, { text: h.url, file, path: [...base, "url"] }, null, judged, diagnostics));
       h.headers.forEach((hd, j) => {
-        expanded.set(
-          expansionKey(stage.index, "https", i, `header.${j}`),
-          checkField(app, { text: hd.value, file, path: [...base, "headers", j, "value"] }, null, judged, diagnostics),
-        );
+        const path = [...base, "headers", j, "value"];
+        const field = checkField(app, { text: hd.value, file, path }, null, judged, diagnostics);
+        expanded.set(expansionKey(stage.index, "https", i, `header.${j}`), field);
+        // The schema keeps CR, LF and NUL out of the value as written; a variable (a label, an
+        // app arg) could still bring one in, and fetch would refuse the request mid-deployment.
+        const bad = Object.entries(field.byVariant).find(([, v]) => /[\r\n\u0000]/.test(v ?? ""));
+        if (bad) {
+          diagnostics.push({
+            file: file.path,
+            ...file.rangeOf(path),
+            severity: "error",
+            code: "schema",
+            message: `This header value expands to a text with a line break (CR, LF) or a NUL byte for the ${bad[0]} variant: a variable it uses holds one. The check's request would be refused at run time; use variables without line breaks here.`,
+          });
+        }
       });
     });
     w.logs.forEach((l, i) => {

@@ -27,15 +27,24 @@ export interface ScanResult {
 const PATH = /^\s*\.([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\s*$/;
 const LEGACY = /\{\{\s*(\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}/g;
 
+/** An expression as quoted in a message: long ones cut, so a message stays a line long. */
+export function shownExpr(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Linear in the query's length, whatever it holds (40,000 unclosed `<<` included). */
 export function scanTemplate(query: string): ScanResult {
   const exprs: TemplateExpr[] = [];
   const problems: TemplateProblem[] = [];
   let i = 0;
+  // The first ">>" at or after the current "<<" (-1: none left). Found once and reused until the
+  // scan passes it, so a run of unclosed "<<" never searches the rest of the query again each.
+  let close = -2;
   while (i < query.length) {
     const open = query.indexOf("<<", i);
     if (open < 0) break;
-    const close = query.indexOf(">>", open + 2);
-    const nextOpen = query.indexOf("<<", open + 2);
+    if (close !== -1 && close < open + 2) close = query.indexOf(">>", open + 2);
+    const nextOpen = close < 0 ? -1 : query.indexOf("<<", open + 2);
     if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
       problems.push({ start: open, end: open + 2, message: 'Unclosed template expression: "<<" has no matching ">>". Close it, e.g. << .Variant.Name >>.' });
       i = open + 2;
@@ -47,7 +56,7 @@ export function scanTemplate(query: string): ScanResult {
       problems.push({
         start: open,
         end: close + 2,
-        message: `Invalid template expression "${query.slice(open, close + 2)}": only variable paths are allowed, e.g. << .Variant.Name >> or << .App.Labels.env >>.`,
+        message: `Invalid template expression "${shownExpr(query.slice(open, close + 2))}": only variable paths are allowed, e.g. << .Variant.Name >> or << .App.Labels.env >>.`,
       });
     } else {
       exprs.push({ path: m[1].split("."), start: open, end: close + 2, text: query.slice(open, close + 2), legacy: false });

@@ -16,13 +16,16 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestScore = Infinity;
+  // Allow roughly one typo per three characters.
+  const limit = Math.max(1, Math.floor(word.length / 3));
   for (const c of candidates) {
+    // The distance is at least the difference in length: skip hopeless pairs (an 80 KB key).
+    if (Math.abs(word.length - c.length) > limit) continue;
     const d = editDistance(word, c);
     if (d < bestScore) {
       bestScore = d;
       best = c;
     }
   }
-  // Allow roughly one typo per three characters.
-  return best !== null && bestScore <= Math.max(1, Math.floor(word.length / 3)) ? best : null;
+  return best !== null && bestScore <= limit ? best : null;
 }

@@ -17,17 +17,25 @@ export function pointerToPath(pointer: string): (string | number)[] {
 /** Keywords that only say "one of the branches failed": their branches' errors say more. */
 const COMBINATORS = new Set(["if", "oneOf", "anyOf", "allOf", "not", "then", "else"]);
 
+const cut = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+
 function describePath(path: DataPath): string {
   if (path.length === 0) return "the document";
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : cut(p, 40))).join(".").replace(/\.\[/g, "[");
 }
 
 function hintFor(error: ErrorObject): string {
   const ref = error.schemaPath;
   if (ref.includes("/duration")) return ' Use a Go duration such as "30s", "5m" or "1h30m".';
   if (ref.includes("/percentage")) return ' Use a number from 0 to 100, e.g. 20 or "20%".';
+  if (ref.includes("/httpToken")) return " Header names and methods are HTTP tokens: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, colons, line breaks or NUL bytes).";
+  if (ref.includes("/httpHeaderValue")) return " A header value must not contain a line break (CR, LF) or a NUL byte: it would end the header, and the check's request would be refused at run time, failing the deployment.";
+  if (ref.includes("/awsName")) return " Names, IDs and ARNs sent to AWS must not contain control characters (NUL, line breaks, tabs): AWS would reject the call mid-deployment.";
   return "";
 }
+
+/** A value as quoted in a message: JSON, cut to a line's length (a value may be a 1 MiB string). */
+const shown = (value: unknown): string => cut(JSON.stringify(value) ?? String(value), 80);
 
 function typeWord(t: unknown): string {
   const types = Array.isArray(t) ? t : [t];
@@ -40,6 +48,7 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(p.additionalProperty);
+      const keyShown = cut(key, 60);
       const allowed = Object.keys((error.parentSchema as any)?.properties ?? {});
       const guess = closest(key, allowed);
       const hint = guess
@@ -47,7 +56,7 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
         : allowed.length
           ? `Allowed keys: ${allowed.join(", ")}.`
           : "Remove it.";
-      return { path: [...path, key], which: "key", message: `Unknown key "${key}" in ${where}. ${hint}` };
+      return { path: [...path, key], which: "key", message: `Unknown key "${keyShown}" in ${where}. ${hint}` };
     }
     case "required":
       return { path, which: "key", message: `Missing required key "${p.missingProperty}" in ${where}. Add it.` };
@@ -57,20 +66,20 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
       return {
         path,
         which: "value",
-        message: `${JSON.stringify(error.data)} is not a valid value for ${where}. ${guess ? `Did you mean "${guess}"? ` : ""}Use one of ${allowed.join(", ")}.`,
+        message: `${shown(error.data)} is not a valid value for ${where}. ${guess ? `Did you mean "${guess}"? ` : ""}Use one of ${allowed.join(", ")}.`,
       };
     }
     case "const":
-      return { path, which: "value", message: `${where} must be ${JSON.stringify(p.allowedValue)}; found ${JSON.stringify(error.data)}.` };
+      return { path, which: "value", message: `${where} must be ${JSON.stringify(p.allowedValue)}; found ${shown(error.data)}.` };
     case "type":
-      return { path, which: "value", message: `${where} must be ${typeWord(p.type)}; found ${JSON.stringify(error.data)}.${hintFor(error)}` };
+      return { path, which: "value", message: `${where} must be ${typeWord(p.type)}; found ${shown(error.data)}.${hintFor(error)}` };
     case "pattern":
-      return { path, which: "value", message: `${JSON.stringify(error.data)} is not valid for ${where}.${hintFor(error) || ` It must match ${p.pattern}.`}` };
+      return { path, which: "value", message: `${shown(error.data)} is not valid for ${where}.${hintFor(error) || ` It must match ${p.pattern}.`}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { path, which: "value", message: `${where} ${error.message}; found ${JSON.stringify(error.data)}.` };
+      return { path, which: "value", message: `${where} ${error.message}; found ${shown(error.data)}.` };
     case "minItems":
       return { path, which: "value", message: `${where} needs at least ${p.limit} item(s).` };
     case "maxItems":
@@ -98,7 +107,7 @@ export function schemaDiagnostics(source: SourceFile, errors: ErrorObject[] | nu
   const out: Diagnostic[] = [];
   for (const e of kept) {
     const r = render(e, pointerToPath(e.instancePath));
-    const dedupeKey = `${describePath(r.path)}|${e.keyword === "type" || e.keyword === "pattern" ? "value" : e.keyword + r.message}`;
+    const dedupeKey = `${JSON.stringify(r.path)}|${e.keyword === "type" || e.keyword === "pattern" ? "value" : e.keyword + r.message}`;
     if (seen.has(dedupeKey)) continue;
     seen.add(dedupeKey);
     out.push({ file: source.path, ...source.rangeOf(r.path, r.which), severity: "error", code: "schema", message: r.message });

@@ -1,9 +1,9 @@
 // Reads the runtime config (`--config runtime.yaml`) into what the runtime needs: platform and
 // analysis providers, notifications, the server address, its token and the approver tokens,
 // the store path. Secrets are read from the files the config names, relative to its folder.
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadRuntimeConfig, type RuntimeConfig } from "../../compiler/runtime-config.ts";
+import { readInputFile } from "../../compiler/cli/fs-reader.ts";
 import type { Diagnostic } from "../../compiler/diagnostics.ts";
 import type { RuntimeSpec } from "../../compiler/validate/generated/types/runtime.ts";
 import type { PlatformProvider } from "../aws/clients.ts";
@@ -37,13 +37,16 @@ export function parseAddress(text: string | undefined): { hostname: string; port
   return { hostname: m[1] ? m[1].replace(/^\[|\]$/g, "") : "127.0.0.1", port: Number(m[2]) };
 }
 
+/** A file's text through the compiler's guarded reader (regular files of at most 1 MiB: never /dev/zero or a FIFO). */
+function readGuarded(path: string, what: string): string {
+  const t = readInputFile(path);
+  if (t === null) throw new ConfigError(`Cannot read the ${what} ${path}: no such file.`);
+  if (typeof t !== "string") throw new ConfigError(`Cannot read the ${what}: ${t.unreadable}`);
+  return t;
+}
+
 export function readToken(path: string): string {
-  let t: string;
-  try {
-    t = readFileSync(path, "utf8").trim();
-  } catch (e) {
-    throw new ConfigError(`Cannot read the token file ${path}: ${(e as Error).message}`);
-  }
+  const t = readGuarded(path, "token file").trim();
   if (!t) throw new ConfigError(`The token file ${path} is empty; put a long random string in it.`);
   // An HTTP header cannot carry it otherwise (and a YAML file passed by mistake is not a token).
   if (/\s/.test(t)) throw new ConfigError(`The token file ${path} must hold one token on one line, without spaces.`);
@@ -66,12 +69,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       warnings: [],
     };
   }
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new ConfigError(`Cannot read the runtime config ${path}: ${(e as Error).message}`);
-  }
+  const text = readGuarded(path, "runtime config");
   const { config, diagnostics } = loadRuntimeConfig(path, text);
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (!config || errors.length) {

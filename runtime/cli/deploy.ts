@@ -22,6 +22,8 @@ printing one line per step.
 
 Options:
   --config FILE       runtime config (platform and analysis providers, notifications, store)
+  --root DIR          repository root: the files APP names must be inside it (default: the
+                      Git top level above APP, else its folder)
   --simulate          run against the embedded simulator: scenario.yaml next to APP if there is
                       one, else a world made from the app (its service running the previous
                       version behind its target groups); analysis providers query the simulator
@@ -43,7 +45,7 @@ const err = (s: string) => console.error(s);
 export async function deployCommand(args: string[]): Promise<number> {
   let p: ReturnType<typeof parseArgs>;
   try {
-    p = parseArgs(args, { booleans: ["simulate", "verbose", "help"], values: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate"] });
+    p = parseArgs(args, { booleans: ["simulate", "verbose", "help"], values: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate", "root"] });
     if (p.flags.has("help")) {
       out(USAGE);
       return 0;
@@ -72,7 +74,7 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const compiled = compileOne(p.positionals[0], { loaded: settings.raw, diagnostics: settings.warnings }, { out, err: (s) => err(s.replace(/\n$/, "")), color: false }, "deploy");
+  const compiled = compileOne(p.positionals[0], { loaded: settings.raw, diagnostics: settings.warnings }, { out, err: (s) => err(s.replace(/\n$/, "")), color: false }, "deploy", str(p, "root"));
   if (!compiled.ok) return compiled.exitCode;
   const graph = compiled.graph as unknown as Graph;
   const appPath = compiled.app;

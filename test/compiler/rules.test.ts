@@ -33,7 +33,8 @@ function run(example: RuleExample) {
   const appFile = example.app ?? "app.pipecd.yaml";
   const config = example.config ? loadRuntimeConfig("runtime.yaml", example.config) : null;
   if (config) assert.deepEqual(config.diagnostics, [], "example runtime config must be valid");
-  const input = { appPath: `app/${appFile}`, readFile: memoryReader(example.files), config: config?.config ?? null };
+  // The examples' folder is their repository root (as for an app outside Git).
+  const input = { appPath: `app/${appFile}`, readFile: memoryReader(example.files), config: config?.config ?? null, root: "app" };
   const result = compile(input);
   // The language server compiles with its caching parser (values frozen, long sequences cut into
   // pieces): every rule must see the same thing through it, and must not modify what it reads.

@@ -19,9 +19,10 @@ export function cliCommand(args: string[], runtime: CliRuntime = isDeno ? "deno"
     : [`${ROOT}node_modules/.bin/bun`, [`${ROOT}bin/kanaria.ts`, ...args]];
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+/** `timeoutMs`: kill the CLI after this long (then `code` is -1): for input that used to hang it. */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
   const [cmd, argv] = cliCommand(args);
-  const r = spawnSync(cmd, argv, { cwd: options.cwd ?? ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...options.env } });
+  const r = spawnSync(cmd, argv, { cwd: options.cwd ?? ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...options.env }, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -110,6 +110,10 @@ vpcLatticeConfigurations?: VpcLatticeConfiguration[]
 gatewayConnectors?: GatewayConnector[]
 monitoring?: MonitoringConfiguration
 }
+/**
+ * A name, ID or ARN that Kanaria sends to AWS: no control characters (NUL, line breaks, tabs), which AWS would reject mid-deployment.
+ */
+export type AwsName = string
 
 export interface LoadBalancer {
 /**
@@ -375,11 +379,11 @@ export interface AwsVpcConfiguration {
 /**
  * The IDs of the subnets associated with the task or service. There's a limit of 16 subnets that can be specified. All specified subnets must be from the same VPC.
  */
-subnets: string[]
+subnets: AwsName[]
 /**
  * The IDs of the security groups associated with the task or service. If you don't specify a security group, the default security group for the VPC is used.
  */
-securityGroups?: string[]
+securityGroups?: AwsName[]
 /**
  * Whether the task's network interface gets a public IP address (Fargate only). Default DISABLED.
  */

@@ -3,11 +3,10 @@
 // `{error, message}` with a message a person can act on.
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { validateValue } from "../../compiler/validate/validators.ts";
 import { DuplicateDigestError, type DeploymentState } from "../store/store.ts";
 import { SubmitError, type Runtime } from "../executor/runtime.ts";
 import { CancelError } from "../executor/scheduler.ts";
-import type { Graph } from "../executor/graph.ts";
+import { checkSubmittedGraph } from "./graph-submission.ts";
 import { tokenMatches } from "./auth.ts";
 import { detail, summary } from "./views.ts";
 import { eventStream } from "./sse.ts";
@@ -68,22 +67,19 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
     requireToken,
     bodyLimit({ maxSize, onError: (c) => fail(c, 413, "payload_too_large", `The graph is larger than ${maxSize} bytes.`) }),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return fail(c, 400, "invalid_json", "The body must be a compiled execution graph as JSON (the output of `kanaria compile --json`).");
+      const checked = checkSubmittedGraph(await c.req.text());
+      if (!checked.ok) {
+        const { ok: _ok, status, ...problem } = checked;
+        return c.json(problem, status);
       }
-      const v = validateValue("graph", body);
-      if (!v.ok) return c.json({ error: "invalid_graph", message: `The body is not a valid execution graph: ${v.errors.slice(0, 5).join("; ")}. Recompile with this version of kanaria.`, details: v.errors }, 422);
       try {
-        const d = rt.submit(body as Graph);
+        const d = rt.submit(checked.graph);
         return c.json(summary(d), 201, { location: `/api/deployments/${d.id}` });
       } catch (e) {
         if (e instanceof DuplicateDigestError) {
           return c.json({ error: "duplicate", message: `This exact graph was already submitted as deployment ${e.existingId}. Change the app (or its files) to deploy again.`, id: e.existingId }, 409);
         }
-        if (e instanceof SubmitError) return fail(c, e.status, e.code, e.message);
+        if (e instanceof SubmitError) return c.json({ error: e.code, message: e.message, path: e.path }, e.status as 422);
         throw e;
       }
     },

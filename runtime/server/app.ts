@@ -9,7 +9,7 @@ import { CancelError } from "../executor/scheduler.ts";
 import { checkSubmittedGraph } from "./graph-submission.ts";
 import { tokenMatches } from "./auth.ts";
 import { detail, summary } from "./views.ts";
-import { eventStream } from "./sse.ts";
+import { eventStream, resumeAfter } from "./sse.ts";
 import { renderMetrics } from "./metrics.ts";
 import { statusPage } from "./ui/routes.tsx";
 import { approvalRoutes } from "../approvals/routes.ts";
@@ -59,7 +59,11 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
   app.get("/api/deployments/:id/events", (c) => {
     const id = c.req.param("id");
     if (!rt.store.getDeployment(id)) return fail(c, 404, "not_found", `No deployment ${id}.`);
-    return eventStream(c, rt, id);
+    const resume = resumeAfter(c);
+    if ("invalid" in resume) {
+      return fail(c, 400, "invalid_last_event_id", `Last-Event-ID (or ?after=) must be the id of an event this stream sent, a non-negative integer; got "${resume.invalid.slice(0, 40)}". Leave it out to get the whole history.`);
+    }
+    return eventStream(c, rt, id, resume.after);
   });
 
   app.post(

@@ -1,6 +1,7 @@
-// The HTTP API (Hono). Reads are open (bind to 127.0.0.1 by default); anything that changes
-// state needs `Authorization: Bearer <token>` (server.tokenFile). Errors are JSON
-// `{error, message}` with a message a person can act on.
+// The HTTP API (Hono). Reads are open (bind to 127.0.0.1 by default, and only loopback Host
+// names are answered there); anything that changes state needs `Authorization: Bearer <token>`
+// (server.tokenFile). Errors are JSON `{error, message}` (plus `path`, a JSON Pointer, for a
+// bad graph) with a message a person can act on.
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DuplicateDigestError, type DeploymentState } from "../store/store.ts";
@@ -8,6 +9,7 @@ import { SubmitError, type Runtime } from "../executor/runtime.ts";
 import { CancelError } from "../executor/scheduler.ts";
 import { checkSubmittedGraph } from "./graph-submission.ts";
 import { tokenMatches } from "./auth.ts";
+import { hostCheck, type HostPolicy } from "./host-check.ts";
 import { detail, summary } from "./views.ts";
 import { eventStream, resumeAfter } from "./sse.ts";
 import { renderMetrics } from "./metrics.ts";
@@ -21,6 +23,8 @@ export interface AppOptions {
   /** Approver tokens (server.approvers.tokensFile); null: nobody can approve over HTTP. */
   approverTokens?: ApproverTokens | null;
   maxBodyBytes?: number;
+  /** Which Host headers to answer (runtime/server/host-check.ts); default: bound to 127.0.0.1. */
+  host?: HostPolicy;
 }
 
 const fail = (c: Context, status: number, error: string, message: string) => c.json({ error, message }, status as any);
@@ -37,6 +41,7 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
     await next();
   };
 
+  app.use(hostCheck(o.host ?? { bindHostname: "127.0.0.1" }));
   app.onError((err, c) => fail(c, 500, "internal", `Internal error: ${err.message}`));
   app.notFound((c) => fail(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /api/deployments.`));
 

@@ -15,9 +15,17 @@ export function validate(name: SchemaName, source: SourceFile, value: unknown): 
   return schemaDiagnostics(source, fn.errors);
 }
 
-/** For values without a source file (e.g. a graph received over HTTP). */
-export function validateValue(name: SchemaName, value: unknown): { ok: boolean; errors: string[] } {
+/**
+ * For values without a source file (e.g. a graph received over HTTP). `issues` carry the JSON
+ * Pointer of the offending value (for a missing or unknown property: of that property).
+ */
+export function validateValue(name: SchemaName, value: unknown): { ok: boolean; errors: string[]; issues: { path: string; message: string }[] } {
   const fn = validators[name];
-  if (fn(value)) return { ok: true, errors: [] };
-  return { ok: false, errors: (fn.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`) };
+  if (fn(value)) return { ok: true, errors: [], issues: [] };
+  const issues = (fn.errors ?? []).map((e) => {
+    const prop = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
+    const path = prop === undefined ? e.instancePath : `${e.instancePath}/${prop.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+    return { path, message: `${e.message}` };
+  });
+  return { ok: false, errors: (fn.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`), issues };
 }

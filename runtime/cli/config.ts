@@ -19,6 +19,8 @@ export interface RuntimeSettings {
   /** Folder relative paths in the config are resolved from. */
   baseDir: string;
   address: { hostname: string; port: number };
+  /** server.allowedHosts: Host names the API answers for besides loopback ones. */
+  allowedHosts: string[];
   token: string | null;
   tokenFile: string | null;
   storePath: string | null;
@@ -62,6 +64,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       approverTokens: null,
       baseDir: resolve("."),
       address: parseAddress(undefined),
+      allowedHosts: [],
       token: null,
       tokenFile: null,
       storePath: null,
@@ -100,6 +103,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
     approverTokens,
     baseDir: base,
     address: parseAddress(spec.server?.address),
+    allowedHosts: spec.server?.allowedHosts ?? [],
     token: tokenFile ? readToken(tokenFile) : null,
     tokenFile,
     storePath: rel(spec.store?.path) ?? null,

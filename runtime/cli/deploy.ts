@@ -1,6 +1,6 @@
 // `kanaria deploy APP`: compile, then run the deployment in-process (or on a server with
 // --server) and follow it in the terminal. Exit 0 = succeeded, 1 = failed / rolled back /
-// compile errors, 2 = usage errors.
+// compile errors, 2 = usage errors or a server that cannot be reached.
 import { compileOne } from "../../compiler/cli/compile-one.ts";
 import { DuplicateDigestError } from "../store/store.ts";
 import { SubmitError } from "../executor/runtime.ts";
@@ -11,7 +11,8 @@ import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts"
 import { Progress } from "./progress.ts";
 import { scenarioNextTo, startSimulation, type RunningSimulation } from "./simulate.ts";
 import { scenarioFromGraph } from "../simulator/scenario-from-graph.ts";
-import { readSse, type SseMessage } from "./sse-client.ts";
+import { DEFAULT_GIVE_UP_MS, deployRemote } from "./deploy-remote.ts";
+import { formatDuration, parseDuration } from "../../compiler/resolve/duration.ts";
 import { env } from "../platform/index.ts";
 import { onShutdownSignal } from "../platform/process.ts";
 
@@ -33,19 +34,25 @@ Options:
   --time-scale N      run waits and timeouts N times faster (default with --simulate: the scenario's)
   --server URL        submit to a running \`kanaria serve\` and follow its events
   --token-file FILE   token for --server (default: $KANARIA_TOKEN)
+  --reconnect-timeout D
+                      with --server: how long the server may stay unreachable while the
+                      deployment is followed, before giving up with exit 2 (a duration such
+                      as 30s; default $KANARIA_RECONNECT_TIMEOUT, else ${formatDuration(DEFAULT_GIVE_UP_MS)})
   --data DIR          where the deployment store lives (default ${DEFAULT_DATA_DIR}/; in memory with --simulate)
   --verbose           also print log lines (task counts, traffic changes)
   -h, --help          this help
 
-Exit status: 0 succeeded, 1 failed or rolled back (or compile errors), 2 usage error.`;
+Exit status: 0 succeeded, 1 failed or rolled back (or compile errors), 2 usage error or the
+server could not be reached.`;
 
 const out = (s: string) => console.log(s);
 const err = (s: string) => console.error(s);
 
 export async function deployCommand(args: string[]): Promise<number> {
   let p: ReturnType<typeof parseArgs>;
+  let giveUpAfterMs = DEFAULT_GIVE_UP_MS;
   try {
-    p = parseArgs(args, { booleans: ["simulate", "verbose", "help"], values: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate", "root"] });
+    p = parseArgs(args, { booleans: ["simulate", "verbose", "help"], values: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate", "root", "reconnect-timeout"] });
     if (p.flags.has("help")) {
       out(USAGE);
       return 0;
@@ -57,6 +64,8 @@ export async function deployCommand(args: string[]): Promise<number> {
     const rate = str(p, "error-rate");
     if (rate !== undefined && !(Number(rate) >= 0 && Number(rate) <= 1)) throw new UsageError("--error-rate must be a fraction between 0 and 1 (e.g. 0.3)");
     if (rate !== undefined && !p.flags.has("simulate")) throw new UsageError("--error-rate goes with --simulate (it sets how the simulated new version behaves)");
+    if (p.flags.has("reconnect-timeout") && !p.flags.has("server")) throw new UsageError("--reconnect-timeout goes with --server (it is how long to wait for an unreachable server)");
+    giveUpAfterMs = reconnectTimeout(str(p, "reconnect-timeout"));
   } catch (e) {
     if (e instanceof UsageError) {
       err(`kanaria deploy: ${e.message}\n\n${USAGE}`);
@@ -86,7 +95,7 @@ export async function deployCommand(args: string[]): Promise<number> {
     if (server) {
       const tokenFile = str(p, "token-file");
       const token = tokenFile ? readToken(tokenFile) : (env("KANARIA_TOKEN") ?? null);
-      return await deployRemote(server, graph, token, progress);
+      return await deployRemote({ server, graph, token, progress, giveUpAfterMs, out, err });
     }
     if (p.flags.has("simulate")) {
       const rate = str(p, "error-rate");
@@ -175,41 +184,12 @@ export async function deployCommand(args: string[]): Promise<number> {
   }
 }
 
-async function deployRemote(server: string, graph: Graph, token: string | null, progress: Progress): Promise<number> {
-  const base = server.replace(/\/+$/, "");
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/deployments`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(graph),
-    });
-  } catch (e) {
-    err(`Cannot reach ${base}: ${(e as Error).message}. Is \`kanaria serve\` running there?`);
-    return 1;
-  }
-  const body: any = await res.json().catch(() => ({}));
-  if (res.status !== 201) {
-    err(`The server refused the deployment (${res.status} ${body.error ?? ""}): ${body.message ?? res.statusText}`);
-    return 1;
-  }
-  const id = String(body.id);
-  out(`deployment ${id} on ${base}: ${graph.app.name} (${graph.strategy})`);
-  let lastId: string | null = null;
-  for (let attempt = 0; attempt < 20 && !progress.finalState; attempt++) {
-    try {
-      const stream: Response = await fetch(`${base}/api/deployments/${id}/events`, { headers: lastId ? { "last-event-id": lastId } : {} });
-      if (!stream.ok || !stream.body) throw new Error(`HTTP ${stream.status}`);
-      for await (const m of readSse(stream.body) as AsyncGenerator<SseMessage>) {
-        lastId = m.id ?? lastId;
-        const data = JSON.parse(m.data);
-        progress.handle({ type: m.event, nodeId: data.nodeId ?? null, at: Date.parse(data.at), data });
-      }
-    } catch (e) {
-      err(`event stream interrupted (${(e as Error).message}); reconnecting`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  const final: any = await (await fetch(`${base}/api/deployments/${id}`)).json().catch(() => ({}));
-  return final.state === "SUCCEEDED" ? 0 : 1;
+/** --reconnect-timeout, else $KANARIA_RECONNECT_TIMEOUT, else the default; UsageError when not a duration. */
+function reconnectTimeout(flag: string | undefined): number {
+  const fromEnv = env("KANARIA_RECONNECT_TIMEOUT");
+  const [text, what] = flag !== undefined ? [flag, "--reconnect-timeout"] : fromEnv ? [fromEnv, "KANARIA_RECONNECT_TIMEOUT"] : [null, ""];
+  if (text === null) return DEFAULT_GIVE_UP_MS;
+  const ms = parseDuration(text);
+  if (ms === null) throw new UsageError(`${what} must be a duration such as 30s or 2m, not "${text}"`);
+  return ms;
 }

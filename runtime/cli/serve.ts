@@ -84,7 +84,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   if (!settings.token) console.warn("warning: no server.tokenFile in the runtime config: the API is read-only (POST requests get 403).");
   if (!settings.approverTokens) console.warn("warning: no server.approvers.tokensFile: WAIT_APPROVAL stages cannot be approved over HTTP.");
-  const app = createApp(rt, { token: settings.token, approverTokens: settings.approverTokens });
+  const app = createApp(rt, { token: settings.token, approverTokens: settings.approverTokens, host: { bindHostname: address.hostname, allowedHosts: settings.allowedHosts } });
   const server = await serve(app.fetch, address);
   console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath}; ${providers.length} platform provider(s))`);
   console.log(`status page: ${server.url}/`);

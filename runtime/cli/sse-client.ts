@@ -5,13 +5,15 @@ export interface SseMessage {
   data: string;
 }
 
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+/** `onData` is called for every chunk read, keep-alive comments included (idle detection). */
+export async function* readSse(body: ReadableStream<Uint8Array>, onData?: () => void): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
   let buf = "";
   const reader = body.getReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
+    onData?.();
     buf += decoder.decode(value, { stream: true }).replace(/\r\n/g, "\n");
     let i: number;
     while ((i = buf.indexOf("\n\n")) >= 0) {

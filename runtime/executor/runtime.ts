@@ -6,6 +6,7 @@ import { RuntimeMetrics } from "../metrics/registry.ts";
 import type { DeploymentRecord, Store } from "../store/store.ts";
 import { EventBus } from "./events.ts";
 import { serviceIdentity, type Graph } from "./graph.ts";
+import { checkGraphStructure } from "./graph-structure.ts";
 import { Scheduler } from "./scheduler.ts";
 import { ApprovalBoard } from "../approvals/board.ts";
 import { StorePreviousRuns } from "../analysis/previous-runs.ts";
@@ -33,6 +34,8 @@ export class SubmitError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** JSON Pointer into the graph of what is wrong ("" for the graph as a whole). */
+    readonly path = "",
   ) {
     super(message);
   }
@@ -48,7 +51,7 @@ export interface Runtime {
   providers: PlatformProvider[];
   /** WAIT_APPROVAL stages wait here; the HTTP API approves. */
   approvals: ApprovalBoard;
-  /** Queues a compiled graph (already schema-checked). */
+  /** Queues a compiled graph (already schema-checked); SubmitError when it cannot run. */
   submit(graph: Graph): DeploymentRecord;
   close(): Promise<void>;
 }
@@ -69,6 +72,7 @@ export function providerFor(providers: PlatformProvider[], graph: Graph): Platfo
       wanted
         ? `The app names platform provider "${wanted}", which the runtime config does not define (known: ${known}). Add it under spec.platformProviders.`
         : "The runtime config defines no ECS platform provider. Add one under spec.platformProviders.",
+      wanted ? "/app/platformProvider" : "",
     );
   }
   return p;
@@ -111,6 +115,10 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     providers: o.providers,
     approvals,
     submit(graph) {
+      // Every way in (API, in-process deploy) gets the same structural check; the API has also
+      // checked the schema and digest by now.
+      const problem = checkGraphStructure(graph)[0];
+      if (problem) throw new SubmitError(422, "invalid_graph_structure", `${problem.path}: ${problem.message}`, problem.path);
       const provider = providerFor(o.providers, graph);
       return scheduler.submit(newDeploymentId(), graph.app.name, serviceKeyOf(provider, graph), graph);
     },

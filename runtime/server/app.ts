@@ -1,16 +1,17 @@
-// The HTTP API (Hono). Reads are open (bind to 127.0.0.1 by default); anything that changes
-// state needs `Authorization: Bearer <token>` (server.tokenFile). Errors are JSON
-// `{error, message}` with a message a person can act on.
+// The HTTP API (Hono). Reads are open (bind to 127.0.0.1 by default, and only loopback Host
+// names are answered there); anything that changes state needs `Authorization: Bearer <token>`
+// (server.tokenFile). Errors are JSON `{error, message}` (plus `path`, a JSON Pointer, for a
+// bad graph) with a message a person can act on.
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { validateValue } from "../../compiler/validate/validators.ts";
 import { DuplicateDigestError, type DeploymentState } from "../store/store.ts";
 import { SubmitError, type Runtime } from "../executor/runtime.ts";
 import { CancelError } from "../executor/scheduler.ts";
-import type { Graph } from "../executor/graph.ts";
+import { checkSubmittedGraph } from "./graph-submission.ts";
 import { tokenMatches } from "./auth.ts";
+import { hostCheck, type HostPolicy } from "./host-check.ts";
 import { detail, summary } from "./views.ts";
-import { eventStream } from "./sse.ts";
+import { eventStream, resumeAfter } from "./sse.ts";
 import { renderMetrics } from "./metrics.ts";
 import { statusPage } from "./ui/routes.tsx";
 import { approvalRoutes } from "../approvals/routes.ts";
@@ -22,6 +23,8 @@ export interface AppOptions {
   /** Approver tokens (server.approvers.tokensFile); null: nobody can approve over HTTP. */
   approverTokens?: ApproverTokens | null;
   maxBodyBytes?: number;
+  /** Which Host headers to answer (runtime/server/host-check.ts); default: bound to 127.0.0.1. */
+  host?: HostPolicy;
 }
 
 const fail = (c: Context, status: number, error: string, message: string) => c.json({ error, message }, status as any);
@@ -38,6 +41,7 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
     await next();
   };
 
+  app.use(hostCheck(o.host ?? { bindHostname: "127.0.0.1" }));
   app.onError((err, c) => fail(c, 500, "internal", `Internal error: ${err.message}`));
   app.notFound((c) => fail(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /api/deployments.`));
 
@@ -60,7 +64,11 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
   app.get("/api/deployments/:id/events", (c) => {
     const id = c.req.param("id");
     if (!rt.store.getDeployment(id)) return fail(c, 404, "not_found", `No deployment ${id}.`);
-    return eventStream(c, rt, id);
+    const resume = resumeAfter(c);
+    if ("invalid" in resume) {
+      return fail(c, 400, "invalid_last_event_id", `Last-Event-ID (or ?after=) must be the id of an event this stream sent, a non-negative integer; got "${resume.invalid.slice(0, 40)}". Leave it out to get the whole history.`);
+    }
+    return eventStream(c, rt, id, resume.after);
   });
 
   app.post(
@@ -68,22 +76,19 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
     requireToken,
     bodyLimit({ maxSize, onError: (c) => fail(c, 413, "payload_too_large", `The graph is larger than ${maxSize} bytes.`) }),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return fail(c, 400, "invalid_json", "The body must be a compiled execution graph as JSON (the output of `kanaria compile --json`).");
+      const checked = checkSubmittedGraph(await c.req.text());
+      if (!checked.ok) {
+        const { ok: _ok, status, ...problem } = checked;
+        return c.json(problem, status);
       }
-      const v = validateValue("graph", body);
-      if (!v.ok) return c.json({ error: "invalid_graph", message: `The body is not a valid execution graph: ${v.errors.slice(0, 5).join("; ")}. Recompile with this version of kanaria.`, details: v.errors }, 422);
       try {
-        const d = rt.submit(body as Graph);
+        const d = rt.submit(checked.graph);
         return c.json(summary(d), 201, { location: `/api/deployments/${d.id}` });
       } catch (e) {
         if (e instanceof DuplicateDigestError) {
           return c.json({ error: "duplicate", message: `This exact graph was already submitted as deployment ${e.existingId}. Change the app (or its files) to deploy again.`, id: e.existingId }, 409);
         }
-        if (e instanceof SubmitError) return fail(c, e.status, e.code, e.message);
+        if (e instanceof SubmitError) return c.json({ error: e.code, message: e.message, path: e.path }, e.status as 422);
         throw e;
       }
     },

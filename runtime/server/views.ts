@@ -1,5 +1,6 @@
-// JSON shapes the API returns for deployments.
+// JSON shapes the API returns for deployments (the graph with its secret values redacted).
 import type { DeploymentRecord, NodeRecord, Store } from "../store/store.ts";
+import { redactGraph } from "../executor/graph-redaction.ts";
 
 export interface TrafficSplit {
   primary: number;
@@ -50,7 +51,7 @@ export function detail(store: Store, d: DeploymentRecord) {
       error: n.error,
       outputs: n.outputs,
     })),
-    graph: d.graph,
+    graph: redactGraph(d.graph),
   };
 }
 

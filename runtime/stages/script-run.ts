@@ -1,11 +1,13 @@
 // SCRIPT_RUN / ROLLBACK_SCRIPT_RUN: run `run` with `sh -c` (runtime/platform/spawn.ts), with the
 // stage's env plus PipeCD's SR_* variables. Output lines go to the deployment log; a non-zero
-// exit (or a signal) fails the stage with the last lines of output. The node timeout and
-// cancel kill the script's process group. The run is journaled: a finished script is not run
-// again after a restart; one interrupted by a crash runs again (at-least-once).
+// exit (or a signal) fails the stage with the last lines of output; the env values are masked
+// ("***") in both. The node timeout and cancel kill the script's process group. The run is
+// journaled: a finished script is not run again after a restart; one interrupted by a crash
+// runs again (at-least-once).
 import type { StageContext, StageHandler } from "../executor/context.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { runShell } from "../platform/spawn.ts";
+import { maskSecrets } from "../executor/graph-redaction.ts";
 
 /** Lines logged per script; the rest is counted and only the tail is kept. */
 export const MAX_LOGGED_LINES = 1000;
@@ -25,6 +27,9 @@ async function runScript(ctx: StageContext, rollback: boolean) {
   const run = String(ctx.node.params.run ?? "").trim();
   if (!run) throw new StageError(`${ctx.node.id}: the script is empty (with.run${rollback ? " / onRollback" : ""}).`);
   const env = scriptEnv(ctx, ctx.node.params.env, rollback);
+  // The stage's env values never reach the log or the error, even when the script prints them.
+  const secrets = Object.values((ctx.node.params.env ?? {}) as Record<string, string>).map(String);
+  const mask = (text: string) => maskSecrets(text, secrets);
   const result = await ctx.step("script", "Shell", { run, env: Object.keys(env) }, async () => {
     let lines = 0;
     const t0 = ctx.clock.now();
@@ -33,12 +38,12 @@ async function runScript(ctx: StageContext, rollback: boolean) {
       signal: ctx.signal,
       onLine: (line, stream) => {
         lines++;
-        if (lines <= MAX_LOGGED_LINES) ctx.log(line, { stream, script: true });
+        if (lines <= MAX_LOGGED_LINES) ctx.log(mask(line), { stream, script: true });
         else if (lines === MAX_LOGGED_LINES + 1) ctx.log(`(output beyond ${MAX_LOGGED_LINES} lines is not logged; the last lines are kept in the result)`);
       },
     });
     if (r.aborted && ctx.signal.aborted) throw ctx.signal.reason;
-    return { exitCode: r.code, signal: r.signal, lines, elapsedMs: ctx.clock.now() - t0, tail: r.tail.slice(-1024) };
+    return { exitCode: r.code, signal: r.signal, lines, elapsedMs: ctx.clock.now() - t0, tail: mask(r.tail).slice(-1024) };
   });
   if (result.exitCode !== 0) {
     const how = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.exitCode}`;

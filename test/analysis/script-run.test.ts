@@ -11,11 +11,11 @@ const logLines = (f: Awaited<ReturnType<typeof fakeStage>>) =>
   f.store.listEvents(f.ctx.deploymentId).filter((e) => e.type === "log" && e.data.script).map((e) => `${e.data.stream}:${e.data.message}`);
 
 describe("SCRIPT_RUN", () => {
-  test("runs with sh -c and the stage env; output lines go to the deployment log", async () => {
-    const f = await fakeStage("SCRIPT_RUN", { run: 'echo "hello $GREETING from $SR_APPLICATION_NAME"; echo oops >&2; printf "no newline"', env: { GREETING: "world" } });
+  test("runs with sh -c and the stage env; output lines go to the deployment log, env values masked", async () => {
+    const f = await fakeStage("SCRIPT_RUN", { run: 'echo "hello $GREETING from $SR_APPLICATION_NAME"; echo "$GREETING" | tr a-z A-Z; echo oops >&2; printf "no newline"', env: { GREETING: "world" } });
     const out = await scriptRun(f.ctx);
     assert.equal((out as any).exitCode, 0);
-    assert.deepEqual(logLines(f).sort(), ["stderr:oops", "stdout:hello world from web", "stdout:no newline"].sort());
+    assert.deepEqual(logLines(f).sort(), ["stderr:oops", "stdout:hello *** from web", "stdout:WORLD", "stdout:no newline"].sort());
   });
 
   test("a non-zero exit fails the stage with the last lines", async () => {

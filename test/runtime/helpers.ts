@@ -35,6 +35,8 @@ export interface CompileOptions {
   renameTargetGroups?: Record<string, string>;
   /** Extra text appended to the app name (so digests differ). */
   nameSuffix?: string;
+  /** Any other change to the app file's text (applied first). */
+  editApp?: (text: string) => string;
 }
 
 export function compileFixture(name: string, o: CompileOptions = {}): Graph {
@@ -50,6 +52,7 @@ export function compileFixture(name: string, o: CompileOptions = {}): Graph {
     if (path.endsWith("servicedef.yaml") && o.serviceName) text = text.replace(/serviceName: web\b/, `serviceName: ${o.serviceName}`);
     if (path.endsWith("taskdef.yaml") && o.image) text = text.replace(/image: .*/, `image: ${o.image}`);
     if (path.endsWith("app.pipecd.yaml")) {
+      if (o.editApp) text = o.editApp(text);
       for (const [from, to] of Object.entries(o.renameTargetGroups ?? {})) text = text.replaceAll(`targetgroup/${from}/`, `targetgroup/${to}/`);
       if (o.nameSuffix) text = text.replace(/name: (web-[a-z]+)/, `name: $1${o.nameSuffix}`);
       if (o.targetGroups) {

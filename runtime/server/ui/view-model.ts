@@ -10,6 +10,7 @@ import { APPROVAL_EVENT } from "../../approvals/board.ts";
 import { DEPLOYMENT_NODE } from "../../executor/context.ts";
 import { FIRST_SYNC_NODE, firstSyncNode } from "../../executor/first-deployment.ts";
 import type { Graph, GraphNode } from "../../executor/graph.ts";
+import { redactGraph } from "../../executor/graph-redaction.ts";
 import type { Snapshot } from "../../executor/snapshot.ts";
 import { WAITING_EVENT } from "../../stages/wait-approval.ts";
 import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type EventRecord, type NodeRecord, type NodeState, type Store } from "../../store/store.ts";
@@ -329,7 +330,8 @@ function taskSetsOf(graph: Graph, nodes: GraphNode[], records: Map<string, NodeR
   return { sets, from: best?.node.id ?? null, desired };
 }
 
-export function deploymentView(store: Store, d: DeploymentRecord, timeScale: number, now = Date.now()): DeploymentView {
+export function deploymentView(store: Store, record: DeploymentRecord, timeScale: number, now = Date.now()): DeploymentView {
+  const d = { ...record, graph: redactGraph(record.graph) }; // the page never shows secret values
   const records = store.getNodes(d.id);
   const byId = new Map(records.map((r) => [r.nodeId, r]));
   const events = store.listEvents(d.id);

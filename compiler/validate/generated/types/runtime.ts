@@ -249,6 +249,10 @@ address?: string
  */
 tokenFile?: string
 approvers?: Approvers
+/**
+ * Host names (without port) the HTTP API answers for besides localhost and loopback addresses, for a server behind a proxy that forwards its own Host. Bound to a loopback address, requests for any other name get 421 (this blocks DNS rebinding); bound to another address, any Host is accepted unless this list is given, and then only these names and IP addresses.
+ */
+allowedHosts?: string[]
 }
 /**
  * Approver identities for WAIT_APPROVAL.

@@ -11,7 +11,16 @@ import { describeError } from "../aws/errors.ts";
 export interface StepOptions<T> {
   /** Looks for the effect of an interrupted earlier attempt; undefined = not there. */
   readBack?: () => Promise<T | undefined>;
+  /**
+   * An attempt interrupted by a crash (INTENT, and readBack found nothing) is about to be issued
+   * again: make sure it can no longer act (a script's orphaned process group). Gets the intent as
+   * recorded, with what the attempt noted.
+   */
+  beforeReissue?: (intent: unknown) => Promise<void>;
 }
+
+/** Records facts an attempt learns while in flight (merged into its intent), for a restart. */
+export type Note = (facts: Record<string, unknown>) => void;
 
 export class Journal {
   constructor(
@@ -35,7 +44,7 @@ export class Journal {
     if (e?.status === "INTENT") this.store.recordResult(e.id, "DONE", { ...observed, observed: true }, Date.now());
   }
 
-  async step<T>(nodeId: string, step: string, operation: string, intent: unknown, run: () => Promise<T>, opts: StepOptions<T> = {}): Promise<T> {
+  async step<T>(nodeId: string, step: string, operation: string, intent: unknown, run: (note: Note) => Promise<T>, opts: StepOptions<T> = {}): Promise<T> {
     const existing = this.store.getStep(this.deploymentId, nodeId, step);
     if (existing?.status === "DONE") return existing.result as T;
     if (existing?.status === "INTENT" && opts.readBack) {
@@ -46,11 +55,17 @@ export class Journal {
         return found;
       }
     }
+    if (existing?.status === "INTENT" && opts.beforeReissue) await opts.beforeReissue(existing.intent);
     const entry = this.store.recordIntent({ deploymentId: this.deploymentId, nodeId, step, operation, intent, at: Date.now() });
     crashPoint(nodeId, "intent", step);
+    let noted = intent;
+    const note: Note = (facts) => {
+      noted = { ...(noted as Record<string, unknown>), ...facts };
+      this.store.updateIntent(entry.id, noted);
+    };
     let result: T;
     try {
-      result = await run();
+      result = await run(note);
     } catch (e) {
       this.store.recordResult(entry.id, "FAILED", { error: describeError(e) }, Date.now());
       throw e;

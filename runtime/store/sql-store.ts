@@ -187,6 +187,9 @@ export async function openSqlStore(path: string): Promise<Store> {
     recordResult(id, status, result, at) {
       db.prepare("UPDATE journal SET status = ?, result = ?, finished_at = ? WHERE id = ?").run(status, json(result), at, id);
     },
+    updateIntent(id, intent) {
+      db.prepare("UPDATE journal SET intent = ? WHERE id = ?").run(json(intent) ?? "null", id);
+    },
     listJournal(deploymentId) {
       return db.prepare("SELECT * FROM journal WHERE deployment_id = ? ORDER BY id").all(deploymentId).map(toJournal);
     },

@@ -108,6 +108,8 @@ export interface Store {
   /** Records the intent (or bumps attempts of an existing INTENT row). */
   recordIntent(e: { deploymentId: string; nodeId: string; step: string; operation: string; intent: unknown; at: number }): JournalEntry;
   recordResult(id: number, status: "DONE" | "FAILED", result: unknown, at: number): void;
+  /** Replaces the intent of a row: what an attempt in flight learned (a script's process group). */
+  updateIntent(id: number, intent: unknown): void;
   listJournal(deploymentId: string): JournalEntry[];
 
   appendEvent(e: Omit<EventRecord, "id">): EventRecord;

@@ -5,56 +5,30 @@
 // (it waits for a file the test creates), so "in flight" never depends on machine speed.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FIXTURES, inspect, startSim, tempDir } from "./helpers.ts";
+import { inspect, scriptApp, SIM_AWS_ENV as AWS_ENV, startSim, tempDir, type ScriptApp } from "./helpers.ts";
 import { freePort } from "../helpers/net.ts";
 import { startCli, until, type CliProcess, type CliRuntime } from "../helpers/cli.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 
 const TOKEN = "lock-test-token-0123456789abcdef";
-const AWS_ENV = { AWS_ACCESS_KEY_ID: "sim", AWS_SECRET_ACCESS_KEY: "sim", AWS_REGION: "us-east-1" };
 
-interface Workspace {
-  dir: string;
-  app: string;
-  config: string;
-  data: string;
+interface Workspace extends ScriptApp {
   /** Every run of the gate script appends "start <pid>" here. */
   runs: string;
+  /** The script waits until this file exists. */
   gate: string;
 }
 
-/** The canary fixture with its WAIT replaced by a script that waits for the gate file. */
+/** The canary pipeline with a script in the middle that waits for the gate file. */
 function workspace(sim: Simulator): Workspace {
   const dir = tempDir("kanaria-lock-");
-  for (const f of ["servicedef.yaml", "taskdef.yaml"]) copyFileSync(join(FIXTURES, "canary", f), join(dir, f));
   const runs = join(dir, "script-runs.log");
   const gate = join(dir, "gate");
-  const app = readFileSync(join(FIXTURES, "canary", "app.pipecd.yaml"), "utf8").replace(
-    /      - id: bake\n        name: WAIT\n        with:\n          duration: 30s\n/,
-    `      - id: gate\n        name: SCRIPT_RUN\n        with:\n          run: 'echo "start $$" >> ${runs}; while [ ! -f ${gate} ]; do sleep 0.1; done'\n`,
-  );
-  assert.match(app, /SCRIPT_RUN/);
-  writeFileSync(join(dir, "app.pipecd.yaml"), app);
-  writeFileSync(join(dir, "server-token"), TOKEN);
-  writeFileSync(
-    join(dir, "runtime.yaml"),
-    `apiVersion: kanaria.dev/v1alpha1
-kind: Runtime
-spec:
-  platformProviders:
-    - name: sim
-      type: ECS
-      config:
-        region: us-east-1
-        endpoints: { ecs: "${sim.url}", elbv2: "${sim.url}" }
-  server:
-    tokenFile: server-token
-`,
-  );
-  return { dir, app: join(dir, "app.pipecd.yaml"), config: join(dir, "runtime.yaml"), data: join(dir, "data"), runs, gate };
+  const app = scriptApp(sim, `echo "start $$" >> ${runs}; while [ ! -f ${gate} ]; do sleep 0.1; done`, { serverToken: TOKEN });
+  return { ...app, runs, gate };
 }
 
 async function startServe(ws: Workspace, runtime: CliRuntime = "bun"): Promise<{ proc: CliProcess; url: string }> {

@@ -1,6 +1,6 @@
 // Shared helpers for the runtime tests: compile fixtures with the real compiler, start the
 // simulator, build a runtime pointed at it, and inspect the simulated world with the real SDK.
-import { readFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, readFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
@@ -135,3 +135,44 @@ export async function inspect(sim: Simulator, service = "web", cluster = "demo",
     elb.destroy();
   }
 }
+
+export interface ScriptApp {
+  dir: string;
+  /** app.pipecd.yaml: the canary fixture with its WAIT (stage id `bake`) replaced by SCRIPT_RUN `script`. */
+  app: string;
+  /** runtime.yaml: platform provider "sim" pointing at the simulator; server.tokenFile when a token is given. */
+  config: string;
+  /** A --data directory for it (not created). */
+  data: string;
+}
+
+/** The canary pipeline with a SCRIPT_RUN in the middle, in a fresh folder, for CLI processes. */
+export function scriptApp(sim: Simulator, run: string, o: { serverToken?: string } = {}): ScriptApp {
+  const dir = tempDir("kanaria-script-app-");
+  for (const f of ["servicedef.yaml", "taskdef.yaml"]) copyFileSync(join(FIXTURES, "canary", f), join(dir, f));
+  const original = readFileSync(join(FIXTURES, "canary", "app.pipecd.yaml"), "utf8");
+  const app = original.replace(
+    /      - id: bake\n        name: WAIT\n        with:\n          duration: 30s\n/,
+    () => `      - id: script\n        name: SCRIPT_RUN\n        with:\n          run: ${JSON.stringify(run)}\n`,
+  );
+  if (app === original) throw new Error("the canary fixture no longer has the WAIT stage scriptApp replaces");
+  writeFileSync(join(dir, "app.pipecd.yaml"), app);
+  if (o.serverToken) writeFileSync(join(dir, "server-token"), o.serverToken);
+  writeFileSync(
+    join(dir, "runtime.yaml"),
+    `apiVersion: kanaria.dev/v1alpha1
+kind: Runtime
+spec:
+  platformProviders:
+    - name: sim
+      type: ECS
+      config:
+        region: us-east-1
+        endpoints: { ecs: "${sim.url}", elbv2: "${sim.url}" }
+${o.serverToken ? "  server:\n    tokenFile: server-token\n" : ""}`,
+  );
+  return { dir, app: join(dir, "app.pipecd.yaml"), config: join(dir, "runtime.yaml"), data: join(dir, "data") };
+}
+
+/** Credentials for CLI child processes talking to the simulator. */
+export const SIM_AWS_ENV = { AWS_ACCESS_KEY_ID: "sim", AWS_SECRET_ACCESS_KEY: "sim", AWS_REGION: "us-east-1" };

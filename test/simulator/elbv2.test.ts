@@ -18,7 +18,8 @@ describe("simulator: ELBv2", () => {
   let h: Harness;
   let w: World;
   before(async () => {
-    h = await startHarness({ timeScale: 600 });
+    // Draining lasts an hour of world time (6 s real) so a target is still draining when read back.
+    h = await startHarness({ timeScale: 600, deregistrationDelayMs: 3_600_000 });
     w = await buildWorld(h);
   });
   after(async () => {

@@ -132,6 +132,12 @@ autoRollback: boolean
 image?: string
 }
 /**
+ * Ciphertext (PipeCD's KEY_PAIR format) of each secret that `{{ .encryptedSecrets.NAME }}` in target.service / target.taskDefinition refers to, by NAME. The runtime decrypts them with its private key at the moment of the AWS call; plaintext is never stored.
+ */
+secrets?: {
+[k: string]: string
+}
+/**
  * Deployment timeout (spec.timeout).
  */
 timeoutMs: number

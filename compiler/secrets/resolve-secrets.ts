@@ -72,12 +72,13 @@ export function resolveSecrets(input: SecretsInput): SecretsResult {
     if (!def) continue;
     used.set(def.source.path, { path: def.source.path, source: def.source, references: valueReferences(def.source, def.value) });
   }
+  const named = new Set(used.keys());
   const sourceText = new Map<string, string>();
-  const sourcePath = new Map<string, string>();
   for (const [name, ref] of Object.entries(sources)) {
     const at = [...ATTACHMENT, "sources", name];
     const path = referencePath(dir, ref);
-    sourcePath.set(name, path);
+    // Named by the app even when it cannot be read (that is reported once, below, not again as an unused target).
+    named.add(path);
     if (input.root !== undefined && !isWithin(path, input.root)) {
       diagnostics.push(outside(app, at, ref, "attachment source", input.root));
       continue;
@@ -101,7 +102,7 @@ export function resolveSecrets(input: SecretsInput): SecretsResult {
     ((list as string[] | undefined) ?? []).forEach((t, i) => {
       const path = referencePath(dir, t);
       if (used.has(path)) out.add(path);
-      else {
+      else if (!named.has(path)) {
         const usedRefs = [input.service?.ref, input.taskDefinition?.ref, ...Object.values(sources)].filter((r): r is string => !!r);
         report(app, app.rangeOf([...section, i]), code, `"${t}" is not a file this app uses, so ${what} would change nothing. The app uses: ${usedRefs.length ? usedRefs.map((r) => `"${r}"`).join(", ") : "no files"} (paths relative to the app's folder). Fix the path, or remove the entry.`);
       }

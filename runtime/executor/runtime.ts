@@ -109,6 +109,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     metrics,
     // Each deployment's ECS calls decrypt its secrets just before they are sent (secrets/reveal.ts).
     awsFor: async (graph) => {
+      // A key that cannot decrypt the graph's secrets fails the deployment before any ECS call.
+      for (const [name, text] of Object.entries(graph.secrets ?? {})) if (o.secrets) await o.secrets.decrypt(name, text);
       const ctx = await aws.get(providerFor(o.providers, graph));
       return { ...ctx, ecs: revealingApi(ctx.ecs, graph.secrets, o.secrets ?? null) };
     },

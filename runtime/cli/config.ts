@@ -105,7 +105,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
   }
   const keyPair = spec.secretManagement?.config;
   const privateKeyFile = rel(keyPair?.privateKeyFile);
-  const secrets = privateKeyFile ? new SecretKeyring(readGuarded(privateKeyFile, "secretManagement private key file"), privateKeyFile) : null;
+  const secrets = privateKeyFile ? new SecretKeyring(privateKeyFile, () => readGuarded(privateKeyFile, "secretManagement private key file")) : null;
   return {
     providers,
     analysisProviders: (spec.analysisProviders ?? []).map((a) => ({ name: a.name, type: a.type, config: a.config as Record<string, any> })),

@@ -5,10 +5,13 @@ import { decryptSecret, importPrivateKey, SecretKeyError } from "./hybrid.ts";
 export class SecretKeyring {
   private key: Promise<CryptoKey> | null = null;
 
-  /** `pem`: the private key file's text; `file`: its path, for messages. */
+  /**
+   * `file`: the private key's path, for messages; `read`: its text, read when first needed (a
+   * client that only compiles and submits, `kanaria deploy --server`, never reads it).
+   */
   constructor(
-    private readonly pem: string,
     readonly file: string,
+    private readonly read: () => string,
   ) {}
 
   /** Imports the key now (so a bad key file is reported at start, not at the first deployment). */
@@ -22,7 +25,7 @@ export class SecretKeyring {
 
   private cryptoKey(): Promise<CryptoKey> {
     if (!this.key) {
-      this.key = importPrivateKey(this.pem);
+      this.key = Promise.resolve().then(() => importPrivateKey(this.read()));
       this.key.catch(() => (this.key = null));
     }
     return this.key;

@@ -14,7 +14,7 @@ import { cliCommand, runCli, startCli, until } from "../helpers/cli.ts";
 import { freePort } from "../helpers/net.ts";
 import { CREDENTIALS, FIXTURES, SIM_AWS_ENV, simRuntime, startSim, targetGroupArns, tempDir } from "./helpers.ts";
 import { createApp } from "../../runtime/server/app.ts";
-import { serve } from "../../runtime/platform/index.ts";
+import { serve, type RunningServer } from "../../runtime/platform/index.ts";
 import { SecretKeyring } from "../../runtime/secrets/keyring.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 
@@ -64,6 +64,9 @@ describe("secrets and attachments against the simulator", () => {
   const appDir = join(dir, "repo", "app");
   let sim: Simulator;
   let ecs: ECSClient;
+  /** Notifications `kanaria serve` sends (a webhook receiver on this process). */
+  let receiver: RunningServer;
+  const notified: unknown[] = [];
 
   /** The app (canary fixture) with a secret in an env var and an attached config that carries it too. */
   function writeApp(name: string) {
@@ -100,6 +103,14 @@ spec:
         endpoints: { ecs: "${sim.url}", elbv2: "${sim.url}" }
   server:
     tokenFile: server-token
+  notifications:
+    routes:
+      - name: all
+        receiver: hook
+    receivers:
+      - name: hook
+        webhook:
+          url: ${receiver.url}/hook
 ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      privateKeyFile: ${o.privateKey}\n      publicKeyFile: public-key\n` : ""}`,
     );
   }
@@ -112,6 +123,10 @@ ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      pr
 
   before(async () => {
     sim = await startSim();
+    receiver = await serve(async (req) => {
+      notified.push(await req.json());
+      return new Response("ok");
+    });
     ecs = new ECSClient({ region: "us-east-1", endpoint: sim.url, credentials: CREDENTIALS });
     writeFileSync(join(dir, "private-key"), keys.privateKey);
     writeFileSync(join(dir, "public-key"), keys.publicKey);
@@ -119,6 +134,7 @@ ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      pr
   });
   after(async () => {
     ecs?.destroy();
+    await receiver?.close();
     await sim?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -138,6 +154,14 @@ ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      pr
     const empty = spawnSync(...cliCommand(["encrypt", "--public-key", join(dir, "public-key")]), { input: "", encoding: "utf8" });
     assert.equal(empty.status, 2);
     assert.match(empty.stderr, /nothing on stdin/);
+  });
+
+  test("a private key file that is not a PKCS#8 private key stops kanaria serve at start (exit 2), naming the file", () => {
+    const config = join(dir, "bad-key-runtime.yaml");
+    writeRuntimeConfig(config, { privateKey: "public-key" });
+    const r = runCli(["serve", "--config", config, "--data", join(dir, "bad-key-data")]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /secretManagement\.config\.privateKeyFile .*public-key: The private key must be a PEM block "-----BEGIN PRIVATE KEY-----", not "PUBLIC KEY"/);
   });
 
   test("compile: the graph carries the ciphertext and the attached file, never the plaintext", () => {
@@ -200,6 +224,8 @@ ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      pr
       const detail = await (await fetch(`${url}/api/deployments/${id}`)).json();
       assert.equal(detail.state, "SUCCEEDED");
       assert.equal(detail.graph.secrets.dbPassword, ciphertext, "the API shows the ciphertext the graph carries");
+      await until("the served deployment's DEPLOYMENT_SUCCEEDED notification", () => notified.some((n) => JSON.stringify(n).includes("DEPLOYMENT_SUCCEEDED") && JSON.stringify(n).includes("web-secrets-served")) || null);
+      assert.ok(!JSON.stringify(notified).includes(plaintext), "no plaintext in notifications");
     } finally {
       server.child.kill("SIGTERM");
       await server.exited;
@@ -224,7 +250,7 @@ ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      pr
       await noKey.close();
     }
     const other = keyPair();
-    const wrongKey = await simRuntime(sim, { secrets: new SecretKeyring(other.privateKey, "other-private-key") });
+    const wrongKey = await simRuntime(sim, { secrets: new SecretKeyring("other-private-key", () => other.privateKey) });
     try {
       const d = wrongKey.submit(graph);
       const final = await wrongKey.scheduler.wait(d.id);

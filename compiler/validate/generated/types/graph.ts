@@ -12,7 +12,7 @@ scale: number
 })
 
 /**
- * The output contract of `kanaria compile` and the input of the runtime: a fully resolved deployment (no templates, no file references, no defaults left to the runtime).
+ * The output contract of `kanaria compile` and the input of the runtime: a fully resolved deployment (no templates but secret references, no file references, no defaults left to the runtime).
  */
 export interface ExecutionGraph {
 /**

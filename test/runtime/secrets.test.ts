@@ -261,4 +261,38 @@ ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      pr
       await wrongKey.close();
     }
   });
+
+  test("an AWS error that quotes the value is masked before the journal, the store and the events see it", async () => {
+    writeApp("web-secrets-echo");
+    const graph = JSON.parse(runCli(["compile", appDir, "--format", "json"]).stdout).apps[0].graph;
+    // In front of the simulator: RegisterTaskDefinition is refused with an error that quotes its request, as a validation error may.
+    let echoed = "";
+    const proxy = await serve(async (req) => {
+      const body = await req.text();
+      if (req.headers.get("x-amz-target")?.endsWith(".RegisterTaskDefinition")) {
+        echoed = body;
+        return new Response(JSON.stringify({ __type: "ClientException", message: `Invalid container definition: ${body.slice(0, 2000)}` }), { status: 400, headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "ClientException" } });
+      }
+      const headers = new Headers(req.headers);
+      headers.delete("host");
+      const r = await fetch(`${sim.url}${new URL(req.url).pathname}${new URL(req.url).search}`, { method: req.method, headers, body: req.method === "GET" ? undefined : body });
+      return new Response(await r.arrayBuffer(), { status: r.status, headers: r.headers });
+    });
+    const data = join(dir, "echo-data");
+    mkdirSync(data, { recursive: true });
+    const rt = await simRuntime(sim, { endpoint: proxy.url, dataDir: data, secrets: new SecretKeyring("private-key", () => keys.privateKey) });
+    try {
+      const d = rt.submit(graph);
+      const final = await rt.scheduler.wait(d.id);
+      assert.notEqual(final.state, "SUCCEEDED");
+      assert.ok(echoed.includes(plaintext), "AWS (the proxy) got the plaintext");
+      const seen = JSON.stringify([final, rt.store.getNodes(d.id), rt.store.listJournal(d.id), rt.store.listEvents(d.id)]);
+      assert.match(seen, /Invalid container definition: .*\*\*\*/, "the error is recorded, with the value masked");
+      assert.ok(!seen.includes(plaintext), "no plaintext in what the store returns");
+    } finally {
+      await rt.close();
+      await proxy.close();
+    }
+    assert.deepEqual(filesHolding(data, plaintext), []);
+  });
 });

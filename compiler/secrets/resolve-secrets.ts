@@ -71,6 +71,9 @@ export function resolveSecrets(input: SecretsInput): SecretsResult {
   for (const def of [input.service, input.taskDefinition]) {
     if (!def) continue;
     used.set(def.source.path, { path: def.source.path, source: def.source, references: valueReferences(def.source, def.value) });
+    for (const { at, text } of unquotedReferences(def.source, def.value)) {
+      report(def.source, at, "template-not-rendered", `${text} is not inside a quoted string, so YAML reads it as a mapping and nothing can replace it. Put it in quotes: "${text}".`);
+    }
   }
   const named = new Set(used.keys());
   const sourceText = new Map<string, string>();
@@ -173,6 +176,31 @@ function valueReferences(source: SourceFile, value: unknown): UsedFile["referenc
       const exact = span && guess >= 0 && source.text.slice(guess, guess + raw.length) === raw;
       out.push({ ref, at: exact ? offsetRange(source, guess, guess + raw.length) : source.rangeOf(s.path) });
     }
+  }
+  return out;
+}
+
+/**
+ * References written as a bare YAML value (`value: {{ .encryptedSecrets.x }}`): YAML parses them
+ * as a flow mapping, not as text. PipeCD renders the file before parsing, so they work there
+ * for values without YAML syntax in them; Kanaria asks for quotes (the schema then accepts it).
+ */
+function unquotedReferences(source: SourceFile, value: unknown): { at: SourceRange; text: string }[] {
+  if (!source.text.includes("{{")) return [];
+  const spans: { start: number; end: number }[] = [];
+  for (const s of stringsIn(value)) {
+    if (!s.text.includes("{{")) continue;
+    const span = source.valueSpan(s.path);
+    if (span) spans.push(span);
+  }
+  const out: { at: SourceRange; text: string }[] = [];
+  for (const ref of scanReferences(source.text)) {
+    const at = source.text.indexOf("{{", ref.start);
+    if (spans.some((sp) => at >= sp.start && at < sp.end)) continue;
+    const lineStart = source.text.lastIndexOf("\n", at - 1) + 1;
+    // Only where a value starts (after `key: ` or `- `), so comments and block scalars are left alone.
+    if (!/^\s*(?:-\s+)*(?:[^#'"\s][^#]*:\s+)?(?:-\s+)?$/.test(source.text.slice(lineStart, at))) continue;
+    out.push({ at: offsetRange(source, at, at + ref.text.length), text: ref.text });
   }
   return out;
 }

@@ -16,26 +16,31 @@ export interface Reference {
   text: string;
 }
 
-// `{{- ` / ` -}}` trim the whitespace around the action (Go's trim markers need the space).
-const ACTION = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
 const FIELD = /^\.(encryptedSecrets|attachment)\.([A-Za-z_][A-Za-z0-9_]*)$/;
 const INDEX = /^index\s+\.(encryptedSecrets|attachment)\s+"([^"\\]*)"$/;
 const MENTION = /\.(encryptedSecrets|attachment)\b/;
 
-/** Every action in `text` that refers to `.encryptedSecrets` or `.attachment`, in order. */
+/** Every action in `text` that refers to `.encryptedSecrets` or `.attachment`, in order. Linear in the text's length. */
 export function scanReferences(text: string): Reference[] {
-  if (!text.includes("{{")) return [];
   const out: Reference[] = [];
-  for (const m of text.matchAll(ACTION)) {
-    const body = m[2].trim();
+  for (let open = text.indexOf("{{"); open >= 0; ) {
+    const close = text.indexOf("}}", open + 2);
+    if (close < 0) break; // nothing later can close an action either
+    let body = text.slice(open + 2, close);
+    // `{{- ` / ` -}}` trim the whitespace around the action (Go's trim markers need the space).
+    const trimLeft = /^-\s/.test(body);
+    const trimRight = /\s-$/.test(body);
+    body = body.slice(trimLeft ? 1 : 0, trimRight ? -1 : undefined).trim();
     const mention = MENTION.exec(body);
-    if (!mention) continue;
-    const plain = FIELD.exec(body) ?? INDEX.exec(body);
-    let start = m.index;
-    let end = m.index + m[0].length;
-    if (m[1]) while (start > 0 && /\s/.test(text[start - 1])) start--;
-    if (m[3]) while (end < text.length && /\s/.test(text[end])) end++;
-    out.push({ kind: (plain?.[1] ?? mention[1]) as ReferenceKind, name: plain ? plain[2] : null, start, end, text: m[0] });
+    if (mention) {
+      const plain = FIELD.exec(body) ?? INDEX.exec(body);
+      let start = open;
+      let end = close + 2;
+      if (trimLeft) while (start > 0 && /\s/.test(text[start - 1])) start--;
+      if (trimRight) while (end < text.length && /\s/.test(text[end])) end++;
+      out.push({ kind: (plain?.[1] ?? mention[1]) as ReferenceKind, name: plain ? plain[2] : null, start, end, text: text.slice(open, close + 2) });
+    }
+    open = text.indexOf("{{", close + 2);
   }
   return out;
 }

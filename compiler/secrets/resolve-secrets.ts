@@ -193,10 +193,13 @@ function unquotedReferences(source: SourceFile, value: unknown): { at: SourceRan
     const span = source.valueSpan(s.path);
     if (span) spans.push(span);
   }
+  spans.sort((a, b) => a.start - b.start);
   const out: { at: SourceRange; text: string }[] = [];
+  let i = 0; // references come in text order: one pass over the sorted spans
   for (const ref of scanReferences(source.text)) {
     const at = source.text.indexOf("{{", ref.start);
-    if (spans.some((sp) => at >= sp.start && at < sp.end)) continue;
+    while (i < spans.length && spans[i].end <= at) i++;
+    if (i < spans.length && spans[i].start <= at) continue;
     const lineStart = source.text.lastIndexOf("\n", at - 1) + 1;
     // Only where a value starts (after `key: ` or `- `), so comments and block scalars are left alone.
     if (!/^\s*(?:-\s+)*(?:[^#'"\s][^#]*:\s+)?(?:-\s+)?$/.test(source.text.slice(lineStart, at))) continue;

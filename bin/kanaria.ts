@@ -15,6 +15,7 @@ Commands:
   deploy APP          compile and run a deployment (--simulate: on the embedded simulator)
   serve               run the deployment service (HTTP API, status)
   approve ID          approve a WAIT_APPROVAL stage on a running server
+  encrypt             encrypt a secret (stdin) for spec.encryption, like pipectl encrypt
   simulate            run the embedded ECS/ELBv2/Datadog simulator
   lsp --stdio         language server for editors
   demo                a successful and a failing canary on the simulator
@@ -51,6 +52,8 @@ async function main(args: string[]): Promise<number> {
       return (await import("../lsp/cli.ts")).lspCommand(rest);
     case "approve":
       return (await import("../runtime/cli/approve.ts")).approveCommand(rest);
+    case "encrypt":
+      return (await import("../runtime/cli/encrypt.ts")).encryptCommand(rest);
     case undefined:
     case "help":
     case "--help":

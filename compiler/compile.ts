@@ -18,6 +18,8 @@ import { documentShapeError } from "./validate/document-shape.ts";
 import type { LoadedFile, ResolvedApp } from "./model.ts";
 import type { RuntimeConfig } from "./runtime-config.ts";
 import type { ExecutionGraph } from "./validate/generated/types/graph.ts";
+import { notFound, outside } from "./resolve/file-diagnostics.ts";
+import { resolveSecrets } from "./secrets/resolve-secrets.ts";
 
 /** Why a file that exists was not read: said to the user in place of its content. */
 export interface Unreadable {
@@ -64,28 +66,6 @@ export interface CompileResult {
 }
 
 const ANALYSIS_TEMPLATE = ".pipe/analysis-template.yaml";
-
-function notFound(source: SourceFile, path: (string | number)[], ref: string, what: string, why?: Unreadable): Diagnostic {
-  return {
-    file: source.path,
-    ...source.rangeOf(path),
-    severity: "error",
-    code: "file-not-found",
-    message: why
-      ? `Cannot use ${what} "${ref}": ${why.unreadable} Point it at the YAML or JSON file in the repository.`
-      : `Cannot read ${what} "${ref}" (looked for it relative to ${dirname(source.path)}/${ref.startsWith("/") ? "; a leading / means the app's folder, as in PipeCD" : ""}). Check the path, or add the file.`,
-  };
-}
-
-function outside(source: SourceFile, path: (string | number)[], ref: string, what: string, root: string): Diagnostic {
-  return {
-    file: source.path,
-    ...source.rangeOf(path),
-    severity: "error",
-    code: "file-outside-repository",
-    message: `The ${what} "${ref}" is outside the repository (its root: ${root === "." ? "the current folder" : root}); Kanaria reads only files inside it, and did not read this one. Move the file into the repository, or give the repository's root with --root.`,
-  };
-}
 
 export function compile(input: CompileInput): CompileResult {
   const files = new Map<string, SourceFile>();
@@ -140,8 +120,11 @@ export function compile(input: CompileInput): CompileResult {
     return { ref, source: f, value: v };
   };
   const inputSpec = value.spec?.input ?? {};
-  const service = load(inputSpec.serviceDefinitionFile, ["spec", "input", "serviceDefinitionFile"], "service", "service definition");
-  const taskDefinition = load(inputSpec.taskDefinitionFile, ["spec", "input", "taskDefinitionFile"], "taskDefinition", "task definition");
+  const loadedService = load(inputSpec.serviceDefinitionFile, ["spec", "input", "serviceDefinitionFile"], "service", "service definition");
+  const loadedTaskDefinition = load(inputSpec.taskDefinitionFile, ["spec", "input", "taskDefinitionFile"], "taskDefinition", "task definition");
+  const secrets = resolveSecrets({ app: source, value, dir, root: input.root, readFile: input.readFile, parse, files, service: loadedService, taskDefinition: loadedTaskDefinition });
+  diagnostics.push(...secrets.diagnostics);
+  const { service, taskDefinition } = secrets;
 
   const analysisTemplates = loadAnalysisTemplates(value, dir, input.root, input.readFile, parse, files, diagnostics, source);
 
@@ -152,7 +135,7 @@ export function compile(input: CompileInput): CompileResult {
   diagnostics.push(...templates.diagnostics);
   diagnostics.push(...runLint(app, input.config ?? null, LINT_RULES, sim));
   if (diagnostics.some(isError) || input.graph === false) return finish(app, null);
-  return finish(app, buildGraph(app, sim.steps, sim.initial, templates));
+  return finish(app, buildGraph(app, sim.steps, sim.initial, templates, secrets.secrets));
 }
 
 /** PipeCD keeps analysis templates in `.pipe/analysis-template.yaml` at the repository root. */

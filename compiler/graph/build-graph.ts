@@ -98,7 +98,8 @@ function rollbackPath(app: ResolvedApp, standalone: boolean): GraphNode[] {
   return nodes.map((n, i) => ({ ...n, next: nodes[i + 1]?.id ?? null, onFailure: null }));
 }
 
-export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: PipelineState, templates: TemplateResult): ExecutionGraph {
+/** `secrets`: ciphertext of the secrets the definitions refer to (the runtime decrypts them at the AWS call). */
+export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: PipelineState, templates: TemplateResult, secrets: Record<string, string> = {}): ExecutionGraph {
   const standalone = !app.input.serviceDefinitionFile;
   const rollback = rollbackPath(app, standalone);
   const onFailure = rollback[0]?.id ?? null;
@@ -163,6 +164,7 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
       autoRollback: app.input.autoRollback,
       ...(typeof image === "string" ? { image } : {}),
     },
+    ...(Object.keys(secrets).length ? { secrets } : {}),
     timeoutMs: app.timeoutMs,
     entry: nodes[0].id,
     nodes,

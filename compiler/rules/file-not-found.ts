@@ -4,7 +4,7 @@ export default {
   id: "file-not-found",
   severity: "error",
   phase: "resolve",
-  docs: "A file the app names cannot be read: `serviceDefinitionFile`, `taskDefinitionFile` (both relative to the app file's folder; a leading `/` too, as in PipeCD) or the analysis template file `.pipe/analysis-template.yaml` that a metric's `template` refers to (looked for from the app's folder up to the repository root). It does not exist, or it is not a regular file (a folder, a FIFO, a device such as /dev/zero) or is larger than 1 MiB: Kanaria reads only regular files of at most 1 MiB, and says why without showing the content. PipeCD only finds out when the deployment starts. Fix the path or add the file.",
+  docs: "A file the app names cannot be read: `serviceDefinitionFile`, `taskDefinitionFile`, an attachment source in `spec.attachment.sources` (all relative to the app file's folder; a leading `/` too, as in PipeCD) or the analysis template file `.pipe/analysis-template.yaml` that a metric's `template` refers to (looked for from the app's folder up to the repository root). It does not exist, or it is not a regular file (a folder, a FIFO, a device such as /dev/zero) or is larger than 1 MiB: Kanaria reads only regular files of at most 1 MiB, and says why without showing the content. PipeCD only finds out when the deployment starts. Fix the path or add the file.",
   examples: {
     valid: [
       {

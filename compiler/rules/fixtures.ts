@@ -109,3 +109,24 @@ export function analysisBody(extra: string = "", options: { duration?: string; i
               interval: ${options.interval ?? "1m"}
 ${extra}`;
 }
+
+/** A well-formed secret in PipeCD's KEY_PAIR format (the text "example", for a throwaway key). */
+export const EXAMPLE_CIPHERTEXT =
+  "AQAlv1AmrRVrd79tUh7hGbsrOwyiq56xr7sd3dd4zebPP10oIXZ9hW+MAuy8bMoFX/ve9DcECMPICZgn0Y6rLG5kg78E8K7mnC6jQWhCPNP9f/+UjjB9z06KhiV9/IWN/rChfWdHjms3zurSrhBQcFBTrqP9Sqq0VTqM5ptH/YNqsbZAsVgdH0AUxuN9FRyYBVAMzIuJSRJN0FAfG9MK54B2MCqTo5wLwyxZThRkfDnGalW+f6tCR9RtZnz/xKT9gGMUAK8raHaB5XsbNU5toloLUiqKfLE9GLvFE4PYP43hqhmkAJRBXJjYQalup0yFK+IyFc9QQ3rQVwT1OB/UnOWhnjYpFVotJXar20JTuohBvEY9MabC/V8=";
+
+/** TASKDEF with one environment variable whose value (line 16 of taskdef.yaml) is `value`. */
+export const taskdefWithEnv = (value: string): string => `${TASKDEF}    environment:\n      - name: DB_PASSWORD\n        value: "${value}"\n`;
+
+/**
+ * canaryApp() with `spec.encryption` and/or `spec.attachment` after the pipeline, and extra files.
+ * `encryption` lines (indented by 4) start on line 34 (`encryption:` is line 33); `attachment`
+ * follows it.
+ */
+export function secretsApp(o: { encryption?: string; attachment?: string; taskdef?: string; servicedef?: string; files?: Record<string, string> }): Record<string, string> {
+  const extra = (o.encryption !== undefined ? `  encryption:\n${o.encryption}` : "") + (o.attachment !== undefined ? `  attachment:\n${o.attachment}` : "");
+  return { ...canaryApp(GOOD_STAGES, { extra, taskdef: o.taskdef, servicedef: o.servicedef }), ...o.files };
+}
+
+/** `encryption` lines: dbPassword's ciphertext on line 35, the targets from line 37. */
+export const encryptionOf = (targets: string[], ciphertext: string = EXAMPLE_CIPHERTEXT): string =>
+  `    encryptedSecrets:\n      dbPassword: ${ciphertext}\n    decryptionTargets:\n${targets.map((t) => `      - ${t}\n`).join("")}`;

@@ -6,6 +6,12 @@ import yamlSyntax from "./yaml-syntax.ts";
 import schema from "./schema.ts";
 import fileNotFound from "./file-not-found.ts";
 import fileOutsideRepository from "./file-outside-repository.ts";
+import secretCiphertext from "./secret-ciphertext.ts";
+import secretUnknown from "./secret-unknown.ts";
+import decryptionTargetUnused from "./decryption-target-unused.ts";
+import templateNotRendered from "./template-not-rendered.ts";
+import attachmentUnknownSource from "./attachment-unknown-source.ts";
+import attachmentTargetUnused from "./attachment-target-unused.ts";
 import templateSyntax from "./template-syntax.ts";
 import templateUnknownVariable from "./template-unknown-variable.ts";
 import templateLegacySyntax from "./template-legacy-syntax.ts";
@@ -39,6 +45,12 @@ export const RULES: readonly Rule[] = [
   schema,
   fileNotFound,
   fileOutsideRepository,
+  secretCiphertext,
+  secretUnknown,
+  decryptionTargetUnused,
+  templateNotRendered,
+  attachmentUnknownSource,
+  attachmentTargetUnused,
   templateSyntax,
   templateUnknownVariable,
   templateLegacySyntax,

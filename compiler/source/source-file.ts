@@ -102,7 +102,8 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
   };
 }
 
-export const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+// logLevel "error": a mapping used as a key (an unquoted `{{ x }}`) is reported as a diagnostic, not printed as a process warning.
+export const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: "error" } as const;
 
 export function parseSource(path: string, text: string): SourceFile {
   const diagnostics: Diagnostic[] = [];

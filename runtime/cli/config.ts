@@ -10,6 +10,7 @@ import type { PlatformProvider } from "../aws/clients.ts";
 import type { AnalysisProviderSpec } from "../analysis/providers/registry.ts";
 import type { NotificationsConfig } from "../notifications/notifier.ts";
 import { loadApproverTokens, type ApproverTokens } from "../approvals/tokens.ts";
+import { SecretKeyring } from "../secrets/keyring.ts";
 
 export interface RuntimeSettings {
   providers: PlatformProvider[];
@@ -28,6 +29,10 @@ export interface RuntimeSettings {
   raw: RuntimeConfig | null;
   /** What loading the config found short of an error (YAML warnings), for the command to show. */
   warnings: Diagnostic[];
+  /** secretManagement's private key, read from its file (never logged). */
+  secrets: SecretKeyring | null;
+  /** secretManagement's public key file, for `kanaria encrypt --config`. */
+  publicKeyFile: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +75,8 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       storePath: null,
       raw: null,
       warnings: [],
+      secrets: null,
+      publicKeyFile: null,
     };
   }
   const text = readGuarded(path, "runtime config");
@@ -96,6 +103,9 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
   } catch (e) {
     throw new ConfigError(`${path}: server.approvers.tokensFile: ${(e as Error).message}`);
   }
+  const keyPair = spec.secretManagement?.config;
+  const privateKeyFile = rel(keyPair?.privateKeyFile);
+  const secrets = privateKeyFile ? new SecretKeyring(privateKeyFile, () => readGuarded(privateKeyFile, "secretManagement private key file")) : null;
   return {
     providers,
     analysisProviders: (spec.analysisProviders ?? []).map((a) => ({ name: a.name, type: a.type, config: a.config as Record<string, any> })),
@@ -109,5 +119,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
     storePath: rel(spec.store?.path) ?? null,
     raw: config,
     warnings: diagnostics,
+    secrets,
+    publicKeyFile: rel(keyPair?.publicKeyFile) ?? null,
   };
 }

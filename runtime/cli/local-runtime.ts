@@ -12,6 +12,7 @@ import type { PlatformProvider } from "../aws/clients.ts";
 import { buildProviders, type AnalysisProviderSpec } from "../analysis/providers/registry.ts";
 import { createNotifier, type NotificationsConfig } from "../notifications/notifier.ts";
 import { ConfigError, type RuntimeSettings } from "./config.ts";
+import type { SecretKeyring } from "../secrets/keyring.ts";
 
 export const DEFAULT_DATA_DIR = ".kanaria";
 
@@ -34,11 +35,13 @@ export interface OpenRuntimeOptions {
   timeScale?: number;
   /** Who holds the store's lock, as a refused second process reports it (`kanaria serve`). */
   command?: string;
+  /** The key pair's private key (`secretManagement`), for graphs with encrypted secrets. */
+  secrets?: SecretKeyring | null;
 }
 
 /** The runtime config's analysis providers and notifications, for openRuntime(). */
-export function fromSettings(s: RuntimeSettings): Pick<OpenRuntimeOptions, "analysisProviders" | "notifications" | "baseDir"> {
-  return { analysisProviders: s.analysisProviders, notifications: s.notifications, baseDir: s.baseDir };
+export function fromSettings(s: RuntimeSettings): Pick<OpenRuntimeOptions, "analysisProviders" | "notifications" | "baseDir" | "secrets"> {
+  return { analysisProviders: s.analysisProviders, notifications: s.notifications, baseDir: s.baseDir, secrets: s.secrets };
 }
 
 /** Throws ConfigError (a missing secret file, a bad receiver, a store another process holds) before anything runs. */
@@ -53,6 +56,7 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
       ...(o.simulatorUrl ? { simulatorUrl: o.simulatorUrl, addressOverride: o.simulatorUrl, readSecret: () => "simulator" } : {}),
     });
     notifier = o.notifications ? createNotifier(o.notifications, { baseDir: o.baseDir }) : undefined;
+    await o.secrets?.ready();
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
@@ -89,6 +93,7 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
     pollIntervalMs: Math.max(50, 1000 / (o.timeScale ?? 1)),
     analysisProviders,
     ...(notifier ? { notifier } : {}),
+    secrets: o.secrets ?? null,
   });
   const close = rt.close;
   rt.close = async () => {

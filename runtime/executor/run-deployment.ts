@@ -3,6 +3,7 @@
 // in the store, so that a new process can pick the deployment up exactly where this one stopped.
 import type { AwsContext } from "../aws/clients.ts";
 import { describeError } from "../aws/errors.ts";
+import { SecretKeyError } from "../secrets/hybrid.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
 import type { StageTable } from "../stages/registry.ts";
@@ -82,7 +83,7 @@ export class DeploymentRun {
       });
     } catch (e) {
       if (interruptOf(e)?.kind === "shutdown") return store.getDeployment(d.id)!;
-      const error = `Could not read the service before deploying: ${describeError(e)}`;
+      const error = e instanceof SecretKeyError ? e.message : `Could not read the service before deploying: ${describeError(e)}`;
       this.setState(d, "FAILED", { error });
       return store.getDeployment(d.id)!;
     }

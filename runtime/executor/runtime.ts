@@ -13,6 +13,10 @@ import { StorePreviousRuns } from "../analysis/previous-runs.ts";
 import type { MetricsProvider } from "../analysis/types.ts";
 import type { Notifier } from "../notifications/notifier.ts";
 import { createStageTable } from "../stages/registry.ts";
+import type { SecretKeyring } from "../secrets/keyring.ts";
+import { revealingApi, secretsProblem } from "../secrets/reveal.ts";
+import { secretNamesIn } from "../../compiler/secrets/references.ts";
+import { isCiphertextProblem, splitCiphertext } from "../../compiler/secrets/ciphertext.ts";
 
 export interface RuntimeOptions {
   store: Store;
@@ -27,6 +31,8 @@ export interface RuntimeOptions {
   notifier?: Notifier;
   /** fetch for HTTP analysis checks (tests). */
   fetch?: typeof fetch;
+  /** The private key (runtime config `secretManagement`) that decrypts graphs' secrets at the AWS call. */
+  secrets?: SecretKeyring | null;
 }
 
 export class SubmitError extends Error {
@@ -101,7 +107,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     events,
     clock,
     metrics,
-    awsFor: (graph) => aws.get(providerFor(o.providers, graph)),
+    // Each deployment's ECS calls decrypt its secrets just before they are sent (secrets/reveal.ts).
+    awsFor: async (graph) => {
+      // A key that cannot decrypt the graph's secrets fails the deployment before any ECS call.
+      for (const [name, text] of Object.entries(graph.secrets ?? {})) if (o.secrets) await o.secrets.decrypt(name, text);
+      const ctx = await aws.get(providerFor(o.providers, graph));
+      return { ...ctx, ecs: revealingApi(ctx.ecs, graph.secrets, o.secrets ?? null) };
+    },
     stages,
   });
   scheduler.start();
@@ -119,6 +131,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       // checked the schema and digest by now.
       const problem = checkGraphStructure(graph)[0];
       if (problem) throw new SubmitError(422, "invalid_graph_structure", `${problem.path}: ${problem.message}`, problem.path);
+      checkSecrets(graph, o.secrets ?? null);
       const provider = providerFor(o.providers, graph);
       return scheduler.submit(newDeploymentId(), graph.app.name, serviceKeyOf(provider, graph), graph);
     },
@@ -137,4 +150,14 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       o.store.close();
     },
   };
+}
+
+/** A graph whose secrets this runtime could not decrypt is refused before it is queued. */
+function checkSecrets(graph: Graph, keyring: SecretKeyring | null): void {
+  for (const [name, text] of Object.entries(graph.secrets ?? {})) {
+    const parts = splitCiphertext(text);
+    if (isCiphertextProblem(parts)) throw new SubmitError(422, "invalid_secret", `The secret "${name}" is not in PipeCD's encrypted format: ${parts.problem}.`, `/secrets/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`);
+  }
+  const problem = secretsProblem(secretNamesIn(graph.target), graph.secrets, keyring);
+  if (problem) throw new SubmitError(422, "secrets_unavailable", problem, "/secrets");
 }

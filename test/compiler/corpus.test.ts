@@ -3,6 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
+import { parse } from "yaml";
 import { compile } from "../../compiler/compile.ts";
 import { createSourceParser } from "../../compiler/source/source-parser.ts";
 import { CORPUS_URL as corpus, corpusPresent, corpusRequirement, MISSING_CORPUS } from "../helpers/shared-corpus.ts";
@@ -29,15 +30,17 @@ function expected(e: Entry): string | null {
   return null;
 }
 
-/** The app's own servicedef/taskdef when the corpus has them, else the stand-ins. */
+/** The app's own servicedef/taskdef when the corpus has them, else the stand-ins (attachment sources: a line of text). */
 function reader(e: Entry) {
   const prefix = e.file.replace(/app\.pipecd\.yaml$/, "");
+  const sources = new Set(Object.values<string>((parse(read(e.file)) as any)?.spec?.attachment?.sources ?? {}));
   return (path: string): string | null => {
     if (path === "corpus/app.pipecd.yaml") return read(e.file);
     const name = path.slice("corpus/".length);
     const own = `${prefix}${name}`;
     if (prefix !== e.file && existsSync(new URL(own, corpus))) return read(own);
     if (name === "servicedef.yaml" || name === "taskdef.yaml") return read(`standin/${name}`);
+    if (sources.has(name)) return "stand-in attachment source\n";
     return null;
   };
 }

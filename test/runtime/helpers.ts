@@ -11,6 +11,7 @@ import { createRuntime, type Runtime } from "../../runtime/executor/runtime.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
+import type { SecretKeyring } from "../../runtime/secrets/keyring.ts";
 
 export const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 export const CREDENTIALS = { accessKeyId: "sim", secretAccessKey: "sim" };
@@ -79,14 +80,15 @@ export function tempDir(prefix = "kanaria-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function simRuntime(sim: Simulator, o: { dataDir?: string; timeScale?: number; limitFloorMs?: number; pollIntervalMs?: number } = {}): Promise<Runtime> {
+export async function simRuntime(sim: Simulator, o: { dataDir?: string; timeScale?: number; limitFloorMs?: number; pollIntervalMs?: number; secrets?: SecretKeyring; endpoint?: string } = {}): Promise<Runtime> {
   const store = await openSqlStore(o.dataDir ? join(o.dataDir, "kanaria.sqlite") : ":memory:");
   return createRuntime({
     store,
-    providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: sim.url, elbv2: sim.url }, credentials: CREDENTIALS }],
+    providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: o.endpoint ?? sim.url, elbv2: o.endpoint ?? sim.url }, credentials: CREDENTIALS }],
     clock: systemClock(o.timeScale ?? sim.state.clock.timeScale, o.limitFloorMs),
     pollIntervalMs: o.pollIntervalMs ?? 50,
     limits: TEST_LIMITS,
+    ...(o.secrets ? { secrets: o.secrets } : {}),
   });
 }
 

@@ -22572,6 +22572,39 @@ const schema208 = {
     }
    }
   },
+  "SecretManagement": {
+   "type": "object",
+   "description": "How encrypted secrets in apps (spec.encryption) are decrypted: PipeCD's piped `secretManagement` with type KEY_PAIR (an RSA key pair in PEM files, as `openssl genpkey` and `openssl pkey -pubout` write them).",
+   "additionalProperties": false,
+   "required": [
+    "type",
+    "config"
+   ],
+   "properties": {
+    "type": {
+     "const": "KEY_PAIR",
+     "description": "KEY_PAIR: secrets are encrypted with the public key (`kanaria encrypt`, `pipectl encrypt`, PipeCD's web console) and decrypted with the private key at the moment of the AWS call."
+    },
+    "config": {
+     "type": "object",
+     "description": "The key pair's files.",
+     "additionalProperties": false,
+     "required": [
+      "privateKeyFile"
+     ],
+     "properties": {
+      "privateKeyFile": {
+       "type": "string",
+       "description": "Path of the RSA private key (PEM, PKCS#8: `-----BEGIN PRIVATE KEY-----`). Secrets are read from files only, never written inline."
+      },
+      "publicKeyFile": {
+       "type": "string",
+       "description": "Path of the RSA public key (PEM, `-----BEGIN PUBLIC KEY-----`); `kanaria encrypt --config` reads it."
+      }
+     }
+    }
+   }
+  },
   "RuntimeSpec": {
    "type": "object",
    "description": "Runtime settings. platformProviders, analysisProviders and notifications have the shape of PipeCD's piped configuration so existing sections can be pasted (inline secrets must become *File paths).",
@@ -22608,6 +22641,10 @@ const schema208 = {
     "simulator": {
      "$ref": "#/$defs/Simulator",
      "description": "Embedded simulator settings (optional)."
+    },
+    "secretManagement": {
+     "$ref": "#/$defs/SecretManagement",
+     "description": "The key pair that decrypts apps' encrypted secrets (PipeCD's piped secretManagement)."
     }
    }
   }
@@ -22649,6 +22686,10 @@ const schema209 = {
   "simulator": {
    "$ref": "#/$defs/Simulator",
    "description": "Embedded simulator settings (optional)."
+  },
+  "secretManagement": {
+   "$ref": "#/$defs/SecretManagement",
+   "description": "The key pair that decrypts apps' encrypted secrets (PipeCD's piped secretManagement)."
   }
  }
 };
@@ -22684,6 +22725,39 @@ const schema224 = {
    "type": "string",
    "description": "host:port the simulator listens on; absent means a free port on 127.0.0.1.",
    "pattern": "^[^\\s]*:[0-9]{1,5}$"
+  }
+ }
+};
+const schema225 = {
+ "type": "object",
+ "description": "How encrypted secrets in apps (spec.encryption) are decrypted: PipeCD's piped `secretManagement` with type KEY_PAIR (an RSA key pair in PEM files, as `openssl genpkey` and `openssl pkey -pubout` write them).",
+ "additionalProperties": false,
+ "required": [
+  "type",
+  "config"
+ ],
+ "properties": {
+  "type": {
+   "const": "KEY_PAIR",
+   "description": "KEY_PAIR: secrets are encrypted with the public key (`kanaria encrypt`, `pipectl encrypt`, PipeCD's web console) and decrypted with the private key at the moment of the AWS call."
+  },
+  "config": {
+   "type": "object",
+   "description": "The key pair's files.",
+   "additionalProperties": false,
+   "required": [
+    "privateKeyFile"
+   ],
+   "properties": {
+    "privateKeyFile": {
+     "type": "string",
+     "description": "Path of the RSA private key (PEM, PKCS#8: `-----BEGIN PRIVATE KEY-----`). Secrets are read from files only, never written inline."
+    },
+    "publicKeyFile": {
+     "type": "string",
+     "description": "Path of the RSA public key (PEM, `-----BEGIN PUBLIC KEY-----`); `kanaria encrypt --config` reads it."
+    }
+   }
   }
  }
 };
@@ -25098,7 +25172,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((key0 === "platformProviders") || (key0 === "analysisProviders")) || (key0 === "notifications")) || (key0 === "server")) || (key0 === "store")) || (key0 === "simulator"))){
+if(!(((((((key0 === "platformProviders") || (key0 === "analysisProviders")) || (key0 === "notifications")) || (key0 === "server")) || (key0 === "store")) || (key0 === "simulator")) || (key0 === "secretManagement"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema209,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -25283,14 +25357,137 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema209.type,parentSchema:schema209,data};
+if(data.secretManagement !== undefined){
+let data12 = data.secretManagement;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.type === undefined){
+const err12 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema225.required,parentSchema:schema225,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+if(data12.config === undefined){
+const err13 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema225.required,parentSchema:schema225,data:data12};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+for(const key3 in data12){
+if(!((key3 === "type") || (key3 === "config"))){
+const err14 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema225,data:data12};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data12.type !== undefined){
+let data13 = data12.type;
+if("KEY_PAIR" !== data13){
+const err15 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema225.properties.type,data:data13};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data12.config !== undefined){
+let data14 = data12.config;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.privateKeyFile === undefined){
+const err16 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema225.properties.config.required,parentSchema:schema225.properties.config,data:data14};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+for(const key4 in data14){
+if(!((key4 === "privateKeyFile") || (key4 === "publicKeyFile"))){
+const err17 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema225.properties.config,data:data14};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data14.privateKeyFile !== undefined){
+let data15 = data14.privateKeyFile;
+if(typeof data15 !== "string"){
+const err18 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.config.properties.privateKeyFile.type,parentSchema:schema225.properties.config.properties.privateKeyFile,data:data15};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data14.publicKeyFile !== undefined){
+let data16 = data14.publicKeyFile;
+if(typeof data16 !== "string"){
+const err19 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.config.properties.publicKeyFile.type,parentSchema:schema225.properties.config.properties.publicKeyFile,data:data16};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.config.type,parentSchema:schema225.properties.config,data:data14};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.type,parentSchema:schema225,data:data12};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema209.type,parentSchema:schema209,data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
 }
 errors++;
 }
@@ -25403,11 +25600,11 @@ return errors === 0;
 validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const graph = validate151;
-const schema225 = {
+const schema226 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/graph.schema.json",
  "title": "Kanaria execution graph",
- "description": "The output contract of `kanaria compile` and the input of the runtime: a fully resolved deployment (no templates, no file references, no defaults left to the runtime).",
+ "description": "The output contract of `kanaria compile` and the input of the runtime: a fully resolved deployment (no templates but secret references, no file references, no defaults left to the runtime).",
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -25588,6 +25785,13 @@ const schema225 = {
      "description": "Image of the first container of the new task definition (shown as the version)."
     }
    }
+  },
+  "secrets": {
+   "type": "object",
+   "additionalProperties": {
+    "type": "string"
+   },
+   "description": "Ciphertext (PipeCD's KEY_PAIR format) of each secret that `{{ .encryptedSecrets.NAME }}` in target.service / target.taskDefinition refers to, by NAME. The runtime decrypts them with its private key at the moment of the AWS call; plaintext is never stored."
   },
   "timeoutMs": {
    "type": "integer",
@@ -25831,7 +26035,7 @@ const schema225 = {
   }
  }
 };
-const schema226 = {
+const schema227 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -25858,7 +26062,7 @@ const schema226 = {
  }
 };
 const pattern56 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const schema228 = {
+const schema229 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -25938,7 +26142,7 @@ const schema228 = {
   }
  }
 };
-const schema229 = {
+const schema230 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -25970,7 +26174,7 @@ const schema229 = {
   }
  }
 };
-const schema230 = {
+const schema231 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -26017,7 +26221,7 @@ const schema230 = {
   }
  }
 };
-const schema231 = {
+const schema232 = {
  "oneOf": [
   {
    "type": "null"
@@ -26060,7 +26264,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.taskSets === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema230.required,parentSchema:schema230,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema231.required,parentSchema:schema231,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -26070,7 +26274,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.traffic === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema230.required,parentSchema:schema230,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema231.required,parentSchema:schema231,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -26081,7 +26285,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "taskSets") || (key0 === "traffic"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema230,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema231,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -26095,7 +26299,7 @@ if(data.taskSets !== undefined){
 let data0 = data.taskSets;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.primary === undefined){
-const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema230.properties.taskSets.required,parentSchema:schema230.properties.taskSets,data:data0};
+const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema231.properties.taskSets.required,parentSchema:schema231.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -26105,7 +26309,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0.canary === undefined){
-const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema230.properties.taskSets.required,parentSchema:schema230.properties.taskSets,data:data0};
+const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema231.properties.taskSets.required,parentSchema:schema231.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -26116,7 +26320,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "primary") || (key1 === "canary"))){
-const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema230.properties.taskSets,data:data0};
+const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema231.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -26133,7 +26337,7 @@ let valid3 = false;
 let passing0 = null;
 const _errs8 = errors;
 if(data1 !== null){
-const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema231.oneOf[0].type,parentSchema:schema231.oneOf[0],data:data1};
+const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema232.oneOf[0].type,parentSchema:schema232.oneOf[0],data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -26150,7 +26354,7 @@ passing0 = 0;
 const _errs10 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.version === undefined){
-const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema231.oneOf[1].required,parentSchema:schema231.oneOf[1],data:data1};
+const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema232.oneOf[1].required,parentSchema:schema232.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -26160,7 +26364,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1.scale === undefined){
-const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema231.oneOf[1].required,parentSchema:schema231.oneOf[1],data:data1};
+const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema232.oneOf[1].required,parentSchema:schema232.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -26171,7 +26375,7 @@ errors++;
 }
 for(const key2 in data1){
 if(!((key2 === "version") || (key2 === "scale"))){
-const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema231.oneOf[1],data:data1};
+const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema232.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -26184,7 +26388,7 @@ errors++;
 if(data1.version !== undefined){
 let data2 = data1.version;
 if(!((data2 === "current") || (data2 === "new"))){
-const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema231.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema231.oneOf[1].properties.version.enum,parentSchema:schema231.oneOf[1].properties.version,data:data2};
+const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema232.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema232.oneOf[1].properties.version.enum,parentSchema:schema232.oneOf[1].properties.version,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -26198,7 +26402,7 @@ if(data1.scale !== undefined){
 let data3 = data1.scale;
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema231.oneOf[1].properties.scale,data:data3};
+const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema232.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -26208,7 +26412,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema231.oneOf[1].properties.scale,data:data3};
+const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema232.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -26219,7 +26423,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema231.oneOf[1].properties.scale.type,parentSchema:schema231.oneOf[1].properties.scale,data:data3};
+const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema232.oneOf[1].properties.scale.type,parentSchema:schema232.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -26231,7 +26435,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.oneOf[1].type,parentSchema:schema231.oneOf[1],data:data1};
+const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema232.oneOf[1].type,parentSchema:schema232.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -26252,7 +26456,7 @@ passing0 = 1;
 }
 }
 if(!valid3){
-const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema231.oneOf,parentSchema:schema231,data:data1};
+const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema232.oneOf,parentSchema:schema232,data:data1};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -26280,7 +26484,7 @@ let valid6 = false;
 let passing1 = null;
 const _errs19 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema231.oneOf[0].type,parentSchema:schema231.oneOf[0],data:data4};
+const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema232.oneOf[0].type,parentSchema:schema232.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -26297,7 +26501,7 @@ passing1 = 0;
 const _errs21 = errors;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.version === undefined){
-const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema231.oneOf[1].required,parentSchema:schema231.oneOf[1],data:data4};
+const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema232.oneOf[1].required,parentSchema:schema232.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -26307,7 +26511,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data4.scale === undefined){
-const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema231.oneOf[1].required,parentSchema:schema231.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema232.oneOf[1].required,parentSchema:schema232.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -26318,7 +26522,7 @@ errors++;
 }
 for(const key3 in data4){
 if(!((key3 === "version") || (key3 === "scale"))){
-const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema231.oneOf[1],data:data4};
+const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema232.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -26331,7 +26535,7 @@ errors++;
 if(data4.version !== undefined){
 let data5 = data4.version;
 if(!((data5 === "current") || (data5 === "new"))){
-const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema231.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema231.oneOf[1].properties.version.enum,parentSchema:schema231.oneOf[1].properties.version,data:data5};
+const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema232.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema232.oneOf[1].properties.version.enum,parentSchema:schema232.oneOf[1].properties.version,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -26345,7 +26549,7 @@ if(data4.scale !== undefined){
 let data6 = data4.scale;
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema231.oneOf[1].properties.scale,data:data6};
+const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema232.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -26355,7 +26559,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema231.oneOf[1].properties.scale,data:data6};
+const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema232.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -26366,7 +26570,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema231.oneOf[1].properties.scale.type,parentSchema:schema231.oneOf[1].properties.scale,data:data6};
+const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema232.oneOf[1].properties.scale.type,parentSchema:schema232.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -26378,7 +26582,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.oneOf[1].type,parentSchema:schema231.oneOf[1],data:data4};
+const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema232.oneOf[1].type,parentSchema:schema232.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -26399,7 +26603,7 @@ passing1 = 1;
 }
 }
 if(!valid6){
-const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema231.oneOf,parentSchema:schema231,data:data4};
+const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema232.oneOf,parentSchema:schema232,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -26422,7 +26626,7 @@ vErrors = null;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema230.properties.taskSets.type,parentSchema:schema230.properties.taskSets,data:data0};
+const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.properties.taskSets.type,parentSchema:schema231.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -26436,7 +26640,7 @@ if(data.traffic !== undefined){
 let data7 = data.traffic;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.primary === undefined){
-const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema230.properties.traffic.required,parentSchema:schema230.properties.traffic,data:data7};
+const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema231.properties.traffic.required,parentSchema:schema231.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -26446,7 +26650,7 @@ vErrors.push(err27);
 errors++;
 }
 if(data7.canary === undefined){
-const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema230.properties.traffic.required,parentSchema:schema230.properties.traffic,data:data7};
+const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema231.properties.traffic.required,parentSchema:schema231.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -26457,7 +26661,7 @@ errors++;
 }
 for(const key4 in data7){
 if(!((key4 === "primary") || (key4 === "canary"))){
-const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema230.properties.traffic,data:data7};
+const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema231.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -26471,7 +26675,7 @@ if(data7.primary !== undefined){
 let data8 = data7.primary;
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema230.properties.traffic.properties.primary,data:data8};
+const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema231.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -26481,7 +26685,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data8 < 0 || isNaN(data8)){
-const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema230.properties.traffic.properties.primary,data:data8};
+const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema231.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -26492,7 +26696,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema230.properties.traffic.properties.primary.type,parentSchema:schema230.properties.traffic.properties.primary,data:data8};
+const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema231.properties.traffic.properties.primary.type,parentSchema:schema231.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -26506,7 +26710,7 @@ if(data7.canary !== undefined){
 let data9 = data7.canary;
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 100 || isNaN(data9)){
-const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema230.properties.traffic.properties.canary,data:data9};
+const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema231.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -26516,7 +26720,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data9 < 0 || isNaN(data9)){
-const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema230.properties.traffic.properties.canary,data:data9};
+const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema231.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -26527,7 +26731,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema230.properties.traffic.properties.canary.type,parentSchema:schema230.properties.traffic.properties.canary,data:data9};
+const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema231.properties.traffic.properties.canary.type,parentSchema:schema231.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -26539,7 +26743,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema230.properties.traffic.type,parentSchema:schema230.properties.traffic,data:data7};
+const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.properties.traffic.type,parentSchema:schema231.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -26551,7 +26755,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema230.type,parentSchema:schema230,data};
+const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.type,parentSchema:schema231,data};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -26578,7 +26782,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -26588,7 +26792,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.stage === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -26598,7 +26802,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -26608,7 +26812,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.params === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -26618,7 +26822,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -26628,7 +26832,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.source === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -26638,7 +26842,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.expect === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -26648,7 +26852,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.next === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -26658,7 +26862,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.onFailure === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema228.required,parentSchema:schema228,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema229.required,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -26668,8 +26872,8 @@ vErrors.push(err8);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema228.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema228,data};
+if(!(func1.call(schema229.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -26682,7 +26886,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 !== "string"){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema228.properties.id.type,parentSchema:schema228.properties.id,data:data0};
+const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema229.properties.id.type,parentSchema:schema229.properties.id,data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -26695,7 +26899,7 @@ errors++;
 if(data.stage !== undefined){
 let data1 = data.stage;
 if(!(((((((((((((data1 === "ECS_SYNC") || (data1 === "ECS_CANARY_ROLLOUT")) || (data1 === "ECS_PRIMARY_ROLLOUT")) || (data1 === "ECS_TRAFFIC_ROUTING")) || (data1 === "ECS_CANARY_CLEAN")) || (data1 === "WAIT")) || (data1 === "WAIT_APPROVAL")) || (data1 === "ANALYSIS")) || (data1 === "SCRIPT_RUN")) || (data1 === "ROLLBACK_TRAFFIC")) || (data1 === "ROLLBACK_PRIMARY")) || (data1 === "ROLLBACK_CLEAN")) || (data1 === "ROLLBACK_SCRIPT_RUN"))){
-const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema228.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema228.properties.stage.enum,parentSchema:schema228.properties.stage,data:data1};
+const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema229.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema229.properties.stage.enum,parentSchema:schema229.properties.stage,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -26708,7 +26912,7 @@ errors++;
 if(data.name !== undefined){
 let data2 = data.name;
 if(typeof data2 !== "string"){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema228.properties.name.type,parentSchema:schema228.properties.name,data:data2};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema229.properties.name.type,parentSchema:schema229.properties.name,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -26721,7 +26925,7 @@ errors++;
 if(data.params !== undefined){
 let data3 = data.params;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema228.properties.params.type,parentSchema:schema228.properties.params,data:data3};
+const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema229.properties.params.type,parentSchema:schema229.properties.params,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -26734,7 +26938,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data4 = data.timeoutMs;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema228.properties.timeoutMs.type,parentSchema:schema228.properties.timeoutMs,data:data4};
+const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema229.properties.timeoutMs.type,parentSchema:schema229.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -26745,7 +26949,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 1 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema228.properties.timeoutMs,data:data4};
+const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema229.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -26763,7 +26967,7 @@ let valid1 = false;
 let passing0 = null;
 const _errs13 = errors;
 if(data5 !== null){
-const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema228.properties.source.oneOf[0].type,parentSchema:schema228.properties.source.oneOf[0],data:data5};
+const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema229.properties.source.oneOf[0].type,parentSchema:schema229.properties.source.oneOf[0],data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -26780,7 +26984,7 @@ passing0 = 0;
 const _errs15 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.file === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema229.required,parentSchema:schema229,data:data5};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -26790,7 +26994,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data5.line === undefined){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema229.required,parentSchema:schema229,data:data5};
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -26800,7 +27004,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data5.column === undefined){
-const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema229.required,parentSchema:schema229,data:data5};
+const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -26810,7 +27014,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data5.endLine === undefined){
-const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema229.required,parentSchema:schema229,data:data5};
+const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -26820,7 +27024,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data5.endColumn === undefined){
-const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema229.required,parentSchema:schema229,data:data5};
+const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -26831,7 +27035,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!(((((key1 === "file") || (key1 === "line")) || (key1 === "column")) || (key1 === "endLine")) || (key1 === "endColumn"))){
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema229,data:data5};
+const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema230,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -26844,7 +27048,7 @@ errors++;
 if(data5.file !== undefined){
 let data6 = data5.file;
 if(typeof data6 !== "string"){
-const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema229.properties.file.type,parentSchema:schema229.properties.file,data:data6};
+const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema230.properties.file.type,parentSchema:schema230.properties.file,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -26857,7 +27061,7 @@ errors++;
 if(data5.line !== undefined){
 let data7 = data5.line;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema229.properties.line.type,parentSchema:schema229.properties.line,data:data7};
+const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.line.type,parentSchema:schema230.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -26868,7 +27072,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 1 || isNaN(data7)){
-const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema229.properties.line,data:data7};
+const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema230.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -26882,7 +27086,7 @@ errors++;
 if(data5.column !== undefined){
 let data8 = data5.column;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema229.properties.column.type,parentSchema:schema229.properties.column,data:data8};
+const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.column.type,parentSchema:schema230.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -26893,7 +27097,7 @@ errors++;
 }
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 1 || isNaN(data8)){
-const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema229.properties.column,data:data8};
+const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema230.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -26907,7 +27111,7 @@ errors++;
 if(data5.endLine !== undefined){
 let data9 = data5.endLine;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema229.properties.endLine.type,parentSchema:schema229.properties.endLine,data:data9};
+const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.endLine.type,parentSchema:schema230.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -26918,7 +27122,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 1 || isNaN(data9)){
-const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema229.properties.endLine,data:data9};
+const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema230.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -26932,7 +27136,7 @@ errors++;
 if(data5.endColumn !== undefined){
 let data10 = data5.endColumn;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema229.properties.endColumn.type,parentSchema:schema229.properties.endColumn,data:data10};
+const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.endColumn.type,parentSchema:schema230.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -26943,7 +27147,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 1 || isNaN(data10)){
-const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema229.properties.endColumn,data:data10};
+const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema230.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -26956,7 +27160,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema229.type,parentSchema:schema229,data:data5};
+const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema230.type,parentSchema:schema230,data:data5};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -26977,7 +27181,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema228.properties.source.oneOf,parentSchema:schema228.properties.source,data:data5};
+const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema229.properties.source.oneOf,parentSchema:schema229.properties.source,data:data5};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -27007,7 +27211,7 @@ errors = vErrors.length;
 if(data.next !== undefined){
 let data12 = data.next;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema228.properties.next.type},message:"must be string,null",schema:schema228.properties.next.type,parentSchema:schema228.properties.next,data:data12};
+const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema229.properties.next.type},message:"must be string,null",schema:schema229.properties.next.type,parentSchema:schema229.properties.next,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -27020,7 +27224,7 @@ errors++;
 if(data.onFailure !== undefined){
 let data13 = data.onFailure;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema228.properties.onFailure.type},message:"must be string,null",schema:schema228.properties.onFailure.type,parentSchema:schema228.properties.onFailure,data:data13};
+const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema229.properties.onFailure.type},message:"must be string,null",schema:schema229.properties.onFailure.type,parentSchema:schema229.properties.onFailure,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -27032,7 +27236,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema228.type,parentSchema:schema228,data};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema229.type,parentSchema:schema229,data};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -27060,7 +27264,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -27070,7 +27274,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -27080,7 +27284,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.digest === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -27090,7 +27294,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.compiler === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -27100,7 +27304,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.app === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -27110,7 +27314,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.strategy === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -27120,7 +27324,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.target === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -27130,7 +27334,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -27140,7 +27344,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.entry === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entry"},message:"must have required property '"+"entry"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entry"},message:"must have required property '"+"entry"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -27150,7 +27354,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.nodes === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -27160,7 +27364,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.rollback === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema225.required,parentSchema:schema225,data};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema226.required,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -27170,8 +27374,8 @@ vErrors.push(err10);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema225.properties, key0))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema225,data};
+if(!(func1.call(schema226.properties, key0))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema226,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -27184,7 +27388,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("kanaria.dev/v1alpha1" !== data0){
-const err12 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema225.properties.apiVersion,data:data0};
+const err12 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema226.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -27197,7 +27401,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("ExecutionGraph" !== data1){
-const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ExecutionGraph"},message:"must be equal to constant",schema:"ExecutionGraph",parentSchema:schema225.properties.kind,data:data1};
+const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ExecutionGraph"},message:"must be equal to constant",schema:"ExecutionGraph",parentSchema:schema226.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -27211,7 +27415,7 @@ if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
 if(!pattern56.test(data2)){
-const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema225.properties.digest,data:data2};
+const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema226.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -27222,7 +27426,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.digest.type,parentSchema:schema225.properties.digest,data:data2};
+const err15 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.digest.type,parentSchema:schema226.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -27235,7 +27439,7 @@ errors++;
 if(data.compiler !== undefined){
 let data3 = data.compiler;
 if(typeof data3 !== "string"){
-const err16 = {instancePath:instancePath+"/compiler",schemaPath:"#/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.compiler.type,parentSchema:schema225.properties.compiler,data:data3};
+const err16 = {instancePath:instancePath+"/compiler",schemaPath:"#/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.compiler.type,parentSchema:schema226.properties.compiler,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -27249,7 +27453,7 @@ if(data.source !== undefined){
 let data4 = data.source;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.app === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema225.properties.source.required,parentSchema:schema225.properties.source,data:data4};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema226.properties.source.required,parentSchema:schema226.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -27260,7 +27464,7 @@ errors++;
 }
 for(const key1 in data4){
 if(!(((key1 === "app") || (key1 === "serviceDefinitionFile")) || (key1 === "taskDefinitionFile"))){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema225.properties.source,data:data4};
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema226.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -27273,7 +27477,7 @@ errors++;
 if(data4.app !== undefined){
 let data5 = data4.app;
 if(typeof data5 !== "string"){
-const err19 = {instancePath:instancePath+"/source/app",schemaPath:"#/properties/source/properties/app/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.source.properties.app.type,parentSchema:schema225.properties.source.properties.app,data:data5};
+const err19 = {instancePath:instancePath+"/source/app",schemaPath:"#/properties/source/properties/app/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.source.properties.app.type,parentSchema:schema226.properties.source.properties.app,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -27286,7 +27490,7 @@ errors++;
 if(data4.serviceDefinitionFile !== undefined){
 let data6 = data4.serviceDefinitionFile;
 if(typeof data6 !== "string"){
-const err20 = {instancePath:instancePath+"/source/serviceDefinitionFile",schemaPath:"#/properties/source/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.source.properties.serviceDefinitionFile.type,parentSchema:schema225.properties.source.properties.serviceDefinitionFile,data:data6};
+const err20 = {instancePath:instancePath+"/source/serviceDefinitionFile",schemaPath:"#/properties/source/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.source.properties.serviceDefinitionFile.type,parentSchema:schema226.properties.source.properties.serviceDefinitionFile,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -27299,7 +27503,7 @@ errors++;
 if(data4.taskDefinitionFile !== undefined){
 let data7 = data4.taskDefinitionFile;
 if(typeof data7 !== "string"){
-const err21 = {instancePath:instancePath+"/source/taskDefinitionFile",schemaPath:"#/properties/source/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.source.properties.taskDefinitionFile.type,parentSchema:schema225.properties.source.properties.taskDefinitionFile,data:data7};
+const err21 = {instancePath:instancePath+"/source/taskDefinitionFile",schemaPath:"#/properties/source/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.source.properties.taskDefinitionFile.type,parentSchema:schema226.properties.source.properties.taskDefinitionFile,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -27311,7 +27515,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.source.type,parentSchema:schema225.properties.source,data:data4};
+const err22 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.source.type,parentSchema:schema226.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -27325,7 +27529,7 @@ if(data.app !== undefined){
 let data8 = data.app;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.name === undefined){
-const err23 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema225.properties.app.required,parentSchema:schema225.properties.app,data:data8};
+const err23 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema226.properties.app.required,parentSchema:schema226.properties.app,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -27335,7 +27539,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data8.labels === undefined){
-const err24 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema225.properties.app.required,parentSchema:schema225.properties.app,data:data8};
+const err24 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema226.properties.app.required,parentSchema:schema226.properties.app,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -27346,7 +27550,7 @@ errors++;
 }
 for(const key2 in data8){
 if(!((((key2 === "name") || (key2 === "labels")) || (key2 === "description")) || (key2 === "platformProvider"))){
-const err25 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema225.properties.app,data:data8};
+const err25 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema226.properties.app,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -27359,7 +27563,7 @@ errors++;
 if(data8.name !== undefined){
 let data9 = data8.name;
 if(typeof data9 !== "string"){
-const err26 = {instancePath:instancePath+"/app/name",schemaPath:"#/properties/app/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.app.properties.name.type,parentSchema:schema225.properties.app.properties.name,data:data9};
+const err26 = {instancePath:instancePath+"/app/name",schemaPath:"#/properties/app/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.app.properties.name.type,parentSchema:schema226.properties.app.properties.name,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -27375,7 +27579,7 @@ if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 for(const key3 in data10){
 let data11 = data10[key3];
 if(typeof data11 !== "string"){
-const err27 = {instancePath:instancePath+"/app/labels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/app/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.app.properties.labels.additionalProperties.type,parentSchema:schema225.properties.app.properties.labels.additionalProperties,data:data11};
+const err27 = {instancePath:instancePath+"/app/labels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/app/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.app.properties.labels.additionalProperties.type,parentSchema:schema226.properties.app.properties.labels.additionalProperties,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -27387,7 +27591,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/app/labels",schemaPath:"#/properties/app/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.app.properties.labels.type,parentSchema:schema225.properties.app.properties.labels,data:data10};
+const err28 = {instancePath:instancePath+"/app/labels",schemaPath:"#/properties/app/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.app.properties.labels.type,parentSchema:schema226.properties.app.properties.labels,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -27400,7 +27604,7 @@ errors++;
 if(data8.description !== undefined){
 let data12 = data8.description;
 if(typeof data12 !== "string"){
-const err29 = {instancePath:instancePath+"/app/description",schemaPath:"#/properties/app/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.app.properties.description.type,parentSchema:schema225.properties.app.properties.description,data:data12};
+const err29 = {instancePath:instancePath+"/app/description",schemaPath:"#/properties/app/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.app.properties.description.type,parentSchema:schema226.properties.app.properties.description,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -27413,7 +27617,7 @@ errors++;
 if(data8.platformProvider !== undefined){
 let data13 = data8.platformProvider;
 if(typeof data13 !== "string"){
-const err30 = {instancePath:instancePath+"/app/platformProvider",schemaPath:"#/properties/app/properties/platformProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.app.properties.platformProvider.type,parentSchema:schema225.properties.app.properties.platformProvider,data:data13};
+const err30 = {instancePath:instancePath+"/app/platformProvider",schemaPath:"#/properties/app/properties/platformProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.app.properties.platformProvider.type,parentSchema:schema226.properties.app.properties.platformProvider,data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -27425,7 +27629,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.app.type,parentSchema:schema225.properties.app,data:data8};
+const err31 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.app.type,parentSchema:schema226.properties.app,data:data8};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -27438,7 +27642,7 @@ errors++;
 if(data.strategy !== undefined){
 let data14 = data.strategy;
 if(!(((data14 === "pipeline") || (data14 === "quickSync")) || (data14 === "standalone"))){
-const err32 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema225.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema225.properties.strategy.enum,parentSchema:schema225.properties.strategy,data:data14};
+const err32 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema226.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema226.properties.strategy.enum,parentSchema:schema226.properties.strategy,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -27452,7 +27656,7 @@ if(data.target !== undefined){
 let data15 = data.target;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.taskDefinition === undefined){
-const err33 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "taskDefinition"},message:"must have required property '"+"taskDefinition"+"'",schema:schema225.properties.target.required,parentSchema:schema225.properties.target,data:data15};
+const err33 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "taskDefinition"},message:"must have required property '"+"taskDefinition"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -27462,7 +27666,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data15.accessType === undefined){
-const err34 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "accessType"},message:"must have required property '"+"accessType"+"'",schema:schema225.properties.target.required,parentSchema:schema225.properties.target,data:data15};
+const err34 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "accessType"},message:"must have required property '"+"accessType"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -27472,7 +27676,7 @@ vErrors.push(err34);
 errors++;
 }
 if(data15.targetGroups === undefined){
-const err35 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "targetGroups"},message:"must have required property '"+"targetGroups"+"'",schema:schema225.properties.target.required,parentSchema:schema225.properties.target,data:data15};
+const err35 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "targetGroups"},message:"must have required property '"+"targetGroups"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -27482,7 +27686,7 @@ vErrors.push(err35);
 errors++;
 }
 if(data15.launchType === undefined){
-const err36 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "launchType"},message:"must have required property '"+"launchType"+"'",schema:schema225.properties.target.required,parentSchema:schema225.properties.target,data:data15};
+const err36 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "launchType"},message:"must have required property '"+"launchType"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -27492,7 +27696,7 @@ vErrors.push(err36);
 errors++;
 }
 if(data15.autoRollback === undefined){
-const err37 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "autoRollback"},message:"must have required property '"+"autoRollback"+"'",schema:schema225.properties.target.required,parentSchema:schema225.properties.target,data:data15};
+const err37 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "autoRollback"},message:"must have required property '"+"autoRollback"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -27502,8 +27706,8 @@ vErrors.push(err37);
 errors++;
 }
 for(const key4 in data15){
-if(!(func1.call(schema225.properties.target.properties, key4))){
-const err38 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema225.properties.target,data:data15};
+if(!(func1.call(schema226.properties.target.properties, key4))){
+const err38 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema226.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -27516,7 +27720,7 @@ errors++;
 if(data15.cluster !== undefined){
 let data16 = data15.cluster;
 if(typeof data16 !== "string"){
-const err39 = {instancePath:instancePath+"/target/cluster",schemaPath:"#/properties/target/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.target.properties.cluster.type,parentSchema:schema225.properties.target.properties.cluster,data:data16};
+const err39 = {instancePath:instancePath+"/target/cluster",schemaPath:"#/properties/target/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.target.properties.cluster.type,parentSchema:schema226.properties.target.properties.cluster,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -27529,7 +27733,7 @@ errors++;
 if(data15.service !== undefined){
 let data17 = data15.service;
 if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err40 = {instancePath:instancePath+"/target/service",schemaPath:"#/properties/target/properties/service/type",keyword:"type",params:{type: schema225.properties.target.properties.service.type},message:"must be object,null",schema:schema225.properties.target.properties.service.type,parentSchema:schema225.properties.target.properties.service,data:data17};
+const err40 = {instancePath:instancePath+"/target/service",schemaPath:"#/properties/target/properties/service/type",keyword:"type",params:{type: schema226.properties.target.properties.service.type},message:"must be object,null",schema:schema226.properties.target.properties.service.type,parentSchema:schema226.properties.target.properties.service,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -27542,7 +27746,7 @@ errors++;
 if(data15.taskDefinition !== undefined){
 let data18 = data15.taskDefinition;
 if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
-const err41 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.target.properties.taskDefinition.type,parentSchema:schema225.properties.target.properties.taskDefinition,data:data18};
+const err41 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.target.properties.taskDefinition.type,parentSchema:schema226.properties.target.properties.taskDefinition,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -27555,7 +27759,7 @@ errors++;
 if(data15.accessType !== undefined){
 let data19 = data15.accessType;
 if(!((data19 === "ELB") || (data19 === "SERVICE_DISCOVERY"))){
-const err42 = {instancePath:instancePath+"/target/accessType",schemaPath:"#/properties/target/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema225.properties.target.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema225.properties.target.properties.accessType.enum,parentSchema:schema225.properties.target.properties.accessType,data:data19};
+const err42 = {instancePath:instancePath+"/target/accessType",schemaPath:"#/properties/target/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema226.properties.target.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema226.properties.target.properties.accessType.enum,parentSchema:schema226.properties.target.properties.accessType,data:data19};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -27569,7 +27773,7 @@ if(data15.targetGroups !== undefined){
 let data20 = data15.targetGroups;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 if(data20.primary === undefined){
-const err43 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema225.properties.target.properties.targetGroups.required,parentSchema:schema225.properties.target.properties.targetGroups,data:data20};
+const err43 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema226.properties.target.properties.targetGroups.required,parentSchema:schema226.properties.target.properties.targetGroups,data:data20};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -27579,7 +27783,7 @@ vErrors.push(err43);
 errors++;
 }
 if(data20.canary === undefined){
-const err44 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema225.properties.target.properties.targetGroups.required,parentSchema:schema225.properties.target.properties.targetGroups,data:data20};
+const err44 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema226.properties.target.properties.targetGroups.required,parentSchema:schema226.properties.target.properties.targetGroups,data:data20};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -27590,7 +27794,7 @@ errors++;
 }
 for(const key5 in data20){
 if(!((key5 === "primary") || (key5 === "canary"))){
-const err45 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema225.properties.target.properties.targetGroups,data:data20};
+const err45 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema226.properties.target.properties.targetGroups,data:data20};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -27607,7 +27811,7 @@ let valid6 = false;
 let passing0 = null;
 const _errs47 = errors;
 if(data21 !== null){
-const err46 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema225.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema225.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data21};
+const err46 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema226.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema226.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data21};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -27624,7 +27828,7 @@ passing0 = 0;
 const _errs49 = errors;
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 if(data21.targetGroupArn === undefined){
-const err47 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema226.required,parentSchema:schema226,data:data21};
+const err47 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema227.required,parentSchema:schema227,data:data21};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -27635,7 +27839,7 @@ errors++;
 }
 for(const key6 in data21){
 if(!((((key6 === "targetGroupArn") || (key6 === "containerName")) || (key6 === "containerPort")) || (key6 === "loadBalancerName"))){
-const err48 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema226,data:data21};
+const err48 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema227,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -27648,7 +27852,7 @@ errors++;
 if(data21.targetGroupArn !== undefined){
 let data22 = data21.targetGroupArn;
 if(typeof data22 !== "string"){
-const err49 = {instancePath:instancePath+"/target/targetGroups/primary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.targetGroupArn.type,parentSchema:schema226.properties.targetGroupArn,data:data22};
+const err49 = {instancePath:instancePath+"/target/targetGroups/primary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.targetGroupArn.type,parentSchema:schema227.properties.targetGroupArn,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -27661,7 +27865,7 @@ errors++;
 if(data21.containerName !== undefined){
 let data23 = data21.containerName;
 if(typeof data23 !== "string"){
-const err50 = {instancePath:instancePath+"/target/targetGroups/primary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.containerName.type,parentSchema:schema226.properties.containerName,data:data23};
+const err50 = {instancePath:instancePath+"/target/targetGroups/primary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.containerName.type,parentSchema:schema227.properties.containerName,data:data23};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -27674,7 +27878,7 @@ errors++;
 if(data21.containerPort !== undefined){
 let data24 = data21.containerPort;
 if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err51 = {instancePath:instancePath+"/target/targetGroups/primary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema226.properties.containerPort.type,parentSchema:schema226.properties.containerPort,data:data24};
+const err51 = {instancePath:instancePath+"/target/targetGroups/primary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema227.properties.containerPort.type,parentSchema:schema227.properties.containerPort,data:data24};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -27687,7 +27891,7 @@ errors++;
 if(data21.loadBalancerName !== undefined){
 let data25 = data21.loadBalancerName;
 if(typeof data25 !== "string"){
-const err52 = {instancePath:instancePath+"/target/targetGroups/primary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.loadBalancerName.type,parentSchema:schema226.properties.loadBalancerName,data:data25};
+const err52 = {instancePath:instancePath+"/target/targetGroups/primary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.loadBalancerName.type,parentSchema:schema227.properties.loadBalancerName,data:data25};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -27699,7 +27903,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.type,parentSchema:schema226,data:data21};
+const err53 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema227.type,parentSchema:schema227,data:data21};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -27720,7 +27924,7 @@ passing0 = 1;
 }
 }
 if(!valid6){
-const err54 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema225.properties.target.properties.targetGroups.properties.primary.oneOf,parentSchema:schema225.properties.target.properties.targetGroups.properties.primary,data:data21};
+const err54 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema226.properties.target.properties.targetGroups.properties.primary.oneOf,parentSchema:schema226.properties.target.properties.targetGroups.properties.primary,data:data21};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -27748,7 +27952,7 @@ let valid9 = false;
 let passing1 = null;
 const _errs63 = errors;
 if(data26 !== null){
-const err55 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema225.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema225.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data26};
+const err55 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema226.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema226.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data26};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -27765,7 +27969,7 @@ passing1 = 0;
 const _errs65 = errors;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 if(data26.targetGroupArn === undefined){
-const err56 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema226.required,parentSchema:schema226,data:data26};
+const err56 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema227.required,parentSchema:schema227,data:data26};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -27776,7 +27980,7 @@ errors++;
 }
 for(const key7 in data26){
 if(!((((key7 === "targetGroupArn") || (key7 === "containerName")) || (key7 === "containerPort")) || (key7 === "loadBalancerName"))){
-const err57 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema226,data:data26};
+const err57 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema227,data:data26};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -27789,7 +27993,7 @@ errors++;
 if(data26.targetGroupArn !== undefined){
 let data27 = data26.targetGroupArn;
 if(typeof data27 !== "string"){
-const err58 = {instancePath:instancePath+"/target/targetGroups/canary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.targetGroupArn.type,parentSchema:schema226.properties.targetGroupArn,data:data27};
+const err58 = {instancePath:instancePath+"/target/targetGroups/canary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.targetGroupArn.type,parentSchema:schema227.properties.targetGroupArn,data:data27};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -27802,7 +28006,7 @@ errors++;
 if(data26.containerName !== undefined){
 let data28 = data26.containerName;
 if(typeof data28 !== "string"){
-const err59 = {instancePath:instancePath+"/target/targetGroups/canary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.containerName.type,parentSchema:schema226.properties.containerName,data:data28};
+const err59 = {instancePath:instancePath+"/target/targetGroups/canary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.containerName.type,parentSchema:schema227.properties.containerName,data:data28};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -27815,7 +28019,7 @@ errors++;
 if(data26.containerPort !== undefined){
 let data29 = data26.containerPort;
 if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err60 = {instancePath:instancePath+"/target/targetGroups/canary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema226.properties.containerPort.type,parentSchema:schema226.properties.containerPort,data:data29};
+const err60 = {instancePath:instancePath+"/target/targetGroups/canary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema227.properties.containerPort.type,parentSchema:schema227.properties.containerPort,data:data29};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -27828,7 +28032,7 @@ errors++;
 if(data26.loadBalancerName !== undefined){
 let data30 = data26.loadBalancerName;
 if(typeof data30 !== "string"){
-const err61 = {instancePath:instancePath+"/target/targetGroups/canary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.loadBalancerName.type,parentSchema:schema226.properties.loadBalancerName,data:data30};
+const err61 = {instancePath:instancePath+"/target/targetGroups/canary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.loadBalancerName.type,parentSchema:schema227.properties.loadBalancerName,data:data30};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -27840,7 +28044,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.type,parentSchema:schema226,data:data26};
+const err62 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema227.type,parentSchema:schema227,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -27861,7 +28065,7 @@ passing1 = 1;
 }
 }
 if(!valid9){
-const err63 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema225.properties.target.properties.targetGroups.properties.canary.oneOf,parentSchema:schema225.properties.target.properties.targetGroups.properties.canary,data:data26};
+const err63 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema226.properties.target.properties.targetGroups.properties.canary.oneOf,parentSchema:schema226.properties.target.properties.targetGroups.properties.canary,data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -27884,7 +28088,7 @@ vErrors = null;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.target.properties.targetGroups.type,parentSchema:schema225.properties.target.properties.targetGroups,data:data20};
+const err64 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.target.properties.targetGroups.type,parentSchema:schema226.properties.target.properties.targetGroups,data:data20};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -27897,7 +28101,7 @@ errors++;
 if(data15.launchType !== undefined){
 let data31 = data15.launchType;
 if(!((data31 === "FARGATE") || (data31 === "EC2"))){
-const err65 = {instancePath:instancePath+"/target/launchType",schemaPath:"#/properties/target/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema225.properties.target.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema225.properties.target.properties.launchType.enum,parentSchema:schema225.properties.target.properties.launchType,data:data31};
+const err65 = {instancePath:instancePath+"/target/launchType",schemaPath:"#/properties/target/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema226.properties.target.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema226.properties.target.properties.launchType.enum,parentSchema:schema226.properties.target.properties.launchType,data:data31};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -27910,7 +28114,7 @@ errors++;
 if(data15.awsvpcConfiguration !== undefined){
 let data32 = data15.awsvpcConfiguration;
 if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
-const err66 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema225.properties.target.properties.awsvpcConfiguration,data:data32};
+const err66 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema226.properties.target.properties.awsvpcConfiguration,data:data32};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -27923,7 +28127,7 @@ errors++;
 if(data15.autoRollback !== undefined){
 let data33 = data15.autoRollback;
 if(typeof data33 !== "boolean"){
-const err67 = {instancePath:instancePath+"/target/autoRollback",schemaPath:"#/properties/target/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema225.properties.target.properties.autoRollback.type,parentSchema:schema225.properties.target.properties.autoRollback,data:data33};
+const err67 = {instancePath:instancePath+"/target/autoRollback",schemaPath:"#/properties/target/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema226.properties.target.properties.autoRollback.type,parentSchema:schema226.properties.target.properties.autoRollback,data:data33};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -27936,7 +28140,7 @@ errors++;
 if(data15.image !== undefined){
 let data34 = data15.image;
 if(typeof data34 !== "string"){
-const err68 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.target.properties.image.type,parentSchema:schema225.properties.target.properties.image,data:data34};
+const err68 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.target.properties.image.type,parentSchema:schema226.properties.target.properties.image,data:data34};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -27948,7 +28152,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.target.type,parentSchema:schema225.properties.target,data:data15};
+const err69 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.target.type,parentSchema:schema226.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -27958,10 +28162,13 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data.timeoutMs !== undefined){
-let data35 = data.timeoutMs;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err70 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema225.properties.timeoutMs.type,parentSchema:schema225.properties.timeoutMs,data:data35};
+if(data.secrets !== undefined){
+let data35 = data.secrets;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key8 in data35){
+let data36 = data35[key8];
+if(typeof data36 !== "string"){
+const err70 = {instancePath:instancePath+"/secrets/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.secrets.additionalProperties.type,parentSchema:schema226.properties.secrets.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -27970,9 +28177,10 @@ vErrors.push(err70);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 < 1 || isNaN(data35)){
-const err71 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema225.properties.timeoutMs,data:data35};
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.secrets.type,parentSchema:schema226.properties.secrets,data:data35};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -27982,11 +28190,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-if(data.entry !== undefined){
-let data36 = data.entry;
-if(typeof data36 !== "string"){
-const err72 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.entry.type,parentSchema:schema225.properties.entry,data:data36};
+if(data.timeoutMs !== undefined){
+let data37 = data.timeoutMs;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err72 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema226.properties.timeoutMs.type,parentSchema:schema226.properties.timeoutMs,data:data37};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -27995,20 +28202,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data.nodes !== undefined){
-let data37 = data.nodes;
-if(Array.isArray(data37)){
-const len0 = data37.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate152(data37[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data37,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema225.properties.nodes.type,parentSchema:schema225.properties.nodes,data:data37};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 1 || isNaN(data37)){
+const err73 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema226.properties.timeoutMs,data:data37};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -28018,19 +28214,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data.rollback !== undefined){
-let data39 = data.rollback;
-if(Array.isArray(data39)){
-const len1 = data39.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate152(data39[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data39,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
-errors = vErrors.length;
 }
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema225.properties.rollback.type,parentSchema:schema225.properties.rollback,data:data39};
+if(data.entry !== undefined){
+let data38 = data.entry;
+if(typeof data38 !== "string"){
+const err74 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.entry.type,parentSchema:schema226.properties.entry,data:data38};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -28040,14 +28228,58 @@ vErrors.push(err74);
 errors++;
 }
 }
+if(data.nodes !== undefined){
+let data39 = data.nodes;
+if(Array.isArray(data39)){
+const len0 = data39.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate152(data39[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data39,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.type,parentSchema:schema225,data};
+const err75 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema226.properties.nodes.type,parentSchema:schema226.properties.nodes,data:data39};
 if(vErrors === null){
 vErrors = [err75];
 }
 else {
 vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data.rollback !== undefined){
+let data41 = data.rollback;
+if(Array.isArray(data41)){
+const len1 = data41.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate152(data41[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data41,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema226.properties.rollback.type,parentSchema:schema226.properties.rollback,data:data41};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.type,parentSchema:schema226,data};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
 }
 errors++;
 }
@@ -28057,7 +28289,7 @@ return errors === 0;
 validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const analysisTemplate = validate157;
-const schema233 = {
+const schema234 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/analysis-template.schema.json",
  "title": "PipeCD analysis template (.pipe/analysis-template.yaml)",
@@ -29345,7 +29577,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema233.required,parentSchema:schema233,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema234.required,parentSchema:schema234,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -29355,7 +29587,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema233.required,parentSchema:schema233,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema234.required,parentSchema:schema234,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -29365,7 +29597,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.spec === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema233.required,parentSchema:schema233,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema234.required,parentSchema:schema234,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -29376,7 +29608,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema233,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema234,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -29389,7 +29621,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("pipecd.dev/v1beta1" !== data0){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema233.properties.apiVersion,data:data0};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema234.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -29402,7 +29634,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("AnalysisTemplate" !== data1){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AnalysisTemplate"},message:"must be equal to constant",schema:"AnalysisTemplate",parentSchema:schema233.properties.kind,data:data1};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AnalysisTemplate"},message:"must be equal to constant",schema:"AnalysisTemplate",parentSchema:schema234.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -29417,7 +29649,7 @@ let data2 = data.spec;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 if(!(((key1 === "metrics") || (key1 === "logs")) || (key1 === "https"))){
-const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema233.properties.spec,data:data2};
+const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema234.properties.spec,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -29438,7 +29670,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema233.properties.spec.properties.metrics.type,parentSchema:schema233.properties.spec.properties.metrics,data:data3};
+const err7 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.properties.spec.properties.metrics.type,parentSchema:schema234.properties.spec.properties.metrics,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -29459,7 +29691,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/spec/logs",schemaPath:"#/properties/spec/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema233.properties.spec.properties.logs.type,parentSchema:schema233.properties.spec.properties.logs,data:data5};
+const err8 = {instancePath:instancePath+"/spec/logs",schemaPath:"#/properties/spec/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.properties.spec.properties.logs.type,parentSchema:schema234.properties.spec.properties.logs,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -29480,7 +29712,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/spec/https",schemaPath:"#/properties/spec/properties/https/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema233.properties.spec.properties.https.type,parentSchema:schema233.properties.spec.properties.https,data:data7};
+const err9 = {instancePath:instancePath+"/spec/https",schemaPath:"#/properties/spec/properties/https/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.properties.spec.properties.https.type,parentSchema:schema234.properties.spec.properties.https,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -29492,7 +29724,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema233.properties.spec.type,parentSchema:schema233.properties.spec,data:data2};
+const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.properties.spec.type,parentSchema:schema234.properties.spec,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -29504,7 +29736,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema233.type,parentSchema:schema233,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.type,parentSchema:schema234,data};
 if(vErrors === null){
 vErrors = [err11];
 }

@@ -12,7 +12,7 @@ scale: number
 })
 
 /**
- * The output contract of `kanaria compile` and the input of the runtime: a fully resolved deployment (no templates, no file references, no defaults left to the runtime).
+ * The output contract of `kanaria compile` and the input of the runtime: a fully resolved deployment (no templates but secret references, no file references, no defaults left to the runtime).
  */
 export interface ExecutionGraph {
 /**
@@ -130,6 +130,12 @@ autoRollback: boolean
  * Image of the first container of the new task definition (shown as the version).
  */
 image?: string
+}
+/**
+ * Ciphertext (PipeCD's KEY_PAIR format) of each secret that `{{ .encryptedSecrets.NAME }}` in target.service / target.taskDefinition refers to, by NAME. The runtime decrypts them with its private key at the moment of the AWS call; plaintext is never stored.
+ */
+secrets?: {
+[k: string]: string
 }
 /**
  * Deployment timeout (spec.timeout).

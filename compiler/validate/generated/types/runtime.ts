@@ -120,6 +120,7 @@ notifications?: Notifications
 server?: Server
 store?: Store
 simulator?: Simulator
+secretManagement?: SecretManagement
 }
 /**
  * A platform provider.
@@ -288,4 +289,26 @@ enabled?: boolean
  * host:port the simulator listens on; absent means a free port on 127.0.0.1.
  */
 address?: string
+}
+/**
+ * The key pair that decrypts apps' encrypted secrets (PipeCD's piped secretManagement).
+ */
+export interface SecretManagement {
+/**
+ * KEY_PAIR: secrets are encrypted with the public key (`kanaria encrypt`, `pipectl encrypt`, PipeCD's web console) and decrypted with the private key at the moment of the AWS call.
+ */
+type: "KEY_PAIR"
+/**
+ * The key pair's files.
+ */
+config: {
+/**
+ * Path of the RSA private key (PEM, PKCS#8: `-----BEGIN PRIVATE KEY-----`). Secrets are read from files only, never written inline.
+ */
+privateKeyFile: string
+/**
+ * Path of the RSA public key (PEM, `-----BEGIN PUBLIC KEY-----`); `kanaria encrypt --config` reads it.
+ */
+publicKeyFile?: string
+}
 }

@@ -28,6 +28,7 @@ function hintFor(error: ErrorObject): string {
   const ref = error.schemaPath;
   if (ref.includes("/duration")) return ' Use a Go duration such as "30s", "5m" or "1h30m".';
   if (ref.includes("/percentage")) return ' Use a number from 0 to 100, e.g. 20 or "20%".';
+  if (ref.includes("/v1Integer") || ref.includes("/v1Number")) return ' PipeCD v1 reads it as a plain number: write 20, not "20%".';
   if (ref.includes("/httpToken")) return " Header names and methods are HTTP tokens: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, colons, line breaks or NUL bytes).";
   if (ref.includes("/httpHeaderValue")) return " A header value must not contain a line break (CR, LF) or a NUL byte: it would end the header, and the check's request would be refused at run time, failing the deployment.";
   if (ref.includes("/awsName")) return " Names, IDs and ARNs sent to AWS must not contain control characters (NUL, line breaks, tabs): AWS would reject the call mid-deployment.";

@@ -196,15 +196,15 @@ export interface V1ECSTargetGroup {
 /**
  * A name, ID or ARN that Kanaria sends to AWS: no control characters (NUL, line breaks, tabs), which AWS would reject mid-deployment.
  */
-targetGroupArn?: string
+targetGroupArn: string
 /**
  * A name, ID or ARN that Kanaria sends to AWS: no control characters (NUL, line breaks, tabs), which AWS would reject mid-deployment.
  */
-containerName?: string
+containerName: string
 /**
  * Container port registered in the target group; must be one of the container's portMappings.
  */
-containerPort?: number
+containerPort: number
 }
 /**
  * Target group of the CANARY task set. Required for canary and blue/green pipelines; the listener rule should already forward to it with weight 0.
@@ -213,15 +213,15 @@ export interface V1ECSTargetGroup1 {
 /**
  * A name, ID or ARN that Kanaria sends to AWS: no control characters (NUL, line breaks, tabs), which AWS would reject mid-deployment.
  */
-targetGroupArn?: string
+targetGroupArn: string
 /**
  * A name, ID or ARN that Kanaria sends to AWS: no control characters (NUL, line breaks, tabs), which AWS would reject mid-deployment.
  */
-containerName?: string
+containerName: string
 /**
  * Container port registered in the target group; must be one of the container's portMappings.
  */
-containerPort?: number
+containerPort: number
 }
 /**
  * Options of the quick sync used when there is no pipeline (or for the first deployment).

@@ -84,6 +84,8 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
     case "minItems":
       return { path, which: "value", message: `${where} needs at least ${p.limit} item(s).` };
     case "maxItems":
+      // A list that must stay empty says why in its description (e.g. only the ecs plugin has deploy targets).
+      if (p.limit === 0) return { path, which: "value", message: `${where} must be empty here. ${(error.parentSchema as any)?.description ?? ""}`.trim() };
       return { path, which: "value", message: `${where} takes at most ${p.limit} item(s).` };
     case "minLength":
       return { path, which: "value", message: `${where} must not be empty.` };

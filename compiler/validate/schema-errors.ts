@@ -59,8 +59,11 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
           : "Remove it.";
       return { path: [...path, key], which: "key", message: `Unknown key "${keyShown}" in ${where}. ${hint}` };
     }
-    case "required":
-      return { path, which: "key", message: `Missing required key "${p.missingProperty}" in ${where}. Add it.` };
+    case "required": {
+      // The key's own description says what it is for (and, in a then-branch, why it is needed here).
+      const about = (error.parentSchema as any)?.properties?.[p.missingProperty]?.description;
+      return { path, which: "key", message: `Missing required key "${p.missingProperty}" in ${where}. Add it${typeof about === "string" ? `: ${about}` : "."}` };
+    }
     case "enum": {
       const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v));
       const guess = typeof error.data === "string" ? closest(error.data, (p.allowedValues as unknown[]).filter((v): v is string => typeof v === "string")) : null;

@@ -88,6 +88,28 @@ describe("PipeCD v1 apps on the command line", () => {
     assert.match(String(found[1][2]), /Did you mean "datadog"/);
   });
 
+  test("what v1 cannot deploy is a schema error: no input, or no service definition without runStandaloneTask: true", () => {
+    const head = "apiVersion: pipecd.dev/v1beta1\nkind: Application\nspec:\n  name: job\n  plugin: ecs\n";
+    const standalone = "      input:\n        taskDefinitionFile: taskdef.yaml\n        clusterArn: arn:aws:ecs:us-east-1:123456789012:cluster/demo\n        awsvpcConfiguration:\n          subnets: [subnet-1]\n";
+    const cases: [string, string, RegExp][] = [
+      [`${head}  plugins:\n    ecs:\n      quickSync:\n        recreate: true\n`, "ecs:", /Missing required key "input" in spec\.plugins\.ecs\. Add it: .*PipeCD v1 has no task definition/],
+      [`${head}  plugins:\n    ecs:\n${standalone}`, "input:", /Missing required key "runStandaloneTask" in spec\.plugins\.ecs\.input\. Add it: Without serviceDefinitionFile, PipeCD v1 runs a standalone task only when runStandaloneTask is true/],
+      [`${head}  plugins:\n    ecs:\n${standalone}        runStandaloneTask: false\n`, "false", /runStandaloneTask must be true/],
+    ];
+    for (const [text, needle, message] of cases) {
+      const r = compileJson([write(text, "job.pipecd.yaml")]);
+      assert.equal(r.code, 1, text);
+      assert.equal(r.diagnostics.length, 1, JSON.stringify(r.diagnostics));
+      const [d] = r.diagnostics;
+      assert.equal(d.code, "schema");
+      assert.match(d.message, message);
+      // A missing key is reported on the key of the mapping that lacks it.
+      assert.deepEqual([d.line, d.column], at(text, needle), d.message);
+    }
+    const ok = compileJson([write(`${head}  plugins:\n    ecs:\n${standalone}        runStandaloneTask: true\n`, "job.pipecd.yaml")]);
+    assert.equal(ok.code, 0, JSON.stringify(ok.diagnostics));
+  });
+
   test("the v1 twin of examples/canary has the same execution graph, but for the platform it names", () => {
     const g0 = JSON.parse(runCli(["graph", "examples/canary", "--format", "json"]).stdout);
     const g1 = JSON.parse(runCli(["graph", "examples/v1-canary", "--format", "json"]).stdout);

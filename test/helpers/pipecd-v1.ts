@@ -1,7 +1,7 @@
 // Rewrites a PipeCD v0 app (kind: ECSApp) as the same app in PipeCD v1's format (kind:
 // Application, spec.plugins.ecs, spec.deployTarget), keeping every node's text and comments, so
 // tests can check that both formats get the same diagnostics and graph. Null when the app uses
-// something v1 cannot say (stage ids, "20%" percentages, v0-only keys) or is not a mapping.
+// something v1 cannot say (stage ids, "20%" percentages, v0-only keys, no input) or is not a mapping.
 import { isMap, isScalar, isSeq, parseDocument, YAMLMap, type Node } from "yaml";
 
 const V0_ONLY_SPEC = ["cloudProvider", "triggerPaths", "variantLabel"];
@@ -13,6 +13,8 @@ export function toPipecdV1(v0: string): string | null {
   if (!isMap(spec)) return null;
   if (V0_ONLY_SPEC.some((k) => spec.has(k))) return null;
   const input = spec.get("input", true) as Node | undefined;
+  // v1 has no default input (no taskdef.json): an app without one is a schema error there.
+  if (input === undefined) return null;
   if (isMap(input)) {
     if (input.has("listenerRuleSelector")) return null;
     const tgs = input.get("targetGroups", true);

@@ -98,7 +98,7 @@ plugin?: "ecs"
  * Name of the deploy target to deploy to: one of the ecs plugin's deployTargets in the runtime (piped) config, or a platformProviders entry. Absent means the only/first one. PipeCD v0's spec.platformProvider.
  */
 deployTarget?: string
-plugins?: V1PluginsSpec
+plugins: V1PluginsSpec
 pipeline?: V1DeploymentPipeline
 planner?: V1DeploymentPlanner
 commitMatcher?: DeploymentCommitMatcher
@@ -121,17 +121,17 @@ driftDetection?: DriftDetection
  * Per-plugin configuration; the ECS part is under plugins.ecs.
  */
 export interface V1PluginsSpec {
-ecs?: V1ECSApplicationSpec
+ecs: V1ECSApplicationSpec
 }
 /**
  * The ECS plugin's part of the application: what to deploy and the quick sync options.
  */
 export interface V1ECSApplicationSpec {
-input?: V1ECSDeploymentInput
+input: V1ECSDeploymentInput
 quickSync?: ECSSyncStageOptions
 }
 /**
- * What to deploy (service and task definition files, target groups).
+ * What to deploy (service and task definition files, target groups). Required: without it PipeCD v1 has no task definition to deploy.
  */
 export interface V1ECSDeploymentInput {
 /**

@@ -9,6 +9,9 @@ import { join } from "node:path";
 import { LspClient, ROOT, uri } from "./client.ts";
 import { positionOf } from "./fixture.ts";
 
+/** Generous: a loaded machine can stall the server for seconds. */
+const WAIT_MS = 60_000;
+
 describe("lsp on a PipeCD v1 app", () => {
   let dir: string;
   let client: LspClient;
@@ -22,10 +25,10 @@ describe("lsp on a PipeCD v1 app", () => {
     version++;
     const since = client.notifications.length;
     client.change(u, version, text);
-    return client.diagnostics(u, version, since);
+    return client.diagnostics(u, version, since, WAIT_MS);
   }
   const at = (needle: string, offset = 0) => ({ textDocument: { uri: u }, position: positionOf(text, needle, offset) });
-  const labels = async (needle: string, offset = 0) => ((await client.request("textDocument/completion", at(needle, offset)))?.items ?? []).map((i: any) => i.label) as string[];
+  const labels = async (needle: string, offset = 0) => ((await client.request("textDocument/completion", at(needle, offset), WAIT_MS))?.items ?? []).map((i: any) => i.label) as string[];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "kanaria-lsp-v1-"));
@@ -45,7 +48,7 @@ describe("lsp on a PipeCD v1 app", () => {
   });
 
   test("the valid v1 app publishes no diagnostics", async () => {
-    assert.deepEqual((await client.diagnostics(u, 1)).diagnostics, []);
+    assert.deepEqual((await client.diagnostics(u, 1, 0, WAIT_MS)).diagnostics, []);
   });
 
   test("schema, lint and provider errors land on the v1 nodes", async () => {
@@ -64,12 +67,12 @@ describe("lsp on a PipeCD v1 app", () => {
   });
 
   test("hover and completion follow the v1 schema", async () => {
-    const h = await client.request("textDocument/hover", at("  deployTarget:", 4));
+    const h = await client.request("textDocument/hover", at("  deployTarget:", 4), WAIT_MS);
     assert.match(h.contents.value, /\*\*deployTarget\*\* · `spec\.deployTarget`/);
     assert.match(h.contents.value, /deploy target/);
-    const input = await client.request("textDocument/hover", at("serviceDefinitionFile", 2));
+    const input = await client.request("textDocument/hover", at("serviceDefinitionFile", 2), WAIT_MS);
     assert.match(input.contents.value, /`spec\.plugins\.ecs\.input\.serviceDefinitionFile`/);
-    const canary = await client.request("textDocument/hover", at("canary: 20", 1));
+    const canary = await client.request("textDocument/hover", at("canary: 20", 1), WAIT_MS);
     assert.match(canary.contents.value, /Percentage of traffic sent to the CANARY target group/);
 
     await setText(original.replace("        taskDefinitionFile: taskdef.yaml", "        taskDefinitionFile: taskdef.yaml\n        "));
@@ -85,20 +88,20 @@ describe("lsp on a PipeCD v1 app", () => {
   });
 
   test("go to definition and the outline find the input under spec.plugins.ecs", async () => {
-    const sd = await client.request("textDocument/definition", at("servicedef.yaml", 1));
+    const sd = await client.request("textDocument/definition", at("servicedef.yaml", 1), WAIT_MS);
     assert.equal(sd.uri, uri(join(dir, "servicedef.yaml")));
-    const symbols = await client.request("textDocument/documentSymbol", { textDocument: { uri: u } });
+    const symbols = await client.request("textDocument/documentSymbol", { textDocument: { uri: u } }, WAIT_MS);
     assert.deepEqual(symbols.find((s: any) => s.name === "input")?.children.map((s: any) => s.name), ["servicedef.yaml", "taskdef.yaml"]);
     assert.equal(symbols.find((s: any) => s.name === "pipeline")?.children.length, 6);
   });
 
   test("a v1 ECS app is recognised by its content under any file name", async () => {
     const other = client.open(join(dir, "deploy.yaml"), original.replace("scale: 25", "scale: 250"), 1);
-    const d = await client.diagnostics(other, 1);
+    const d = await client.diagnostics(other, 1, 0, WAIT_MS);
     assert.deepEqual(d.diagnostics.map((x: any) => x.code), ["scale-range"]);
     // Another plugin's v1 app is not ours: nothing is published for it.
     const k8s = client.open(join(dir, "k8s.yaml"), "apiVersion: pipecd.dev/v1beta1\nkind: Application\nspec:\n  plugin: kubernetes\n  plugins:\n    kubernetes:\n      input: {}\n", 1);
-    assert.equal(await client.request("textDocument/hover", { textDocument: { uri: k8s }, position: { line: 3, character: 4 } }), null);
+    assert.equal(await client.request("textDocument/hover", { textDocument: { uri: k8s }, position: { line: 3, character: 4 } }, WAIT_MS), null);
     // A round trip on the app, then: no diagnostics were ever published for it.
     await setText(original.replace("scale: 25", "scale: 26"));
     assert.ok(!client.notifications.some((n) => n.method === "textDocument/publishDiagnostics" && n.params.uri === k8s && n.params.diagnostics.length > 0));

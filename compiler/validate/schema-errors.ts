@@ -73,8 +73,11 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
         message: `${shown(error.data)} is not a valid value for ${where}. ${guess ? `Did you mean "${guess}"? ` : ""}Use one of ${allowed.join(", ")}.`,
       };
     }
-    case "const":
-      return { path, which: "value", message: `${where} must be ${JSON.stringify(p.allowedValue)}; found ${shown(error.data)}.` };
+    case "const": {
+      // A fixed value's description says what it means (kind: ECSApp vs Application, plugin: ecs).
+      const about = (error.parentSchema as any)?.description;
+      return { path, which: "value", message: `${where} must be ${JSON.stringify(p.allowedValue)}; found ${shown(error.data)}.${typeof about === "string" ? ` ${about}` : ""}` };
+    }
     case "type":
       return { path, which: "value", message: `${where} must be ${typeWord(p.type)}; found ${shown(error.data)}.${hintFor(error)}` };
     case "pattern":

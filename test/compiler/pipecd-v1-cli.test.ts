@@ -59,6 +59,7 @@ describe("PipeCD v1 apps on the command line", () => {
     assert.match(percent.message, /PipeCD v1 reads it as a plain number/);
     const plugin = byMessage(/ecs/);
     assert.deepEqual([plugin.line, plugin.column], at(text, "kubernetes"));
+    assert.match(plugin.message, /Kanaria deploys ECS applications only/);
   });
 
   test("lint and ECS rules report the positions of the v1 nodes", () => {

@@ -20,6 +20,9 @@ import type { RuntimeConfig } from "./runtime-config.ts";
 import type { ExecutionGraph } from "./validate/generated/types/graph.ts";
 import { notFound, outside } from "./resolve/file-diagnostics.ts";
 import { resolveSecrets } from "./secrets/resolve-secrets.ts";
+import type { AppV1File } from "./validate/generated/types/app-v1.ts";
+import { isPipecdV1App, V1_PATH_MOVES, v1ToV0 } from "./resolve/pipecd-v1.ts";
+import { remappedSource } from "./source/remapped-source.ts";
 
 /** Why a file that exists was not read: said to the user in place of its content. */
 export interface Unreadable {
@@ -91,22 +94,26 @@ export function compile(input: CompileInput): CompileResult {
   const shape = documentShapeError(source, "app");
   if (shape) return (diagnostics.push(shape), finish(null, null));
 
-  const value = stripAbsent(source.value, false) as Record<string, any>;
-  const schemaErrors = validate("app", source, value);
+  const written = stripAbsent(source.value, false) as Record<string, any>;
+  const v1 = isPipecdV1App(written);
+  const schemaErrors = validate(v1 ? "appV1" : "app", source, written);
   diagnostics.push(...schemaErrors);
   if (schemaErrors.length) return finish(null, null);
+  // From here on a PipeCD v1 file is seen in the v0 shape, its positions still its own.
+  const value: Record<string, any> = v1 ? v1ToV0(written as AppV1File) : written;
+  const appSource = v1 ? remappedSource(source, V1_PATH_MOVES) : source;
 
   const dir = dirname(input.appPath);
   const load = (ref: string | undefined, refPath: (string | number)[], schema: SchemaName, what: string): LoadedFile | null => {
     if (!ref) return null;
     const path = referencePath(dir, ref);
     if (input.root !== undefined && !isWithin(path, input.root)) {
-      diagnostics.push(outside(source, refPath, ref, what, input.root));
+      diagnostics.push(outside(appSource, refPath, ref, what, input.root));
       return null;
     }
     const t = input.readFile(path, input.root);
     if (t === null || isUnreadable(t)) {
-      diagnostics.push(notFound(source, refPath, ref, what, t ?? undefined));
+      diagnostics.push(notFound(appSource, refPath, ref, what, t ?? undefined));
       return null;
     }
     const f = parse(path, t);
@@ -122,13 +129,13 @@ export function compile(input: CompileInput): CompileResult {
   const inputSpec = value.spec?.input ?? {};
   const loadedService = load(inputSpec.serviceDefinitionFile, ["spec", "input", "serviceDefinitionFile"], "service", "service definition");
   const loadedTaskDefinition = load(inputSpec.taskDefinitionFile, ["spec", "input", "taskDefinitionFile"], "taskDefinition", "task definition");
-  const secrets = resolveSecrets({ app: source, value, dir, root: input.root, readFile: input.readFile, parse, files, service: loadedService, taskDefinition: loadedTaskDefinition });
+  const secrets = resolveSecrets({ app: appSource, value, dir, root: input.root, readFile: input.readFile, parse, files, service: loadedService, taskDefinition: loadedTaskDefinition });
   diagnostics.push(...secrets.diagnostics);
   const { service, taskDefinition } = secrets;
 
-  const analysisTemplates = loadAnalysisTemplates(value, dir, input.root, input.readFile, parse, files, diagnostics, source);
+  const analysisTemplates = loadAnalysisTemplates(value, dir, input.root, input.readFile, parse, files, diagnostics, appSource);
 
-  const app = resolveApp({ source, value, service, taskDefinition, analysisTemplates });
+  const app = resolveApp({ source: appSource, value, service, taskDefinition, analysisTemplates });
   const sim = simulate(app);
   const beforeByIndex = new Map(sim.steps.map((s) => [s.stage.index, s.before]));
   const templates = checkTemplates(app, (stage) => beforeByIndex.get(stage.index) ?? sim.initial);

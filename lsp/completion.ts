@@ -10,7 +10,7 @@ import { providerNames, type RuntimeConfig } from "../compiler/runtime-config.ts
 import { dirname } from "../compiler/paths.ts";
 import { lineRange } from "./positions.ts";
 import { cursorAt, YamlLines, type Cursor } from "./yaml-cursor.ts";
-import { expand, facts, isArraySchema, isObjectSchema, itemSchemas, propertiesOf, rootSchema, schemasAt, type Schema, type SchemaKind } from "./schema-lookup.ts";
+import { expand, facts, isArraySchema, isObjectSchema, itemSchemas, propertiesOf, schemaFor, schemasAt, type Schema, type SchemaKind } from "./schema-lookup.ts";
 import { readerAt } from "./cursor-schema.ts";
 import { STAGE_SEMANTICS, stageDoc } from "./stage-docs.ts";
 import { analysisItemAt } from "./templates.ts";
@@ -42,7 +42,7 @@ export function complete(input: CompletionInput): CompletionList {
   if (/(^|\s)#/.test(before.replace(/"[^"]*"|'[^']*'/g, ""))) return list([]);
   const cur = cursorAt(lines, line, character);
   if (cur.inScalar) return list([]);
-  const root = rootSchema(input.kind);
+  const root = schemaFor(input.kind, input.text);
   const read = readerAt(lines, cur);
   if (cur.kind === "value") return list(values(cur, schemasAt(root, [...cur.path, cur.key!], read), input));
   const holder = schemasAt(root, cur.path, read);
@@ -168,7 +168,7 @@ function values(cur: Cursor, schemas: Schema[], input: CompletionInput): Complet
     for (const name of Object.keys(STAGE_SEMANTICS)) add(name, CompletionItemKind.EnumMember, stageDoc(name), "stage");
     return items;
   }
-  if (input.kind === "app" && (key === "provider" || key === "platformProvider" || key === "cloudProvider") && input.config) {
+  if (input.kind === "app" && (key === "provider" || key === "platformProvider" || key === "cloudProvider" || key === "deployTarget") && input.config) {
     const names = providerNames(input.config, key === "provider" ? "analysis" : "platform");
     for (const n of names) add(n, CompletionItemKind.Reference, undefined, `${key === "provider" ? "analysis" : "platform"} provider (runtime config)`);
   }

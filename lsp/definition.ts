@@ -12,7 +12,8 @@ export function definition(text: string, position: Position, appPath: string, re
   const lines = new YamlLines(text);
   const cur = cursorAt(lines, position.line, position.character);
   if (cur.kind !== "value" || !cur.key || !FILE_KEYS.has(cur.key)) return null;
-  if (cur.path.join(".") !== "spec.input") return null;
+  // spec.input in PipeCD v0's format, spec.plugins.ecs.input in v1's.
+  if (cur.path.join(".") !== "spec.input" && cur.path.join(".") !== "spec.plugins.ecs.input") return null;
   const ref = lines.info[position.line].value;
   if (!ref) return null;
   const target = referencePath(dirname(appPath), ref);

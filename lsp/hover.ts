@@ -5,7 +5,7 @@ import type { Hover, Position } from "vscode-languageserver";
 import { RULES_BY_ID } from "../compiler/rules/index.ts";
 import { lineRange } from "./positions.ts";
 import { cursorAt, YamlLines } from "./yaml-cursor.ts";
-import { facts, rootSchema, schemasAt, type SchemaKind } from "./schema-lookup.ts";
+import { facts, schemaFor, schemasAt, type SchemaKind } from "./schema-lookup.ts";
 import { readerAt } from "./cursor-schema.ts";
 import { stageDoc } from "./stage-docs.ts";
 import { analysisItemAt, exprAt, valuesByVariant, variableDoc } from "./templates.ts";
@@ -25,7 +25,7 @@ export function hover(input: HoverInput): Hover | null {
   const lines = new YamlLines(input.text);
   const { line, character } = input.position;
   const text = lines.text[line] ?? "";
-  return ruleHover(text, line, character) ?? templateHover(text, line, character, input.app) ?? (input.kind ? schemaHover(lines, line, character, input.kind) : null);
+  return ruleHover(text, line, character) ?? templateHover(text, line, character, input.app) ?? (input.kind ? schemaHover(lines, line, character, input.kind, input.text) : null);
 }
 
 const DIRECTIVE = /#\s*kanaria-disable-next-line\b/;
@@ -75,11 +75,11 @@ function pathLabel(path: (string | number)[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
-function schemaHover(lines: YamlLines, line: number, ch: number, kind: SchemaKind): Hover | null {
+function schemaHover(lines: YamlLines, line: number, ch: number, kind: SchemaKind, text: string): Hover | null {
   const cur = cursorAt(lines, line, ch);
   if (!cur.key || cur.inScalar) return null;
   const full = [...cur.path, cur.key];
-  const schemas = schemasAt(rootSchema(kind), full, readerAt(lines, cur));
+  const schemas = schemasAt(schemaFor(kind, text), full, readerAt(lines, cur));
   if (schemas.length === 0) return null;
   const f = facts(schemas);
   const parts = [`**${cur.key}** · \`${pathLabel(full)}\`${f.deprecated ? " _(deprecated)_" : ""}`];

@@ -2,29 +2,64 @@
 // following $ref, allOf, anyOf/oneOf, if/then on sibling values (a stage's `with` depends on its
 // `name`), items and additionalProperties. Schemas load lazily: diagnostics never need them.
 import { readFileSync } from "node:fs";
+import { isPipecdV1Text } from "./file-kind.ts";
 
 export type Schema = Record<string, any>;
 /** Reads a sibling value of the object being looked at (for `if` conditions); null if unknown. */
 export type SiblingReader = ((key: string) => string | undefined) | null;
 
 export type SchemaKind = "app" | "service" | "taskDefinition" | "runtime";
+/** A schema file: the kinds, and an app in PipeCD v1's format (same kind "app", its own schema). */
+export type SchemaFile = SchemaKind | "appV1";
 
-const FILES: Record<SchemaKind, string> = {
+const FILES: Record<SchemaFile, string> = {
   app: "app.schema.json",
+  appV1: "app-v1.schema.json",
   service: "ecs-service.schema.json",
   taskDefinition: "ecs-taskdef.schema.json",
   runtime: "runtime.schema.json",
 };
 
-const cache = new Map<SchemaKind, Schema>();
+const cache = new Map<SchemaFile, Schema>();
 
-export function rootSchema(kind: SchemaKind): Schema {
+const readSchema = (file: string): Schema => JSON.parse(readFileSync(new URL(`../schema/${file}`, import.meta.url), "utf8")) as Schema;
+
+/**
+ * A schema with the definitions it takes from other files ("app.schema.json#/$defs/X") copied
+ * into its own $defs, so every $ref is local ("#/$defs/X"). Their names never collide: the v1
+ * app schema's own definitions are all V1-prefixed.
+ */
+function bundled(schema: Schema): Schema {
+  const defs: Record<string, Schema> = { ...(schema.$defs ?? {}) };
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (!node || typeof node !== "object") return node;
+    const out: Schema = {};
+    for (const [k, v] of Object.entries(node)) {
+      const m = k === "$ref" && typeof v === "string" ? /^([^#]+\.json)#\/\$defs\/(.+)$/.exec(v) : null;
+      if (m) {
+        for (const [name, def] of Object.entries<Schema>(readSchema(m[1]).$defs ?? {})) if (!(name in defs)) defs[name] = def;
+        out[k] = `#/$defs/${m[2]}`;
+      } else out[k] = rewrite(v);
+    }
+    return out;
+  };
+  const root = rewrite(schema) as Schema;
+  return { ...root, $defs: { ...defs, ...(root.$defs as Record<string, Schema>) } };
+}
+
+export function rootSchema(kind: SchemaFile): Schema {
   let s = cache.get(kind);
   if (!s) {
-    s = JSON.parse(readFileSync(new URL(`../schema/${FILES[kind]}`, import.meta.url), "utf8")) as Schema;
+    s = bundled(readSchema(FILES[kind]));
     cache.set(kind, s);
   }
   return s;
+}
+
+/** The schema of a document of this kind with this text (an app may be in PipeCD v1's format). */
+export function schemaFor(kind: SchemaKind, text: string): Schema {
+  return rootSchema(kind === "app" && isPipecdV1Text(text) ? "appV1" : kind);
 }
 
 function resolveRef(root: Schema, ref: string): Schema | undefined {

@@ -31,7 +31,8 @@ export function documentSymbols(doc: TextDocument, isApp: boolean): DocumentSymb
   if (!isApp) return topLevel(doc, root.items as Pair[]);
   const spec = get(root, "spec")?.value;
   const out: DocumentSymbol[] = [];
-  const input = get(spec, "input");
+  // PipeCD v1 keeps the ECS input under spec.plugins.ecs.
+  const input = get(spec, "input") ?? get(get(get(spec, "plugins")?.value, "ecs")?.value, "input");
   const inputRange = input && pairRange(doc, input);
   if (input && inputRange) {
     const children: DocumentSymbol[] = [];

@@ -9,6 +9,7 @@ import { applySuppressions } from "../compiler/lint/suppressions.ts";
 import { dirname, referencePath } from "../compiler/paths.ts";
 import { documentShapeError } from "../compiler/validate/document-shape.ts";
 import { stripAbsent } from "../compiler/resolve/strip.ts";
+import { isPipecdV1App } from "../compiler/resolve/pipecd-v1.ts";
 import { loadRuntimeConfig } from "../compiler/runtime-config.ts";
 import { createSourceParser } from "../compiler/source/source-parser.ts";
 import { validate } from "../compiler/validate/validators.ts";
@@ -96,8 +97,9 @@ export class Workspace {
     const result = compile({ appPath: path, readFile: this.docs.readFile, root: repositoryRoot(path), config, graph: false, parse: this.parse });
     const deps = new Map<string, DependencyKind>();
     for (const f of result.files.keys()) if (f !== path) deps.set(f, "analysisTemplate");
-    // The files named in spec.input, even when missing: creating one must re-check the app.
-    const input = (result.files.get(path)?.value as any)?.spec?.input;
+    // The files named in spec.input (spec.plugins.ecs.input in PipeCD v1), even when missing: creating one must re-check the app.
+    const written = result.files.get(path)?.value as any;
+    const input = isPipecdV1App(written) ? written?.spec?.plugins?.ecs?.input : written?.spec?.input;
     const dir = dirname(path);
     if (typeof input?.serviceDefinitionFile === "string" && input.serviceDefinitionFile) deps.set(referencePath(dir, input.serviceDefinitionFile), "service");
     if (typeof input?.taskDefinitionFile === "string" && input.taskDefinitionFile) deps.set(referencePath(dir, input.taskDefinitionFile), "taskDefinition");

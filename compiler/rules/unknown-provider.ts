@@ -41,7 +41,7 @@ export default {
       const guess = closest(name, known);
       ctx.report({
         path,
-        message: `${kind} provider "${name}" is not defined in the runtime config.${guess ? ` Did you mean "${guess}"?` : ""} ${known.length ? `Defined: ${known.join(", ")}.` : `Add it under spec.${kind === "Platform" ? "platformProviders" : "analysisProviders"}.`}`,
+        message: `${kind} provider "${name}" is not defined in the runtime config.${guess ? ` Did you mean "${guess}"?` : ""} ${known.length ? `Defined: ${known.join(", ")}.` : `Add it under spec.${kind === "Platform" ? "platformProviders (or as a deploy target of the ecs plugin in spec.plugins)" : "analysisProviders (or the analysis plugin's config.analysisProviders in spec.plugins)"}.`}`,
       });
     };
     const app = ctx.app;

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 
 export const SCHEMAS = {
   app: "app.schema.json",
+  appV1: "app-v1.schema.json",
   service: "ecs-service.schema.json",
   taskDefinition: "ecs-taskdef.schema.json",
   runtime: "runtime.schema.json",
@@ -81,7 +82,7 @@ function prettySchemaConstants(code: string): string {
 }
 
 function typeName(name: string): string {
-  return { app: "AppFile", service: "ServiceDefinition", taskDefinition: "TaskDefinition", runtime: "RuntimeFile", graph: "ExecutionGraph", analysisTemplate: "AnalysisTemplateFile" }[name] ?? name;
+  return { app: "AppFile", appV1: "AppV1File", service: "ServiceDefinition", taskDefinition: "TaskDefinition", runtime: "RuntimeFile", graph: "ExecutionGraph", analysisTemplate: "AnalysisTemplateFile" }[name] ?? name;
 }
 
 if (import.meta.main) {

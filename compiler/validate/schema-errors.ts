@@ -28,6 +28,7 @@ function hintFor(error: ErrorObject): string {
   const ref = error.schemaPath;
   if (ref.includes("/duration")) return ' Use a Go duration such as "30s", "5m" or "1h30m".';
   if (ref.includes("/percentage")) return ' Use a number from 0 to 100, e.g. 20 or "20%".';
+  if (ref.includes("/v1Integer") || ref.includes("/v1Number")) return ' PipeCD v1 reads it as a plain number: write 20, not "20%".';
   if (ref.includes("/httpToken")) return " Header names and methods are HTTP tokens: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, colons, line breaks or NUL bytes).";
   if (ref.includes("/httpHeaderValue")) return " A header value must not contain a line break (CR, LF) or a NUL byte: it would end the header, and the check's request would be refused at run time, failing the deployment.";
   if (ref.includes("/awsName")) return " Names, IDs and ARNs sent to AWS must not contain control characters (NUL, line breaks, tabs): AWS would reject the call mid-deployment.";
@@ -58,8 +59,11 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
           : "Remove it.";
       return { path: [...path, key], which: "key", message: `Unknown key "${keyShown}" in ${where}. ${hint}` };
     }
-    case "required":
-      return { path, which: "key", message: `Missing required key "${p.missingProperty}" in ${where}. Add it.` };
+    case "required": {
+      // The key's own description says what it is for (and, in a then-branch, why it is needed here).
+      const about = (error.parentSchema as any)?.properties?.[p.missingProperty]?.description;
+      return { path, which: "key", message: `Missing required key "${p.missingProperty}" in ${where}. Add it${typeof about === "string" ? `: ${about}` : "."}` };
+    }
     case "enum": {
       const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v));
       const guess = typeof error.data === "string" ? closest(error.data, (p.allowedValues as unknown[]).filter((v): v is string => typeof v === "string")) : null;
@@ -69,8 +73,11 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
         message: `${shown(error.data)} is not a valid value for ${where}. ${guess ? `Did you mean "${guess}"? ` : ""}Use one of ${allowed.join(", ")}.`,
       };
     }
-    case "const":
-      return { path, which: "value", message: `${where} must be ${JSON.stringify(p.allowedValue)}; found ${shown(error.data)}.` };
+    case "const": {
+      // A fixed value's description says what it means (kind: ECSApp vs Application, plugin: ecs).
+      const about = (error.parentSchema as any)?.description;
+      return { path, which: "value", message: `${where} must be ${JSON.stringify(p.allowedValue)}; found ${shown(error.data)}.${typeof about === "string" ? ` ${about}` : ""}` };
+    }
     case "type":
       return { path, which: "value", message: `${where} must be ${typeWord(p.type)}; found ${shown(error.data)}.${hintFor(error)}` };
     case "pattern":
@@ -83,6 +90,8 @@ function render(error: ErrorObject, path: DataPath): { path: DataPath; which: "k
     case "minItems":
       return { path, which: "value", message: `${where} needs at least ${p.limit} item(s).` };
     case "maxItems":
+      // A list that must stay empty says why in its description (e.g. only the ecs plugin has deploy targets).
+      if (p.limit === 0) return { path, which: "value", message: `${where} must be empty here. ${(error.parentSchema as any)?.description ?? ""}`.trim() };
       return { path, which: "value", message: `${where} takes at most ${p.limit} item(s).` };
     case "minLength":
       return { path, which: "value", message: `${where} must not be empty.` };

@@ -5,7 +5,7 @@ import type { Diagnostic } from "../diagnostics.ts";
 import type { SourceFile } from "../source/source-file.ts";
 import { schemaDiagnostics } from "./schema-errors.ts";
 
-export type SchemaName = "app" | "service" | "taskDefinition" | "runtime" | "graph" | "analysisTemplate";
+export type SchemaName = "app" | "appV1" | "service" | "taskDefinition" | "runtime" | "graph" | "analysisTemplate";
 
 const validators: Record<SchemaName, ValidateFunction> = generated;
 

@@ -2,7 +2,7 @@
 // analysis providers, notifications, the server address, its token and the approver tokens,
 // the store path. Secrets are read from the files the config names, relative to its folder.
 import { dirname, resolve } from "node:path";
-import { loadRuntimeConfig, type RuntimeConfig } from "../../compiler/runtime-config.ts";
+import { analysisEntries, loadRuntimeConfig, platformEntries, type RuntimeConfig } from "../../compiler/runtime-config.ts";
 import { readInputFile } from "../../compiler/cli/fs-reader.ts";
 import type { Diagnostic } from "../../compiler/diagnostics.ts";
 import type { RuntimeSpec } from "../../compiler/validate/generated/types/runtime.ts";
@@ -88,7 +88,8 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
   const base = dirname(resolve(path));
   const rel = (p: string | undefined) => (p ? resolve(base, p) : undefined);
   const spec: RuntimeSpec & Record<string, any> = config.spec ?? {};
-  const providers: PlatformProvider[] = (spec.platformProviders ?? []).map((p: any) => ({
+  // Both shapes: spec.platformProviders and the ecs plugin's deployTargets (PipeCD v1).
+  const providers: PlatformProvider[] = platformEntries(config).map((p) => ({
     name: p.name,
     region: p.config?.region,
     ...(p.config?.profile ? { profile: p.config.profile } : {}),
@@ -108,7 +109,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
   const secrets = privateKeyFile ? new SecretKeyring(privateKeyFile, () => readGuarded(privateKeyFile, "secretManagement private key file")) : null;
   return {
     providers,
-    analysisProviders: (spec.analysisProviders ?? []).map((a) => ({ name: a.name, type: a.type, config: a.config as Record<string, any> })),
+    analysisProviders: analysisEntries(config).map(({ provider: a }) => ({ name: a.name, type: a.type, config: a.config as Record<string, any> })),
     notifications: spec.notifications as NotificationsConfig | undefined,
     approverTokens,
     baseDir: base,

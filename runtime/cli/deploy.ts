@@ -111,9 +111,10 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const providers = sim ? [sim.provider] : settings.providers;
+  // The simulator stands in for whichever platform the app names (spec.platformProvider / deployTarget).
+  const providers = sim ? [{ ...sim.provider, name: graph.app.platformProvider ?? sim.provider.name }] : settings.providers;
   if (!providers.length) {
-    err("No ECS platform provider: pass --config runtime.yaml (spec.platformProviders) or --simulate.");
+    err("No ECS platform provider: pass --config runtime.yaml (spec.platformProviders, or the ecs plugin's deployTargets) or --simulate.");
     await sim?.close();
     return 2;
   }

@@ -61,7 +61,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const providers = [...settings.providers, ...(sim ? [sim.provider] : [])];
   if (!providers.length) {
-    console.error("The runtime config defines no platform provider (spec.platformProviders); nothing could be deployed.");
+    console.error("The runtime config defines no platform provider (spec.platformProviders, or the ecs plugin's deployTargets); nothing could be deployed.");
     return 2;
   }
   const dataDir = str(p, "data") ?? (settings.storePath ? null : DEFAULT_DATA_DIR);

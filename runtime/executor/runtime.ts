@@ -76,8 +76,8 @@ export function providerFor(providers: PlatformProvider[], graph: Graph): Platfo
       422,
       "unknown_platform_provider",
       wanted
-        ? `The app names platform provider "${wanted}", which the runtime config does not define (known: ${known}). Add it under spec.platformProviders.`
-        : "The runtime config defines no ECS platform provider. Add one under spec.platformProviders.",
+        ? `The app names platform provider "${wanted}", which the runtime config does not define (known: ${known}). Add it under spec.platformProviders, or as a deploy target of the ecs plugin (spec.plugins).`
+        : "The runtime config defines no ECS platform provider. Add one under spec.platformProviders, or a deploy target of the ecs plugin (spec.plugins).",
       wanted ? "/app/platformProvider" : "",
     );
   }

@@ -37,6 +37,11 @@ test("mutated servicedef/taskdef files never crash the compiler", () => {
   fc.assert(fc.property(mutated(SERVICEDEF), mutated(TASKDEF), (s, t) => void check(APP, s, t)), { numRuns: 200, seed: 7 });
 });
 
+test("mutated PipeCD v1 app files never crash the compiler", () => {
+  const v1 = readFileSync(new URL("../../examples/v1-canary/app.pipecd.yaml", import.meta.url), "utf8");
+  fc.assert(fc.property(mutated(v1), (app) => void check(app)), { numRuns: 400, seed: 43 });
+});
+
 test("random text never crashes the compiler", () => {
   fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 400 }), (app) => void check(app)), { numRuns: 300, seed: 1 });
 });

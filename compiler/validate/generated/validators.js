@@ -21,7 +21,7 @@ const schema31 = {
   },
   "kind": {
    "const": "ECSApp",
-   "description": "Configuration kind; always ECSApp for an ECS application."
+   "description": "Configuration kind: ECSApp for an ECS application in PipeCD v0's format. (PipeCD v1's format, kind: Application with spec.plugin: ecs, is read too: see schema/app-v1.schema.json.)"
   },
   "spec": {
    "$ref": "#/$defs/ECSApplicationSpec",
@@ -9054,8 +9054,5029 @@ return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const service = validate74;
+export const appV1 = validate74;
 const schema112 = {
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "$id": "https://kanaria.dev/schema/app-v1.schema.json",
+ "title": "Kanaria / PipeCD v1 ECS application (app.pipecd.yaml, kind: Application)",
+ "description": "An ECS application configuration in PipeCD v1's plugin format (apiVersion pipecd.dev/v1beta1, kind Application, spec.plugin ecs): the ECS part lives under spec.plugins.ecs, the platform is chosen by spec.deployTarget. Kanaria checks it exactly like the v0 format (kind ECSApp). Null values and an empty `with:` are removed before validation.",
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "apiVersion",
+  "kind",
+  "spec"
+ ],
+ "properties": {
+  "apiVersion": {
+   "const": "pipecd.dev/v1beta1",
+   "description": "Configuration format version; always pipecd.dev/v1beta1 (also in PipeCD v1)."
+  },
+  "kind": {
+   "const": "Application",
+   "description": "Configuration kind; Application in PipeCD v1 (the plugin is named by spec.plugin). Use kind ECSApp for the v0 format."
+  },
+  "spec": {
+   "$ref": "#/$defs/V1ApplicationSpec",
+   "description": "The application specification."
+  }
+ },
+ "$defs": {
+  "V1ApplicationSpec": {
+   "type": "object",
+   "description": "Specification of an application deployed by PipeCD v1's ECS plugin.",
+   "additionalProperties": false,
+   "properties": {
+    "name": {
+     "type": "string",
+     "description": "Application name. Needed when the application is registered from this file."
+    },
+    "labels": {
+     "type": "object",
+     "description": "Labels identifying the application (used to route notifications, and as .App.Labels.<k> in queries). Keys prefixed pipecd.dev/ are reserved.",
+     "additionalProperties": {
+      "type": "string"
+     }
+    },
+    "description": {
+     "type": "string",
+     "description": "Notes about the application (Markdown)."
+    },
+    "plugin": {
+     "const": "ecs",
+     "description": "The plugin that deploys the application; Kanaria deploys ECS applications only, so always ecs."
+    },
+    "deployTarget": {
+     "type": "string",
+     "description": "Name of the deploy target to deploy to: one of the ecs plugin's deployTargets in the runtime (piped) config, or a platformProviders entry. Absent means the only/first one. PipeCD v0's spec.platformProvider."
+    },
+    "plugins": {
+     "$ref": "#/$defs/V1PluginsSpec",
+     "description": "Per-plugin configuration; the ECS part is under plugins.ecs."
+    },
+    "pipeline": {
+     "$ref": "#/$defs/V1DeploymentPipeline",
+     "description": "Progressive-delivery pipeline. Without it every deployment is a quick sync."
+    },
+    "planner": {
+     "$ref": "#/$defs/V1DeploymentPlanner",
+     "description": "Deployment planning options."
+    },
+    "commitMatcher": {
+     "$ref": "app.schema.json#/$defs/DeploymentCommitMatcher",
+     "description": "Force quick sync or pipeline by commit message."
+    },
+    "trigger": {
+     "$ref": "app.schema.json#/$defs/Trigger",
+     "description": "When deployments are triggered."
+    },
+    "postSync": {
+     "$ref": "app.schema.json#/$defs/PostSync",
+     "description": "Actions after a successful deployment."
+    },
+    "timeout": {
+     "$ref": "app.schema.json#/$defs/duration",
+     "description": "Maximum time a whole deployment may take before it fails.",
+     "default": "6h"
+    },
+    "encryption": {
+     "$ref": "app.schema.json#/$defs/SecretEncryption",
+     "description": "Encrypted secrets and the files to decrypt them into."
+    },
+    "attachment": {
+     "$ref": "app.schema.json#/$defs/Attachment",
+     "description": "Files to inline into other files."
+    },
+    "notification": {
+     "$ref": "app.schema.json#/$defs/DeploymentNotification",
+     "description": "Who to mention in notifications."
+    },
+    "eventWatcher": {
+     "type": "array",
+     "description": "Event watchers that update files in Git when events arrive.",
+     "items": {
+      "$ref": "app.schema.json#/$defs/EventWatcherConfig",
+      "description": "An event watcher."
+     }
+    },
+    "driftDetection": {
+     "$ref": "app.schema.json#/$defs/DriftDetection",
+     "description": "Drift detection settings."
+    }
+   },
+   "required": [
+    "plugins"
+   ]
+  },
+  "V1PluginsSpec": {
+   "type": "object",
+   "description": "Configuration of the plugins the application uses, by plugin name. Kanaria reads the ecs plugin's; the stages of the other official plugins (WAIT, WAIT_APPROVAL, ANALYSIS, SCRIPT_RUN) take their options in the pipeline.",
+   "additionalProperties": false,
+   "properties": {
+    "ecs": {
+     "$ref": "#/$defs/V1ECSApplicationSpec",
+     "description": "The ECS plugin's part of the application: what to deploy and the quick sync options."
+    }
+   },
+   "required": [
+    "ecs"
+   ]
+  },
+  "V1ECSApplicationSpec": {
+   "type": "object",
+   "description": "The ECS plugin's application configuration (PipeCD v1 ECSApplicationSpec).",
+   "additionalProperties": false,
+   "properties": {
+    "input": {
+     "$ref": "#/$defs/V1ECSDeploymentInput",
+     "description": "What to deploy (service and task definition files, target groups). Required: without it PipeCD v1 has no task definition to deploy."
+    },
+    "quickSync": {
+     "$ref": "app.schema.json#/$defs/ECSSyncStageOptions",
+     "description": "Options of the quick sync used when there is no pipeline (or for the first deployment)."
+    }
+   },
+   "required": [
+    "input"
+   ]
+  },
+  "V1ECSDeploymentInput": {
+   "type": "object",
+   "description": "What to deploy: the service and task definition files, and how the service is reached (PipeCD v1 ECSDeploymentInput).",
+   "additionalProperties": false,
+   "properties": {
+    "serviceDefinitionFile": {
+     "type": "string",
+     "description": "Path (relative to the application directory) of the ECS service definition (CreateService input, YAML or JSON). Leave it out, with runStandaloneTask: true, to run the task definition as a standalone task."
+    },
+    "taskDefinitionFile": {
+     "type": "string",
+     "description": "Path (relative to the application directory) of the ECS task definition (RegisterTaskDefinition input, YAML or JSON).",
+     "default": "taskdef.json"
+    },
+    "runStandaloneTask": {
+     "type": "boolean",
+     "description": "Run the task definition as a standalone task (no service) when serviceDefinitionFile is absent. Defaults to false in PipeCD v1 (true in v0).",
+     "default": false
+    },
+    "clusterArn": {
+     "$ref": "app.schema.json#/$defs/awsName",
+     "description": "ARN of the cluster a standalone task runs in (services take the cluster from the service definition)."
+    },
+    "launchType": {
+     "enum": [
+      "FARGATE",
+      "EC2"
+     ],
+     "default": "FARGATE",
+     "description": "Launch type of the standalone task (only used when serviceDefinitionFile is absent)."
+    },
+    "accessType": {
+     "enum": [
+      "ELB",
+      "SERVICE_DISCOVERY"
+     ],
+     "default": "ELB",
+     "description": "How clients reach the service: ELB routes traffic through target groups (ECS_TRAFFIC_ROUTING shifts weights); SERVICE_DISCOVERY uses Cloud Map, so every running task set receives traffic in proportion to its tasks."
+    },
+    "awsvpcConfiguration": {
+     "$ref": "app.schema.json#/$defs/ECSVpcConfiguration",
+     "description": "Network configuration of the standalone task (only used when serviceDefinitionFile is absent)."
+    },
+    "targetGroups": {
+     "$ref": "#/$defs/V1ECSTargetGroups",
+     "description": "Target groups for the PRIMARY and CANARY task sets (accessType ELB)."
+    }
+   },
+   "if": {
+    "properties": {
+     "serviceDefinitionFile": false
+    }
+   },
+   "then": {
+    "required": [
+     "runStandaloneTask"
+    ],
+    "properties": {
+     "runStandaloneTask": {
+      "const": true,
+      "description": "Without serviceDefinitionFile, PipeCD v1 runs a standalone task only when runStandaloneTask is true; otherwise it looks for a service definition and the deployment fails."
+     }
+    }
+   }
+  },
+  "V1ECSTargetGroups": {
+   "type": "object",
+   "description": "Target groups the PRIMARY and CANARY task sets are registered in; ECS_TRAFFIC_ROUTING shifts listener weights between them.",
+   "additionalProperties": false,
+   "properties": {
+    "primary": {
+     "$ref": "#/$defs/V1ECSTargetGroup",
+     "description": "Target group of the PRIMARY task set. The load balancer's live listener (rule) must forward to it."
+    },
+    "canary": {
+     "$ref": "#/$defs/V1ECSTargetGroup",
+     "description": "Target group of the CANARY task set. Required for canary and blue/green pipelines; the listener rule should already forward to it with weight 0."
+    }
+   }
+  },
+  "V1ECSTargetGroup": {
+   "type": "object",
+   "description": "A target group that an ECS task set registers its tasks in (the loadBalancers entry passed to CreateTaskSet).",
+   "additionalProperties": false,
+   "properties": {
+    "targetGroupArn": {
+     "$ref": "app.schema.json#/$defs/awsName",
+     "description": "ARN of the ELBv2 target group (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>). It must be an `ip` target group for awsvpc tasks, and belong to one load balancer."
+    },
+    "containerName": {
+     "$ref": "app.schema.json#/$defs/awsName",
+     "description": "Name of the container (as in the task definition's containerDefinitions) whose port is registered in the target group."
+    },
+    "containerPort": {
+     "type": "integer",
+     "description": "Container port registered in the target group; must be one of the container's portMappings."
+    }
+   },
+   "required": [
+    "targetGroupArn",
+    "containerName",
+    "containerPort"
+   ]
+  },
+  "V1DeploymentPlanner": {
+   "type": "object",
+   "description": "Options for planning a deployment.",
+   "additionalProperties": false,
+   "properties": {
+    "alwaysUsePipeline": {
+     "type": "boolean",
+     "description": "Always deploy with the pipeline, even when PipeCD would choose a quick sync (for example on the first deployment).",
+     "default": false
+    },
+    "autoRollback": {
+     "type": "boolean",
+     "description": "Automatically roll back every change (restore the previous primary task set and traffic) when a stage fails. PipeCD v0's input.autoRollback.",
+     "default": true
+    }
+   }
+  },
+  "V1DeploymentPipeline": {
+   "type": "object",
+   "description": "The progressive-delivery pipeline used instead of a quick sync.",
+   "additionalProperties": false,
+   "properties": {
+    "stages": {
+     "type": "array",
+     "description": "Stages, run in order.",
+     "items": {
+      "$ref": "#/$defs/V1PipelineStage",
+      "description": "A pipeline stage."
+     }
+    }
+   }
+  },
+  "V1PipelineStage": {
+   "type": "object",
+   "description": "One stage of the pipeline. `with` is checked against the options of the stage named by `name`. (PipeCD v1 stages have no `id`: their ids are stage-<index>.)",
+   "additionalProperties": false,
+   "properties": {
+    "name": {
+     "enum": [
+      "ECS_SYNC",
+      "ECS_CANARY_ROLLOUT",
+      "ECS_PRIMARY_ROLLOUT",
+      "ECS_TRAFFIC_ROUTING",
+      "ECS_CANARY_CLEAN",
+      "WAIT",
+      "WAIT_APPROVAL",
+      "ANALYSIS",
+      "SCRIPT_RUN"
+     ],
+     "description": "The stage to run. ECS plugin stages: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN (ECS_ROLLBACK is added by PipeCD itself); stages of the wait, waitapproval, analysis and scriptrun plugins: WAIT, WAIT_APPROVAL, ANALYSIS, SCRIPT_RUN."
+    },
+    "desc": {
+     "type": "string",
+     "description": "Description of the stage, shown in the UI."
+    },
+    "timeout": {
+     "$ref": "app.schema.json#/$defs/duration",
+     "description": "Maximum time the stage may take before it fails."
+    },
+    "skipOn": {
+     "$ref": "app.schema.json#/$defs/SkipOptions",
+     "description": "Skip this stage when the triggering commit matches (PipeCD v1's stage-level skipOn)."
+    },
+    "with": {
+     "type": "object",
+     "description": "Stage-specific options; the allowed keys depend on `name`."
+    }
+   },
+   "required": [
+    "name"
+   ],
+   "allOf": [
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "ECS_SYNC"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "app.schema.json#/$defs/ECSSyncStageOptions",
+        "description": "Options of the ECS_SYNC stage."
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "ECS_CANARY_ROLLOUT"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "#/$defs/V1ECSCanaryRolloutStageOptions",
+        "description": "Options of the ECS_CANARY_ROLLOUT stage."
+       }
+      },
+      "required": [
+       "with"
+      ]
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "ECS_PRIMARY_ROLLOUT"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "app.schema.json#/$defs/ECSPrimaryRolloutStageOptions",
+        "description": "Options of the ECS_PRIMARY_ROLLOUT stage."
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "ECS_TRAFFIC_ROUTING"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "#/$defs/V1ECSTrafficRoutingStageOptions",
+        "description": "Options of the ECS_TRAFFIC_ROUTING stage."
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "ECS_CANARY_CLEAN"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "app.schema.json#/$defs/ECSCanaryCleanStageOptions",
+        "description": "Options of the ECS_CANARY_CLEAN stage."
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "WAIT"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "app.schema.json#/$defs/WaitStageOptions",
+        "description": "Options of the WAIT stage."
+       }
+      },
+      "required": [
+       "with"
+      ]
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "WAIT_APPROVAL"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "app.schema.json#/$defs/WaitApprovalStageOptions",
+        "description": "Options of the WAIT_APPROVAL stage."
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "ANALYSIS"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "app.schema.json#/$defs/AnalysisStageOptions",
+        "description": "Options of the ANALYSIS stage."
+       }
+      },
+      "required": [
+       "with"
+      ]
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "SCRIPT_RUN"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "with": {
+        "$ref": "app.schema.json#/$defs/ScriptRunStageOptions",
+        "description": "Options of the SCRIPT_RUN stage."
+       }
+      },
+      "required": [
+       "with"
+      ]
+     }
+    }
+   ]
+  },
+  "V1ECSCanaryRolloutStageOptions": {
+   "type": "object",
+   "description": "Options of ECS_CANARY_ROLLOUT: create a CANARY task set running the new version; it receives no traffic yet.",
+   "additionalProperties": false,
+   "properties": {
+    "scale": {
+     "$ref": "#/$defs/v1Number",
+     "description": "Size of the CANARY task set as a percentage of the service's desiredCount (ECS rounds the task count up). 100 gives blue/green."
+    }
+   },
+   "required": [
+    "scale"
+   ]
+  },
+  "V1ECSTrafficRoutingStageOptions": {
+   "type": "object",
+   "description": "Options of ECS_TRAFFIC_ROUTING: set the listener weights of the primary and canary target groups. Give one of primary or canary; the other gets the rest. With neither, PRIMARY gets 100%.",
+   "additionalProperties": false,
+   "properties": {
+    "primary": {
+     "$ref": "#/$defs/v1Integer",
+     "description": "Percentage of traffic sent to the PRIMARY target group; CANARY gets 100 minus this. Takes precedence over canary when both are set."
+    },
+    "canary": {
+     "$ref": "#/$defs/v1Integer",
+     "description": "Percentage of traffic sent to the CANARY target group; PRIMARY gets 100 minus this."
+    }
+   }
+  },
+  "v1Integer": {
+   "type": "integer",
+   "description": "A whole percentage, as PipeCD v1 reads it (a Go int: 20, not \"20%\"). Range checks (0-100) are done by lint rules.",
+   "examples": [
+    20
+   ]
+  },
+  "v1Number": {
+   "type": "number",
+   "description": "A percentage as a number, as PipeCD v1 reads it (a Go float64: 25 or 12.5, not \"25%\"). Range checks (0-100) are done by lint rules.",
+   "examples": [
+    25
+   ]
+  }
+ }
+};
+const schema113 = {
+ "type": "object",
+ "description": "Specification of an application deployed by PipeCD v1's ECS plugin.",
+ "additionalProperties": false,
+ "properties": {
+  "name": {
+   "type": "string",
+   "description": "Application name. Needed when the application is registered from this file."
+  },
+  "labels": {
+   "type": "object",
+   "description": "Labels identifying the application (used to route notifications, and as .App.Labels.<k> in queries). Keys prefixed pipecd.dev/ are reserved.",
+   "additionalProperties": {
+    "type": "string"
+   }
+  },
+  "description": {
+   "type": "string",
+   "description": "Notes about the application (Markdown)."
+  },
+  "plugin": {
+   "const": "ecs",
+   "description": "The plugin that deploys the application; Kanaria deploys ECS applications only, so always ecs."
+  },
+  "deployTarget": {
+   "type": "string",
+   "description": "Name of the deploy target to deploy to: one of the ecs plugin's deployTargets in the runtime (piped) config, or a platformProviders entry. Absent means the only/first one. PipeCD v0's spec.platformProvider."
+  },
+  "plugins": {
+   "$ref": "#/$defs/V1PluginsSpec",
+   "description": "Per-plugin configuration; the ECS part is under plugins.ecs."
+  },
+  "pipeline": {
+   "$ref": "#/$defs/V1DeploymentPipeline",
+   "description": "Progressive-delivery pipeline. Without it every deployment is a quick sync."
+  },
+  "planner": {
+   "$ref": "#/$defs/V1DeploymentPlanner",
+   "description": "Deployment planning options."
+  },
+  "commitMatcher": {
+   "$ref": "app.schema.json#/$defs/DeploymentCommitMatcher",
+   "description": "Force quick sync or pipeline by commit message."
+  },
+  "trigger": {
+   "$ref": "app.schema.json#/$defs/Trigger",
+   "description": "When deployments are triggered."
+  },
+  "postSync": {
+   "$ref": "app.schema.json#/$defs/PostSync",
+   "description": "Actions after a successful deployment."
+  },
+  "timeout": {
+   "$ref": "app.schema.json#/$defs/duration",
+   "description": "Maximum time a whole deployment may take before it fails.",
+   "default": "6h"
+  },
+  "encryption": {
+   "$ref": "app.schema.json#/$defs/SecretEncryption",
+   "description": "Encrypted secrets and the files to decrypt them into."
+  },
+  "attachment": {
+   "$ref": "app.schema.json#/$defs/Attachment",
+   "description": "Files to inline into other files."
+  },
+  "notification": {
+   "$ref": "app.schema.json#/$defs/DeploymentNotification",
+   "description": "Who to mention in notifications."
+  },
+  "eventWatcher": {
+   "type": "array",
+   "description": "Event watchers that update files in Git when events arrive.",
+   "items": {
+    "$ref": "app.schema.json#/$defs/EventWatcherConfig",
+    "description": "An event watcher."
+   }
+  },
+  "driftDetection": {
+   "$ref": "app.schema.json#/$defs/DriftDetection",
+   "description": "Drift detection settings."
+  }
+ },
+ "required": [
+  "plugins"
+ ]
+};
+const schema150 = {
+ "type": "object",
+ "description": "Options for planning a deployment.",
+ "additionalProperties": false,
+ "properties": {
+  "alwaysUsePipeline": {
+   "type": "boolean",
+   "description": "Always deploy with the pipeline, even when PipeCD would choose a quick sync (for example on the first deployment).",
+   "default": false
+  },
+  "autoRollback": {
+   "type": "boolean",
+   "description": "Automatically roll back every change (restore the previous primary task set and traffic) when a stage fails. PipeCD v0's input.autoRollback.",
+   "default": true
+  }
+ }
+};
+const schema114 = {
+ "type": "object",
+ "description": "Configuration of the plugins the application uses, by plugin name. Kanaria reads the ecs plugin's; the stages of the other official plugins (WAIT, WAIT_APPROVAL, ANALYSIS, SCRIPT_RUN) take their options in the pipeline.",
+ "additionalProperties": false,
+ "properties": {
+  "ecs": {
+   "$ref": "#/$defs/V1ECSApplicationSpec",
+   "description": "The ECS plugin's part of the application: what to deploy and the quick sync options."
+  }
+ },
+ "required": [
+  "ecs"
+ ]
+};
+const schema115 = {
+ "type": "object",
+ "description": "The ECS plugin's application configuration (PipeCD v1 ECSApplicationSpec).",
+ "additionalProperties": false,
+ "properties": {
+  "input": {
+   "$ref": "#/$defs/V1ECSDeploymentInput",
+   "description": "What to deploy (service and task definition files, target groups). Required: without it PipeCD v1 has no task definition to deploy."
+  },
+  "quickSync": {
+   "$ref": "app.schema.json#/$defs/ECSSyncStageOptions",
+   "description": "Options of the quick sync used when there is no pipeline (or for the first deployment)."
+  }
+ },
+ "required": [
+  "input"
+ ]
+};
+const schema116 = {
+ "type": "object",
+ "description": "What to deploy: the service and task definition files, and how the service is reached (PipeCD v1 ECSDeploymentInput).",
+ "additionalProperties": false,
+ "properties": {
+  "serviceDefinitionFile": {
+   "type": "string",
+   "description": "Path (relative to the application directory) of the ECS service definition (CreateService input, YAML or JSON). Leave it out, with runStandaloneTask: true, to run the task definition as a standalone task."
+  },
+  "taskDefinitionFile": {
+   "type": "string",
+   "description": "Path (relative to the application directory) of the ECS task definition (RegisterTaskDefinition input, YAML or JSON).",
+   "default": "taskdef.json"
+  },
+  "runStandaloneTask": {
+   "type": "boolean",
+   "description": "Run the task definition as a standalone task (no service) when serviceDefinitionFile is absent. Defaults to false in PipeCD v1 (true in v0).",
+   "default": false
+  },
+  "clusterArn": {
+   "$ref": "app.schema.json#/$defs/awsName",
+   "description": "ARN of the cluster a standalone task runs in (services take the cluster from the service definition)."
+  },
+  "launchType": {
+   "enum": [
+    "FARGATE",
+    "EC2"
+   ],
+   "default": "FARGATE",
+   "description": "Launch type of the standalone task (only used when serviceDefinitionFile is absent)."
+  },
+  "accessType": {
+   "enum": [
+    "ELB",
+    "SERVICE_DISCOVERY"
+   ],
+   "default": "ELB",
+   "description": "How clients reach the service: ELB routes traffic through target groups (ECS_TRAFFIC_ROUTING shifts weights); SERVICE_DISCOVERY uses Cloud Map, so every running task set receives traffic in proportion to its tasks."
+  },
+  "awsvpcConfiguration": {
+   "$ref": "app.schema.json#/$defs/ECSVpcConfiguration",
+   "description": "Network configuration of the standalone task (only used when serviceDefinitionFile is absent)."
+  },
+  "targetGroups": {
+   "$ref": "#/$defs/V1ECSTargetGroups",
+   "description": "Target groups for the PRIMARY and CANARY task sets (accessType ELB)."
+  }
+ },
+ "if": {
+  "properties": {
+   "serviceDefinitionFile": false
+  }
+ },
+ "then": {
+  "required": [
+   "runStandaloneTask"
+  ],
+  "properties": {
+   "runStandaloneTask": {
+    "const": true,
+    "description": "Without serviceDefinitionFile, PipeCD v1 runs a standalone task only when runStandaloneTask is true; otherwise it looks for a service definition and the deployment fails."
+   }
+  }
+ }
+};
+
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate79.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "subnets") || (key0 === "securityGroups")) || (key0 === "assignPublicIp"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.subnets !== undefined){
+let data0 = data.subnets;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err1 = {instancePath:instancePath+"/subnets/" + i0,schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema36,data:data1};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/subnets/" + i0,schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/subnets",schemaPath:"#/properties/subnets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.subnets.type,parentSchema:schema42.properties.subnets,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.securityGroups !== undefined){
+let data2 = data.securityGroups;
+if(Array.isArray(data2)){
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data3 = data2[i1];
+if(typeof data3 === "string"){
+if(!pattern4.test(data3)){
+const err4 = {instancePath:instancePath+"/securityGroups/" + i1,schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema36,data:data3};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/securityGroups/" + i1,schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/securityGroups",schemaPath:"#/properties/securityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.securityGroups.type,parentSchema:schema42.properties.securityGroups,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.assignPublicIp !== undefined){
+let data4 = data.assignPublicIp;
+if(!((data4 === "ENABLED") || (data4 === "DISABLED"))){
+const err7 = {instancePath:instancePath+"/assignPublicIp",schemaPath:"#/properties/assignPublicIp/enum",keyword:"enum",params:{allowedValues: schema42.properties.assignPublicIp.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.assignPublicIp.enum,parentSchema:schema42.properties.assignPublicIp,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate79.errors = vErrors;
+return errors === 0;
+}
+validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema121 = {
+ "type": "object",
+ "description": "Target groups the PRIMARY and CANARY task sets are registered in; ECS_TRAFFIC_ROUTING shifts listener weights between them.",
+ "additionalProperties": false,
+ "properties": {
+  "primary": {
+   "$ref": "#/$defs/V1ECSTargetGroup",
+   "description": "Target group of the PRIMARY task set. The load balancer's live listener (rule) must forward to it."
+  },
+  "canary": {
+   "$ref": "#/$defs/V1ECSTargetGroup",
+   "description": "Target group of the CANARY task set. Required for canary and blue/green pipelines; the listener rule should already forward to it with weight 0."
+  }
+ }
+};
+const schema122 = {
+ "type": "object",
+ "description": "A target group that an ECS task set registers its tasks in (the loadBalancers entry passed to CreateTaskSet).",
+ "additionalProperties": false,
+ "properties": {
+  "targetGroupArn": {
+   "$ref": "app.schema.json#/$defs/awsName",
+   "description": "ARN of the ELBv2 target group (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>). It must be an `ip` target group for awsvpc tasks, and belong to one load balancer."
+  },
+  "containerName": {
+   "$ref": "app.schema.json#/$defs/awsName",
+   "description": "Name of the container (as in the task definition's containerDefinitions) whose port is registered in the target group."
+  },
+  "containerPort": {
+   "type": "integer",
+   "description": "Container port registered in the target group; must be one of the container's portMappings."
+  }
+ },
+ "required": [
+  "targetGroupArn",
+  "containerName",
+  "containerPort"
+ ]
+};
+
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate82.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.targetGroupArn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema122.required,parentSchema:schema122,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.containerName === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "containerName"},message:"must have required property '"+"containerName"+"'",schema:schema122.required,parentSchema:schema122,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.containerPort === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "containerPort"},message:"must have required property '"+"containerPort"+"'",schema:schema122.required,parentSchema:schema122,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "targetGroupArn") || (key0 === "containerName")) || (key0 === "containerPort"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema122,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.targetGroupArn !== undefined){
+let data0 = data.targetGroupArn;
+if(typeof data0 === "string"){
+if(!pattern4.test(data0)){
+const err4 = {instancePath:instancePath+"/targetGroupArn",schemaPath:"app.schema.json#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema36,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/targetGroupArn",schemaPath:"app.schema.json#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.containerName !== undefined){
+let data1 = data.containerName;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err6 = {instancePath:instancePath+"/containerName",schemaPath:"app.schema.json#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema36,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/containerName",schemaPath:"app.schema.json#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.containerPort !== undefined){
+let data2 = data.containerPort;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err8 = {instancePath:instancePath+"/containerPort",schemaPath:"#/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema122.properties.containerPort.type,parentSchema:schema122.properties.containerPort,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema122.type,parentSchema:schema122,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate82.errors = vErrors;
+return errors === 0;
+}
+validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate81.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "primary") || (key0 === "canary"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.primary !== undefined){
+if(!(validate82(data.primary, {instancePath:instancePath+"/primary",parentData:data,parentDataProperty:"primary",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+}
+if(data.canary !== undefined){
+if(!(validate82(data.canary, {instancePath:instancePath+"/canary",parentData:data,parentDataProperty:"canary",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate81.errors = vErrors;
+return errors === 0;
+}
+validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate78.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.serviceDefinitionFile !== undefined){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.runStandaloneTask === undefined){
+const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "runStandaloneTask"},message:"must have required property '"+"runStandaloneTask"+"'",schema:schema116.then.required,parentSchema:schema116.then,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.runStandaloneTask !== undefined){
+let data1 = data.runStandaloneTask;
+if(true !== data1){
+const err2 = {instancePath:instancePath+"/runStandaloneTask",schemaPath:"#/then/properties/runStandaloneTask/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema116.then.properties.runStandaloneTask,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = _valid0;
+if(valid0){
+var props0 = {};
+props0.runStandaloneTask = true;
+props0.serviceDefinitionFile = true;
+}
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema116.if,parentSchema:schema116,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((((key0 === "serviceDefinitionFile") || (key0 === "taskDefinitionFile")) || (key0 === "runStandaloneTask")) || (key0 === "clusterArn")) || (key0 === "launchType")) || (key0 === "accessType")) || (key0 === "awsvpcConfiguration")) || (key0 === "targetGroups"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema116,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.serviceDefinitionFile !== undefined){
+let data2 = data.serviceDefinitionFile;
+if(typeof data2 !== "string"){
+const err5 = {instancePath:instancePath+"/serviceDefinitionFile",schemaPath:"#/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema116.properties.serviceDefinitionFile.type,parentSchema:schema116.properties.serviceDefinitionFile,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.taskDefinitionFile !== undefined){
+let data3 = data.taskDefinitionFile;
+if(typeof data3 !== "string"){
+const err6 = {instancePath:instancePath+"/taskDefinitionFile",schemaPath:"#/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema116.properties.taskDefinitionFile.type,parentSchema:schema116.properties.taskDefinitionFile,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.runStandaloneTask !== undefined){
+let data4 = data.runStandaloneTask;
+if(typeof data4 !== "boolean"){
+const err7 = {instancePath:instancePath+"/runStandaloneTask",schemaPath:"#/properties/runStandaloneTask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema116.properties.runStandaloneTask.type,parentSchema:schema116.properties.runStandaloneTask,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.clusterArn !== undefined){
+let data5 = data.clusterArn;
+if(typeof data5 === "string"){
+if(!pattern4.test(data5)){
+const err8 = {instancePath:instancePath+"/clusterArn",schemaPath:"app.schema.json#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema36,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/clusterArn",schemaPath:"app.schema.json#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.launchType !== undefined){
+let data6 = data.launchType;
+if(!((data6 === "FARGATE") || (data6 === "EC2"))){
+const err10 = {instancePath:instancePath+"/launchType",schemaPath:"#/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema116.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema116.properties.launchType.enum,parentSchema:schema116.properties.launchType,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.accessType !== undefined){
+let data7 = data.accessType;
+if(!((data7 === "ELB") || (data7 === "SERVICE_DISCOVERY"))){
+const err11 = {instancePath:instancePath+"/accessType",schemaPath:"#/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema116.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema116.properties.accessType.enum,parentSchema:schema116.properties.accessType,data:data7};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.awsvpcConfiguration !== undefined){
+if(!(validate79(data.awsvpcConfiguration, {instancePath:instancePath+"/awsvpcConfiguration",parentData:data,parentDataProperty:"awsvpcConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+}
+if(data.targetGroups !== undefined){
+if(!(validate81(data.targetGroups, {instancePath:instancePath+"/targetGroups",parentData:data,parentDataProperty:"targetGroups",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.type,parentSchema:schema116,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate78.errors = vErrors;
+return errors === 0;
+}
+validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate77.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.input === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "input"},message:"must have required property '"+"input"+"'",schema:schema115.required,parentSchema:schema115,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "input") || (key0 === "quickSync"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema115,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.input !== undefined){
+if(!(validate78(data.input, {instancePath:instancePath+"/input",parentData:data,parentDataProperty:"input",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+}
+if(data.quickSync !== undefined){
+let data1 = data.quickSync;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+if(!(key1 === "recreate")){
+const err2 = {instancePath:instancePath+"/quickSync",schemaPath:"app.schema.json#/$defs/ECSSyncStageOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.recreate !== undefined){
+let data2 = data1.recreate;
+if(typeof data2 !== "boolean"){
+const err3 = {instancePath:instancePath+"/quickSync/recreate",schemaPath:"app.schema.json#/$defs/ECSSyncStageOptions/properties/recreate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.recreate.type,parentSchema:schema45.properties.recreate,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/quickSync",schemaPath:"app.schema.json#/$defs/ECSSyncStageOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.type,parentSchema:schema115,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate77.errors = vErrors;
+return errors === 0;
+}
+validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate76.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ecs === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ecs"},message:"must have required property '"+"ecs"+"'",schema:schema114.required,parentSchema:schema114,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "ecs")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema114,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.ecs !== undefined){
+if(!(validate77(data.ecs, {instancePath:instancePath+"/ecs",parentData:data,parentDataProperty:"ecs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema114.type,parentSchema:schema114,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate76.errors = vErrors;
+return errors === 0;
+}
+validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema126 = {
+ "type": "object",
+ "description": "The progressive-delivery pipeline used instead of a quick sync.",
+ "additionalProperties": false,
+ "properties": {
+  "stages": {
+   "type": "array",
+   "description": "Stages, run in order.",
+   "items": {
+    "$ref": "#/$defs/V1PipelineStage",
+    "description": "A pipeline stage."
+   }
+  }
+ }
+};
+const schema127 = {
+ "type": "object",
+ "description": "One stage of the pipeline. `with` is checked against the options of the stage named by `name`. (PipeCD v1 stages have no `id`: their ids are stage-<index>.)",
+ "additionalProperties": false,
+ "properties": {
+  "name": {
+   "enum": [
+    "ECS_SYNC",
+    "ECS_CANARY_ROLLOUT",
+    "ECS_PRIMARY_ROLLOUT",
+    "ECS_TRAFFIC_ROUTING",
+    "ECS_CANARY_CLEAN",
+    "WAIT",
+    "WAIT_APPROVAL",
+    "ANALYSIS",
+    "SCRIPT_RUN"
+   ],
+   "description": "The stage to run. ECS plugin stages: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN (ECS_ROLLBACK is added by PipeCD itself); stages of the wait, waitapproval, analysis and scriptrun plugins: WAIT, WAIT_APPROVAL, ANALYSIS, SCRIPT_RUN."
+  },
+  "desc": {
+   "type": "string",
+   "description": "Description of the stage, shown in the UI."
+  },
+  "timeout": {
+   "$ref": "app.schema.json#/$defs/duration",
+   "description": "Maximum time the stage may take before it fails."
+  },
+  "skipOn": {
+   "$ref": "app.schema.json#/$defs/SkipOptions",
+   "description": "Skip this stage when the triggering commit matches (PipeCD v1's stage-level skipOn)."
+  },
+  "with": {
+   "type": "object",
+   "description": "Stage-specific options; the allowed keys depend on `name`."
+  }
+ },
+ "required": [
+  "name"
+ ],
+ "allOf": [
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "ECS_SYNC"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "app.schema.json#/$defs/ECSSyncStageOptions",
+      "description": "Options of the ECS_SYNC stage."
+     }
+    }
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "ECS_CANARY_ROLLOUT"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "#/$defs/V1ECSCanaryRolloutStageOptions",
+      "description": "Options of the ECS_CANARY_ROLLOUT stage."
+     }
+    },
+    "required": [
+     "with"
+    ]
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "ECS_PRIMARY_ROLLOUT"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "app.schema.json#/$defs/ECSPrimaryRolloutStageOptions",
+      "description": "Options of the ECS_PRIMARY_ROLLOUT stage."
+     }
+    }
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "ECS_TRAFFIC_ROUTING"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "#/$defs/V1ECSTrafficRoutingStageOptions",
+      "description": "Options of the ECS_TRAFFIC_ROUTING stage."
+     }
+    }
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "ECS_CANARY_CLEAN"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "app.schema.json#/$defs/ECSCanaryCleanStageOptions",
+      "description": "Options of the ECS_CANARY_CLEAN stage."
+     }
+    }
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "WAIT"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "app.schema.json#/$defs/WaitStageOptions",
+      "description": "Options of the WAIT stage."
+     }
+    },
+    "required": [
+     "with"
+    ]
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "WAIT_APPROVAL"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "app.schema.json#/$defs/WaitApprovalStageOptions",
+      "description": "Options of the WAIT_APPROVAL stage."
+     }
+    }
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "ANALYSIS"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "app.schema.json#/$defs/AnalysisStageOptions",
+      "description": "Options of the ANALYSIS stage."
+     }
+    },
+    "required": [
+     "with"
+    ]
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "SCRIPT_RUN"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "with": {
+      "$ref": "app.schema.json#/$defs/ScriptRunStageOptions",
+      "description": "Options of the SCRIPT_RUN stage."
+     }
+    },
+    "required": [
+     "with"
+    ]
+   }
+  }
+ ]
+};
+const schema129 = {
+ "type": "object",
+ "description": "Options of ECS_CANARY_ROLLOUT: create a CANARY task set running the new version; it receives no traffic yet.",
+ "additionalProperties": false,
+ "properties": {
+  "scale": {
+   "$ref": "#/$defs/v1Number",
+   "description": "Size of the CANARY task set as a percentage of the service's desiredCount (ECS rounds the task count up). 100 gives blue/green."
+  }
+ },
+ "required": [
+  "scale"
+ ]
+};
+const schema130 = {
+ "type": "number",
+ "description": "A percentage as a number, as PipeCD v1 reads it (a Go float64: 25 or 12.5, not \"25%\"). Range checks (0-100) are done by lint rules.",
+ "examples": [
+  25
+ ]
+};
+
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate91.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.scale === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema129.required,parentSchema:schema129,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "scale")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema129,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.scale !== undefined){
+let data0 = data.scale;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/scale",schemaPath:"#/$defs/v1Number/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema130.type,parentSchema:schema130,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema129.type,parentSchema:schema129,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate91.errors = vErrors;
+return errors === 0;
+}
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema132 = {
+ "type": "object",
+ "description": "Options of ECS_TRAFFIC_ROUTING: set the listener weights of the primary and canary target groups. Give one of primary or canary; the other gets the rest. With neither, PRIMARY gets 100%.",
+ "additionalProperties": false,
+ "properties": {
+  "primary": {
+   "$ref": "#/$defs/v1Integer",
+   "description": "Percentage of traffic sent to the PRIMARY target group; CANARY gets 100 minus this. Takes precedence over canary when both are set."
+  },
+  "canary": {
+   "$ref": "#/$defs/v1Integer",
+   "description": "Percentage of traffic sent to the CANARY target group; PRIMARY gets 100 minus this."
+  }
+ }
+};
+const schema133 = {
+ "type": "integer",
+ "description": "A whole percentage, as PipeCD v1 reads it (a Go int: 20, not \"20%\"). Range checks (0-100) are done by lint rules.",
+ "examples": [
+  20
+ ]
+};
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate93.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "primary") || (key0 === "canary"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema132,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.primary !== undefined){
+let data0 = data.primary;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err1 = {instancePath:instancePath+"/primary",schemaPath:"#/$defs/v1Integer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema133.type,parentSchema:schema133,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.canary !== undefined){
+let data1 = data.canary;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err2 = {instancePath:instancePath+"/canary",schemaPath:"#/$defs/v1Integer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema133.type,parentSchema:schema133,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema132.type,parentSchema:schema132,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate93.errors = vErrors;
+return errors === 0;
+}
+validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate95.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.duration === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema56.required,parentSchema:schema56,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "duration") || (key0 === "skipOn"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.duration !== undefined){
+let data0 = data.duration;
+if(typeof data0 === "string"){
+if(!pattern14.test(data0)){
+const err2 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.skipOn !== undefined){
+let data1 = data.skipOn;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+if(!((key1 === "commitMessagePrefixes") || (key1 === "paths"))){
+const err4 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.commitMessagePrefixes !== undefined){
+let data2 = data1.commitMessagePrefixes;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 !== "string"){
+const err5 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i0,schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.paths !== undefined){
+let data4 = data1.paths;
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+if(typeof data5 !== "string"){
+const err7 = {instancePath:instancePath+"/skipOn/paths/" + i1,schemaPath:"#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data5};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate97.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "approvers") || (key0 === "minApproverNum")) || (key0 === "timeout")) || (key0 === "skipOn"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.approvers !== undefined){
+let data0 = data.approvers;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/approvers/" + i0,schemaPath:"#/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.approvers.items.type,parentSchema:schema59.properties.approvers.items,data:data1};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/approvers",schemaPath:"#/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.approvers.type,parentSchema:schema59.properties.approvers,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.minApproverNum !== undefined){
+let data2 = data.minApproverNum;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err3 = {instancePath:instancePath+"/minApproverNum",schemaPath:"#/properties/minApproverNum/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.properties.minApproverNum.type,parentSchema:schema59.properties.minApproverNum,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 1 || isNaN(data2)){
+const err4 = {instancePath:instancePath+"/minApproverNum",schemaPath:"#/properties/minApproverNum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema59.properties.minApproverNum,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.timeout !== undefined){
+let data3 = data.timeout;
+if(typeof data3 === "string"){
+if(!pattern14.test(data3)){
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.skipOn !== undefined){
+let data4 = data.skipOn;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+if(!((key1 === "commitMessagePrefixes") || (key1 === "paths"))){
+const err7 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data4.commitMessagePrefixes !== undefined){
+let data5 = data4.commitMessagePrefixes;
+if(Array.isArray(data5)){
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+let data6 = data5[i1];
+if(typeof data6 !== "string"){
+const err8 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i1,schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data6};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data4.paths !== undefined){
+let data7 = data4.paths;
+if(Array.isArray(data7)){
+const len2 = data7.length;
+for(let i2=0; i2<len2; i2++){
+let data8 = data7[i2];
+if(typeof data8 !== "string"){
+const err10 = {instancePath:instancePath+"/skipOn/paths/" + i2,schemaPath:"#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data8};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data7};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate97.errors = vErrors;
+return errors === 0;
+}
+validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate99.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.duration === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema62.required,parentSchema:schema62,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "duration") || (key0 === "restartThreshold")) || (key0 === "metrics")) || (key0 === "logs")) || (key0 === "https")) || (key0 === "skipOn"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.duration !== undefined){
+let data0 = data.duration;
+if(typeof data0 === "string"){
+if(!pattern14.test(data0)){
+const err2 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.restartThreshold !== undefined){
+let data1 = data.restartThreshold;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err4 = {instancePath:instancePath+"/restartThreshold",schemaPath:"#/properties/restartThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.restartThreshold.type,parentSchema:schema62.properties.restartThreshold,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/restartThreshold",schemaPath:"#/properties/restartThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema62.properties.restartThreshold,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+if(data.metrics !== undefined){
+let data2 = data.metrics;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate44(data2[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.metrics.type,parentSchema:schema62.properties.metrics,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.logs !== undefined){
+let data4 = data.logs;
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate46(data4[i1], {instancePath:instancePath+"/logs/" + i1,parentData:data4,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.logs.type,parentSchema:schema62.properties.logs,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.https !== undefined){
+let data6 = data.https;
+if(Array.isArray(data6)){
+const len2 = data6.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate48(data6[i2], {instancePath:instancePath+"/https/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/https",schemaPath:"#/properties/https/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.https.type,parentSchema:schema62.properties.https,data:data6};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.skipOn !== undefined){
+let data8 = data.skipOn;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key1 in data8){
+if(!((key1 === "commitMessagePrefixes") || (key1 === "paths"))){
+const err9 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data8};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data8.commitMessagePrefixes !== undefined){
+let data9 = data8.commitMessagePrefixes;
+if(Array.isArray(data9)){
+const len3 = data9.length;
+for(let i3=0; i3<len3; i3++){
+let data10 = data9[i3];
+if(typeof data10 !== "string"){
+const err10 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i3,schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data10};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data9};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data8.paths !== undefined){
+let data11 = data8.paths;
+if(Array.isArray(data11)){
+const len4 = data11.length;
+for(let i4=0; i4<len4; i4++){
+let data12 = data11[i4];
+if(typeof data12 !== "string"){
+const err12 = {instancePath:instancePath+"/skipOn/paths/" + i4,schemaPath:"#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data12};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data11};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data8};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate99.errors = vErrors;
+return errors === 0;
+}
+validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate104.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.run === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "run"},message:"must have required property '"+"run"+"'",schema:schema85.required,parentSchema:schema85,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "run") || (key0 === "env")) || (key0 === "timeout")) || (key0 === "onRollback")) || (key0 === "skipOn"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema85,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.run !== undefined){
+let data0 = data.run;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/run",schemaPath:"#/properties/run/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.run.type,parentSchema:schema85.properties.run,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.env !== undefined){
+let data1 = data.env;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+let data2 = data1[key1];
+if(typeof data2 !== "string"){
+const err3 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.env.additionalProperties.type,parentSchema:schema85.properties.env.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.properties.env.type,parentSchema:schema85.properties.env,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.timeout !== undefined){
+let data3 = data.timeout;
+if(typeof data3 === "string"){
+if(!pattern14.test(data3)){
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.onRollback !== undefined){
+let data4 = data.onRollback;
+if(typeof data4 !== "string"){
+const err7 = {instancePath:instancePath+"/onRollback",schemaPath:"#/properties/onRollback/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.onRollback.type,parentSchema:schema85.properties.onRollback,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.skipOn !== undefined){
+let data5 = data.skipOn;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key2 in data5){
+if(!((key2 === "commitMessagePrefixes") || (key2 === "paths"))){
+const err8 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data5.commitMessagePrefixes !== undefined){
+let data6 = data5.commitMessagePrefixes;
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 !== "string"){
+const err9 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i0,schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data7};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data5.paths !== undefined){
+let data8 = data5.paths;
+if(Array.isArray(data8)){
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+let data9 = data8[i1];
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/skipOn/paths/" + i1,schemaPath:"#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data9};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data8};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.type,parentSchema:schema85,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate90.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.name === undefined) && (missing0 = "name")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("ECS_SYNC" !== data.name){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with !== undefined){
+let data1 = data.with;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key0 in data1){
+if(!(key0 === "recreate")){
+const err2 = {instancePath:instancePath+"/with",schemaPath:"app.schema.json#/$defs/ECSSyncStageOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.recreate !== undefined){
+let data2 = data1.recreate;
+if(typeof data2 !== "boolean"){
+const err3 = {instancePath:instancePath+"/with/recreate",schemaPath:"app.schema.json#/$defs/ECSSyncStageOptions/properties/recreate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.recreate.type,parentSchema:schema45.properties.recreate,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/with",schemaPath:"app.schema.json#/$defs/ECSSyncStageOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.with = true;
+props0.name = true;
+}
+}
+if(!valid1){
+const err5 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[0].if,parentSchema:schema127.allOf[0],data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs13 = errors;
+let valid6 = true;
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.name === undefined) && (missing1 = "name")){
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("ECS_CANARY_ROLLOUT" !== data.name){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs14 === errors;
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs16 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with === undefined){
+const err8 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema127.allOf[1].then.required,parentSchema:schema127.allOf[1].then,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.with !== undefined){
+if(!(validate91(data.with, {instancePath:instancePath+"/with",parentData:data,parentDataProperty:"with",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid1 = _errs16 === errors;
+valid6 = _valid1;
+if(valid6){
+var props1 = {};
+props1.with = true;
+props1.name = true;
+}
+}
+if(!valid6){
+const err9 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[1].if,parentSchema:schema127.allOf[1],data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+const _errs19 = errors;
+let valid9 = true;
+const _errs20 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.name === undefined) && (missing2 = "name")){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("ECS_PRIMARY_ROLLOUT" !== data.name){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+var _valid2 = _errs20 === errors;
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs22 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with !== undefined){
+let data6 = data.with;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key1 in data6){
+const err12 = {instancePath:instancePath+"/with",schemaPath:"app.schema.json#/$defs/ECSPrimaryRolloutStageOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/with",schemaPath:"app.schema.json#/$defs/ECSPrimaryRolloutStageOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data:data6};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs22 === errors;
+valid9 = _valid2;
+if(valid9){
+var props2 = {};
+props2.with = true;
+props2.name = true;
+}
+}
+if(!valid9){
+const err14 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[2].if,parentSchema:schema127.allOf[2],data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(props0 !== true && props2 !== undefined){
+if(props2 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props2);
+}
+}
+const _errs28 = errors;
+let valid13 = true;
+const _errs29 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.name === undefined) && (missing3 = "name")){
+const err15 = {};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("ECS_TRAFFIC_ROUTING" !== data.name){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+}
+var _valid3 = _errs29 === errors;
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs31 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with !== undefined){
+if(!(validate93(data.with, {instancePath:instancePath+"/with",parentData:data,parentDataProperty:"with",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid3 = _errs31 === errors;
+valid13 = _valid3;
+if(valid13){
+var props3 = {};
+props3.with = true;
+props3.name = true;
+}
+}
+if(!valid13){
+const err17 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[3].if,parentSchema:schema127.allOf[3],data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(props0 !== true && props3 !== undefined){
+if(props3 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props3);
+}
+}
+const _errs34 = errors;
+let valid16 = true;
+const _errs35 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.name === undefined) && (missing4 = "name")){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("ECS_CANARY_CLEAN" !== data.name){
+const err19 = {};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+}
+var _valid4 = _errs35 === errors;
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs37 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with !== undefined){
+let data10 = data.with;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key2 in data10){
+const err20 = {instancePath:instancePath+"/with",schemaPath:"app.schema.json#/$defs/ECSCanaryCleanStageOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data:data10};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/with",schemaPath:"app.schema.json#/$defs/ECSCanaryCleanStageOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data:data10};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+var _valid4 = _errs37 === errors;
+valid16 = _valid4;
+if(valid16){
+var props4 = {};
+props4.with = true;
+props4.name = true;
+}
+}
+if(!valid16){
+const err22 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[4].if,parentSchema:schema127.allOf[4],data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(props0 !== true && props4 !== undefined){
+if(props4 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props4);
+}
+}
+const _errs43 = errors;
+let valid20 = true;
+const _errs44 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.name === undefined) && (missing5 = "name")){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("WAIT" !== data.name){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+}
+var _valid5 = _errs44 === errors;
+errors = _errs43;
+if(vErrors !== null){
+if(_errs43){
+vErrors.length = _errs43;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with === undefined){
+const err25 = {instancePath,schemaPath:"#/allOf/5/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema127.allOf[5].then.required,parentSchema:schema127.allOf[5].then,data};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data.with !== undefined){
+if(!(validate95(data.with, {instancePath:instancePath+"/with",parentData:data,parentDataProperty:"with",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid5 = _errs46 === errors;
+valid20 = _valid5;
+if(valid20){
+var props5 = {};
+props5.with = true;
+props5.name = true;
+}
+}
+if(!valid20){
+const err26 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[5].if,parentSchema:schema127.allOf[5],data};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(props0 !== true && props5 !== undefined){
+if(props5 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props5);
+}
+}
+const _errs49 = errors;
+let valid23 = true;
+const _errs50 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.name === undefined) && (missing6 = "name")){
+const err27 = {};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("WAIT_APPROVAL" !== data.name){
+const err28 = {};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+}
+var _valid6 = _errs50 === errors;
+errors = _errs49;
+if(vErrors !== null){
+if(_errs49){
+vErrors.length = _errs49;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs52 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with !== undefined){
+if(!(validate97(data.with, {instancePath:instancePath+"/with",parentData:data,parentDataProperty:"with",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid6 = _errs52 === errors;
+valid23 = _valid6;
+if(valid23){
+var props6 = {};
+props6.with = true;
+props6.name = true;
+}
+}
+if(!valid23){
+const err29 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[6].if,parentSchema:schema127.allOf[6],data};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(props0 !== true && props6 !== undefined){
+if(props6 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props6);
+}
+}
+const _errs55 = errors;
+let valid26 = true;
+const _errs56 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.name === undefined) && (missing7 = "name")){
+const err30 = {};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("ANALYSIS" !== data.name){
+const err31 = {};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+}
+var _valid7 = _errs56 === errors;
+errors = _errs55;
+if(vErrors !== null){
+if(_errs55){
+vErrors.length = _errs55;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs58 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with === undefined){
+const err32 = {instancePath,schemaPath:"#/allOf/7/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema127.allOf[7].then.required,parentSchema:schema127.allOf[7].then,data};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data.with !== undefined){
+if(!(validate99(data.with, {instancePath:instancePath+"/with",parentData:data,parentDataProperty:"with",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid7 = _errs58 === errors;
+valid26 = _valid7;
+if(valid26){
+var props7 = {};
+props7.with = true;
+props7.name = true;
+}
+}
+if(!valid26){
+const err33 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[7].if,parentSchema:schema127.allOf[7],data};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(props0 !== true && props7 !== undefined){
+if(props7 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props7);
+}
+}
+const _errs61 = errors;
+let valid29 = true;
+const _errs62 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.name === undefined) && (missing8 = "name")){
+const err34 = {};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("SCRIPT_RUN" !== data.name){
+const err35 = {};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+}
+var _valid8 = _errs62 === errors;
+errors = _errs61;
+if(vErrors !== null){
+if(_errs61){
+vErrors.length = _errs61;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid8){
+const _errs64 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.with === undefined){
+const err36 = {instancePath,schemaPath:"#/allOf/8/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema127.allOf[8].then.required,parentSchema:schema127.allOf[8].then,data};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data.with !== undefined){
+if(!(validate104(data.with, {instancePath:instancePath+"/with",parentData:data,parentDataProperty:"with",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid8 = _errs64 === errors;
+valid29 = _valid8;
+if(valid29){
+var props8 = {};
+props8.with = true;
+props8.name = true;
+}
+}
+if(!valid29){
+const err37 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema127.allOf[8].if,parentSchema:schema127.allOf[8],data};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(props0 !== true && props8 !== undefined){
+if(props8 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props8);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err38 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema127.required,parentSchema:schema127,data};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+for(const key3 in data){
+if(!(((((key3 === "name") || (key3 === "desc")) || (key3 === "timeout")) || (key3 === "skipOn")) || (key3 === "with"))){
+const err39 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema127,data};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data19 = data.name;
+if(!(((((((((data19 === "ECS_SYNC") || (data19 === "ECS_CANARY_ROLLOUT")) || (data19 === "ECS_PRIMARY_ROLLOUT")) || (data19 === "ECS_TRAFFIC_ROUTING")) || (data19 === "ECS_CANARY_CLEAN")) || (data19 === "WAIT")) || (data19 === "WAIT_APPROVAL")) || (data19 === "ANALYSIS")) || (data19 === "SCRIPT_RUN"))){
+const err40 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/enum",keyword:"enum",params:{allowedValues: schema127.properties.name.enum},message:"must be equal to one of the allowed values",schema:schema127.properties.name.enum,parentSchema:schema127.properties.name,data:data19};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data.desc !== undefined){
+let data20 = data.desc;
+if(typeof data20 !== "string"){
+const err41 = {instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.properties.desc.type,parentSchema:schema127.properties.desc,data:data20};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.timeout !== undefined){
+let data21 = data.timeout;
+if(typeof data21 === "string"){
+if(!pattern14.test(data21)){
+const err42 = {instancePath:instancePath+"/timeout",schemaPath:"app.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data21};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/timeout",schemaPath:"app.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data21};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.skipOn !== undefined){
+let data22 = data.skipOn;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key4 in data22){
+if(!((key4 === "commitMessagePrefixes") || (key4 === "paths"))){
+const err44 = {instancePath:instancePath+"/skipOn",schemaPath:"app.schema.json#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data22};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data22.commitMessagePrefixes !== undefined){
+let data23 = data22.commitMessagePrefixes;
+if(Array.isArray(data23)){
+const len0 = data23.length;
+for(let i0=0; i0<len0; i0++){
+let data24 = data23[i0];
+if(typeof data24 !== "string"){
+const err45 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i0,schemaPath:"app.schema.json#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data24};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"app.schema.json#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data23};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data22.paths !== undefined){
+let data25 = data22.paths;
+if(Array.isArray(data25)){
+const len1 = data25.length;
+for(let i1=0; i1<len1; i1++){
+let data26 = data25[i1];
+if(typeof data26 !== "string"){
+const err47 = {instancePath:instancePath+"/skipOn/paths/" + i1,schemaPath:"app.schema.json#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data26};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"app.schema.json#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data25};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/skipOn",schemaPath:"app.schema.json#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data22};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data.with !== undefined){
+let data27 = data.with;
+if(!(data27 && typeof data27 == "object" && !Array.isArray(data27))){
+const err50 = {instancePath:instancePath+"/with",schemaPath:"#/properties/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema127.properties.with.type,parentSchema:schema127.properties.with,data:data27};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+else {
+const err51 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema127.type,parentSchema:schema127,data};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate89.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "stages")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.stages !== undefined){
+let data0 = data.stages;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate90(data0[i0], {instancePath:instancePath+"/stages/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/stages",schemaPath:"#/properties/stages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema126.properties.stages.type,parentSchema:schema126.properties.stages,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate89.errors = vErrors;
+return errors === 0;
+}
+validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate108.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "onCommit") || (key0 === "onCommand")) || (key0 === "onOutOfSync")) || (key0 === "onChain"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.onCommit !== undefined){
+let data0 = data.onCommit;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key1 in data0){
+if(!(((key1 === "disabled") || (key1 === "paths")) || (key1 === "ignores"))){
+const err1 = {instancePath:instancePath+"/onCommit",schemaPath:"#/$defs/OnCommit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data0.disabled !== undefined){
+let data1 = data0.disabled;
+if(typeof data1 !== "boolean"){
+const err2 = {instancePath:instancePath+"/onCommit/disabled",schemaPath:"#/$defs/OnCommit/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema92.properties.disabled.type,parentSchema:schema92.properties.disabled,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data0.paths !== undefined){
+let data2 = data0.paths;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 !== "string"){
+const err3 = {instancePath:instancePath+"/onCommit/paths/" + i0,schemaPath:"#/$defs/OnCommit/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.paths.items.type,parentSchema:schema92.properties.paths.items,data:data3};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/onCommit/paths",schemaPath:"#/$defs/OnCommit/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema92.properties.paths.type,parentSchema:schema92.properties.paths,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.ignores !== undefined){
+let data4 = data0.ignores;
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+if(typeof data5 !== "string"){
+const err5 = {instancePath:instancePath+"/onCommit/ignores/" + i1,schemaPath:"#/$defs/OnCommit/properties/ignores/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.ignores.items.type,parentSchema:schema92.properties.ignores.items,data:data5};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/onCommit/ignores",schemaPath:"#/$defs/OnCommit/properties/ignores/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema92.properties.ignores.type,parentSchema:schema92.properties.ignores,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/onCommit",schemaPath:"#/$defs/OnCommit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.onCommand !== undefined){
+let data6 = data.onCommand;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key2 in data6){
+if(!(key2 === "disabled")){
+const err8 = {instancePath:instancePath+"/onCommand",schemaPath:"#/$defs/OnCommand/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data:data6};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data6.disabled !== undefined){
+let data7 = data6.disabled;
+if(typeof data7 !== "boolean"){
+const err9 = {instancePath:instancePath+"/onCommand/disabled",schemaPath:"#/$defs/OnCommand/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema93.properties.disabled.type,parentSchema:schema93.properties.disabled,data:data7};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/onCommand",schemaPath:"#/$defs/OnCommand/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.onOutOfSync !== undefined){
+if(!(validate58(data.onOutOfSync, {instancePath:instancePath+"/onOutOfSync",parentData:data,parentDataProperty:"onOutOfSync",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+if(data.onChain !== undefined){
+let data9 = data.onChain;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key3 in data9){
+if(!(key3 === "disabled")){
+const err11 = {instancePath:instancePath+"/onChain",schemaPath:"#/$defs/OnChain/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data:data9};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data9.disabled !== undefined){
+let data10 = data9.disabled;
+if(typeof data10 !== "boolean"){
+const err12 = {instancePath:instancePath+"/onChain/disabled",schemaPath:"#/$defs/OnChain/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema96.properties.disabled.type,parentSchema:schema96.properties.disabled,data:data10};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/onChain",schemaPath:"#/$defs/OnChain/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data:data9};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate111.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "chain")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema97,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.chain !== undefined){
+if(!(validate62(data.chain, {instancePath:instancePath+"/chain",parentData:data,parentDataProperty:"chain",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema97.type,parentSchema:schema97,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate111.errors = vErrors;
+return errors === 0;
+}
+validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate114.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "mentions")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema103,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.mentions !== undefined){
+let data0 = data.mentions;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.event === undefined){
+const err1 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'",schema:schema104.required,parentSchema:schema104,data:data1};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key1 in data1){
+if(!(((key1 === "event") || (key1 === "slack")) || (key1 === "groups"))){
+const err2 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.event !== undefined){
+let data2 = data1.event;
+if(typeof data2 === "string"){
+if(!pattern33.test(data2)){
+const err3 = {instancePath:instancePath+"/mentions/" + i0+"/event",schemaPath:"#/$defs/NotificationMention/properties/event/pattern",keyword:"pattern",params:{pattern: "^(\\*|[A-Z][A-Z_]*)$"},message:"must match pattern \""+"^(\\*|[A-Z][A-Z_]*)$"+"\"",schema:"^(\\*|[A-Z][A-Z_]*)$",parentSchema:schema104.properties.event,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/mentions/" + i0+"/event",schemaPath:"#/$defs/NotificationMention/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.event.type,parentSchema:schema104.properties.event,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.slack !== undefined){
+let data3 = data1.slack;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(typeof data4 !== "string"){
+const err5 = {instancePath:instancePath+"/mentions/" + i0+"/slack/" + i1,schemaPath:"#/$defs/NotificationMention/properties/slack/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slack.items.type,parentSchema:schema104.properties.slack.items,data:data4};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/mentions/" + i0+"/slack",schemaPath:"#/$defs/NotificationMention/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slack.type,parentSchema:schema104.properties.slack,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.groups !== undefined){
+let data5 = data1.groups;
+if(Array.isArray(data5)){
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+let data6 = data5[i2];
+if(typeof data6 !== "string"){
+const err7 = {instancePath:instancePath+"/mentions/" + i0+"/groups/" + i2,schemaPath:"#/$defs/NotificationMention/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.groups.items.type,parentSchema:schema104.properties.groups.items,data:data6};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/mentions/" + i0+"/groups",schemaPath:"#/$defs/NotificationMention/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.groups.type,parentSchema:schema104.properties.groups,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/mentions",schemaPath:"#/properties/mentions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema103.properties.mentions.type,parentSchema:schema103.properties.mentions,data:data0};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate114.errors = vErrors;
+return errors === 0;
+}
+validate114.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate116.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.matcher === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "matcher"},message:"must have required property '"+"matcher"+"'",schema:schema105.required,parentSchema:schema105,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.handler === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "handler"},message:"must have required property '"+"handler"+"'",schema:schema105.required,parentSchema:schema105,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "matcher") || (key0 === "handler"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema105,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.matcher !== undefined){
+let data0 = data.matcher;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.name === undefined){
+const err3 = {instancePath:instancePath+"/matcher",schemaPath:"#/$defs/EventWatcherMatcher/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema106.required,parentSchema:schema106,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((key1 === "name") || (key1 === "labels"))){
+const err4 = {instancePath:instancePath+"/matcher",schemaPath:"#/$defs/EventWatcherMatcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema106,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.name !== undefined){
+let data1 = data0.name;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/matcher/name",schemaPath:"#/$defs/EventWatcherMatcher/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.name.type,parentSchema:schema106.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.labels !== undefined){
+let data2 = data0.labels;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key2 in data2){
+let data3 = data2[key2];
+if(typeof data3 !== "string"){
+const err6 = {instancePath:instancePath+"/matcher/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/EventWatcherMatcher/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.labels.additionalProperties.type,parentSchema:schema106.properties.labels.additionalProperties,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/matcher/labels",schemaPath:"#/$defs/EventWatcherMatcher/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.labels.type,parentSchema:schema106.properties.labels,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/matcher",schemaPath:"#/$defs/EventWatcherMatcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.type,parentSchema:schema106,data:data0};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.handler !== undefined){
+if(!(validate68(data.handler, {instancePath:instancePath+"/handler",parentData:data,parentDataProperty:"handler",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema105.type,parentSchema:schema105,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate116.errors = vErrors;
+return errors === 0;
+}
+validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate75.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.plugins === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "plugins"},message:"must have required property '"+"plugins"+"'",schema:schema113.required,parentSchema:schema113,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema113.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.name.type,parentSchema:schema113.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.labels !== undefined){
+let data1 = data.labels;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+let data2 = data1[key1];
+if(typeof data2 !== "string"){
+const err3 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.labels.additionalProperties.type,parentSchema:schema113.properties.labels.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.labels.type,parentSchema:schema113.properties.labels,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data3 = data.description;
+if(typeof data3 !== "string"){
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.description.type,parentSchema:schema113.properties.description,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.plugin !== undefined){
+let data4 = data.plugin;
+if("ecs" !== data4){
+const err6 = {instancePath:instancePath+"/plugin",schemaPath:"#/properties/plugin/const",keyword:"const",params:{allowedValue: "ecs"},message:"must be equal to constant",schema:"ecs",parentSchema:schema113.properties.plugin,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.deployTarget !== undefined){
+let data5 = data.deployTarget;
+if(typeof data5 !== "string"){
+const err7 = {instancePath:instancePath+"/deployTarget",schemaPath:"#/properties/deployTarget/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.deployTarget.type,parentSchema:schema113.properties.deployTarget,data:data5};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.plugins !== undefined){
+if(!(validate76(data.plugins, {instancePath:instancePath+"/plugins",parentData:data,parentDataProperty:"plugins",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+errors = vErrors.length;
+}
+}
+if(data.pipeline !== undefined){
+if(!(validate89(data.pipeline, {instancePath:instancePath+"/pipeline",parentData:data,parentDataProperty:"pipeline",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+}
+if(data.planner !== undefined){
+let data8 = data.planner;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key2 in data8){
+if(!((key2 === "alwaysUsePipeline") || (key2 === "autoRollback"))){
+const err8 = {instancePath:instancePath+"/planner",schemaPath:"#/$defs/V1DeploymentPlanner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema150,data:data8};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data8.alwaysUsePipeline !== undefined){
+let data9 = data8.alwaysUsePipeline;
+if(typeof data9 !== "boolean"){
+const err9 = {instancePath:instancePath+"/planner/alwaysUsePipeline",schemaPath:"#/$defs/V1DeploymentPlanner/properties/alwaysUsePipeline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema150.properties.alwaysUsePipeline.type,parentSchema:schema150.properties.alwaysUsePipeline,data:data9};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data8.autoRollback !== undefined){
+let data10 = data8.autoRollback;
+if(typeof data10 !== "boolean"){
+const err10 = {instancePath:instancePath+"/planner/autoRollback",schemaPath:"#/$defs/V1DeploymentPlanner/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema150.properties.autoRollback.type,parentSchema:schema150.properties.autoRollback,data:data10};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/planner",schemaPath:"#/$defs/V1DeploymentPlanner/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema150.type,parentSchema:schema150,data:data8};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.commitMatcher !== undefined){
+let data11 = data.commitMatcher;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key3 in data11){
+if(!((key3 === "quickSync") || (key3 === "pipeline"))){
+const err12 = {instancePath:instancePath+"/commitMatcher",schemaPath:"app.schema.json#/$defs/DeploymentCommitMatcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data:data11};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data11.quickSync !== undefined){
+let data12 = data11.quickSync;
+if(typeof data12 !== "string"){
+const err13 = {instancePath:instancePath+"/commitMatcher/quickSync",schemaPath:"app.schema.json#/$defs/DeploymentCommitMatcher/properties/quickSync/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.quickSync.type,parentSchema:schema90.properties.quickSync,data:data12};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data11.pipeline !== undefined){
+let data13 = data11.pipeline;
+if(typeof data13 !== "string"){
+const err14 = {instancePath:instancePath+"/commitMatcher/pipeline",schemaPath:"app.schema.json#/$defs/DeploymentCommitMatcher/properties/pipeline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.pipeline.type,parentSchema:schema90.properties.pipeline,data:data13};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/commitMatcher",schemaPath:"app.schema.json#/$defs/DeploymentCommitMatcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data:data11};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.trigger !== undefined){
+if(!(validate108(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+}
+if(data.postSync !== undefined){
+if(!(validate111(data.postSync, {instancePath:instancePath+"/postSync",parentData:data,parentDataProperty:"postSync",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+}
+if(data.timeout !== undefined){
+let data16 = data.timeout;
+if(typeof data16 === "string"){
+if(!pattern14.test(data16)){
+const err16 = {instancePath:instancePath+"/timeout",schemaPath:"app.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data16};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/timeout",schemaPath:"app.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data16};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.encryption !== undefined){
+let data17 = data.encryption;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key4 in data17){
+if(!((key4 === "encryptedSecrets") || (key4 === "decryptionTargets"))){
+const err18 = {instancePath:instancePath+"/encryption",schemaPath:"app.schema.json#/$defs/SecretEncryption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema101,data:data17};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data17.encryptedSecrets !== undefined){
+let data18 = data17.encryptedSecrets;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key5 in data18){
+let data19 = data18[key5];
+if(typeof data19 !== "string"){
+const err19 = {instancePath:instancePath+"/encryption/encryptedSecrets/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"app.schema.json#/$defs/SecretEncryption/properties/encryptedSecrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.encryptedSecrets.additionalProperties.type,parentSchema:schema101.properties.encryptedSecrets.additionalProperties,data:data19};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/encryption/encryptedSecrets",schemaPath:"app.schema.json#/$defs/SecretEncryption/properties/encryptedSecrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.properties.encryptedSecrets.type,parentSchema:schema101.properties.encryptedSecrets,data:data18};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data17.decryptionTargets !== undefined){
+let data20 = data17.decryptionTargets;
+if(Array.isArray(data20)){
+const len0 = data20.length;
+for(let i0=0; i0<len0; i0++){
+let data21 = data20[i0];
+if(typeof data21 !== "string"){
+const err21 = {instancePath:instancePath+"/encryption/decryptionTargets/" + i0,schemaPath:"app.schema.json#/$defs/SecretEncryption/properties/decryptionTargets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.decryptionTargets.items.type,parentSchema:schema101.properties.decryptionTargets.items,data:data21};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/encryption/decryptionTargets",schemaPath:"app.schema.json#/$defs/SecretEncryption/properties/decryptionTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema101.properties.decryptionTargets.type,parentSchema:schema101.properties.decryptionTargets,data:data20};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/encryption",schemaPath:"app.schema.json#/$defs/SecretEncryption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.type,parentSchema:schema101,data:data17};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.attachment !== undefined){
+let data22 = data.attachment;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key6 in data22){
+if(!((key6 === "sources") || (key6 === "targets"))){
+const err24 = {instancePath:instancePath+"/attachment",schemaPath:"app.schema.json#/$defs/Attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data:data22};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data22.sources !== undefined){
+let data23 = data22.sources;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key7 in data23){
+let data24 = data23[key7];
+if(typeof data24 !== "string"){
+const err25 = {instancePath:instancePath+"/attachment/sources/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"app.schema.json#/$defs/Attachment/properties/sources/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.sources.additionalProperties.type,parentSchema:schema102.properties.sources.additionalProperties,data:data24};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/attachment/sources",schemaPath:"app.schema.json#/$defs/Attachment/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.properties.sources.type,parentSchema:schema102.properties.sources,data:data23};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data22.targets !== undefined){
+let data25 = data22.targets;
+if(Array.isArray(data25)){
+const len1 = data25.length;
+for(let i1=0; i1<len1; i1++){
+let data26 = data25[i1];
+if(typeof data26 !== "string"){
+const err27 = {instancePath:instancePath+"/attachment/targets/" + i1,schemaPath:"app.schema.json#/$defs/Attachment/properties/targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.targets.items.type,parentSchema:schema102.properties.targets.items,data:data26};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/attachment/targets",schemaPath:"app.schema.json#/$defs/Attachment/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema102.properties.targets.type,parentSchema:schema102.properties.targets,data:data25};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/attachment",schemaPath:"app.schema.json#/$defs/Attachment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data:data22};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.notification !== undefined){
+if(!(validate114(data.notification, {instancePath:instancePath+"/notification",parentData:data,parentDataProperty:"notification",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+errors = vErrors.length;
+}
+}
+if(data.eventWatcher !== undefined){
+let data28 = data.eventWatcher;
+if(Array.isArray(data28)){
+const len2 = data28.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate116(data28[i2], {instancePath:instancePath+"/eventWatcher/" + i2,parentData:data28,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/eventWatcher",schemaPath:"#/properties/eventWatcher/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.eventWatcher.type,parentSchema:schema113.properties.eventWatcher,data:data28};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.driftDetection !== undefined){
+let data30 = data.driftDetection;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key8 in data30){
+if(!(key8 === "ignoreFields")){
+const err31 = {instancePath:instancePath+"/driftDetection",schemaPath:"app.schema.json#/$defs/DriftDetection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema110,data:data30};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data30.ignoreFields !== undefined){
+let data31 = data30.ignoreFields;
+if(Array.isArray(data31)){
+const len3 = data31.length;
+for(let i3=0; i3<len3; i3++){
+let data32 = data31[i3];
+if(typeof data32 !== "string"){
+const err32 = {instancePath:instancePath+"/driftDetection/ignoreFields/" + i3,schemaPath:"app.schema.json#/$defs/DriftDetection/properties/ignoreFields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.ignoreFields.items.type,parentSchema:schema110.properties.ignoreFields.items,data:data32};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/driftDetection/ignoreFields",schemaPath:"app.schema.json#/$defs/DriftDetection/properties/ignoreFields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema110.properties.ignoreFields.type,parentSchema:schema110.properties.ignoreFields,data:data31};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/driftDetection",schemaPath:"app.schema.json#/$defs/DriftDetection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema110.type,parentSchema:schema110,data:data30};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+validate75.errors = vErrors;
+return errors === 0;
+}
+validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://kanaria.dev/schema/app-v1.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate74.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.apiVersion === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema112.required,parentSchema:schema112,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema112.required,parentSchema:schema112,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.spec === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema112.required,parentSchema:schema112,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema112,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if("pipecd.dev/v1beta1" !== data0){
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema112.properties.apiVersion,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if("Application" !== data1){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Application"},message:"must be equal to constant",schema:"Application",parentSchema:schema112.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.spec !== undefined){
+if(!(validate75(data.spec, {instancePath:instancePath+"/spec",parentData:data,parentDataProperty:"spec",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema112.type,parentSchema:schema112,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const service = validate120;
+const schema165 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/ecs-service.schema.json",
  "title": "ECS service definition (servicedef)",
@@ -10257,12 +15278,12 @@ const schema112 = {
   }
  }
 };
-const schema113 = {
+const schema166 = {
  "type": "string",
  "pattern": "^[^\\u0000-\\u001f\\u007f]*$",
  "description": "A name, ID or ARN that Kanaria sends to AWS: no control characters (NUL, line breaks, tabs), which AWS would reject mid-deployment."
 };
-const schema121 = {
+const schema174 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10284,7 +15305,7 @@ const schema121 = {
   }
  }
 };
-const schema133 = {
+const schema186 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10301,7 +15322,7 @@ const schema133 = {
   }
  }
 };
-const schema134 = {
+const schema187 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10319,7 +15340,7 @@ const schema134 = {
   }
  }
 };
-const schema139 = {
+const schema192 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10336,7 +15357,7 @@ const schema139 = {
   "type"
  ]
 };
-const schema140 = {
+const schema193 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10350,7 +15371,7 @@ const schema140 = {
   }
  }
 };
-const schema116 = {
+const schema169 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10376,7 +15397,7 @@ const schema116 = {
   }
  }
 };
-const schema120 = {
+const schema173 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10399,10 +15420,10 @@ const schema120 = {
  }
 };
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate75.evaluated;
+const evaluated0 = validate121.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10412,7 +15433,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "targetGroupArn") || (key0 === "loadBalancerName")) || (key0 === "containerName")) || (key0 === "containerPort")) || (key0 === "advancedConfiguration"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema116,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10426,7 +15447,7 @@ if(data.targetGroupArn !== undefined){
 let data0 = data.targetGroupArn;
 if(typeof data0 === "string"){
 if(!pattern4.test(data0)){
-const err1 = {instancePath:instancePath+"/targetGroupArn",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data0};
+const err1 = {instancePath:instancePath+"/targetGroupArn",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10437,7 +15458,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/targetGroupArn",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data0};
+const err2 = {instancePath:instancePath+"/targetGroupArn",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10451,7 +15472,7 @@ if(data.loadBalancerName !== undefined){
 let data1 = data.loadBalancerName;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err3 = {instancePath:instancePath+"/loadBalancerName",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data1};
+const err3 = {instancePath:instancePath+"/loadBalancerName",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10462,7 +15483,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/loadBalancerName",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data1};
+const err4 = {instancePath:instancePath+"/loadBalancerName",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10476,7 +15497,7 @@ if(data.containerName !== undefined){
 let data2 = data.containerName;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
-const err5 = {instancePath:instancePath+"/containerName",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data2};
+const err5 = {instancePath:instancePath+"/containerName",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10487,7 +15508,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/containerName",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data2};
+const err6 = {instancePath:instancePath+"/containerName",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10500,7 +15521,7 @@ errors++;
 if(data.containerPort !== undefined){
 let data3 = data.containerPort;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/containerPort",schemaPath:"#/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema116.properties.containerPort.type,parentSchema:schema116.properties.containerPort,data:data3};
+const err7 = {instancePath:instancePath+"/containerPort",schemaPath:"#/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema169.properties.containerPort.type,parentSchema:schema169.properties.containerPort,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10515,7 +15536,7 @@ let data4 = data.advancedConfiguration;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((((key1 === "alternateTargetGroupArn") || (key1 === "productionListenerRule")) || (key1 === "testListenerRule")) || (key1 === "roleArn"))){
-const err8 = {instancePath:instancePath+"/advancedConfiguration",schemaPath:"#/$defs/AdvancedConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema120,data:data4};
+const err8 = {instancePath:instancePath+"/advancedConfiguration",schemaPath:"#/$defs/AdvancedConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema173,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10528,7 +15549,7 @@ errors++;
 if(data4.alternateTargetGroupArn !== undefined){
 let data5 = data4.alternateTargetGroupArn;
 if(typeof data5 !== "string"){
-const err9 = {instancePath:instancePath+"/advancedConfiguration/alternateTargetGroupArn",schemaPath:"#/$defs/AdvancedConfiguration/properties/alternateTargetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.alternateTargetGroupArn.type,parentSchema:schema120.properties.alternateTargetGroupArn,data:data5};
+const err9 = {instancePath:instancePath+"/advancedConfiguration/alternateTargetGroupArn",schemaPath:"#/$defs/AdvancedConfiguration/properties/alternateTargetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.alternateTargetGroupArn.type,parentSchema:schema173.properties.alternateTargetGroupArn,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10541,7 +15562,7 @@ errors++;
 if(data4.productionListenerRule !== undefined){
 let data6 = data4.productionListenerRule;
 if(typeof data6 !== "string"){
-const err10 = {instancePath:instancePath+"/advancedConfiguration/productionListenerRule",schemaPath:"#/$defs/AdvancedConfiguration/properties/productionListenerRule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.productionListenerRule.type,parentSchema:schema120.properties.productionListenerRule,data:data6};
+const err10 = {instancePath:instancePath+"/advancedConfiguration/productionListenerRule",schemaPath:"#/$defs/AdvancedConfiguration/properties/productionListenerRule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.productionListenerRule.type,parentSchema:schema173.properties.productionListenerRule,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10554,7 +15575,7 @@ errors++;
 if(data4.testListenerRule !== undefined){
 let data7 = data4.testListenerRule;
 if(typeof data7 !== "string"){
-const err11 = {instancePath:instancePath+"/advancedConfiguration/testListenerRule",schemaPath:"#/$defs/AdvancedConfiguration/properties/testListenerRule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.testListenerRule.type,parentSchema:schema120.properties.testListenerRule,data:data7};
+const err11 = {instancePath:instancePath+"/advancedConfiguration/testListenerRule",schemaPath:"#/$defs/AdvancedConfiguration/properties/testListenerRule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.testListenerRule.type,parentSchema:schema173.properties.testListenerRule,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10567,7 +15588,7 @@ errors++;
 if(data4.roleArn !== undefined){
 let data8 = data4.roleArn;
 if(typeof data8 !== "string"){
-const err12 = {instancePath:instancePath+"/advancedConfiguration/roleArn",schemaPath:"#/$defs/AdvancedConfiguration/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.roleArn.type,parentSchema:schema120.properties.roleArn,data:data8};
+const err12 = {instancePath:instancePath+"/advancedConfiguration/roleArn",schemaPath:"#/$defs/AdvancedConfiguration/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.roleArn.type,parentSchema:schema173.properties.roleArn,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10579,7 +15600,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/advancedConfiguration",schemaPath:"#/$defs/AdvancedConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema120.type,parentSchema:schema120,data:data4};
+const err13 = {instancePath:instancePath+"/advancedConfiguration",schemaPath:"#/$defs/AdvancedConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema173.type,parentSchema:schema173,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10591,7 +15612,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.type,parentSchema:schema116,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema169.type,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10600,12 +15621,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
-validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema122 = {
+const schema175 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10627,10 +15648,10 @@ const schema122 = {
  ]
 };
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate77.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10639,7 +15660,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.capacityProvider === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "capacityProvider"},message:"must have required property '"+"capacityProvider"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "capacityProvider"},message:"must have required property '"+"capacityProvider"+"'",schema:schema175.required,parentSchema:schema175,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10650,7 +15671,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "capacityProvider") || (key0 === "weight")) || (key0 === "base"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema122,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema175,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10664,7 +15685,7 @@ if(data.capacityProvider !== undefined){
 let data0 = data.capacityProvider;
 if(typeof data0 === "string"){
 if(!pattern4.test(data0)){
-const err2 = {instancePath:instancePath+"/capacityProvider",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data0};
+const err2 = {instancePath:instancePath+"/capacityProvider",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10675,7 +15696,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/capacityProvider",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data0};
+const err3 = {instancePath:instancePath+"/capacityProvider",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10688,7 +15709,7 @@ errors++;
 if(data.weight !== undefined){
 let data1 = data.weight;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema122.properties.weight.type,parentSchema:schema122.properties.weight,data:data1};
+const err4 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema175.properties.weight.type,parentSchema:schema175.properties.weight,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10701,7 +15722,7 @@ errors++;
 if(data.base !== undefined){
 let data2 = data.base;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err5 = {instancePath:instancePath+"/base",schemaPath:"#/properties/base/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema122.properties.base.type,parentSchema:schema122.properties.base,data:data2};
+const err5 = {instancePath:instancePath+"/base",schemaPath:"#/properties/base/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema175.properties.base.type,parentSchema:schema175.properties.base,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10713,7 +15734,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema122.type,parentSchema:schema122,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema175.type,parentSchema:schema175,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10722,12 +15743,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema124 = {
+const schema177 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10781,7 +15802,7 @@ const schema124 = {
   }
  }
 };
-const schema127 = {
+const schema180 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10807,7 +15828,7 @@ const schema127 = {
   "enable"
  ]
 };
-const schema130 = {
+const schema183 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10821,7 +15842,7 @@ const schema130 = {
   }
  }
 };
-const schema131 = {
+const schema184 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10835,7 +15856,7 @@ const schema131 = {
   }
  }
 };
-const schema132 = {
+const schema185 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10859,7 +15880,7 @@ const schema132 = {
   "enable"
  ]
 };
-const schema125 = {
+const schema178 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10885,7 +15906,7 @@ const schema125 = {
   "rollback"
  ]
 };
-const schema126 = {
+const schema179 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -10908,10 +15929,10 @@ const schema126 = {
  ]
 };
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate80.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10920,7 +15941,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.enable === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enable"},message:"must have required property '"+"enable"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enable"},message:"must have required property '"+"enable"+"'",schema:schema178.required,parentSchema:schema178,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10930,7 +15951,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.rollback === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema178.required,parentSchema:schema178,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10941,7 +15962,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "enable") || (key0 === "rollback")) || (key0 === "resetOnHealthyTask")) || (key0 === "thresholdConfiguration"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema178,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10954,7 +15975,7 @@ errors++;
 if(data.enable !== undefined){
 let data0 = data.enable;
 if(typeof data0 !== "boolean"){
-const err3 = {instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema125.properties.enable.type,parentSchema:schema125.properties.enable,data:data0};
+const err3 = {instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema178.properties.enable.type,parentSchema:schema178.properties.enable,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10967,7 +15988,7 @@ errors++;
 if(data.rollback !== undefined){
 let data1 = data.rollback;
 if(typeof data1 !== "boolean"){
-const err4 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema125.properties.rollback.type,parentSchema:schema125.properties.rollback,data:data1};
+const err4 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema178.properties.rollback.type,parentSchema:schema178.properties.rollback,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10980,7 +16001,7 @@ errors++;
 if(data.resetOnHealthyTask !== undefined){
 let data2 = data.resetOnHealthyTask;
 if(typeof data2 !== "boolean"){
-const err5 = {instancePath:instancePath+"/resetOnHealthyTask",schemaPath:"#/properties/resetOnHealthyTask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema125.properties.resetOnHealthyTask.type,parentSchema:schema125.properties.resetOnHealthyTask,data:data2};
+const err5 = {instancePath:instancePath+"/resetOnHealthyTask",schemaPath:"#/properties/resetOnHealthyTask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema178.properties.resetOnHealthyTask.type,parentSchema:schema178.properties.resetOnHealthyTask,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10994,7 +16015,7 @@ if(data.thresholdConfiguration !== undefined){
 let data3 = data.thresholdConfiguration;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.type === undefined){
-const err6 = {instancePath:instancePath+"/thresholdConfiguration",schemaPath:"#/$defs/ThresholdConfiguration/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema126.required,parentSchema:schema126,data:data3};
+const err6 = {instancePath:instancePath+"/thresholdConfiguration",schemaPath:"#/$defs/ThresholdConfiguration/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema179.required,parentSchema:schema179,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11004,7 +16025,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data3.value === undefined){
-const err7 = {instancePath:instancePath+"/thresholdConfiguration",schemaPath:"#/$defs/ThresholdConfiguration/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema126.required,parentSchema:schema126,data:data3};
+const err7 = {instancePath:instancePath+"/thresholdConfiguration",schemaPath:"#/$defs/ThresholdConfiguration/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema179.required,parentSchema:schema179,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11015,7 +16036,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((key1 === "type") || (key1 === "value"))){
-const err8 = {instancePath:instancePath+"/thresholdConfiguration",schemaPath:"#/$defs/ThresholdConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data:data3};
+const err8 = {instancePath:instancePath+"/thresholdConfiguration",schemaPath:"#/$defs/ThresholdConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema179,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11028,7 +16049,7 @@ errors++;
 if(data3.type !== undefined){
 let data4 = data3.type;
 if(!(((data4 === "BOUNDED_PERCENT") || (data4 === "COUNT")) || (data4 === "UNBOUNDED_PERCENT"))){
-const err9 = {instancePath:instancePath+"/thresholdConfiguration/type",schemaPath:"#/$defs/ThresholdConfiguration/properties/type/enum",keyword:"enum",params:{allowedValues: schema126.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema126.properties.type.enum,parentSchema:schema126.properties.type,data:data4};
+const err9 = {instancePath:instancePath+"/thresholdConfiguration/type",schemaPath:"#/$defs/ThresholdConfiguration/properties/type/enum",keyword:"enum",params:{allowedValues: schema179.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema179.properties.type.enum,parentSchema:schema179.properties.type,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11041,7 +16062,7 @@ errors++;
 if(data3.value !== undefined){
 let data5 = data3.value;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err10 = {instancePath:instancePath+"/thresholdConfiguration/value",schemaPath:"#/$defs/ThresholdConfiguration/properties/value/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema126.properties.value.type,parentSchema:schema126.properties.value,data:data5};
+const err10 = {instancePath:instancePath+"/thresholdConfiguration/value",schemaPath:"#/$defs/ThresholdConfiguration/properties/value/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema179.properties.value.type,parentSchema:schema179.properties.value,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11053,7 +16074,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/thresholdConfiguration",schemaPath:"#/$defs/ThresholdConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data:data3};
+const err11 = {instancePath:instancePath+"/thresholdConfiguration",schemaPath:"#/$defs/ThresholdConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema179.type,parentSchema:schema179,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11065,7 +16086,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema178.type,parentSchema:schema178,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11074,12 +16095,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate80.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema128 = {
+const schema181 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -11123,7 +16144,7 @@ const schema128 = {
   }
  }
 };
-const schema129 = {
+const schema182 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -11141,10 +16162,10 @@ const schema129 = {
  }
 };
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate82.evaluated;
+const evaluated0 = validate128.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11154,7 +16175,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "targetType") || (key0 === "hookTargetArn")) || (key0 === "roleArn")) || (key0 === "lifecycleStages")) || (key0 === "hookDetails")) || (key0 === "timeoutConfiguration"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema128,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema181,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11167,7 +16188,7 @@ errors++;
 if(data.targetType !== undefined){
 let data0 = data.targetType;
 if(!((data0 === "AWS_LAMBDA") || (data0 === "PAUSE"))){
-const err1 = {instancePath:instancePath+"/targetType",schemaPath:"#/properties/targetType/enum",keyword:"enum",params:{allowedValues: schema128.properties.targetType.enum},message:"must be equal to one of the allowed values",schema:schema128.properties.targetType.enum,parentSchema:schema128.properties.targetType,data:data0};
+const err1 = {instancePath:instancePath+"/targetType",schemaPath:"#/properties/targetType/enum",keyword:"enum",params:{allowedValues: schema181.properties.targetType.enum},message:"must be equal to one of the allowed values",schema:schema181.properties.targetType.enum,parentSchema:schema181.properties.targetType,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11180,7 +16201,7 @@ errors++;
 if(data.hookTargetArn !== undefined){
 let data1 = data.hookTargetArn;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/hookTargetArn",schemaPath:"#/properties/hookTargetArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.hookTargetArn.type,parentSchema:schema128.properties.hookTargetArn,data:data1};
+const err2 = {instancePath:instancePath+"/hookTargetArn",schemaPath:"#/properties/hookTargetArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema181.properties.hookTargetArn.type,parentSchema:schema181.properties.hookTargetArn,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11193,7 +16214,7 @@ errors++;
 if(data.roleArn !== undefined){
 let data2 = data.roleArn;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.roleArn.type,parentSchema:schema128.properties.roleArn,data:data2};
+const err3 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema181.properties.roleArn.type,parentSchema:schema181.properties.roleArn,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11210,7 +16231,7 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(!((((((((data4 === "POST_PRODUCTION_TRAFFIC_SHIFT") || (data4 === "POST_SCALE_UP")) || (data4 === "POST_TEST_TRAFFIC_SHIFT")) || (data4 === "PRE_PRODUCTION_TRAFFIC_SHIFT")) || (data4 === "PRE_SCALE_UP")) || (data4 === "PRODUCTION_TRAFFIC_SHIFT")) || (data4 === "RECONCILE_SERVICE")) || (data4 === "TEST_TRAFFIC_SHIFT"))){
-const err4 = {instancePath:instancePath+"/lifecycleStages/" + i0,schemaPath:"#/properties/lifecycleStages/items/enum",keyword:"enum",params:{allowedValues: schema128.properties.lifecycleStages.items.enum},message:"must be equal to one of the allowed values",schema:schema128.properties.lifecycleStages.items.enum,parentSchema:schema128.properties.lifecycleStages.items,data:data4};
+const err4 = {instancePath:instancePath+"/lifecycleStages/" + i0,schemaPath:"#/properties/lifecycleStages/items/enum",keyword:"enum",params:{allowedValues: schema181.properties.lifecycleStages.items.enum},message:"must be equal to one of the allowed values",schema:schema181.properties.lifecycleStages.items.enum,parentSchema:schema181.properties.lifecycleStages.items,data:data4};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11222,7 +16243,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/lifecycleStages",schemaPath:"#/properties/lifecycleStages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema128.properties.lifecycleStages.type,parentSchema:schema128.properties.lifecycleStages,data:data3};
+const err5 = {instancePath:instancePath+"/lifecycleStages",schemaPath:"#/properties/lifecycleStages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema181.properties.lifecycleStages.type,parentSchema:schema181.properties.lifecycleStages,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11237,7 +16258,7 @@ let data5 = data.timeoutConfiguration;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
 if(!((key1 === "timeoutInMinutes") || (key1 === "action"))){
-const err6 = {instancePath:instancePath+"/timeoutConfiguration",schemaPath:"#/$defs/DeploymentLifecycleHookTimeoutConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema129,data:data5};
+const err6 = {instancePath:instancePath+"/timeoutConfiguration",schemaPath:"#/$defs/DeploymentLifecycleHookTimeoutConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema182,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11250,7 +16271,7 @@ errors++;
 if(data5.timeoutInMinutes !== undefined){
 let data6 = data5.timeoutInMinutes;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err7 = {instancePath:instancePath+"/timeoutConfiguration/timeoutInMinutes",schemaPath:"#/$defs/DeploymentLifecycleHookTimeoutConfiguration/properties/timeoutInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema129.properties.timeoutInMinutes.type,parentSchema:schema129.properties.timeoutInMinutes,data:data6};
+const err7 = {instancePath:instancePath+"/timeoutConfiguration/timeoutInMinutes",schemaPath:"#/$defs/DeploymentLifecycleHookTimeoutConfiguration/properties/timeoutInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema182.properties.timeoutInMinutes.type,parentSchema:schema182.properties.timeoutInMinutes,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11263,7 +16284,7 @@ errors++;
 if(data5.action !== undefined){
 let data7 = data5.action;
 if(!((data7 === "CONTINUE") || (data7 === "ROLLBACK"))){
-const err8 = {instancePath:instancePath+"/timeoutConfiguration/action",schemaPath:"#/$defs/DeploymentLifecycleHookTimeoutConfiguration/properties/action/enum",keyword:"enum",params:{allowedValues: schema129.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema129.properties.action.enum,parentSchema:schema129.properties.action,data:data7};
+const err8 = {instancePath:instancePath+"/timeoutConfiguration/action",schemaPath:"#/$defs/DeploymentLifecycleHookTimeoutConfiguration/properties/action/enum",keyword:"enum",params:{allowedValues: schema182.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema182.properties.action.enum,parentSchema:schema182.properties.action,data:data7};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11275,7 +16296,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/timeoutConfiguration",schemaPath:"#/$defs/DeploymentLifecycleHookTimeoutConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema129.type,parentSchema:schema129,data:data5};
+const err9 = {instancePath:instancePath+"/timeoutConfiguration",schemaPath:"#/$defs/DeploymentLifecycleHookTimeoutConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema182.type,parentSchema:schema182,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11287,7 +16308,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.type,parentSchema:schema128,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema181.type,parentSchema:schema181,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11296,16 +16317,16 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
-validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11314,8 +16335,8 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema124.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema124,data};
+if(!(func1.call(schema177.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema177,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11326,15 +16347,15 @@ errors++;
 }
 }
 if(data.deploymentCircuitBreaker !== undefined){
-if(!(validate80(data.deploymentCircuitBreaker, {instancePath:instancePath+"/deploymentCircuitBreaker",parentData:data,parentDataProperty:"deploymentCircuitBreaker",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate126(data.deploymentCircuitBreaker, {instancePath:instancePath+"/deploymentCircuitBreaker",parentData:data,parentDataProperty:"deploymentCircuitBreaker",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 if(data.maximumPercent !== undefined){
 let data1 = data.maximumPercent;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err1 = {instancePath:instancePath+"/maximumPercent",schemaPath:"#/properties/maximumPercent/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.maximumPercent.type,parentSchema:schema124.properties.maximumPercent,data:data1};
+const err1 = {instancePath:instancePath+"/maximumPercent",schemaPath:"#/properties/maximumPercent/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema177.properties.maximumPercent.type,parentSchema:schema177.properties.maximumPercent,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11347,7 +16368,7 @@ errors++;
 if(data.minimumHealthyPercent !== undefined){
 let data2 = data.minimumHealthyPercent;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err2 = {instancePath:instancePath+"/minimumHealthyPercent",schemaPath:"#/properties/minimumHealthyPercent/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.minimumHealthyPercent.type,parentSchema:schema124.properties.minimumHealthyPercent,data:data2};
+const err2 = {instancePath:instancePath+"/minimumHealthyPercent",schemaPath:"#/properties/minimumHealthyPercent/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema177.properties.minimumHealthyPercent.type,parentSchema:schema177.properties.minimumHealthyPercent,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11361,7 +16382,7 @@ if(data.alarms !== undefined){
 let data3 = data.alarms;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.alarmNames === undefined){
-const err3 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/required",keyword:"required",params:{missingProperty: "alarmNames"},message:"must have required property '"+"alarmNames"+"'",schema:schema127.required,parentSchema:schema127,data:data3};
+const err3 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/required",keyword:"required",params:{missingProperty: "alarmNames"},message:"must have required property '"+"alarmNames"+"'",schema:schema180.required,parentSchema:schema180,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11371,7 +16392,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data3.rollback === undefined){
-const err4 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema127.required,parentSchema:schema127,data:data3};
+const err4 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema180.required,parentSchema:schema180,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11381,7 +16402,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data3.enable === undefined){
-const err5 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/required",keyword:"required",params:{missingProperty: "enable"},message:"must have required property '"+"enable"+"'",schema:schema127.required,parentSchema:schema127,data:data3};
+const err5 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/required",keyword:"required",params:{missingProperty: "enable"},message:"must have required property '"+"enable"+"'",schema:schema180.required,parentSchema:schema180,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11392,7 +16413,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!(((key1 === "alarmNames") || (key1 === "rollback")) || (key1 === "enable"))){
-const err6 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema127,data:data3};
+const err6 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema180,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11409,7 +16430,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/alarms/alarmNames/" + i0,schemaPath:"#/$defs/DeploymentAlarms/properties/alarmNames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.properties.alarmNames.items.type,parentSchema:schema127.properties.alarmNames.items,data:data5};
+const err7 = {instancePath:instancePath+"/alarms/alarmNames/" + i0,schemaPath:"#/$defs/DeploymentAlarms/properties/alarmNames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema180.properties.alarmNames.items.type,parentSchema:schema180.properties.alarmNames.items,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11421,7 +16442,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/alarms/alarmNames",schemaPath:"#/$defs/DeploymentAlarms/properties/alarmNames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema127.properties.alarmNames.type,parentSchema:schema127.properties.alarmNames,data:data4};
+const err8 = {instancePath:instancePath+"/alarms/alarmNames",schemaPath:"#/$defs/DeploymentAlarms/properties/alarmNames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema180.properties.alarmNames.type,parentSchema:schema180.properties.alarmNames,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11434,7 +16455,7 @@ errors++;
 if(data3.rollback !== undefined){
 let data6 = data3.rollback;
 if(typeof data6 !== "boolean"){
-const err9 = {instancePath:instancePath+"/alarms/rollback",schemaPath:"#/$defs/DeploymentAlarms/properties/rollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema127.properties.rollback.type,parentSchema:schema127.properties.rollback,data:data6};
+const err9 = {instancePath:instancePath+"/alarms/rollback",schemaPath:"#/$defs/DeploymentAlarms/properties/rollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema180.properties.rollback.type,parentSchema:schema180.properties.rollback,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11447,7 +16468,7 @@ errors++;
 if(data3.enable !== undefined){
 let data7 = data3.enable;
 if(typeof data7 !== "boolean"){
-const err10 = {instancePath:instancePath+"/alarms/enable",schemaPath:"#/$defs/DeploymentAlarms/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema127.properties.enable.type,parentSchema:schema127.properties.enable,data:data7};
+const err10 = {instancePath:instancePath+"/alarms/enable",schemaPath:"#/$defs/DeploymentAlarms/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema180.properties.enable.type,parentSchema:schema180.properties.enable,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11459,7 +16480,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema127.type,parentSchema:schema127,data:data3};
+const err11 = {instancePath:instancePath+"/alarms",schemaPath:"#/$defs/DeploymentAlarms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema180.type,parentSchema:schema180,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11472,7 +16493,7 @@ errors++;
 if(data.strategy !== undefined){
 let data8 = data.strategy;
 if(!((((data8 === "BLUE_GREEN") || (data8 === "CANARY")) || (data8 === "LINEAR")) || (data8 === "ROLLING"))){
-const err12 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema124.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema124.properties.strategy.enum,parentSchema:schema124.properties.strategy,data:data8};
+const err12 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema177.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema177.properties.strategy.enum,parentSchema:schema177.properties.strategy,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11485,7 +16506,7 @@ errors++;
 if(data.bakeTimeInMinutes !== undefined){
 let data9 = data.bakeTimeInMinutes;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err13 = {instancePath:instancePath+"/bakeTimeInMinutes",schemaPath:"#/properties/bakeTimeInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema124.properties.bakeTimeInMinutes.type,parentSchema:schema124.properties.bakeTimeInMinutes,data:data9};
+const err13 = {instancePath:instancePath+"/bakeTimeInMinutes",schemaPath:"#/properties/bakeTimeInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema177.properties.bakeTimeInMinutes.type,parentSchema:schema177.properties.bakeTimeInMinutes,data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11500,14 +16521,14 @@ let data10 = data.lifecycleHooks;
 if(Array.isArray(data10)){
 const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate82(data10[i1], {instancePath:instancePath+"/lifecycleHooks/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate128(data10[i1], {instancePath:instancePath+"/lifecycleHooks/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/lifecycleHooks",schemaPath:"#/properties/lifecycleHooks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema124.properties.lifecycleHooks.type,parentSchema:schema124.properties.lifecycleHooks,data:data10};
+const err14 = {instancePath:instancePath+"/lifecycleHooks",schemaPath:"#/properties/lifecycleHooks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema177.properties.lifecycleHooks.type,parentSchema:schema177.properties.lifecycleHooks,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11522,7 +16543,7 @@ let data12 = data.linearConfiguration;
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 for(const key2 in data12){
 if(!((key2 === "stepPercent") || (key2 === "stepBakeTimeInMinutes"))){
-const err15 = {instancePath:instancePath+"/linearConfiguration",schemaPath:"#/$defs/LinearConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema130,data:data12};
+const err15 = {instancePath:instancePath+"/linearConfiguration",schemaPath:"#/$defs/LinearConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema183,data:data12};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11535,7 +16556,7 @@ errors++;
 if(data12.stepPercent !== undefined){
 let data13 = data12.stepPercent;
 if(!((typeof data13 == "number") && (isFinite(data13)))){
-const err16 = {instancePath:instancePath+"/linearConfiguration/stepPercent",schemaPath:"#/$defs/LinearConfiguration/properties/stepPercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema130.properties.stepPercent.type,parentSchema:schema130.properties.stepPercent,data:data13};
+const err16 = {instancePath:instancePath+"/linearConfiguration/stepPercent",schemaPath:"#/$defs/LinearConfiguration/properties/stepPercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema183.properties.stepPercent.type,parentSchema:schema183.properties.stepPercent,data:data13};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11548,7 +16569,7 @@ errors++;
 if(data12.stepBakeTimeInMinutes !== undefined){
 let data14 = data12.stepBakeTimeInMinutes;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-const err17 = {instancePath:instancePath+"/linearConfiguration/stepBakeTimeInMinutes",schemaPath:"#/$defs/LinearConfiguration/properties/stepBakeTimeInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema130.properties.stepBakeTimeInMinutes.type,parentSchema:schema130.properties.stepBakeTimeInMinutes,data:data14};
+const err17 = {instancePath:instancePath+"/linearConfiguration/stepBakeTimeInMinutes",schemaPath:"#/$defs/LinearConfiguration/properties/stepBakeTimeInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema183.properties.stepBakeTimeInMinutes.type,parentSchema:schema183.properties.stepBakeTimeInMinutes,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11560,7 +16581,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/linearConfiguration",schemaPath:"#/$defs/LinearConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema130.type,parentSchema:schema130,data:data12};
+const err18 = {instancePath:instancePath+"/linearConfiguration",schemaPath:"#/$defs/LinearConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema183.type,parentSchema:schema183,data:data12};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -11575,7 +16596,7 @@ let data15 = data.canaryConfiguration;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 for(const key3 in data15){
 if(!((key3 === "canaryPercent") || (key3 === "canaryBakeTimeInMinutes"))){
-const err19 = {instancePath:instancePath+"/canaryConfiguration",schemaPath:"#/$defs/CanaryConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema131,data:data15};
+const err19 = {instancePath:instancePath+"/canaryConfiguration",schemaPath:"#/$defs/CanaryConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema184,data:data15};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -11588,7 +16609,7 @@ errors++;
 if(data15.canaryPercent !== undefined){
 let data16 = data15.canaryPercent;
 if(!((typeof data16 == "number") && (isFinite(data16)))){
-const err20 = {instancePath:instancePath+"/canaryConfiguration/canaryPercent",schemaPath:"#/$defs/CanaryConfiguration/properties/canaryPercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema131.properties.canaryPercent.type,parentSchema:schema131.properties.canaryPercent,data:data16};
+const err20 = {instancePath:instancePath+"/canaryConfiguration/canaryPercent",schemaPath:"#/$defs/CanaryConfiguration/properties/canaryPercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema184.properties.canaryPercent.type,parentSchema:schema184.properties.canaryPercent,data:data16};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -11601,7 +16622,7 @@ errors++;
 if(data15.canaryBakeTimeInMinutes !== undefined){
 let data17 = data15.canaryBakeTimeInMinutes;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err21 = {instancePath:instancePath+"/canaryConfiguration/canaryBakeTimeInMinutes",schemaPath:"#/$defs/CanaryConfiguration/properties/canaryBakeTimeInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema131.properties.canaryBakeTimeInMinutes.type,parentSchema:schema131.properties.canaryBakeTimeInMinutes,data:data17};
+const err21 = {instancePath:instancePath+"/canaryConfiguration/canaryBakeTimeInMinutes",schemaPath:"#/$defs/CanaryConfiguration/properties/canaryBakeTimeInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema184.properties.canaryBakeTimeInMinutes.type,parentSchema:schema184.properties.canaryBakeTimeInMinutes,data:data17};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -11613,7 +16634,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/canaryConfiguration",schemaPath:"#/$defs/CanaryConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema131.type,parentSchema:schema131,data:data15};
+const err22 = {instancePath:instancePath+"/canaryConfiguration",schemaPath:"#/$defs/CanaryConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema184.type,parentSchema:schema184,data:data15};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -11627,7 +16648,7 @@ if(data.earlySuccessCriteria !== undefined){
 let data18 = data.earlySuccessCriteria;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.enable === undefined){
-const err23 = {instancePath:instancePath+"/earlySuccessCriteria",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/required",keyword:"required",params:{missingProperty: "enable"},message:"must have required property '"+"enable"+"'",schema:schema132.required,parentSchema:schema132,data:data18};
+const err23 = {instancePath:instancePath+"/earlySuccessCriteria",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/required",keyword:"required",params:{missingProperty: "enable"},message:"must have required property '"+"enable"+"'",schema:schema185.required,parentSchema:schema185,data:data18};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -11638,7 +16659,7 @@ errors++;
 }
 for(const key4 in data18){
 if(!(((key4 === "enable") || (key4 === "healthyPercent")) || (key4 === "sourceServiceRevisionCleanup"))){
-const err24 = {instancePath:instancePath+"/earlySuccessCriteria",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema132,data:data18};
+const err24 = {instancePath:instancePath+"/earlySuccessCriteria",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema185,data:data18};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -11651,7 +16672,7 @@ errors++;
 if(data18.enable !== undefined){
 let data19 = data18.enable;
 if(typeof data19 !== "boolean"){
-const err25 = {instancePath:instancePath+"/earlySuccessCriteria/enable",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema132.properties.enable.type,parentSchema:schema132.properties.enable,data:data19};
+const err25 = {instancePath:instancePath+"/earlySuccessCriteria/enable",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema185.properties.enable.type,parentSchema:schema185.properties.enable,data:data19};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -11664,7 +16685,7 @@ errors++;
 if(data18.healthyPercent !== undefined){
 let data20 = data18.healthyPercent;
 if(!((typeof data20 == "number") && (isFinite(data20)))){
-const err26 = {instancePath:instancePath+"/earlySuccessCriteria/healthyPercent",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/properties/healthyPercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema132.properties.healthyPercent.type,parentSchema:schema132.properties.healthyPercent,data:data20};
+const err26 = {instancePath:instancePath+"/earlySuccessCriteria/healthyPercent",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/properties/healthyPercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema185.properties.healthyPercent.type,parentSchema:schema185.properties.healthyPercent,data:data20};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -11677,7 +16698,7 @@ errors++;
 if(data18.sourceServiceRevisionCleanup !== undefined){
 let data21 = data18.sourceServiceRevisionCleanup;
 if(!((data21 === "BLOCKING") || (data21 === "DEFERRED"))){
-const err27 = {instancePath:instancePath+"/earlySuccessCriteria/sourceServiceRevisionCleanup",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/properties/sourceServiceRevisionCleanup/enum",keyword:"enum",params:{allowedValues: schema132.properties.sourceServiceRevisionCleanup.enum},message:"must be equal to one of the allowed values",schema:schema132.properties.sourceServiceRevisionCleanup.enum,parentSchema:schema132.properties.sourceServiceRevisionCleanup,data:data21};
+const err27 = {instancePath:instancePath+"/earlySuccessCriteria/sourceServiceRevisionCleanup",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/properties/sourceServiceRevisionCleanup/enum",keyword:"enum",params:{allowedValues: schema185.properties.sourceServiceRevisionCleanup.enum},message:"must be equal to one of the allowed values",schema:schema185.properties.sourceServiceRevisionCleanup.enum,parentSchema:schema185.properties.sourceServiceRevisionCleanup,data:data21};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -11689,7 +16710,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/earlySuccessCriteria",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema132.type,parentSchema:schema132,data:data18};
+const err28 = {instancePath:instancePath+"/earlySuccessCriteria",schemaPath:"#/$defs/DeploymentEarlySuccessCriteria/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema185.type,parentSchema:schema185,data:data18};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -11701,7 +16722,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.type,parentSchema:schema124,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema177.type,parentSchema:schema177,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -11710,12 +16731,12 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema135 = {
+const schema188 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -11725,7 +16746,7 @@ const schema135 = {
   }
  }
 };
-const schema136 = {
+const schema189 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -11756,10 +16777,10 @@ const schema136 = {
  ]
 };
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate86.evaluated;
+const evaluated0 = validate132.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11768,7 +16789,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.subnets === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subnets"},message:"must have required property '"+"subnets"+"'",schema:schema136.required,parentSchema:schema136,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subnets"},message:"must have required property '"+"subnets"+"'",schema:schema189.required,parentSchema:schema189,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11779,7 +16800,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "subnets") || (key0 === "securityGroups")) || (key0 === "assignPublicIp"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema136,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema189,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11797,7 +16818,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err2 = {instancePath:instancePath+"/subnets/" + i0,schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data1};
+const err2 = {instancePath:instancePath+"/subnets/" + i0,schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11808,7 +16829,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/subnets/" + i0,schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data1};
+const err3 = {instancePath:instancePath+"/subnets/" + i0,schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11820,7 +16841,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/subnets",schemaPath:"#/properties/subnets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema136.properties.subnets.type,parentSchema:schema136.properties.subnets,data:data0};
+const err4 = {instancePath:instancePath+"/subnets",schemaPath:"#/properties/subnets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema189.properties.subnets.type,parentSchema:schema189.properties.subnets,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11838,7 +16859,7 @@ for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 if(typeof data3 === "string"){
 if(!pattern4.test(data3)){
-const err5 = {instancePath:instancePath+"/securityGroups/" + i1,schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data3};
+const err5 = {instancePath:instancePath+"/securityGroups/" + i1,schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11849,7 +16870,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/securityGroups/" + i1,schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data3};
+const err6 = {instancePath:instancePath+"/securityGroups/" + i1,schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11861,7 +16882,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/securityGroups",schemaPath:"#/properties/securityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema136.properties.securityGroups.type,parentSchema:schema136.properties.securityGroups,data:data2};
+const err7 = {instancePath:instancePath+"/securityGroups",schemaPath:"#/properties/securityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema189.properties.securityGroups.type,parentSchema:schema189.properties.securityGroups,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11874,7 +16895,7 @@ errors++;
 if(data.assignPublicIp !== undefined){
 let data4 = data.assignPublicIp;
 if(!((data4 === "DISABLED") || (data4 === "ENABLED"))){
-const err8 = {instancePath:instancePath+"/assignPublicIp",schemaPath:"#/properties/assignPublicIp/enum",keyword:"enum",params:{allowedValues: schema136.properties.assignPublicIp.enum},message:"must be equal to one of the allowed values",schema:schema136.properties.assignPublicIp.enum,parentSchema:schema136.properties.assignPublicIp,data:data4};
+const err8 = {instancePath:instancePath+"/assignPublicIp",schemaPath:"#/properties/assignPublicIp/enum",keyword:"enum",params:{allowedValues: schema189.properties.assignPublicIp.enum},message:"must be equal to one of the allowed values",schema:schema189.properties.assignPublicIp.enum,parentSchema:schema189.properties.assignPublicIp,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11886,7 +16907,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema136.type,parentSchema:schema136,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema189.type,parentSchema:schema189,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11895,16 +16916,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
-validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate132.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate85.evaluated;
+const evaluated0 = validate131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11914,7 +16935,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "awsvpcConfiguration")){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema135,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema188,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11925,14 +16946,14 @@ errors++;
 }
 }
 if(data.awsvpcConfiguration !== undefined){
-if(!(validate86(data.awsvpcConfiguration, {instancePath:instancePath+"/awsvpcConfiguration",parentData:data,parentDataProperty:"awsvpcConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate132(data.awsvpcConfiguration, {instancePath:instancePath+"/awsvpcConfiguration",parentData:data,parentDataProperty:"awsvpcConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema135.type,parentSchema:schema135,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema188.type,parentSchema:schema188,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11941,12 +16962,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
-validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema141 = {
+const schema194 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -11985,7 +17006,7 @@ const schema141 = {
   "enabled"
  ]
 };
-const schema152 = {
+const schema205 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12008,7 +17029,7 @@ const schema152 = {
   "format"
  ]
 };
-const schema153 = {
+const schema206 = {
  "type": "object",
  "additionalProperties": false,
  "minProperties": 1,
@@ -12024,7 +17045,7 @@ const schema153 = {
  },
  "description": "Settings of the Service Connect proxy container."
 };
-const schema142 = {
+const schema195 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12060,7 +17081,7 @@ const schema142 = {
   "portName"
  ]
 };
-const schema147 = {
+const schema200 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12074,7 +17095,7 @@ const schema147 = {
   }
  }
 };
-const schema143 = {
+const schema196 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12095,7 +17116,7 @@ const schema143 = {
   "port"
  ]
 };
-const schema144 = {
+const schema197 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12108,7 +17129,7 @@ const schema144 = {
   "header"
  ]
 };
-const schema145 = {
+const schema198 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12125,7 +17146,7 @@ const schema145 = {
   "name"
  ]
 };
-const schema146 = {
+const schema199 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12139,10 +17160,10 @@ const schema146 = {
  ]
 };
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate93.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12151,7 +17172,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema145.required,parentSchema:schema145,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema198.required,parentSchema:schema198,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12162,7 +17183,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "value"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema145,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema198,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12175,7 +17196,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema145.properties.name.type,parentSchema:schema145.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema198.properties.name.type,parentSchema:schema198.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12189,7 +17210,7 @@ if(data.value !== undefined){
 let data1 = data.value;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.exact === undefined){
-const err3 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/ServiceConnectTestTrafficHeaderMatchRules/required",keyword:"required",params:{missingProperty: "exact"},message:"must have required property '"+"exact"+"'",schema:schema146.required,parentSchema:schema146,data:data1};
+const err3 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/ServiceConnectTestTrafficHeaderMatchRules/required",keyword:"required",params:{missingProperty: "exact"},message:"must have required property '"+"exact"+"'",schema:schema199.required,parentSchema:schema199,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12200,7 +17221,7 @@ errors++;
 }
 for(const key1 in data1){
 if(!(key1 === "exact")){
-const err4 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/ServiceConnectTestTrafficHeaderMatchRules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema146,data:data1};
+const err4 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/ServiceConnectTestTrafficHeaderMatchRules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema199,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12213,7 +17234,7 @@ errors++;
 if(data1.exact !== undefined){
 let data2 = data1.exact;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/value/exact",schemaPath:"#/$defs/ServiceConnectTestTrafficHeaderMatchRules/properties/exact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema146.properties.exact.type,parentSchema:schema146.properties.exact,data:data2};
+const err5 = {instancePath:instancePath+"/value/exact",schemaPath:"#/$defs/ServiceConnectTestTrafficHeaderMatchRules/properties/exact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema199.properties.exact.type,parentSchema:schema199.properties.exact,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12225,7 +17246,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/ServiceConnectTestTrafficHeaderMatchRules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema146.type,parentSchema:schema146,data:data1};
+const err6 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/ServiceConnectTestTrafficHeaderMatchRules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema199.type,parentSchema:schema199,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12237,7 +17258,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema145.type,parentSchema:schema145,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema198.type,parentSchema:schema198,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12246,16 +17267,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate92.evaluated;
+const evaluated0 = validate138.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12264,7 +17285,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.header === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "header"},message:"must have required property '"+"header"+"'",schema:schema144.required,parentSchema:schema144,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "header"},message:"must have required property '"+"header"+"'",schema:schema197.required,parentSchema:schema197,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12275,7 +17296,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "header")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema144,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema197,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12286,14 +17307,14 @@ errors++;
 }
 }
 if(data.header !== undefined){
-if(!(validate93(data.header, {instancePath:instancePath+"/header",parentData:data,parentDataProperty:"header",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate139(data.header, {instancePath:instancePath+"/header",parentData:data,parentDataProperty:"header",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema144.type,parentSchema:schema144,data};
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema197.type,parentSchema:schema197,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12302,16 +17323,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
-validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate91.evaluated;
+const evaluated0 = validate137.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12320,7 +17341,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.port === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema143.required,parentSchema:schema143,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema196.required,parentSchema:schema196,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12331,7 +17352,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "port") || (key0 === "dnsName")) || (key0 === "testTrafficRules"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema143,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema196,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12344,7 +17365,7 @@ errors++;
 if(data.port !== undefined){
 let data0 = data.port;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err2 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema143.properties.port.type,parentSchema:schema143.properties.port,data:data0};
+const err2 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema196.properties.port.type,parentSchema:schema196.properties.port,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12357,7 +17378,7 @@ errors++;
 if(data.dnsName !== undefined){
 let data1 = data.dnsName;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/dnsName",schemaPath:"#/properties/dnsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema143.properties.dnsName.type,parentSchema:schema143.properties.dnsName,data:data1};
+const err3 = {instancePath:instancePath+"/dnsName",schemaPath:"#/properties/dnsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema196.properties.dnsName.type,parentSchema:schema196.properties.dnsName,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12368,14 +17389,14 @@ errors++;
 }
 }
 if(data.testTrafficRules !== undefined){
-if(!(validate92(data.testTrafficRules, {instancePath:instancePath+"/testTrafficRules",parentData:data,parentDataProperty:"testTrafficRules",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate138(data.testTrafficRules, {instancePath:instancePath+"/testTrafficRules",parentData:data,parentDataProperty:"testTrafficRules",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema143.type,parentSchema:schema143,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema196.type,parentSchema:schema196,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12384,12 +17405,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
-validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema148 = {
+const schema201 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12410,7 +17431,7 @@ const schema148 = {
   "issuerCertificateAuthority"
  ]
 };
-const schema149 = {
+const schema202 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12421,10 +17442,10 @@ const schema149 = {
  }
 };
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate97.evaluated;
+const evaluated0 = validate143.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12433,7 +17454,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.issuerCertificateAuthority === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "issuerCertificateAuthority"},message:"must have required property '"+"issuerCertificateAuthority"+"'",schema:schema148.required,parentSchema:schema148,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "issuerCertificateAuthority"},message:"must have required property '"+"issuerCertificateAuthority"+"'",schema:schema201.required,parentSchema:schema201,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12444,7 +17465,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "issuerCertificateAuthority") || (key0 === "kmsKey")) || (key0 === "roleArn"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema148,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema201,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12459,7 +17480,7 @@ let data0 = data.issuerCertificateAuthority;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 if(!(key1 === "awsPcaAuthorityArn")){
-const err2 = {instancePath:instancePath+"/issuerCertificateAuthority",schemaPath:"#/$defs/ServiceConnectTlsCertificateAuthority/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema149,data:data0};
+const err2 = {instancePath:instancePath+"/issuerCertificateAuthority",schemaPath:"#/$defs/ServiceConnectTlsCertificateAuthority/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema202,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12472,7 +17493,7 @@ errors++;
 if(data0.awsPcaAuthorityArn !== undefined){
 let data1 = data0.awsPcaAuthorityArn;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/issuerCertificateAuthority/awsPcaAuthorityArn",schemaPath:"#/$defs/ServiceConnectTlsCertificateAuthority/properties/awsPcaAuthorityArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema149.properties.awsPcaAuthorityArn.type,parentSchema:schema149.properties.awsPcaAuthorityArn,data:data1};
+const err3 = {instancePath:instancePath+"/issuerCertificateAuthority/awsPcaAuthorityArn",schemaPath:"#/$defs/ServiceConnectTlsCertificateAuthority/properties/awsPcaAuthorityArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema202.properties.awsPcaAuthorityArn.type,parentSchema:schema202.properties.awsPcaAuthorityArn,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12484,7 +17505,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/issuerCertificateAuthority",schemaPath:"#/$defs/ServiceConnectTlsCertificateAuthority/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema149.type,parentSchema:schema149,data:data0};
+const err4 = {instancePath:instancePath+"/issuerCertificateAuthority",schemaPath:"#/$defs/ServiceConnectTlsCertificateAuthority/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema202.type,parentSchema:schema202,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12497,7 +17518,7 @@ errors++;
 if(data.kmsKey !== undefined){
 let data2 = data.kmsKey;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/kmsKey",schemaPath:"#/properties/kmsKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.properties.kmsKey.type,parentSchema:schema148.properties.kmsKey,data:data2};
+const err5 = {instancePath:instancePath+"/kmsKey",schemaPath:"#/properties/kmsKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema201.properties.kmsKey.type,parentSchema:schema201.properties.kmsKey,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12510,7 +17531,7 @@ errors++;
 if(data.roleArn !== undefined){
 let data3 = data.roleArn;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.properties.roleArn.type,parentSchema:schema148.properties.roleArn,data:data3};
+const err6 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema201.properties.roleArn.type,parentSchema:schema201.properties.roleArn,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12522,7 +17543,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema148.type,parentSchema:schema148,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema201.type,parentSchema:schema201,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12531,16 +17552,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
-validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate90.evaluated;
+const evaluated0 = validate136.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12549,7 +17570,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.portName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "portName"},message:"must have required property '"+"portName"+"'",schema:schema142.required,parentSchema:schema142,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "portName"},message:"must have required property '"+"portName"+"'",schema:schema195.required,parentSchema:schema195,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12560,7 +17581,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "portName") || (key0 === "discoveryName")) || (key0 === "clientAliases")) || (key0 === "ingressPortOverride")) || (key0 === "timeout")) || (key0 === "tls"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema142,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema195,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12573,7 +17594,7 @@ errors++;
 if(data.portName !== undefined){
 let data0 = data.portName;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/portName",schemaPath:"#/properties/portName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.properties.portName.type,parentSchema:schema142.properties.portName,data:data0};
+const err2 = {instancePath:instancePath+"/portName",schemaPath:"#/properties/portName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema195.properties.portName.type,parentSchema:schema195.properties.portName,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12586,7 +17607,7 @@ errors++;
 if(data.discoveryName !== undefined){
 let data1 = data.discoveryName;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/discoveryName",schemaPath:"#/properties/discoveryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.properties.discoveryName.type,parentSchema:schema142.properties.discoveryName,data:data1};
+const err3 = {instancePath:instancePath+"/discoveryName",schemaPath:"#/properties/discoveryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema195.properties.discoveryName.type,parentSchema:schema195.properties.discoveryName,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12601,14 +17622,14 @@ let data2 = data.clientAliases;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate91(data2[i0], {instancePath:instancePath+"/clientAliases/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate137(data2[i0], {instancePath:instancePath+"/clientAliases/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/clientAliases",schemaPath:"#/properties/clientAliases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema142.properties.clientAliases.type,parentSchema:schema142.properties.clientAliases,data:data2};
+const err4 = {instancePath:instancePath+"/clientAliases",schemaPath:"#/properties/clientAliases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema195.properties.clientAliases.type,parentSchema:schema195.properties.clientAliases,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12621,7 +17642,7 @@ errors++;
 if(data.ingressPortOverride !== undefined){
 let data4 = data.ingressPortOverride;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err5 = {instancePath:instancePath+"/ingressPortOverride",schemaPath:"#/properties/ingressPortOverride/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema142.properties.ingressPortOverride.type,parentSchema:schema142.properties.ingressPortOverride,data:data4};
+const err5 = {instancePath:instancePath+"/ingressPortOverride",schemaPath:"#/properties/ingressPortOverride/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema195.properties.ingressPortOverride.type,parentSchema:schema195.properties.ingressPortOverride,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12636,7 +17657,7 @@ let data5 = data.timeout;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
 if(!((key1 === "idleTimeoutSeconds") || (key1 === "perRequestTimeoutSeconds"))){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/TimeoutConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema147,data:data5};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/TimeoutConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema200,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12649,7 +17670,7 @@ errors++;
 if(data5.idleTimeoutSeconds !== undefined){
 let data6 = data5.idleTimeoutSeconds;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err7 = {instancePath:instancePath+"/timeout/idleTimeoutSeconds",schemaPath:"#/$defs/TimeoutConfiguration/properties/idleTimeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema147.properties.idleTimeoutSeconds.type,parentSchema:schema147.properties.idleTimeoutSeconds,data:data6};
+const err7 = {instancePath:instancePath+"/timeout/idleTimeoutSeconds",schemaPath:"#/$defs/TimeoutConfiguration/properties/idleTimeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema200.properties.idleTimeoutSeconds.type,parentSchema:schema200.properties.idleTimeoutSeconds,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12662,7 +17683,7 @@ errors++;
 if(data5.perRequestTimeoutSeconds !== undefined){
 let data7 = data5.perRequestTimeoutSeconds;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err8 = {instancePath:instancePath+"/timeout/perRequestTimeoutSeconds",schemaPath:"#/$defs/TimeoutConfiguration/properties/perRequestTimeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema147.properties.perRequestTimeoutSeconds.type,parentSchema:schema147.properties.perRequestTimeoutSeconds,data:data7};
+const err8 = {instancePath:instancePath+"/timeout/perRequestTimeoutSeconds",schemaPath:"#/$defs/TimeoutConfiguration/properties/perRequestTimeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema200.properties.perRequestTimeoutSeconds.type,parentSchema:schema200.properties.perRequestTimeoutSeconds,data:data7};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -12674,7 +17695,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/TimeoutConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema147.type,parentSchema:schema147,data:data5};
+const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/TimeoutConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema200.type,parentSchema:schema200,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -12685,14 +17706,14 @@ errors++;
 }
 }
 if(data.tls !== undefined){
-if(!(validate97(data.tls, {instancePath:instancePath+"/tls",parentData:data,parentDataProperty:"tls",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate143(data.tls, {instancePath:instancePath+"/tls",parentData:data,parentDataProperty:"tls",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema142.type,parentSchema:schema142,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema195.type,parentSchema:schema195,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -12701,12 +17722,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
-validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema150 = {
+const schema203 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12742,7 +17763,7 @@ const schema150 = {
   "logDriver"
  ]
 };
-const schema151 = {
+const schema204 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -12761,10 +17782,10 @@ const schema151 = {
  ]
 };
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate100.evaluated;
+const evaluated0 = validate146.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12773,7 +17794,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.logDriver === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "logDriver"},message:"must have required property '"+"logDriver"+"'",schema:schema150.required,parentSchema:schema150,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "logDriver"},message:"must have required property '"+"logDriver"+"'",schema:schema203.required,parentSchema:schema203,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12784,7 +17805,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "logDriver") || (key0 === "options")) || (key0 === "secretOptions"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema150,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema203,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12797,7 +17818,7 @@ errors++;
 if(data.logDriver !== undefined){
 let data0 = data.logDriver;
 if(!((((((((data0 === "awsfirelens") || (data0 === "awslogs")) || (data0 === "fluentd")) || (data0 === "gelf")) || (data0 === "journald")) || (data0 === "json-file")) || (data0 === "splunk")) || (data0 === "syslog"))){
-const err2 = {instancePath:instancePath+"/logDriver",schemaPath:"#/properties/logDriver/enum",keyword:"enum",params:{allowedValues: schema150.properties.logDriver.enum},message:"must be equal to one of the allowed values",schema:schema150.properties.logDriver.enum,parentSchema:schema150.properties.logDriver,data:data0};
+const err2 = {instancePath:instancePath+"/logDriver",schemaPath:"#/properties/logDriver/enum",keyword:"enum",params:{allowedValues: schema203.properties.logDriver.enum},message:"must be equal to one of the allowed values",schema:schema203.properties.logDriver.enum,parentSchema:schema203.properties.logDriver,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12813,7 +17834,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 let data2 = data1[key1];
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/options/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/options/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema150.properties.options.additionalProperties.type,parentSchema:schema150.properties.options.additionalProperties,data:data2};
+const err3 = {instancePath:instancePath+"/options/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/options/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema203.properties.options.additionalProperties.type,parentSchema:schema203.properties.options.additionalProperties,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12825,7 +17846,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema150.properties.options.type,parentSchema:schema150.properties.options,data:data1};
+const err4 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema203.properties.options.type,parentSchema:schema203.properties.options,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12843,7 +17864,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.name === undefined){
-const err5 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema151.required,parentSchema:schema151,data:data4};
+const err5 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema204.required,parentSchema:schema204,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12853,7 +17874,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data4.valueFrom === undefined){
-const err6 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "valueFrom"},message:"must have required property '"+"valueFrom"+"'",schema:schema151.required,parentSchema:schema151,data:data4};
+const err6 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "valueFrom"},message:"must have required property '"+"valueFrom"+"'",schema:schema204.required,parentSchema:schema204,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12864,7 +17885,7 @@ errors++;
 }
 for(const key2 in data4){
 if(!((key2 === "name") || (key2 === "valueFrom"))){
-const err7 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema151,data:data4};
+const err7 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema204,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12877,7 +17898,7 @@ errors++;
 if(data4.name !== undefined){
 let data5 = data4.name;
 if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/secretOptions/" + i0+"/name",schemaPath:"#/$defs/Secret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema151.properties.name.type,parentSchema:schema151.properties.name,data:data5};
+const err8 = {instancePath:instancePath+"/secretOptions/" + i0+"/name",schemaPath:"#/$defs/Secret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema204.properties.name.type,parentSchema:schema204.properties.name,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -12890,7 +17911,7 @@ errors++;
 if(data4.valueFrom !== undefined){
 let data6 = data4.valueFrom;
 if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/secretOptions/" + i0+"/valueFrom",schemaPath:"#/$defs/Secret/properties/valueFrom/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema151.properties.valueFrom.type,parentSchema:schema151.properties.valueFrom,data:data6};
+const err9 = {instancePath:instancePath+"/secretOptions/" + i0+"/valueFrom",schemaPath:"#/$defs/Secret/properties/valueFrom/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema204.properties.valueFrom.type,parentSchema:schema204.properties.valueFrom,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -12902,7 +17923,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema151.type,parentSchema:schema151,data:data4};
+const err10 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema204.type,parentSchema:schema204,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -12914,7 +17935,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/secretOptions",schemaPath:"#/properties/secretOptions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema150.properties.secretOptions.type,parentSchema:schema150.properties.secretOptions,data:data3};
+const err11 = {instancePath:instancePath+"/secretOptions",schemaPath:"#/properties/secretOptions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema203.properties.secretOptions.type,parentSchema:schema203.properties.secretOptions,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -12926,7 +17947,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema150.type,parentSchema:schema150,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema203.type,parentSchema:schema203,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -12935,16 +17956,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate100.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
-validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate89.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12953,7 +17974,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.enabled === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'",schema:schema141.required,parentSchema:schema141,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'",schema:schema194.required,parentSchema:schema194,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12964,7 +17985,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "enabled") || (key0 === "namespace")) || (key0 === "services")) || (key0 === "logConfiguration")) || (key0 === "accessLogConfiguration")) || (key0 === "containerConfigurations"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema141,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema194,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12977,7 +17998,7 @@ errors++;
 if(data.enabled !== undefined){
 let data0 = data.enabled;
 if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema141.properties.enabled.type,parentSchema:schema141.properties.enabled,data:data0};
+const err2 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema194.properties.enabled.type,parentSchema:schema194.properties.enabled,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12990,7 +18011,7 @@ errors++;
 if(data.namespace !== undefined){
 let data1 = data.namespace;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema141.properties.namespace.type,parentSchema:schema141.properties.namespace,data:data1};
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema194.properties.namespace.type,parentSchema:schema194.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13005,14 +18026,14 @@ let data2 = data.services;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate90(data2[i0], {instancePath:instancePath+"/services/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate136(data2[i0], {instancePath:instancePath+"/services/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema141.properties.services.type,parentSchema:schema141.properties.services,data:data2};
+const err4 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema194.properties.services.type,parentSchema:schema194.properties.services,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13023,8 +18044,8 @@ errors++;
 }
 }
 if(data.logConfiguration !== undefined){
-if(!(validate100(data.logConfiguration, {instancePath:instancePath+"/logConfiguration",parentData:data,parentDataProperty:"logConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+if(!(validate146(data.logConfiguration, {instancePath:instancePath+"/logConfiguration",parentData:data,parentDataProperty:"logConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
 errors = vErrors.length;
 }
 }
@@ -13032,7 +18053,7 @@ if(data.accessLogConfiguration !== undefined){
 let data5 = data.accessLogConfiguration;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.format === undefined){
-const err5 = {instancePath:instancePath+"/accessLogConfiguration",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'",schema:schema152.required,parentSchema:schema152,data:data5};
+const err5 = {instancePath:instancePath+"/accessLogConfiguration",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'",schema:schema205.required,parentSchema:schema205,data:data5};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13043,7 +18064,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!((key1 === "format") || (key1 === "includeQueryParameters"))){
-const err6 = {instancePath:instancePath+"/accessLogConfiguration",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema152,data:data5};
+const err6 = {instancePath:instancePath+"/accessLogConfiguration",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema205,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13056,7 +18077,7 @@ errors++;
 if(data5.format !== undefined){
 let data6 = data5.format;
 if(!((data6 === "JSON") || (data6 === "TEXT"))){
-const err7 = {instancePath:instancePath+"/accessLogConfiguration/format",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/properties/format/enum",keyword:"enum",params:{allowedValues: schema152.properties.format.enum},message:"must be equal to one of the allowed values",schema:schema152.properties.format.enum,parentSchema:schema152.properties.format,data:data6};
+const err7 = {instancePath:instancePath+"/accessLogConfiguration/format",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/properties/format/enum",keyword:"enum",params:{allowedValues: schema205.properties.format.enum},message:"must be equal to one of the allowed values",schema:schema205.properties.format.enum,parentSchema:schema205.properties.format,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -13069,7 +18090,7 @@ errors++;
 if(data5.includeQueryParameters !== undefined){
 let data7 = data5.includeQueryParameters;
 if(!((data7 === "DISABLED") || (data7 === "ENABLED"))){
-const err8 = {instancePath:instancePath+"/accessLogConfiguration/includeQueryParameters",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/properties/includeQueryParameters/enum",keyword:"enum",params:{allowedValues: schema152.properties.includeQueryParameters.enum},message:"must be equal to one of the allowed values",schema:schema152.properties.includeQueryParameters.enum,parentSchema:schema152.properties.includeQueryParameters,data:data7};
+const err8 = {instancePath:instancePath+"/accessLogConfiguration/includeQueryParameters",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/properties/includeQueryParameters/enum",keyword:"enum",params:{allowedValues: schema205.properties.includeQueryParameters.enum},message:"must be equal to one of the allowed values",schema:schema205.properties.includeQueryParameters.enum,parentSchema:schema205.properties.includeQueryParameters,data:data7};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -13081,7 +18102,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/accessLogConfiguration",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema152.type,parentSchema:schema152,data:data5};
+const err9 = {instancePath:instancePath+"/accessLogConfiguration",schemaPath:"#/$defs/ServiceConnectAccessLogConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema205.type,parentSchema:schema205,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -13099,7 +18120,7 @@ for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(Object.keys(data9).length > 1){
-const err10 = {instancePath:instancePath+"/containerConfigurations/" + i1,schemaPath:"#/$defs/ServiceConnectContainerConfiguration/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema153,data:data9};
+const err10 = {instancePath:instancePath+"/containerConfigurations/" + i1,schemaPath:"#/$defs/ServiceConnectContainerConfiguration/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema206,data:data9};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -13109,7 +18130,7 @@ vErrors.push(err10);
 errors++;
 }
 if(Object.keys(data9).length < 1){
-const err11 = {instancePath:instancePath+"/containerConfigurations/" + i1,schemaPath:"#/$defs/ServiceConnectContainerConfiguration/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema153,data:data9};
+const err11 = {instancePath:instancePath+"/containerConfigurations/" + i1,schemaPath:"#/$defs/ServiceConnectContainerConfiguration/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema206,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -13120,7 +18141,7 @@ errors++;
 }
 for(const key2 in data9){
 if(!(key2 === "logLevel")){
-const err12 = {instancePath:instancePath+"/containerConfigurations/" + i1,schemaPath:"#/$defs/ServiceConnectContainerConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema153,data:data9};
+const err12 = {instancePath:instancePath+"/containerConfigurations/" + i1,schemaPath:"#/$defs/ServiceConnectContainerConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema206,data:data9};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -13133,7 +18154,7 @@ errors++;
 if(data9.logLevel !== undefined){
 let data10 = data9.logLevel;
 if(!((data10 === "debug") || (data10 === "info"))){
-const err13 = {instancePath:instancePath+"/containerConfigurations/" + i1+"/logLevel",schemaPath:"#/$defs/ServiceConnectContainerConfiguration/properties/logLevel/enum",keyword:"enum",params:{allowedValues: schema153.properties.logLevel.enum},message:"must be equal to one of the allowed values",schema:schema153.properties.logLevel.enum,parentSchema:schema153.properties.logLevel,data:data10};
+const err13 = {instancePath:instancePath+"/containerConfigurations/" + i1+"/logLevel",schemaPath:"#/$defs/ServiceConnectContainerConfiguration/properties/logLevel/enum",keyword:"enum",params:{allowedValues: schema206.properties.logLevel.enum},message:"must be equal to one of the allowed values",schema:schema206.properties.logLevel.enum,parentSchema:schema206.properties.logLevel,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -13145,7 +18166,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/containerConfigurations/" + i1,schemaPath:"#/$defs/ServiceConnectContainerConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema153.type,parentSchema:schema153,data:data9};
+const err14 = {instancePath:instancePath+"/containerConfigurations/" + i1,schemaPath:"#/$defs/ServiceConnectContainerConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema206.type,parentSchema:schema206,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -13157,7 +18178,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/containerConfigurations",schemaPath:"#/properties/containerConfigurations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema141.properties.containerConfigurations.type,parentSchema:schema141.properties.containerConfigurations,data:data8};
+const err15 = {instancePath:instancePath+"/containerConfigurations",schemaPath:"#/properties/containerConfigurations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema194.properties.containerConfigurations.type,parentSchema:schema194.properties.containerConfigurations,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -13169,7 +18190,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema141.type,parentSchema:schema141,data};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema194.type,parentSchema:schema194,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -13178,12 +18199,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema154 = {
+const schema207 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -13200,7 +18221,7 @@ const schema154 = {
   "name"
  ]
 };
-const schema155 = {
+const schema208 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -13261,7 +18282,7 @@ const schema155 = {
   "roleArn"
  ]
 };
-const schema156 = {
+const schema209 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -13292,10 +18313,10 @@ const schema156 = {
  ]
 };
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate105.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13304,7 +18325,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.resourceType === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resourceType"},message:"must have required property '"+"resourceType"+"'",schema:schema156.required,parentSchema:schema156,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resourceType"},message:"must have required property '"+"resourceType"+"'",schema:schema209.required,parentSchema:schema209,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13315,7 +18336,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "resourceType") || (key0 === "tags")) || (key0 === "propagateTags"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema156,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema209,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13328,7 +18349,7 @@ errors++;
 if(data.resourceType !== undefined){
 let data0 = data.resourceType;
 if(!(data0 === "volume")){
-const err2 = {instancePath:instancePath+"/resourceType",schemaPath:"#/properties/resourceType/enum",keyword:"enum",params:{allowedValues: schema156.properties.resourceType.enum},message:"must be equal to one of the allowed values",schema:schema156.properties.resourceType.enum,parentSchema:schema156.properties.resourceType,data:data0};
+const err2 = {instancePath:instancePath+"/resourceType",schemaPath:"#/properties/resourceType/enum",keyword:"enum",params:{allowedValues: schema209.properties.resourceType.enum},message:"must be equal to one of the allowed values",schema:schema209.properties.resourceType.enum,parentSchema:schema209.properties.resourceType,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13347,7 +18368,7 @@ let data2 = data1[i0];
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 if(!((key1 === "key") || (key1 === "value"))){
-const err3 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/$defs/Tag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data:data2};
+const err3 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/$defs/Tag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema193,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13360,7 +18381,7 @@ errors++;
 if(data2.key !== undefined){
 let data3 = data2.key;
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/tags/" + i0+"/key",schemaPath:"#/$defs/Tag/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.key.type,parentSchema:schema140.properties.key,data:data3};
+const err4 = {instancePath:instancePath+"/tags/" + i0+"/key",schemaPath:"#/$defs/Tag/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema193.properties.key.type,parentSchema:schema193.properties.key,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13373,7 +18394,7 @@ errors++;
 if(data2.value !== undefined){
 let data4 = data2.value;
 if(typeof data4 !== "string"){
-const err5 = {instancePath:instancePath+"/tags/" + i0+"/value",schemaPath:"#/$defs/Tag/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.value.type,parentSchema:schema140.properties.value,data:data4};
+const err5 = {instancePath:instancePath+"/tags/" + i0+"/value",schemaPath:"#/$defs/Tag/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema193.properties.value.type,parentSchema:schema193.properties.value,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13385,7 +18406,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/$defs/Tag/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data:data2};
+const err6 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/$defs/Tag/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema193.type,parentSchema:schema193,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13397,7 +18418,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema156.properties.tags.type,parentSchema:schema156.properties.tags,data:data1};
+const err7 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema209.properties.tags.type,parentSchema:schema209.properties.tags,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -13410,7 +18431,7 @@ errors++;
 if(data.propagateTags !== undefined){
 let data5 = data.propagateTags;
 if(!(((data5 === "NONE") || (data5 === "SERVICE")) || (data5 === "TASK_DEFINITION"))){
-const err8 = {instancePath:instancePath+"/propagateTags",schemaPath:"#/properties/propagateTags/enum",keyword:"enum",params:{allowedValues: schema156.properties.propagateTags.enum},message:"must be equal to one of the allowed values",schema:schema156.properties.propagateTags.enum,parentSchema:schema156.properties.propagateTags,data:data5};
+const err8 = {instancePath:instancePath+"/propagateTags",schemaPath:"#/properties/propagateTags/enum",keyword:"enum",params:{allowedValues: schema209.properties.propagateTags.enum},message:"must be equal to one of the allowed values",schema:schema209.properties.propagateTags.enum,parentSchema:schema209.properties.propagateTags,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -13422,7 +18443,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema156.type,parentSchema:schema156,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema209.type,parentSchema:schema209,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -13431,16 +18452,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate104.evaluated;
+const evaluated0 = validate150.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13449,7 +18470,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.roleArn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "roleArn"},message:"must have required property '"+"roleArn"+"'",schema:schema155.required,parentSchema:schema155,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "roleArn"},message:"must have required property '"+"roleArn"+"'",schema:schema208.required,parentSchema:schema208,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13459,8 +18480,8 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema155.properties, key0))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema155,data};
+if(!(func1.call(schema208.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema208,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13473,7 +18494,7 @@ errors++;
 if(data.encrypted !== undefined){
 let data0 = data.encrypted;
 if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/encrypted",schemaPath:"#/properties/encrypted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema155.properties.encrypted.type,parentSchema:schema155.properties.encrypted,data:data0};
+const err2 = {instancePath:instancePath+"/encrypted",schemaPath:"#/properties/encrypted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema208.properties.encrypted.type,parentSchema:schema208.properties.encrypted,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13486,7 +18507,7 @@ errors++;
 if(data.kmsKeyId !== undefined){
 let data1 = data.kmsKeyId;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/kmsKeyId",schemaPath:"#/properties/kmsKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema155.properties.kmsKeyId.type,parentSchema:schema155.properties.kmsKeyId,data:data1};
+const err3 = {instancePath:instancePath+"/kmsKeyId",schemaPath:"#/properties/kmsKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema208.properties.kmsKeyId.type,parentSchema:schema208.properties.kmsKeyId,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13499,7 +18520,7 @@ errors++;
 if(data.volumeType !== undefined){
 let data2 = data.volumeType;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/volumeType",schemaPath:"#/properties/volumeType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema155.properties.volumeType.type,parentSchema:schema155.properties.volumeType,data:data2};
+const err4 = {instancePath:instancePath+"/volumeType",schemaPath:"#/properties/volumeType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema208.properties.volumeType.type,parentSchema:schema208.properties.volumeType,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13512,7 +18533,7 @@ errors++;
 if(data.sizeInGiB !== undefined){
 let data3 = data.sizeInGiB;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err5 = {instancePath:instancePath+"/sizeInGiB",schemaPath:"#/properties/sizeInGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema155.properties.sizeInGiB.type,parentSchema:schema155.properties.sizeInGiB,data:data3};
+const err5 = {instancePath:instancePath+"/sizeInGiB",schemaPath:"#/properties/sizeInGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema208.properties.sizeInGiB.type,parentSchema:schema208.properties.sizeInGiB,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13525,7 +18546,7 @@ errors++;
 if(data.snapshotId !== undefined){
 let data4 = data.snapshotId;
 if(typeof data4 !== "string"){
-const err6 = {instancePath:instancePath+"/snapshotId",schemaPath:"#/properties/snapshotId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema155.properties.snapshotId.type,parentSchema:schema155.properties.snapshotId,data:data4};
+const err6 = {instancePath:instancePath+"/snapshotId",schemaPath:"#/properties/snapshotId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema208.properties.snapshotId.type,parentSchema:schema208.properties.snapshotId,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13538,7 +18559,7 @@ errors++;
 if(data.volumeInitializationRate !== undefined){
 let data5 = data.volumeInitializationRate;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err7 = {instancePath:instancePath+"/volumeInitializationRate",schemaPath:"#/properties/volumeInitializationRate/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema155.properties.volumeInitializationRate.type,parentSchema:schema155.properties.volumeInitializationRate,data:data5};
+const err7 = {instancePath:instancePath+"/volumeInitializationRate",schemaPath:"#/properties/volumeInitializationRate/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema208.properties.volumeInitializationRate.type,parentSchema:schema208.properties.volumeInitializationRate,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -13551,7 +18572,7 @@ errors++;
 if(data.iops !== undefined){
 let data6 = data.iops;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err8 = {instancePath:instancePath+"/iops",schemaPath:"#/properties/iops/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema155.properties.iops.type,parentSchema:schema155.properties.iops,data:data6};
+const err8 = {instancePath:instancePath+"/iops",schemaPath:"#/properties/iops/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema208.properties.iops.type,parentSchema:schema208.properties.iops,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -13564,7 +18585,7 @@ errors++;
 if(data.throughput !== undefined){
 let data7 = data.throughput;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err9 = {instancePath:instancePath+"/throughput",schemaPath:"#/properties/throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema155.properties.throughput.type,parentSchema:schema155.properties.throughput,data:data7};
+const err9 = {instancePath:instancePath+"/throughput",schemaPath:"#/properties/throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema208.properties.throughput.type,parentSchema:schema208.properties.throughput,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -13579,14 +18600,14 @@ let data8 = data.tagSpecifications;
 if(Array.isArray(data8)){
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate105(data8[i0], {instancePath:instancePath+"/tagSpecifications/" + i0,parentData:data8,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate151(data8[i0], {instancePath:instancePath+"/tagSpecifications/" + i0,parentData:data8,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/tagSpecifications",schemaPath:"#/properties/tagSpecifications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema155.properties.tagSpecifications.type,parentSchema:schema155.properties.tagSpecifications,data:data8};
+const err10 = {instancePath:instancePath+"/tagSpecifications",schemaPath:"#/properties/tagSpecifications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema208.properties.tagSpecifications.type,parentSchema:schema208.properties.tagSpecifications,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -13599,7 +18620,7 @@ errors++;
 if(data.roleArn !== undefined){
 let data10 = data.roleArn;
 if(typeof data10 !== "string"){
-const err11 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema155.properties.roleArn.type,parentSchema:schema155.properties.roleArn,data:data10};
+const err11 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema208.properties.roleArn.type,parentSchema:schema208.properties.roleArn,data:data10};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -13612,7 +18633,7 @@ errors++;
 if(data.filesystemType !== undefined){
 let data11 = data.filesystemType;
 if(!((((data11 === "ext3") || (data11 === "ext4")) || (data11 === "ntfs")) || (data11 === "xfs"))){
-const err12 = {instancePath:instancePath+"/filesystemType",schemaPath:"#/properties/filesystemType/enum",keyword:"enum",params:{allowedValues: schema155.properties.filesystemType.enum},message:"must be equal to one of the allowed values",schema:schema155.properties.filesystemType.enum,parentSchema:schema155.properties.filesystemType,data:data11};
+const err12 = {instancePath:instancePath+"/filesystemType",schemaPath:"#/properties/filesystemType/enum",keyword:"enum",params:{allowedValues: schema208.properties.filesystemType.enum},message:"must be equal to one of the allowed values",schema:schema208.properties.filesystemType.enum,parentSchema:schema208.properties.filesystemType,data:data11};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -13624,7 +18645,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema155.type,parentSchema:schema155,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema208.type,parentSchema:schema208,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -13633,16 +18654,16 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
-validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate103.evaluated;
+const evaluated0 = validate149.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13651,7 +18672,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema154.required,parentSchema:schema154,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema207.required,parentSchema:schema207,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13662,7 +18683,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "managedEBSVolume"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema154,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema207,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13675,7 +18696,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema154.properties.name.type,parentSchema:schema154.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema207.properties.name.type,parentSchema:schema207.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13686,14 +18707,14 @@ errors++;
 }
 }
 if(data.managedEBSVolume !== undefined){
-if(!(validate104(data.managedEBSVolume, {instancePath:instancePath+"/managedEBSVolume",parentData:data,parentDataProperty:"managedEBSVolume",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate150(data.managedEBSVolume, {instancePath:instancePath+"/managedEBSVolume",parentData:data,parentDataProperty:"managedEBSVolume",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema154.type,parentSchema:schema154,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema207.type,parentSchema:schema207,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13702,12 +18723,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
-validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate149.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema158 = {
+const schema211 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -13734,7 +18755,7 @@ const schema158 = {
   "portName"
  ]
 };
-const schema159 = {
+const schema212 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -13753,10 +18774,10 @@ const schema159 = {
  }
 };
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate109.evaluated;
+const evaluated0 = validate155.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13765,7 +18786,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.roleArn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "roleArn"},message:"must have required property '"+"roleArn"+"'",schema:schema158.required,parentSchema:schema158,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "roleArn"},message:"must have required property '"+"roleArn"+"'",schema:schema211.required,parentSchema:schema211,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13775,7 +18796,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.targetGroupArn === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema158.required,parentSchema:schema158,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema211.required,parentSchema:schema211,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13785,7 +18806,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.portName === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "portName"},message:"must have required property '"+"portName"+"'",schema:schema158.required,parentSchema:schema158,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "portName"},message:"must have required property '"+"portName"+"'",schema:schema211.required,parentSchema:schema211,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13796,7 +18817,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "roleArn") || (key0 === "targetGroupArn")) || (key0 === "portName")) || (key0 === "advancedConfiguration"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema158,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema211,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13809,7 +18830,7 @@ errors++;
 if(data.roleArn !== undefined){
 let data0 = data.roleArn;
 if(typeof data0 !== "string"){
-const err4 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.properties.roleArn.type,parentSchema:schema158.properties.roleArn,data:data0};
+const err4 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema211.properties.roleArn.type,parentSchema:schema211.properties.roleArn,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13822,7 +18843,7 @@ errors++;
 if(data.targetGroupArn !== undefined){
 let data1 = data.targetGroupArn;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/targetGroupArn",schemaPath:"#/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.properties.targetGroupArn.type,parentSchema:schema158.properties.targetGroupArn,data:data1};
+const err5 = {instancePath:instancePath+"/targetGroupArn",schemaPath:"#/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema211.properties.targetGroupArn.type,parentSchema:schema211.properties.targetGroupArn,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13835,7 +18856,7 @@ errors++;
 if(data.portName !== undefined){
 let data2 = data.portName;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/portName",schemaPath:"#/properties/portName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.properties.portName.type,parentSchema:schema158.properties.portName,data:data2};
+const err6 = {instancePath:instancePath+"/portName",schemaPath:"#/properties/portName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema211.properties.portName.type,parentSchema:schema211.properties.portName,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13850,7 +18871,7 @@ let data3 = data.advancedConfiguration;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(((key1 === "alternateTargetGroupArn") || (key1 === "productionListenerRule")) || (key1 === "testListenerRule"))){
-const err7 = {instancePath:instancePath+"/advancedConfiguration",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema159,data:data3};
+const err7 = {instancePath:instancePath+"/advancedConfiguration",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema212,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -13863,7 +18884,7 @@ errors++;
 if(data3.alternateTargetGroupArn !== undefined){
 let data4 = data3.alternateTargetGroupArn;
 if(typeof data4 !== "string"){
-const err8 = {instancePath:instancePath+"/advancedConfiguration/alternateTargetGroupArn",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/properties/alternateTargetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema159.properties.alternateTargetGroupArn.type,parentSchema:schema159.properties.alternateTargetGroupArn,data:data4};
+const err8 = {instancePath:instancePath+"/advancedConfiguration/alternateTargetGroupArn",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/properties/alternateTargetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema212.properties.alternateTargetGroupArn.type,parentSchema:schema212.properties.alternateTargetGroupArn,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -13876,7 +18897,7 @@ errors++;
 if(data3.productionListenerRule !== undefined){
 let data5 = data3.productionListenerRule;
 if(typeof data5 !== "string"){
-const err9 = {instancePath:instancePath+"/advancedConfiguration/productionListenerRule",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/properties/productionListenerRule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema159.properties.productionListenerRule.type,parentSchema:schema159.properties.productionListenerRule,data:data5};
+const err9 = {instancePath:instancePath+"/advancedConfiguration/productionListenerRule",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/properties/productionListenerRule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema212.properties.productionListenerRule.type,parentSchema:schema212.properties.productionListenerRule,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -13889,7 +18910,7 @@ errors++;
 if(data3.testListenerRule !== undefined){
 let data6 = data3.testListenerRule;
 if(typeof data6 !== "string"){
-const err10 = {instancePath:instancePath+"/advancedConfiguration/testListenerRule",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/properties/testListenerRule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema159.properties.testListenerRule.type,parentSchema:schema159.properties.testListenerRule,data:data6};
+const err10 = {instancePath:instancePath+"/advancedConfiguration/testListenerRule",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/properties/testListenerRule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema212.properties.testListenerRule.type,parentSchema:schema212.properties.testListenerRule,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -13901,7 +18922,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/advancedConfiguration",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema159.type,parentSchema:schema159,data:data3};
+const err11 = {instancePath:instancePath+"/advancedConfiguration",schemaPath:"#/$defs/VpcLatticeAdvancedConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema212.type,parentSchema:schema212,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -13913,7 +18934,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema158.type,parentSchema:schema158,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema211.type,parentSchema:schema211,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -13922,12 +18943,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate109.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
-validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema160 = {
+const schema213 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -13948,7 +18969,7 @@ const schema160 = {
   "portName"
  ]
 };
-const schema163 = {
+const schema216 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -13964,7 +18985,7 @@ const schema163 = {
   }
  }
 };
-const schema161 = {
+const schema214 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -14005,7 +19026,7 @@ const schema161 = {
   }
  }
 };
-const schema162 = {
+const schema215 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -14020,10 +19041,10 @@ const schema162 = {
  }
 };
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate112.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14033,7 +19054,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((((key0 === "healthCheckProtocol") || (key0 === "healthCheckPort")) || (key0 === "healthCheckPath")) || (key0 === "healthCheckTimeoutSeconds")) || (key0 === "healthCheckIntervalSeconds")) || (key0 === "healthyThresholdCount")) || (key0 === "unhealthyThresholdCount")) || (key0 === "matcher"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema161,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema214,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14046,7 +19067,7 @@ errors++;
 if(data.healthCheckProtocol !== undefined){
 let data0 = data.healthCheckProtocol;
 if(!((data0 === "HTTP") || (data0 === "HTTPS"))){
-const err1 = {instancePath:instancePath+"/healthCheckProtocol",schemaPath:"#/properties/healthCheckProtocol/enum",keyword:"enum",params:{allowedValues: schema161.properties.healthCheckProtocol.enum},message:"must be equal to one of the allowed values",schema:schema161.properties.healthCheckProtocol.enum,parentSchema:schema161.properties.healthCheckProtocol,data:data0};
+const err1 = {instancePath:instancePath+"/healthCheckProtocol",schemaPath:"#/properties/healthCheckProtocol/enum",keyword:"enum",params:{allowedValues: schema214.properties.healthCheckProtocol.enum},message:"must be equal to one of the allowed values",schema:schema214.properties.healthCheckProtocol.enum,parentSchema:schema214.properties.healthCheckProtocol,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14059,7 +19080,7 @@ errors++;
 if(data.healthCheckPort !== undefined){
 let data1 = data.healthCheckPort;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err2 = {instancePath:instancePath+"/healthCheckPort",schemaPath:"#/properties/healthCheckPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema161.properties.healthCheckPort.type,parentSchema:schema161.properties.healthCheckPort,data:data1};
+const err2 = {instancePath:instancePath+"/healthCheckPort",schemaPath:"#/properties/healthCheckPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema214.properties.healthCheckPort.type,parentSchema:schema214.properties.healthCheckPort,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -14072,7 +19093,7 @@ errors++;
 if(data.healthCheckPath !== undefined){
 let data2 = data.healthCheckPath;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/healthCheckPath",schemaPath:"#/properties/healthCheckPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema161.properties.healthCheckPath.type,parentSchema:schema161.properties.healthCheckPath,data:data2};
+const err3 = {instancePath:instancePath+"/healthCheckPath",schemaPath:"#/properties/healthCheckPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema214.properties.healthCheckPath.type,parentSchema:schema214.properties.healthCheckPath,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14085,7 +19106,7 @@ errors++;
 if(data.healthCheckTimeoutSeconds !== undefined){
 let data3 = data.healthCheckTimeoutSeconds;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err4 = {instancePath:instancePath+"/healthCheckTimeoutSeconds",schemaPath:"#/properties/healthCheckTimeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema161.properties.healthCheckTimeoutSeconds.type,parentSchema:schema161.properties.healthCheckTimeoutSeconds,data:data3};
+const err4 = {instancePath:instancePath+"/healthCheckTimeoutSeconds",schemaPath:"#/properties/healthCheckTimeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema214.properties.healthCheckTimeoutSeconds.type,parentSchema:schema214.properties.healthCheckTimeoutSeconds,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -14098,7 +19119,7 @@ errors++;
 if(data.healthCheckIntervalSeconds !== undefined){
 let data4 = data.healthCheckIntervalSeconds;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err5 = {instancePath:instancePath+"/healthCheckIntervalSeconds",schemaPath:"#/properties/healthCheckIntervalSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema161.properties.healthCheckIntervalSeconds.type,parentSchema:schema161.properties.healthCheckIntervalSeconds,data:data4};
+const err5 = {instancePath:instancePath+"/healthCheckIntervalSeconds",schemaPath:"#/properties/healthCheckIntervalSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema214.properties.healthCheckIntervalSeconds.type,parentSchema:schema214.properties.healthCheckIntervalSeconds,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -14111,7 +19132,7 @@ errors++;
 if(data.healthyThresholdCount !== undefined){
 let data5 = data.healthyThresholdCount;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err6 = {instancePath:instancePath+"/healthyThresholdCount",schemaPath:"#/properties/healthyThresholdCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema161.properties.healthyThresholdCount.type,parentSchema:schema161.properties.healthyThresholdCount,data:data5};
+const err6 = {instancePath:instancePath+"/healthyThresholdCount",schemaPath:"#/properties/healthyThresholdCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema214.properties.healthyThresholdCount.type,parentSchema:schema214.properties.healthyThresholdCount,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -14124,7 +19145,7 @@ errors++;
 if(data.unhealthyThresholdCount !== undefined){
 let data6 = data.unhealthyThresholdCount;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err7 = {instancePath:instancePath+"/unhealthyThresholdCount",schemaPath:"#/properties/unhealthyThresholdCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema161.properties.unhealthyThresholdCount.type,parentSchema:schema161.properties.unhealthyThresholdCount,data:data6};
+const err7 = {instancePath:instancePath+"/unhealthyThresholdCount",schemaPath:"#/properties/unhealthyThresholdCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema214.properties.unhealthyThresholdCount.type,parentSchema:schema214.properties.unhealthyThresholdCount,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -14139,7 +19160,7 @@ let data7 = data.matcher;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
 if(!((key1 === "httpCode") || (key1 === "grpcCode"))){
-const err8 = {instancePath:instancePath+"/matcher",schemaPath:"#/$defs/GatewayConnectorHealthCheckMatcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema162,data:data7};
+const err8 = {instancePath:instancePath+"/matcher",schemaPath:"#/$defs/GatewayConnectorHealthCheckMatcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema215,data:data7};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -14152,7 +19173,7 @@ errors++;
 if(data7.httpCode !== undefined){
 let data8 = data7.httpCode;
 if(typeof data8 !== "string"){
-const err9 = {instancePath:instancePath+"/matcher/httpCode",schemaPath:"#/$defs/GatewayConnectorHealthCheckMatcher/properties/httpCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema162.properties.httpCode.type,parentSchema:schema162.properties.httpCode,data:data8};
+const err9 = {instancePath:instancePath+"/matcher/httpCode",schemaPath:"#/$defs/GatewayConnectorHealthCheckMatcher/properties/httpCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema215.properties.httpCode.type,parentSchema:schema215.properties.httpCode,data:data8};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -14165,7 +19186,7 @@ errors++;
 if(data7.grpcCode !== undefined){
 let data9 = data7.grpcCode;
 if(typeof data9 !== "string"){
-const err10 = {instancePath:instancePath+"/matcher/grpcCode",schemaPath:"#/$defs/GatewayConnectorHealthCheckMatcher/properties/grpcCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema162.properties.grpcCode.type,parentSchema:schema162.properties.grpcCode,data:data9};
+const err10 = {instancePath:instancePath+"/matcher/grpcCode",schemaPath:"#/$defs/GatewayConnectorHealthCheckMatcher/properties/grpcCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema215.properties.grpcCode.type,parentSchema:schema215.properties.grpcCode,data:data9};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -14177,7 +19198,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/matcher",schemaPath:"#/$defs/GatewayConnectorHealthCheckMatcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema162.type,parentSchema:schema162,data:data7};
+const err11 = {instancePath:instancePath+"/matcher",schemaPath:"#/$defs/GatewayConnectorHealthCheckMatcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema215.type,parentSchema:schema215,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -14189,7 +19210,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema161.type,parentSchema:schema161,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema214.type,parentSchema:schema214,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -14198,16 +19219,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate111.evaluated;
+const evaluated0 = validate157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14216,7 +19237,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.portName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "portName"},message:"must have required property '"+"portName"+"'",schema:schema160.required,parentSchema:schema160,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "portName"},message:"must have required property '"+"portName"+"'",schema:schema213.required,parentSchema:schema213,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14227,7 +19248,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "portName") || (key0 === "healthCheck")) || (key0 === "filters"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema160,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema213,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14240,7 +19261,7 @@ errors++;
 if(data.portName !== undefined){
 let data0 = data.portName;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/portName",schemaPath:"#/properties/portName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema160.properties.portName.type,parentSchema:schema160.properties.portName,data:data0};
+const err2 = {instancePath:instancePath+"/portName",schemaPath:"#/properties/portName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema213.properties.portName.type,parentSchema:schema213.properties.portName,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -14251,8 +19272,8 @@ errors++;
 }
 }
 if(data.healthCheck !== undefined){
-if(!(validate112(data.healthCheck, {instancePath:instancePath+"/healthCheck",parentData:data,parentDataProperty:"healthCheck",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate158(data.healthCheck, {instancePath:instancePath+"/healthCheck",parentData:data,parentDataProperty:"healthCheck",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 }
@@ -14261,7 +19282,7 @@ let data2 = data.filters;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 if(!(key1 === "accessTypes")){
-const err3 = {instancePath:instancePath+"/filters",schemaPath:"#/$defs/GatewayConnectorFilters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema163,data:data2};
+const err3 = {instancePath:instancePath+"/filters",schemaPath:"#/$defs/GatewayConnectorFilters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema216,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14278,7 +19299,7 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(!((data4 === "PRIVATE") || (data4 === "PUBLIC"))){
-const err4 = {instancePath:instancePath+"/filters/accessTypes/" + i0,schemaPath:"#/$defs/GatewayConnectorFilters/properties/accessTypes/items/enum",keyword:"enum",params:{allowedValues: schema163.properties.accessTypes.items.enum},message:"must be equal to one of the allowed values",schema:schema163.properties.accessTypes.items.enum,parentSchema:schema163.properties.accessTypes.items,data:data4};
+const err4 = {instancePath:instancePath+"/filters/accessTypes/" + i0,schemaPath:"#/$defs/GatewayConnectorFilters/properties/accessTypes/items/enum",keyword:"enum",params:{allowedValues: schema216.properties.accessTypes.items.enum},message:"must be equal to one of the allowed values",schema:schema216.properties.accessTypes.items.enum,parentSchema:schema216.properties.accessTypes.items,data:data4};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -14290,7 +19311,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/filters/accessTypes",schemaPath:"#/$defs/GatewayConnectorFilters/properties/accessTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema163.properties.accessTypes.type,parentSchema:schema163.properties.accessTypes,data:data3};
+const err5 = {instancePath:instancePath+"/filters/accessTypes",schemaPath:"#/$defs/GatewayConnectorFilters/properties/accessTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema216.properties.accessTypes.type,parentSchema:schema216.properties.accessTypes,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -14302,7 +19323,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/filters",schemaPath:"#/$defs/GatewayConnectorFilters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema163.type,parentSchema:schema163,data:data2};
+const err6 = {instancePath:instancePath+"/filters",schemaPath:"#/$defs/GatewayConnectorFilters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema216.type,parentSchema:schema216,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -14314,7 +19335,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema160.type,parentSchema:schema160,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema213.type,parentSchema:schema213,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -14323,12 +19344,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate111.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
-validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema164 = {
+const schema217 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -14341,7 +19362,7 @@ const schema164 = {
   }
  }
 };
-const schema165 = {
+const schema218 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -14363,10 +19384,10 @@ const schema165 = {
  ]
 };
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate161.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14376,7 +19397,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "metricConfigurations")){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema164,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema217,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14394,7 +19415,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.metricNames === undefined){
-const err1 = {instancePath:instancePath+"/metricConfigurations/" + i0,schemaPath:"#/$defs/MetricConfiguration/required",keyword:"required",params:{missingProperty: "metricNames"},message:"must have required property '"+"metricNames"+"'",schema:schema165.required,parentSchema:schema165,data:data1};
+const err1 = {instancePath:instancePath+"/metricConfigurations/" + i0,schemaPath:"#/$defs/MetricConfiguration/required",keyword:"required",params:{missingProperty: "metricNames"},message:"must have required property '"+"metricNames"+"'",schema:schema218.required,parentSchema:schema218,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14404,7 +19425,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data1.resolutionSeconds === undefined){
-const err2 = {instancePath:instancePath+"/metricConfigurations/" + i0,schemaPath:"#/$defs/MetricConfiguration/required",keyword:"required",params:{missingProperty: "resolutionSeconds"},message:"must have required property '"+"resolutionSeconds"+"'",schema:schema165.required,parentSchema:schema165,data:data1};
+const err2 = {instancePath:instancePath+"/metricConfigurations/" + i0,schemaPath:"#/$defs/MetricConfiguration/required",keyword:"required",params:{missingProperty: "resolutionSeconds"},message:"must have required property '"+"resolutionSeconds"+"'",schema:schema218.required,parentSchema:schema218,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -14415,7 +19436,7 @@ errors++;
 }
 for(const key1 in data1){
 if(!((key1 === "metricNames") || (key1 === "resolutionSeconds"))){
-const err3 = {instancePath:instancePath+"/metricConfigurations/" + i0,schemaPath:"#/$defs/MetricConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema165,data:data1};
+const err3 = {instancePath:instancePath+"/metricConfigurations/" + i0,schemaPath:"#/$defs/MetricConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema218,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14432,7 +19453,7 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/metricConfigurations/" + i0+"/metricNames/" + i1,schemaPath:"#/$defs/MetricConfiguration/properties/metricNames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.properties.metricNames.items.type,parentSchema:schema165.properties.metricNames.items,data:data3};
+const err4 = {instancePath:instancePath+"/metricConfigurations/" + i0+"/metricNames/" + i1,schemaPath:"#/$defs/MetricConfiguration/properties/metricNames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema218.properties.metricNames.items.type,parentSchema:schema218.properties.metricNames.items,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -14444,7 +19465,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/metricConfigurations/" + i0+"/metricNames",schemaPath:"#/$defs/MetricConfiguration/properties/metricNames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.metricNames.type,parentSchema:schema165.properties.metricNames,data:data2};
+const err5 = {instancePath:instancePath+"/metricConfigurations/" + i0+"/metricNames",schemaPath:"#/$defs/MetricConfiguration/properties/metricNames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema218.properties.metricNames.type,parentSchema:schema218.properties.metricNames,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -14457,7 +19478,7 @@ errors++;
 if(data1.resolutionSeconds !== undefined){
 let data4 = data1.resolutionSeconds;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/metricConfigurations/" + i0+"/resolutionSeconds",schemaPath:"#/$defs/MetricConfiguration/properties/resolutionSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema165.properties.resolutionSeconds.type,parentSchema:schema165.properties.resolutionSeconds,data:data4};
+const err6 = {instancePath:instancePath+"/metricConfigurations/" + i0+"/resolutionSeconds",schemaPath:"#/$defs/MetricConfiguration/properties/resolutionSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema218.properties.resolutionSeconds.type,parentSchema:schema218.properties.resolutionSeconds,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -14469,7 +19490,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/metricConfigurations/" + i0,schemaPath:"#/$defs/MetricConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema165.type,parentSchema:schema165,data:data1};
+const err7 = {instancePath:instancePath+"/metricConfigurations/" + i0,schemaPath:"#/$defs/MetricConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema218.type,parentSchema:schema218,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -14481,7 +19502,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/metricConfigurations",schemaPath:"#/properties/metricConfigurations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema164.properties.metricConfigurations.type,parentSchema:schema164.properties.metricConfigurations,data:data0};
+const err8 = {instancePath:instancePath+"/metricConfigurations",schemaPath:"#/properties/metricConfigurations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema217.properties.metricConfigurations.type,parentSchema:schema217.properties.metricConfigurations,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -14493,7 +19514,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema164.type,parentSchema:schema164,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema217.type,parentSchema:schema217,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -14502,17 +19523,17 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate161.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://kanaria.dev/schema/ecs-service.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate74.evaluated;
+const evaluated0 = validate120.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14536,7 +19557,7 @@ errors++;
 }
 var valid1 = _errs3 === errors;
 if(valid1){
-const err1 = {instancePath,schemaPath:"#/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema112.allOf[0].not,parentSchema:schema112.allOf[0],data};
+const err1 = {instancePath,schemaPath:"#/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema165.allOf[0].not,parentSchema:schema165.allOf[0],data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14573,7 +19594,7 @@ errors++;
 }
 var valid2 = _errs6 === errors;
 if(valid2){
-const err3 = {instancePath,schemaPath:"#/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema112.allOf[1].not,parentSchema:schema112.allOf[1],data};
+const err3 = {instancePath,schemaPath:"#/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema165.allOf[1].not,parentSchema:schema165.allOf[1],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14595,7 +19616,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.serviceName === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "serviceName"},message:"must have required property '"+"serviceName"+"'",schema:schema112.required,parentSchema:schema112,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "serviceName"},message:"must have required property '"+"serviceName"+"'",schema:schema165.required,parentSchema:schema165,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -14605,8 +19626,8 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema112.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema112,data};
+if(!(func1.call(schema165.properties, key0))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema165,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -14620,7 +19641,7 @@ if(data.cluster !== undefined){
 let data0 = data.cluster;
 if(typeof data0 === "string"){
 if(!pattern4.test(data0)){
-const err6 = {instancePath:instancePath+"/cluster",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data0};
+const err6 = {instancePath:instancePath+"/cluster",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -14631,7 +19652,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/cluster",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data0};
+const err7 = {instancePath:instancePath+"/cluster",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -14645,7 +19666,7 @@ if(data.clusterArn !== undefined){
 let data1 = data.clusterArn;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/clusterArn",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data1};
+const err8 = {instancePath:instancePath+"/clusterArn",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -14656,7 +19677,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/clusterArn",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data1};
+const err9 = {instancePath:instancePath+"/clusterArn",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -14670,7 +19691,7 @@ if(data.serviceName !== undefined){
 let data2 = data.serviceName;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
-const err10 = {instancePath:instancePath+"/serviceName",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema113,data:data2};
+const err10 = {instancePath:instancePath+"/serviceName",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema166,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -14681,7 +19702,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/serviceName",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.type,parentSchema:schema113,data:data2};
+const err11 = {instancePath:instancePath+"/serviceName",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -14694,7 +19715,7 @@ errors++;
 if(data.taskDefinition !== undefined){
 let data3 = data.taskDefinition;
 if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/taskDefinition",schemaPath:"#/properties/taskDefinition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.taskDefinition.type,parentSchema:schema112.properties.taskDefinition,data:data3};
+const err12 = {instancePath:instancePath+"/taskDefinition",schemaPath:"#/properties/taskDefinition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.properties.taskDefinition.type,parentSchema:schema165.properties.taskDefinition,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -14707,7 +19728,7 @@ errors++;
 if(data.availabilityZoneRebalancing !== undefined){
 let data4 = data.availabilityZoneRebalancing;
 if(!((data4 === "DISABLED") || (data4 === "ENABLED"))){
-const err13 = {instancePath:instancePath+"/availabilityZoneRebalancing",schemaPath:"#/properties/availabilityZoneRebalancing/enum",keyword:"enum",params:{allowedValues: schema112.properties.availabilityZoneRebalancing.enum},message:"must be equal to one of the allowed values",schema:schema112.properties.availabilityZoneRebalancing.enum,parentSchema:schema112.properties.availabilityZoneRebalancing,data:data4};
+const err13 = {instancePath:instancePath+"/availabilityZoneRebalancing",schemaPath:"#/properties/availabilityZoneRebalancing/enum",keyword:"enum",params:{allowedValues: schema165.properties.availabilityZoneRebalancing.enum},message:"must be equal to one of the allowed values",schema:schema165.properties.availabilityZoneRebalancing.enum,parentSchema:schema165.properties.availabilityZoneRebalancing,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -14722,14 +19743,14 @@ let data5 = data.loadBalancers;
 if(Array.isArray(data5)){
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate75(data5[i0], {instancePath:instancePath+"/loadBalancers/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate121(data5[i0], {instancePath:instancePath+"/loadBalancers/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/loadBalancers",schemaPath:"#/properties/loadBalancers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.loadBalancers.type,parentSchema:schema112.properties.loadBalancers,data:data5};
+const err14 = {instancePath:instancePath+"/loadBalancers",schemaPath:"#/properties/loadBalancers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.loadBalancers.type,parentSchema:schema165.properties.loadBalancers,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -14748,7 +19769,7 @@ let data8 = data7[i1];
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 for(const key1 in data8){
 if(!((((key1 === "registryArn") || (key1 === "port")) || (key1 === "containerName")) || (key1 === "containerPort"))){
-const err15 = {instancePath:instancePath+"/serviceRegistries/" + i1,schemaPath:"#/$defs/ServiceRegistry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data:data8};
+const err15 = {instancePath:instancePath+"/serviceRegistries/" + i1,schemaPath:"#/$defs/ServiceRegistry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema174,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -14761,7 +19782,7 @@ errors++;
 if(data8.registryArn !== undefined){
 let data9 = data8.registryArn;
 if(typeof data9 !== "string"){
-const err16 = {instancePath:instancePath+"/serviceRegistries/" + i1+"/registryArn",schemaPath:"#/$defs/ServiceRegistry/properties/registryArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.registryArn.type,parentSchema:schema121.properties.registryArn,data:data9};
+const err16 = {instancePath:instancePath+"/serviceRegistries/" + i1+"/registryArn",schemaPath:"#/$defs/ServiceRegistry/properties/registryArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema174.properties.registryArn.type,parentSchema:schema174.properties.registryArn,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -14774,7 +19795,7 @@ errors++;
 if(data8.port !== undefined){
 let data10 = data8.port;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err17 = {instancePath:instancePath+"/serviceRegistries/" + i1+"/port",schemaPath:"#/$defs/ServiceRegistry/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema121.properties.port.type,parentSchema:schema121.properties.port,data:data10};
+const err17 = {instancePath:instancePath+"/serviceRegistries/" + i1+"/port",schemaPath:"#/$defs/ServiceRegistry/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema174.properties.port.type,parentSchema:schema174.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -14787,7 +19808,7 @@ errors++;
 if(data8.containerName !== undefined){
 let data11 = data8.containerName;
 if(typeof data11 !== "string"){
-const err18 = {instancePath:instancePath+"/serviceRegistries/" + i1+"/containerName",schemaPath:"#/$defs/ServiceRegistry/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.containerName.type,parentSchema:schema121.properties.containerName,data:data11};
+const err18 = {instancePath:instancePath+"/serviceRegistries/" + i1+"/containerName",schemaPath:"#/$defs/ServiceRegistry/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema174.properties.containerName.type,parentSchema:schema174.properties.containerName,data:data11};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -14800,7 +19821,7 @@ errors++;
 if(data8.containerPort !== undefined){
 let data12 = data8.containerPort;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err19 = {instancePath:instancePath+"/serviceRegistries/" + i1+"/containerPort",schemaPath:"#/$defs/ServiceRegistry/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema121.properties.containerPort.type,parentSchema:schema121.properties.containerPort,data:data12};
+const err19 = {instancePath:instancePath+"/serviceRegistries/" + i1+"/containerPort",schemaPath:"#/$defs/ServiceRegistry/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema174.properties.containerPort.type,parentSchema:schema174.properties.containerPort,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -14812,7 +19833,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/serviceRegistries/" + i1,schemaPath:"#/$defs/ServiceRegistry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data:data8};
+const err20 = {instancePath:instancePath+"/serviceRegistries/" + i1,schemaPath:"#/$defs/ServiceRegistry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema174.type,parentSchema:schema174,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -14824,7 +19845,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/serviceRegistries",schemaPath:"#/properties/serviceRegistries/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.serviceRegistries.type,parentSchema:schema112.properties.serviceRegistries,data:data7};
+const err21 = {instancePath:instancePath+"/serviceRegistries",schemaPath:"#/properties/serviceRegistries/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.serviceRegistries.type,parentSchema:schema165.properties.serviceRegistries,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -14837,7 +19858,7 @@ errors++;
 if(data.desiredCount !== undefined){
 let data13 = data.desiredCount;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err22 = {instancePath:instancePath+"/desiredCount",schemaPath:"#/properties/desiredCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema112.properties.desiredCount.type,parentSchema:schema112.properties.desiredCount,data:data13};
+const err22 = {instancePath:instancePath+"/desiredCount",schemaPath:"#/properties/desiredCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema165.properties.desiredCount.type,parentSchema:schema165.properties.desiredCount,data:data13};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -14850,7 +19871,7 @@ errors++;
 if(data.clientToken !== undefined){
 let data14 = data.clientToken;
 if(typeof data14 !== "string"){
-const err23 = {instancePath:instancePath+"/clientToken",schemaPath:"#/properties/clientToken/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.clientToken.type,parentSchema:schema112.properties.clientToken,data:data14};
+const err23 = {instancePath:instancePath+"/clientToken",schemaPath:"#/properties/clientToken/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.properties.clientToken.type,parentSchema:schema165.properties.clientToken,data:data14};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -14863,7 +19884,7 @@ errors++;
 if(data.launchType !== undefined){
 let data15 = data.launchType;
 if(!((((data15 === "EC2") || (data15 === "EXTERNAL")) || (data15 === "FARGATE")) || (data15 === "MANAGED_INSTANCES"))){
-const err24 = {instancePath:instancePath+"/launchType",schemaPath:"#/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema112.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema112.properties.launchType.enum,parentSchema:schema112.properties.launchType,data:data15};
+const err24 = {instancePath:instancePath+"/launchType",schemaPath:"#/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema165.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema165.properties.launchType.enum,parentSchema:schema165.properties.launchType,data:data15};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -14878,14 +19899,14 @@ let data16 = data.capacityProviderStrategy;
 if(Array.isArray(data16)){
 const len2 = data16.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate77(data16[i2], {instancePath:instancePath+"/capacityProviderStrategy/" + i2,parentData:data16,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate123(data16[i2], {instancePath:instancePath+"/capacityProviderStrategy/" + i2,parentData:data16,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/capacityProviderStrategy",schemaPath:"#/properties/capacityProviderStrategy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.capacityProviderStrategy.type,parentSchema:schema112.properties.capacityProviderStrategy,data:data16};
+const err25 = {instancePath:instancePath+"/capacityProviderStrategy",schemaPath:"#/properties/capacityProviderStrategy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.capacityProviderStrategy.type,parentSchema:schema165.properties.capacityProviderStrategy,data:data16};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -14898,7 +19919,7 @@ errors++;
 if(data.platformVersion !== undefined){
 let data18 = data.platformVersion;
 if(typeof data18 !== "string"){
-const err26 = {instancePath:instancePath+"/platformVersion",schemaPath:"#/properties/platformVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.platformVersion.type,parentSchema:schema112.properties.platformVersion,data:data18};
+const err26 = {instancePath:instancePath+"/platformVersion",schemaPath:"#/properties/platformVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.properties.platformVersion.type,parentSchema:schema165.properties.platformVersion,data:data18};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -14911,7 +19932,7 @@ errors++;
 if(data.role !== undefined){
 let data19 = data.role;
 if(typeof data19 !== "string"){
-const err27 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.role.type,parentSchema:schema112.properties.role,data:data19};
+const err27 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.properties.role.type,parentSchema:schema165.properties.role,data:data19};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -14924,7 +19945,7 @@ errors++;
 if(data.roleArn !== undefined){
 let data20 = data.roleArn;
 if(typeof data20 !== "string"){
-const err28 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.roleArn.type,parentSchema:schema112.properties.roleArn,data:data20};
+const err28 = {instancePath:instancePath+"/roleArn",schemaPath:"#/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.properties.roleArn.type,parentSchema:schema165.properties.roleArn,data:data20};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -14935,8 +19956,8 @@ errors++;
 }
 }
 if(data.deploymentConfiguration !== undefined){
-if(!(validate79(data.deploymentConfiguration, {instancePath:instancePath+"/deploymentConfiguration",parentData:data,parentDataProperty:"deploymentConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate125(data.deploymentConfiguration, {instancePath:instancePath+"/deploymentConfiguration",parentData:data,parentDataProperty:"deploymentConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -14949,7 +19970,7 @@ let data23 = data22[i3];
 if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
 for(const key2 in data23){
 if(!((key2 === "type") || (key2 === "expression"))){
-const err29 = {instancePath:instancePath+"/placementConstraints/" + i3,schemaPath:"#/$defs/PlacementConstraint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema133,data:data23};
+const err29 = {instancePath:instancePath+"/placementConstraints/" + i3,schemaPath:"#/$defs/PlacementConstraint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema186,data:data23};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -14962,7 +19983,7 @@ errors++;
 if(data23.type !== undefined){
 let data24 = data23.type;
 if(!((data24 === "distinctInstance") || (data24 === "memberOf"))){
-const err30 = {instancePath:instancePath+"/placementConstraints/" + i3+"/type",schemaPath:"#/$defs/PlacementConstraint/properties/type/enum",keyword:"enum",params:{allowedValues: schema133.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema133.properties.type.enum,parentSchema:schema133.properties.type,data:data24};
+const err30 = {instancePath:instancePath+"/placementConstraints/" + i3+"/type",schemaPath:"#/$defs/PlacementConstraint/properties/type/enum",keyword:"enum",params:{allowedValues: schema186.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema186.properties.type.enum,parentSchema:schema186.properties.type,data:data24};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -14975,7 +19996,7 @@ errors++;
 if(data23.expression !== undefined){
 let data25 = data23.expression;
 if(typeof data25 !== "string"){
-const err31 = {instancePath:instancePath+"/placementConstraints/" + i3+"/expression",schemaPath:"#/$defs/PlacementConstraint/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.expression.type,parentSchema:schema133.properties.expression,data:data25};
+const err31 = {instancePath:instancePath+"/placementConstraints/" + i3+"/expression",schemaPath:"#/$defs/PlacementConstraint/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema186.properties.expression.type,parentSchema:schema186.properties.expression,data:data25};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -14987,7 +20008,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/placementConstraints/" + i3,schemaPath:"#/$defs/PlacementConstraint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema133.type,parentSchema:schema133,data:data23};
+const err32 = {instancePath:instancePath+"/placementConstraints/" + i3,schemaPath:"#/$defs/PlacementConstraint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema186.type,parentSchema:schema186,data:data23};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -14999,7 +20020,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/placementConstraints",schemaPath:"#/properties/placementConstraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.placementConstraints.type,parentSchema:schema112.properties.placementConstraints,data:data22};
+const err33 = {instancePath:instancePath+"/placementConstraints",schemaPath:"#/properties/placementConstraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.placementConstraints.type,parentSchema:schema165.properties.placementConstraints,data:data22};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -15018,7 +20039,7 @@ let data27 = data26[i4];
 if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
 for(const key3 in data27){
 if(!((key3 === "type") || (key3 === "field"))){
-const err34 = {instancePath:instancePath+"/placementStrategy/" + i4,schemaPath:"#/$defs/PlacementStrategy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema134,data:data27};
+const err34 = {instancePath:instancePath+"/placementStrategy/" + i4,schemaPath:"#/$defs/PlacementStrategy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema187,data:data27};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -15031,7 +20052,7 @@ errors++;
 if(data27.type !== undefined){
 let data28 = data27.type;
 if(!(((data28 === "binpack") || (data28 === "random")) || (data28 === "spread"))){
-const err35 = {instancePath:instancePath+"/placementStrategy/" + i4+"/type",schemaPath:"#/$defs/PlacementStrategy/properties/type/enum",keyword:"enum",params:{allowedValues: schema134.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema134.properties.type.enum,parentSchema:schema134.properties.type,data:data28};
+const err35 = {instancePath:instancePath+"/placementStrategy/" + i4+"/type",schemaPath:"#/$defs/PlacementStrategy/properties/type/enum",keyword:"enum",params:{allowedValues: schema187.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema187.properties.type.enum,parentSchema:schema187.properties.type,data:data28};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -15044,7 +20065,7 @@ errors++;
 if(data27.field !== undefined){
 let data29 = data27.field;
 if(typeof data29 !== "string"){
-const err36 = {instancePath:instancePath+"/placementStrategy/" + i4+"/field",schemaPath:"#/$defs/PlacementStrategy/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.properties.field.type,parentSchema:schema134.properties.field,data:data29};
+const err36 = {instancePath:instancePath+"/placementStrategy/" + i4+"/field",schemaPath:"#/$defs/PlacementStrategy/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema187.properties.field.type,parentSchema:schema187.properties.field,data:data29};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -15056,7 +20077,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/placementStrategy/" + i4,schemaPath:"#/$defs/PlacementStrategy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema134.type,parentSchema:schema134,data:data27};
+const err37 = {instancePath:instancePath+"/placementStrategy/" + i4,schemaPath:"#/$defs/PlacementStrategy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema187.type,parentSchema:schema187,data:data27};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -15068,7 +20089,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/placementStrategy",schemaPath:"#/properties/placementStrategy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.placementStrategy.type,parentSchema:schema112.properties.placementStrategy,data:data26};
+const err38 = {instancePath:instancePath+"/placementStrategy",schemaPath:"#/properties/placementStrategy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.placementStrategy.type,parentSchema:schema165.properties.placementStrategy,data:data26};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -15079,15 +20100,15 @@ errors++;
 }
 }
 if(data.networkConfiguration !== undefined){
-if(!(validate85(data.networkConfiguration, {instancePath:instancePath+"/networkConfiguration",parentData:data,parentDataProperty:"networkConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate131(data.networkConfiguration, {instancePath:instancePath+"/networkConfiguration",parentData:data,parentDataProperty:"networkConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 }
 if(data.healthCheckGracePeriodSeconds !== undefined){
 let data31 = data.healthCheckGracePeriodSeconds;
 if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err39 = {instancePath:instancePath+"/healthCheckGracePeriodSeconds",schemaPath:"#/properties/healthCheckGracePeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema112.properties.healthCheckGracePeriodSeconds.type,parentSchema:schema112.properties.healthCheckGracePeriodSeconds,data:data31};
+const err39 = {instancePath:instancePath+"/healthCheckGracePeriodSeconds",schemaPath:"#/properties/healthCheckGracePeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema165.properties.healthCheckGracePeriodSeconds.type,parentSchema:schema165.properties.healthCheckGracePeriodSeconds,data:data31};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -15100,7 +20121,7 @@ errors++;
 if(data.schedulingStrategy !== undefined){
 let data32 = data.schedulingStrategy;
 if(!((data32 === "DAEMON") || (data32 === "REPLICA"))){
-const err40 = {instancePath:instancePath+"/schedulingStrategy",schemaPath:"#/properties/schedulingStrategy/enum",keyword:"enum",params:{allowedValues: schema112.properties.schedulingStrategy.enum},message:"must be equal to one of the allowed values",schema:schema112.properties.schedulingStrategy.enum,parentSchema:schema112.properties.schedulingStrategy,data:data32};
+const err40 = {instancePath:instancePath+"/schedulingStrategy",schemaPath:"#/properties/schedulingStrategy/enum",keyword:"enum",params:{allowedValues: schema165.properties.schedulingStrategy.enum},message:"must be equal to one of the allowed values",schema:schema165.properties.schedulingStrategy.enum,parentSchema:schema165.properties.schedulingStrategy,data:data32};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -15114,7 +20135,7 @@ if(data.deploymentController !== undefined){
 let data33 = data.deploymentController;
 if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
 if(data33.type === undefined){
-const err41 = {instancePath:instancePath+"/deploymentController",schemaPath:"#/$defs/DeploymentController/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema139.required,parentSchema:schema139,data:data33};
+const err41 = {instancePath:instancePath+"/deploymentController",schemaPath:"#/$defs/DeploymentController/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema192.required,parentSchema:schema192,data:data33};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -15125,7 +20146,7 @@ errors++;
 }
 for(const key4 in data33){
 if(!(key4 === "type")){
-const err42 = {instancePath:instancePath+"/deploymentController",schemaPath:"#/$defs/DeploymentController/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema139,data:data33};
+const err42 = {instancePath:instancePath+"/deploymentController",schemaPath:"#/$defs/DeploymentController/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema192,data:data33};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -15138,7 +20159,7 @@ errors++;
 if(data33.type !== undefined){
 let data34 = data33.type;
 if(!(((data34 === "CODE_DEPLOY") || (data34 === "ECS")) || (data34 === "EXTERNAL"))){
-const err43 = {instancePath:instancePath+"/deploymentController/type",schemaPath:"#/$defs/DeploymentController/properties/type/enum",keyword:"enum",params:{allowedValues: schema139.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema139.properties.type.enum,parentSchema:schema139.properties.type,data:data34};
+const err43 = {instancePath:instancePath+"/deploymentController/type",schemaPath:"#/$defs/DeploymentController/properties/type/enum",keyword:"enum",params:{allowedValues: schema192.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema192.properties.type.enum,parentSchema:schema192.properties.type,data:data34};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -15150,7 +20171,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/deploymentController",schemaPath:"#/$defs/DeploymentController/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema139.type,parentSchema:schema139,data:data33};
+const err44 = {instancePath:instancePath+"/deploymentController",schemaPath:"#/$defs/DeploymentController/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema192.type,parentSchema:schema192,data:data33};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -15169,7 +20190,7 @@ let data36 = data35[i5];
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
 for(const key5 in data36){
 if(!((key5 === "key") || (key5 === "value"))){
-const err45 = {instancePath:instancePath+"/tags/" + i5,schemaPath:"#/$defs/Tag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data:data36};
+const err45 = {instancePath:instancePath+"/tags/" + i5,schemaPath:"#/$defs/Tag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema193,data:data36};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -15182,7 +20203,7 @@ errors++;
 if(data36.key !== undefined){
 let data37 = data36.key;
 if(typeof data37 !== "string"){
-const err46 = {instancePath:instancePath+"/tags/" + i5+"/key",schemaPath:"#/$defs/Tag/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.key.type,parentSchema:schema140.properties.key,data:data37};
+const err46 = {instancePath:instancePath+"/tags/" + i5+"/key",schemaPath:"#/$defs/Tag/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema193.properties.key.type,parentSchema:schema193.properties.key,data:data37};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -15195,7 +20216,7 @@ errors++;
 if(data36.value !== undefined){
 let data38 = data36.value;
 if(typeof data38 !== "string"){
-const err47 = {instancePath:instancePath+"/tags/" + i5+"/value",schemaPath:"#/$defs/Tag/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.value.type,parentSchema:schema140.properties.value,data:data38};
+const err47 = {instancePath:instancePath+"/tags/" + i5+"/value",schemaPath:"#/$defs/Tag/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema193.properties.value.type,parentSchema:schema193.properties.value,data:data38};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -15207,7 +20228,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/tags/" + i5,schemaPath:"#/$defs/Tag/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data:data36};
+const err48 = {instancePath:instancePath+"/tags/" + i5,schemaPath:"#/$defs/Tag/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema193.type,parentSchema:schema193,data:data36};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -15219,7 +20240,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.tags.type,parentSchema:schema112.properties.tags,data:data35};
+const err49 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.tags.type,parentSchema:schema165.properties.tags,data:data35};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -15232,7 +20253,7 @@ errors++;
 if(data.enableECSManagedTags !== undefined){
 let data39 = data.enableECSManagedTags;
 if(typeof data39 !== "boolean"){
-const err50 = {instancePath:instancePath+"/enableECSManagedTags",schemaPath:"#/properties/enableECSManagedTags/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema112.properties.enableECSManagedTags.type,parentSchema:schema112.properties.enableECSManagedTags,data:data39};
+const err50 = {instancePath:instancePath+"/enableECSManagedTags",schemaPath:"#/properties/enableECSManagedTags/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema165.properties.enableECSManagedTags.type,parentSchema:schema165.properties.enableECSManagedTags,data:data39};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -15245,7 +20266,7 @@ errors++;
 if(data.propagateTags !== undefined){
 let data40 = data.propagateTags;
 if(!(((data40 === "NONE") || (data40 === "SERVICE")) || (data40 === "TASK_DEFINITION"))){
-const err51 = {instancePath:instancePath+"/propagateTags",schemaPath:"#/properties/propagateTags/enum",keyword:"enum",params:{allowedValues: schema112.properties.propagateTags.enum},message:"must be equal to one of the allowed values",schema:schema112.properties.propagateTags.enum,parentSchema:schema112.properties.propagateTags,data:data40};
+const err51 = {instancePath:instancePath+"/propagateTags",schemaPath:"#/properties/propagateTags/enum",keyword:"enum",params:{allowedValues: schema165.properties.propagateTags.enum},message:"must be equal to one of the allowed values",schema:schema165.properties.propagateTags.enum,parentSchema:schema165.properties.propagateTags,data:data40};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -15258,7 +20279,7 @@ errors++;
 if(data.enableExecuteCommand !== undefined){
 let data41 = data.enableExecuteCommand;
 if(typeof data41 !== "boolean"){
-const err52 = {instancePath:instancePath+"/enableExecuteCommand",schemaPath:"#/properties/enableExecuteCommand/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema112.properties.enableExecuteCommand.type,parentSchema:schema112.properties.enableExecuteCommand,data:data41};
+const err52 = {instancePath:instancePath+"/enableExecuteCommand",schemaPath:"#/properties/enableExecuteCommand/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema165.properties.enableExecuteCommand.type,parentSchema:schema165.properties.enableExecuteCommand,data:data41};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -15269,8 +20290,8 @@ errors++;
 }
 }
 if(data.serviceConnectConfiguration !== undefined){
-if(!(validate89(data.serviceConnectConfiguration, {instancePath:instancePath+"/serviceConnectConfiguration",parentData:data,parentDataProperty:"serviceConnectConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate135(data.serviceConnectConfiguration, {instancePath:instancePath+"/serviceConnectConfiguration",parentData:data,parentDataProperty:"serviceConnectConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 }
@@ -15279,14 +20300,14 @@ let data43 = data.volumeConfigurations;
 if(Array.isArray(data43)){
 const len6 = data43.length;
 for(let i6=0; i6<len6; i6++){
-if(!(validate103(data43[i6], {instancePath:instancePath+"/volumeConfigurations/" + i6,parentData:data43,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate149(data43[i6], {instancePath:instancePath+"/volumeConfigurations/" + i6,parentData:data43,parentDataProperty:i6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/volumeConfigurations",schemaPath:"#/properties/volumeConfigurations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.volumeConfigurations.type,parentSchema:schema112.properties.volumeConfigurations,data:data43};
+const err53 = {instancePath:instancePath+"/volumeConfigurations",schemaPath:"#/properties/volumeConfigurations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.volumeConfigurations.type,parentSchema:schema165.properties.volumeConfigurations,data:data43};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -15301,14 +20322,14 @@ let data45 = data.vpcLatticeConfigurations;
 if(Array.isArray(data45)){
 const len7 = data45.length;
 for(let i7=0; i7<len7; i7++){
-if(!(validate109(data45[i7], {instancePath:instancePath+"/vpcLatticeConfigurations/" + i7,parentData:data45,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate155(data45[i7], {instancePath:instancePath+"/vpcLatticeConfigurations/" + i7,parentData:data45,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/vpcLatticeConfigurations",schemaPath:"#/properties/vpcLatticeConfigurations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.vpcLatticeConfigurations.type,parentSchema:schema112.properties.vpcLatticeConfigurations,data:data45};
+const err54 = {instancePath:instancePath+"/vpcLatticeConfigurations",schemaPath:"#/properties/vpcLatticeConfigurations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.vpcLatticeConfigurations.type,parentSchema:schema165.properties.vpcLatticeConfigurations,data:data45};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -15323,14 +20344,14 @@ let data47 = data.gatewayConnectors;
 if(Array.isArray(data47)){
 const len8 = data47.length;
 for(let i8=0; i8<len8; i8++){
-if(!(validate111(data47[i8], {instancePath:instancePath+"/gatewayConnectors/" + i8,parentData:data47,parentDataProperty:i8,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+if(!(validate157(data47[i8], {instancePath:instancePath+"/gatewayConnectors/" + i8,parentData:data47,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/gatewayConnectors",schemaPath:"#/properties/gatewayConnectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.gatewayConnectors.type,parentSchema:schema112.properties.gatewayConnectors,data:data47};
+const err55 = {instancePath:instancePath+"/gatewayConnectors",schemaPath:"#/properties/gatewayConnectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.gatewayConnectors.type,parentSchema:schema165.properties.gatewayConnectors,data:data47};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -15341,14 +20362,14 @@ errors++;
 }
 }
 if(data.monitoring !== undefined){
-if(!(validate115(data.monitoring, {instancePath:instancePath+"/monitoring",parentData:data,parentDataProperty:"monitoring",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate161(data.monitoring, {instancePath:instancePath+"/monitoring",parentData:data,parentDataProperty:"monitoring",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema112.type,parentSchema:schema112,data};
+const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema165.type,parentSchema:schema165,data};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -15357,13 +20378,13 @@ vErrors.push(err56);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
-validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const taskDefinition = validate117;
-const schema166 = {
+export const taskDefinition = validate163;
+const schema219 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/ecs-taskdef.schema.json",
  "title": "ECS task definition (taskdef)",
@@ -16659,12 +21680,12 @@ const schema166 = {
   }
  }
 };
-const schema167 = {
+const schema220 = {
  "type": "string",
  "pattern": "^[^\\u0000-\\u001f\\u007f]*$",
  "description": "A name, ID or ARN that Kanaria sends to AWS: no control characters (NUL, line breaks, tabs), which AWS would reject mid-deployment."
 };
-const schema201 = {
+const schema254 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -16680,7 +21701,7 @@ const schema201 = {
   }
  }
 };
-const schema202 = {
+const schema255 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -16694,7 +21715,7 @@ const schema202 = {
   }
  }
 };
-const schema205 = {
+const schema258 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -16712,7 +21733,7 @@ const schema205 = {
   "deviceType"
  ]
 };
-const schema206 = {
+const schema259 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -16725,7 +21746,7 @@ const schema206 = {
   "sizeInGiB"
  ]
 };
-const schema207 = {
+const schema260 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -16753,7 +21774,7 @@ const schema207 = {
   }
  }
 };
-const schema168 = {
+const schema221 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -16987,7 +22008,7 @@ const schema168 = {
   }
  }
 };
-const schema170 = {
+const schema223 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17000,7 +22021,7 @@ const schema170 = {
   "credentialsParameter"
  ]
 };
-const schema171 = {
+const schema224 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17037,7 +22058,7 @@ const schema171 = {
   }
  }
 };
-const schema172 = {
+const schema225 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17061,7 +22082,7 @@ const schema172 = {
   "enabled"
  ]
 };
-const schema173 = {
+const schema226 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17075,7 +22096,7 @@ const schema173 = {
   }
  }
 };
-const schema174 = {
+const schema227 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17095,7 +22116,7 @@ const schema174 = {
   "type"
  ]
 };
-const schema175 = {
+const schema228 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17113,7 +22134,7 @@ const schema175 = {
   }
  }
 };
-const schema176 = {
+const schema229 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17127,7 +22148,7 @@ const schema176 = {
   }
  }
 };
-const schema181 = {
+const schema234 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17145,7 +22166,7 @@ const schema181 = {
   "valueFrom"
  ]
 };
-const schema182 = {
+const schema235 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17168,7 +22189,7 @@ const schema182 = {
   "condition"
  ]
 };
-const schema183 = {
+const schema236 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17186,7 +22207,7 @@ const schema183 = {
   "ipAddress"
  ]
 };
-const schema184 = {
+const schema237 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17225,7 +22246,7 @@ const schema184 = {
   "hardLimit"
  ]
 };
-const schema187 = {
+const schema240 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17257,7 +22278,7 @@ const schema187 = {
   "command"
  ]
 };
-const schema188 = {
+const schema241 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17271,7 +22292,7 @@ const schema188 = {
   }
  }
 };
-const schema192 = {
+const schema245 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17294,7 +22315,7 @@ const schema192 = {
   "type"
  ]
 };
-const schema177 = {
+const schema230 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17334,7 +22355,7 @@ const schema177 = {
   }
  }
 };
-const schema178 = {
+const schema231 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17354,7 +22375,7 @@ const schema178 = {
   }
  }
 };
-const schema179 = {
+const schema232 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17382,7 +22403,7 @@ const schema179 = {
   "hostPath"
  ]
 };
-const schema180 = {
+const schema233 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17408,10 +22429,10 @@ const schema180 = {
  ]
 };
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate165.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17421,7 +22442,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((((key0 === "capabilities") || (key0 === "devices")) || (key0 === "initProcessEnabled")) || (key0 === "sharedMemorySize")) || (key0 === "tmpfs")) || (key0 === "maxSwap")) || (key0 === "swappiness"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema177,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema230,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -17436,7 +22457,7 @@ let data0 = data.capabilities;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 if(!((key1 === "add") || (key1 === "drop"))){
-const err1 = {instancePath:instancePath+"/capabilities",schemaPath:"#/$defs/KernelCapabilities/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema178,data:data0};
+const err1 = {instancePath:instancePath+"/capabilities",schemaPath:"#/$defs/KernelCapabilities/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema231,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -17453,7 +22474,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 !== "string"){
-const err2 = {instancePath:instancePath+"/capabilities/add/" + i0,schemaPath:"#/$defs/KernelCapabilities/properties/add/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema178.properties.add.items.type,parentSchema:schema178.properties.add.items,data:data2};
+const err2 = {instancePath:instancePath+"/capabilities/add/" + i0,schemaPath:"#/$defs/KernelCapabilities/properties/add/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema231.properties.add.items.type,parentSchema:schema231.properties.add.items,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17465,7 +22486,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/capabilities/add",schemaPath:"#/$defs/KernelCapabilities/properties/add/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema178.properties.add.type,parentSchema:schema178.properties.add,data:data1};
+const err3 = {instancePath:instancePath+"/capabilities/add",schemaPath:"#/$defs/KernelCapabilities/properties/add/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema231.properties.add.type,parentSchema:schema231.properties.add,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17482,7 +22503,7 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 !== "string"){
-const err4 = {instancePath:instancePath+"/capabilities/drop/" + i1,schemaPath:"#/$defs/KernelCapabilities/properties/drop/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema178.properties.drop.items.type,parentSchema:schema178.properties.drop.items,data:data4};
+const err4 = {instancePath:instancePath+"/capabilities/drop/" + i1,schemaPath:"#/$defs/KernelCapabilities/properties/drop/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema231.properties.drop.items.type,parentSchema:schema231.properties.drop.items,data:data4};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17494,7 +22515,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/capabilities/drop",schemaPath:"#/$defs/KernelCapabilities/properties/drop/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema178.properties.drop.type,parentSchema:schema178.properties.drop,data:data3};
+const err5 = {instancePath:instancePath+"/capabilities/drop",schemaPath:"#/$defs/KernelCapabilities/properties/drop/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema231.properties.drop.type,parentSchema:schema231.properties.drop,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -17506,7 +22527,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/capabilities",schemaPath:"#/$defs/KernelCapabilities/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema178.type,parentSchema:schema178,data:data0};
+const err6 = {instancePath:instancePath+"/capabilities",schemaPath:"#/$defs/KernelCapabilities/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.type,parentSchema:schema231,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17524,7 +22545,7 @@ for(let i2=0; i2<len2; i2++){
 let data6 = data5[i2];
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.hostPath === undefined){
-const err7 = {instancePath:instancePath+"/devices/" + i2,schemaPath:"#/$defs/Device/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema179.required,parentSchema:schema179,data:data6};
+const err7 = {instancePath:instancePath+"/devices/" + i2,schemaPath:"#/$defs/Device/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema232.required,parentSchema:schema232,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -17535,7 +22556,7 @@ errors++;
 }
 for(const key2 in data6){
 if(!(((key2 === "hostPath") || (key2 === "containerPath")) || (key2 === "permissions"))){
-const err8 = {instancePath:instancePath+"/devices/" + i2,schemaPath:"#/$defs/Device/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema179,data:data6};
+const err8 = {instancePath:instancePath+"/devices/" + i2,schemaPath:"#/$defs/Device/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema232,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -17548,7 +22569,7 @@ errors++;
 if(data6.hostPath !== undefined){
 let data7 = data6.hostPath;
 if(typeof data7 !== "string"){
-const err9 = {instancePath:instancePath+"/devices/" + i2+"/hostPath",schemaPath:"#/$defs/Device/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema179.properties.hostPath.type,parentSchema:schema179.properties.hostPath,data:data7};
+const err9 = {instancePath:instancePath+"/devices/" + i2+"/hostPath",schemaPath:"#/$defs/Device/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema232.properties.hostPath.type,parentSchema:schema232.properties.hostPath,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -17561,7 +22582,7 @@ errors++;
 if(data6.containerPath !== undefined){
 let data8 = data6.containerPath;
 if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/devices/" + i2+"/containerPath",schemaPath:"#/$defs/Device/properties/containerPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema179.properties.containerPath.type,parentSchema:schema179.properties.containerPath,data:data8};
+const err10 = {instancePath:instancePath+"/devices/" + i2+"/containerPath",schemaPath:"#/$defs/Device/properties/containerPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema232.properties.containerPath.type,parentSchema:schema232.properties.containerPath,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -17578,7 +22599,7 @@ const len3 = data9.length;
 for(let i3=0; i3<len3; i3++){
 let data10 = data9[i3];
 if(!(((data10 === "mknod") || (data10 === "read")) || (data10 === "write"))){
-const err11 = {instancePath:instancePath+"/devices/" + i2+"/permissions/" + i3,schemaPath:"#/$defs/Device/properties/permissions/items/enum",keyword:"enum",params:{allowedValues: schema179.properties.permissions.items.enum},message:"must be equal to one of the allowed values",schema:schema179.properties.permissions.items.enum,parentSchema:schema179.properties.permissions.items,data:data10};
+const err11 = {instancePath:instancePath+"/devices/" + i2+"/permissions/" + i3,schemaPath:"#/$defs/Device/properties/permissions/items/enum",keyword:"enum",params:{allowedValues: schema232.properties.permissions.items.enum},message:"must be equal to one of the allowed values",schema:schema232.properties.permissions.items.enum,parentSchema:schema232.properties.permissions.items,data:data10};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -17590,7 +22611,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/devices/" + i2+"/permissions",schemaPath:"#/$defs/Device/properties/permissions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema179.properties.permissions.type,parentSchema:schema179.properties.permissions,data:data9};
+const err12 = {instancePath:instancePath+"/devices/" + i2+"/permissions",schemaPath:"#/$defs/Device/properties/permissions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema232.properties.permissions.type,parentSchema:schema232.properties.permissions,data:data9};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -17602,7 +22623,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/devices/" + i2,schemaPath:"#/$defs/Device/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema179.type,parentSchema:schema179,data:data6};
+const err13 = {instancePath:instancePath+"/devices/" + i2,schemaPath:"#/$defs/Device/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema232.type,parentSchema:schema232,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -17614,7 +22635,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/devices",schemaPath:"#/properties/devices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema177.properties.devices.type,parentSchema:schema177.properties.devices,data:data5};
+const err14 = {instancePath:instancePath+"/devices",schemaPath:"#/properties/devices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema230.properties.devices.type,parentSchema:schema230.properties.devices,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -17627,7 +22648,7 @@ errors++;
 if(data.initProcessEnabled !== undefined){
 let data11 = data.initProcessEnabled;
 if(typeof data11 !== "boolean"){
-const err15 = {instancePath:instancePath+"/initProcessEnabled",schemaPath:"#/properties/initProcessEnabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema177.properties.initProcessEnabled.type,parentSchema:schema177.properties.initProcessEnabled,data:data11};
+const err15 = {instancePath:instancePath+"/initProcessEnabled",schemaPath:"#/properties/initProcessEnabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema230.properties.initProcessEnabled.type,parentSchema:schema230.properties.initProcessEnabled,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -17640,7 +22661,7 @@ errors++;
 if(data.sharedMemorySize !== undefined){
 let data12 = data.sharedMemorySize;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err16 = {instancePath:instancePath+"/sharedMemorySize",schemaPath:"#/properties/sharedMemorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema177.properties.sharedMemorySize.type,parentSchema:schema177.properties.sharedMemorySize,data:data12};
+const err16 = {instancePath:instancePath+"/sharedMemorySize",schemaPath:"#/properties/sharedMemorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.sharedMemorySize.type,parentSchema:schema230.properties.sharedMemorySize,data:data12};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -17658,7 +22679,7 @@ for(let i4=0; i4<len4; i4++){
 let data14 = data13[i4];
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.containerPath === undefined){
-const err17 = {instancePath:instancePath+"/tmpfs/" + i4,schemaPath:"#/$defs/Tmpfs/required",keyword:"required",params:{missingProperty: "containerPath"},message:"must have required property '"+"containerPath"+"'",schema:schema180.required,parentSchema:schema180,data:data14};
+const err17 = {instancePath:instancePath+"/tmpfs/" + i4,schemaPath:"#/$defs/Tmpfs/required",keyword:"required",params:{missingProperty: "containerPath"},message:"must have required property '"+"containerPath"+"'",schema:schema233.required,parentSchema:schema233,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -17668,7 +22689,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data14.size === undefined){
-const err18 = {instancePath:instancePath+"/tmpfs/" + i4,schemaPath:"#/$defs/Tmpfs/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema180.required,parentSchema:schema180,data:data14};
+const err18 = {instancePath:instancePath+"/tmpfs/" + i4,schemaPath:"#/$defs/Tmpfs/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema233.required,parentSchema:schema233,data:data14};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -17679,7 +22700,7 @@ errors++;
 }
 for(const key3 in data14){
 if(!(((key3 === "containerPath") || (key3 === "size")) || (key3 === "mountOptions"))){
-const err19 = {instancePath:instancePath+"/tmpfs/" + i4,schemaPath:"#/$defs/Tmpfs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema180,data:data14};
+const err19 = {instancePath:instancePath+"/tmpfs/" + i4,schemaPath:"#/$defs/Tmpfs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema233,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -17692,7 +22713,7 @@ errors++;
 if(data14.containerPath !== undefined){
 let data15 = data14.containerPath;
 if(typeof data15 !== "string"){
-const err20 = {instancePath:instancePath+"/tmpfs/" + i4+"/containerPath",schemaPath:"#/$defs/Tmpfs/properties/containerPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema180.properties.containerPath.type,parentSchema:schema180.properties.containerPath,data:data15};
+const err20 = {instancePath:instancePath+"/tmpfs/" + i4+"/containerPath",schemaPath:"#/$defs/Tmpfs/properties/containerPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema233.properties.containerPath.type,parentSchema:schema233.properties.containerPath,data:data15};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -17705,7 +22726,7 @@ errors++;
 if(data14.size !== undefined){
 let data16 = data14.size;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err21 = {instancePath:instancePath+"/tmpfs/" + i4+"/size",schemaPath:"#/$defs/Tmpfs/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema180.properties.size.type,parentSchema:schema180.properties.size,data:data16};
+const err21 = {instancePath:instancePath+"/tmpfs/" + i4+"/size",schemaPath:"#/$defs/Tmpfs/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema233.properties.size.type,parentSchema:schema233.properties.size,data:data16};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -17722,7 +22743,7 @@ const len5 = data17.length;
 for(let i5=0; i5<len5; i5++){
 let data18 = data17[i5];
 if(typeof data18 !== "string"){
-const err22 = {instancePath:instancePath+"/tmpfs/" + i4+"/mountOptions/" + i5,schemaPath:"#/$defs/Tmpfs/properties/mountOptions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema180.properties.mountOptions.items.type,parentSchema:schema180.properties.mountOptions.items,data:data18};
+const err22 = {instancePath:instancePath+"/tmpfs/" + i4+"/mountOptions/" + i5,schemaPath:"#/$defs/Tmpfs/properties/mountOptions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema233.properties.mountOptions.items.type,parentSchema:schema233.properties.mountOptions.items,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -17734,7 +22755,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/tmpfs/" + i4+"/mountOptions",schemaPath:"#/$defs/Tmpfs/properties/mountOptions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema180.properties.mountOptions.type,parentSchema:schema180.properties.mountOptions,data:data17};
+const err23 = {instancePath:instancePath+"/tmpfs/" + i4+"/mountOptions",schemaPath:"#/$defs/Tmpfs/properties/mountOptions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema233.properties.mountOptions.type,parentSchema:schema233.properties.mountOptions,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -17746,7 +22767,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/tmpfs/" + i4,schemaPath:"#/$defs/Tmpfs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema180.type,parentSchema:schema180,data:data14};
+const err24 = {instancePath:instancePath+"/tmpfs/" + i4,schemaPath:"#/$defs/Tmpfs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema233.type,parentSchema:schema233,data:data14};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -17758,7 +22779,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/tmpfs",schemaPath:"#/properties/tmpfs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema177.properties.tmpfs.type,parentSchema:schema177.properties.tmpfs,data:data13};
+const err25 = {instancePath:instancePath+"/tmpfs",schemaPath:"#/properties/tmpfs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema230.properties.tmpfs.type,parentSchema:schema230.properties.tmpfs,data:data13};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -17771,7 +22792,7 @@ errors++;
 if(data.maxSwap !== undefined){
 let data19 = data.maxSwap;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err26 = {instancePath:instancePath+"/maxSwap",schemaPath:"#/properties/maxSwap/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema177.properties.maxSwap.type,parentSchema:schema177.properties.maxSwap,data:data19};
+const err26 = {instancePath:instancePath+"/maxSwap",schemaPath:"#/properties/maxSwap/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.maxSwap.type,parentSchema:schema230.properties.maxSwap,data:data19};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -17784,7 +22805,7 @@ errors++;
 if(data.swappiness !== undefined){
 let data20 = data.swappiness;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err27 = {instancePath:instancePath+"/swappiness",schemaPath:"#/properties/swappiness/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema177.properties.swappiness.type,parentSchema:schema177.properties.swappiness,data:data20};
+const err27 = {instancePath:instancePath+"/swappiness",schemaPath:"#/properties/swappiness/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.swappiness.type,parentSchema:schema230.properties.swappiness,data:data20};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -17796,7 +22817,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema177.type,parentSchema:schema177,data};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema230.type,parentSchema:schema230,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -17805,12 +22826,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate165.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate165.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema185 = {
+const schema238 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -17847,10 +22868,10 @@ const schema185 = {
  ]
 };
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate167.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17859,7 +22880,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.logDriver === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "logDriver"},message:"must have required property '"+"logDriver"+"'",schema:schema185.required,parentSchema:schema185,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "logDriver"},message:"must have required property '"+"logDriver"+"'",schema:schema238.required,parentSchema:schema238,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -17870,7 +22891,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "logDriver") || (key0 === "options")) || (key0 === "secretOptions"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema185,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema238,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -17883,7 +22904,7 @@ errors++;
 if(data.logDriver !== undefined){
 let data0 = data.logDriver;
 if(!((((((((data0 === "awsfirelens") || (data0 === "awslogs")) || (data0 === "fluentd")) || (data0 === "gelf")) || (data0 === "journald")) || (data0 === "json-file")) || (data0 === "splunk")) || (data0 === "syslog"))){
-const err2 = {instancePath:instancePath+"/logDriver",schemaPath:"#/properties/logDriver/enum",keyword:"enum",params:{allowedValues: schema185.properties.logDriver.enum},message:"must be equal to one of the allowed values",schema:schema185.properties.logDriver.enum,parentSchema:schema185.properties.logDriver,data:data0};
+const err2 = {instancePath:instancePath+"/logDriver",schemaPath:"#/properties/logDriver/enum",keyword:"enum",params:{allowedValues: schema238.properties.logDriver.enum},message:"must be equal to one of the allowed values",schema:schema238.properties.logDriver.enum,parentSchema:schema238.properties.logDriver,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17899,7 +22920,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 let data2 = data1[key1];
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/options/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/options/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema185.properties.options.additionalProperties.type,parentSchema:schema185.properties.options.additionalProperties,data:data2};
+const err3 = {instancePath:instancePath+"/options/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/options/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema238.properties.options.additionalProperties.type,parentSchema:schema238.properties.options.additionalProperties,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17911,7 +22932,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema185.properties.options.type,parentSchema:schema185.properties.options,data:data1};
+const err4 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema238.properties.options.type,parentSchema:schema238.properties.options,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17929,7 +22950,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.name === undefined){
-const err5 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema181.required,parentSchema:schema181,data:data4};
+const err5 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema234.required,parentSchema:schema234,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -17939,7 +22960,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data4.valueFrom === undefined){
-const err6 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "valueFrom"},message:"must have required property '"+"valueFrom"+"'",schema:schema181.required,parentSchema:schema181,data:data4};
+const err6 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "valueFrom"},message:"must have required property '"+"valueFrom"+"'",schema:schema234.required,parentSchema:schema234,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17950,7 +22971,7 @@ errors++;
 }
 for(const key2 in data4){
 if(!((key2 === "name") || (key2 === "valueFrom"))){
-const err7 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema181,data:data4};
+const err7 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema234,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -17963,7 +22984,7 @@ errors++;
 if(data4.name !== undefined){
 let data5 = data4.name;
 if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/secretOptions/" + i0+"/name",schemaPath:"#/$defs/Secret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema181.properties.name.type,parentSchema:schema181.properties.name,data:data5};
+const err8 = {instancePath:instancePath+"/secretOptions/" + i0+"/name",schemaPath:"#/$defs/Secret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema234.properties.name.type,parentSchema:schema234.properties.name,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -17976,7 +22997,7 @@ errors++;
 if(data4.valueFrom !== undefined){
 let data6 = data4.valueFrom;
 if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/secretOptions/" + i0+"/valueFrom",schemaPath:"#/$defs/Secret/properties/valueFrom/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema181.properties.valueFrom.type,parentSchema:schema181.properties.valueFrom,data:data6};
+const err9 = {instancePath:instancePath+"/secretOptions/" + i0+"/valueFrom",schemaPath:"#/$defs/Secret/properties/valueFrom/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema234.properties.valueFrom.type,parentSchema:schema234.properties.valueFrom,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -17988,7 +23009,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema181.type,parentSchema:schema181,data:data4};
+const err10 = {instancePath:instancePath+"/secretOptions/" + i0,schemaPath:"#/$defs/Secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.type,parentSchema:schema234,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -18000,7 +23021,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/secretOptions",schemaPath:"#/properties/secretOptions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema185.properties.secretOptions.type,parentSchema:schema185.properties.secretOptions,data:data3};
+const err11 = {instancePath:instancePath+"/secretOptions",schemaPath:"#/properties/secretOptions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema238.properties.secretOptions.type,parentSchema:schema238.properties.secretOptions,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -18012,7 +23033,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema185.type,parentSchema:schema185,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema238.type,parentSchema:schema238,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -18021,12 +23042,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema189 = {
+const schema242 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -18051,7 +23072,7 @@ const schema189 = {
   "type"
  ]
 };
-const schema190 = {
+const schema243 = {
  "type": "object",
  "additionalProperties": false,
  "minProperties": 1,
@@ -18064,7 +23085,7 @@ const schema190 = {
  },
  "description": "GPU sharing strategy; set exactly one member."
 };
-const schema191 = {
+const schema244 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -18082,10 +23103,10 @@ const schema191 = {
  ]
 };
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate170.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -18094,7 +23115,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length > 1){
-const err0 = {instancePath,schemaPath:"#/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema190,data};
+const err0 = {instancePath,schemaPath:"#/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema243,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18104,7 +23125,7 @@ vErrors.push(err0);
 errors++;
 }
 if(Object.keys(data).length < 1){
-const err1 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema190,data};
+const err1 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema243,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -18115,7 +23136,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "nvidiaMps")){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema190,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema243,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18129,7 +23150,7 @@ if(data.nvidiaMps !== undefined){
 let data0 = data.nvidiaMps;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.memory === undefined){
-const err3 = {instancePath:instancePath+"/nvidiaMps",schemaPath:"#/$defs/NvidiaMpsAllocation/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema191.required,parentSchema:schema191,data:data0};
+const err3 = {instancePath:instancePath+"/nvidiaMps",schemaPath:"#/$defs/NvidiaMpsAllocation/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema244.required,parentSchema:schema244,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -18140,7 +23161,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "memory") || (key1 === "maxComputePercent"))){
-const err4 = {instancePath:instancePath+"/nvidiaMps",schemaPath:"#/$defs/NvidiaMpsAllocation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema191,data:data0};
+const err4 = {instancePath:instancePath+"/nvidiaMps",schemaPath:"#/$defs/NvidiaMpsAllocation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema244,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -18153,7 +23174,7 @@ errors++;
 if(data0.memory !== undefined){
 let data1 = data0.memory;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err5 = {instancePath:instancePath+"/nvidiaMps/memory",schemaPath:"#/$defs/NvidiaMpsAllocation/properties/memory/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema191.properties.memory.type,parentSchema:schema191.properties.memory,data:data1};
+const err5 = {instancePath:instancePath+"/nvidiaMps/memory",schemaPath:"#/$defs/NvidiaMpsAllocation/properties/memory/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema244.properties.memory.type,parentSchema:schema244.properties.memory,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -18166,7 +23187,7 @@ errors++;
 if(data0.maxComputePercent !== undefined){
 let data2 = data0.maxComputePercent;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err6 = {instancePath:instancePath+"/nvidiaMps/maxComputePercent",schemaPath:"#/$defs/NvidiaMpsAllocation/properties/maxComputePercent/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema191.properties.maxComputePercent.type,parentSchema:schema191.properties.maxComputePercent,data:data2};
+const err6 = {instancePath:instancePath+"/nvidiaMps/maxComputePercent",schemaPath:"#/$defs/NvidiaMpsAllocation/properties/maxComputePercent/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema244.properties.maxComputePercent.type,parentSchema:schema244.properties.maxComputePercent,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -18178,7 +23199,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/nvidiaMps",schemaPath:"#/$defs/NvidiaMpsAllocation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema191.type,parentSchema:schema191,data:data0};
+const err7 = {instancePath:instancePath+"/nvidiaMps",schemaPath:"#/$defs/NvidiaMpsAllocation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema244.type,parentSchema:schema244,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -18190,7 +23211,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema190.type,parentSchema:schema190,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema243.type,parentSchema:schema243,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -18199,16 +23220,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate123.evaluated;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -18217,7 +23238,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema189.required,parentSchema:schema189,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema242.required,parentSchema:schema242,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18228,7 +23249,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "value") || (key0 === "type")) || (key0 === "sharingStrategy"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema189,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema242,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -18241,7 +23262,7 @@ errors++;
 if(data.value !== undefined){
 let data0 = data.value;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema189.properties.value.type,parentSchema:schema189.properties.value,data:data0};
+const err2 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema242.properties.value.type,parentSchema:schema242.properties.value,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18254,7 +23275,7 @@ errors++;
 if(data.type !== undefined){
 let data1 = data.type;
 if(!(((data1 === "GPU") || (data1 === "InferenceAccelerator")) || (data1 === "NeuronDevice"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema189.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema189.properties.type.enum,parentSchema:schema189.properties.type,data:data1};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema242.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema242.properties.type.enum,parentSchema:schema242.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -18265,14 +23286,14 @@ errors++;
 }
 }
 if(data.sharingStrategy !== undefined){
-if(!(validate124(data.sharingStrategy, {instancePath:instancePath+"/sharingStrategy",parentData:data,parentDataProperty:"sharingStrategy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate170(data.sharingStrategy, {instancePath:instancePath+"/sharingStrategy",parentData:data,parentDataProperty:"sharingStrategy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema189.type,parentSchema:schema189,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema242.type,parentSchema:schema242,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -18281,16 +23302,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate164.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -18299,8 +23320,8 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema168.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema168,data};
+if(!(func1.call(schema221.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema221,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18314,7 +23335,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(!pattern4.test(data0)){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema167,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema220,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -18325,7 +23346,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema167.type,parentSchema:schema167,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema220.type,parentSchema:schema220,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18338,7 +23359,7 @@ errors++;
 if(data.image !== undefined){
 let data1 = data.image;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.image.type,parentSchema:schema168.properties.image,data:data1};
+const err3 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.image.type,parentSchema:schema221.properties.image,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -18352,7 +23373,7 @@ if(data.repositoryCredentials !== undefined){
 let data2 = data.repositoryCredentials;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.credentialsParameter === undefined){
-const err4 = {instancePath:instancePath+"/repositoryCredentials",schemaPath:"#/$defs/RepositoryCredentials/required",keyword:"required",params:{missingProperty: "credentialsParameter"},message:"must have required property '"+"credentialsParameter"+"'",schema:schema170.required,parentSchema:schema170,data:data2};
+const err4 = {instancePath:instancePath+"/repositoryCredentials",schemaPath:"#/$defs/RepositoryCredentials/required",keyword:"required",params:{missingProperty: "credentialsParameter"},message:"must have required property '"+"credentialsParameter"+"'",schema:schema223.required,parentSchema:schema223,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -18363,7 +23384,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!(key1 === "credentialsParameter")){
-const err5 = {instancePath:instancePath+"/repositoryCredentials",schemaPath:"#/$defs/RepositoryCredentials/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema170,data:data2};
+const err5 = {instancePath:instancePath+"/repositoryCredentials",schemaPath:"#/$defs/RepositoryCredentials/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema223,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -18376,7 +23397,7 @@ errors++;
 if(data2.credentialsParameter !== undefined){
 let data3 = data2.credentialsParameter;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/repositoryCredentials/credentialsParameter",schemaPath:"#/$defs/RepositoryCredentials/properties/credentialsParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema170.properties.credentialsParameter.type,parentSchema:schema170.properties.credentialsParameter,data:data3};
+const err6 = {instancePath:instancePath+"/repositoryCredentials/credentialsParameter",schemaPath:"#/$defs/RepositoryCredentials/properties/credentialsParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema223.properties.credentialsParameter.type,parentSchema:schema223.properties.credentialsParameter,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -18388,7 +23409,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/repositoryCredentials",schemaPath:"#/$defs/RepositoryCredentials/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema170.type,parentSchema:schema170,data:data2};
+const err7 = {instancePath:instancePath+"/repositoryCredentials",schemaPath:"#/$defs/RepositoryCredentials/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema223.type,parentSchema:schema223,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -18401,7 +23422,7 @@ errors++;
 if(data.cpu !== undefined){
 let data4 = data.cpu;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err8 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema168.properties.cpu.type,parentSchema:schema168.properties.cpu,data:data4};
+const err8 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema221.properties.cpu.type,parentSchema:schema221.properties.cpu,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -18414,7 +23435,7 @@ errors++;
 if(data.memory !== undefined){
 let data5 = data.memory;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err9 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema168.properties.memory.type,parentSchema:schema168.properties.memory,data:data5};
+const err9 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema221.properties.memory.type,parentSchema:schema221.properties.memory,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -18427,7 +23448,7 @@ errors++;
 if(data.memoryReservation !== undefined){
 let data6 = data.memoryReservation;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/memoryReservation",schemaPath:"#/properties/memoryReservation/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema168.properties.memoryReservation.type,parentSchema:schema168.properties.memoryReservation,data:data6};
+const err10 = {instancePath:instancePath+"/memoryReservation",schemaPath:"#/properties/memoryReservation/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema221.properties.memoryReservation.type,parentSchema:schema221.properties.memoryReservation,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -18444,7 +23465,7 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(typeof data8 !== "string"){
-const err11 = {instancePath:instancePath+"/links/" + i0,schemaPath:"#/properties/links/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.links.items.type,parentSchema:schema168.properties.links.items,data:data8};
+const err11 = {instancePath:instancePath+"/links/" + i0,schemaPath:"#/properties/links/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.links.items.type,parentSchema:schema221.properties.links.items,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -18456,7 +23477,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/links",schemaPath:"#/properties/links/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.links.type,parentSchema:schema168.properties.links,data:data7};
+const err12 = {instancePath:instancePath+"/links",schemaPath:"#/properties/links/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.links.type,parentSchema:schema221.properties.links,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -18475,7 +23496,7 @@ let data10 = data9[i1];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 for(const key2 in data10){
 if(!((((((key2 === "containerPort") || (key2 === "hostPort")) || (key2 === "protocol")) || (key2 === "name")) || (key2 === "appProtocol")) || (key2 === "containerPortRange"))){
-const err13 = {instancePath:instancePath+"/portMappings/" + i1,schemaPath:"#/$defs/PortMapping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema171,data:data10};
+const err13 = {instancePath:instancePath+"/portMappings/" + i1,schemaPath:"#/$defs/PortMapping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema224,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -18488,7 +23509,7 @@ errors++;
 if(data10.containerPort !== undefined){
 let data11 = data10.containerPort;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err14 = {instancePath:instancePath+"/portMappings/" + i1+"/containerPort",schemaPath:"#/$defs/PortMapping/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema171.properties.containerPort.type,parentSchema:schema171.properties.containerPort,data:data11};
+const err14 = {instancePath:instancePath+"/portMappings/" + i1+"/containerPort",schemaPath:"#/$defs/PortMapping/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema224.properties.containerPort.type,parentSchema:schema224.properties.containerPort,data:data11};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -18501,7 +23522,7 @@ errors++;
 if(data10.hostPort !== undefined){
 let data12 = data10.hostPort;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err15 = {instancePath:instancePath+"/portMappings/" + i1+"/hostPort",schemaPath:"#/$defs/PortMapping/properties/hostPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema171.properties.hostPort.type,parentSchema:schema171.properties.hostPort,data:data12};
+const err15 = {instancePath:instancePath+"/portMappings/" + i1+"/hostPort",schemaPath:"#/$defs/PortMapping/properties/hostPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema224.properties.hostPort.type,parentSchema:schema224.properties.hostPort,data:data12};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -18514,7 +23535,7 @@ errors++;
 if(data10.protocol !== undefined){
 let data13 = data10.protocol;
 if(!((data13 === "tcp") || (data13 === "udp"))){
-const err16 = {instancePath:instancePath+"/portMappings/" + i1+"/protocol",schemaPath:"#/$defs/PortMapping/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema171.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema171.properties.protocol.enum,parentSchema:schema171.properties.protocol,data:data13};
+const err16 = {instancePath:instancePath+"/portMappings/" + i1+"/protocol",schemaPath:"#/$defs/PortMapping/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema224.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema224.properties.protocol.enum,parentSchema:schema224.properties.protocol,data:data13};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -18527,7 +23548,7 @@ errors++;
 if(data10.name !== undefined){
 let data14 = data10.name;
 if(typeof data14 !== "string"){
-const err17 = {instancePath:instancePath+"/portMappings/" + i1+"/name",schemaPath:"#/$defs/PortMapping/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema171.properties.name.type,parentSchema:schema171.properties.name,data:data14};
+const err17 = {instancePath:instancePath+"/portMappings/" + i1+"/name",schemaPath:"#/$defs/PortMapping/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema224.properties.name.type,parentSchema:schema224.properties.name,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -18540,7 +23561,7 @@ errors++;
 if(data10.appProtocol !== undefined){
 let data15 = data10.appProtocol;
 if(!(((data15 === "grpc") || (data15 === "http")) || (data15 === "http2"))){
-const err18 = {instancePath:instancePath+"/portMappings/" + i1+"/appProtocol",schemaPath:"#/$defs/PortMapping/properties/appProtocol/enum",keyword:"enum",params:{allowedValues: schema171.properties.appProtocol.enum},message:"must be equal to one of the allowed values",schema:schema171.properties.appProtocol.enum,parentSchema:schema171.properties.appProtocol,data:data15};
+const err18 = {instancePath:instancePath+"/portMappings/" + i1+"/appProtocol",schemaPath:"#/$defs/PortMapping/properties/appProtocol/enum",keyword:"enum",params:{allowedValues: schema224.properties.appProtocol.enum},message:"must be equal to one of the allowed values",schema:schema224.properties.appProtocol.enum,parentSchema:schema224.properties.appProtocol,data:data15};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -18553,7 +23574,7 @@ errors++;
 if(data10.containerPortRange !== undefined){
 let data16 = data10.containerPortRange;
 if(typeof data16 !== "string"){
-const err19 = {instancePath:instancePath+"/portMappings/" + i1+"/containerPortRange",schemaPath:"#/$defs/PortMapping/properties/containerPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema171.properties.containerPortRange.type,parentSchema:schema171.properties.containerPortRange,data:data16};
+const err19 = {instancePath:instancePath+"/portMappings/" + i1+"/containerPortRange",schemaPath:"#/$defs/PortMapping/properties/containerPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema224.properties.containerPortRange.type,parentSchema:schema224.properties.containerPortRange,data:data16};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -18565,7 +23586,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/portMappings/" + i1,schemaPath:"#/$defs/PortMapping/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema171.type,parentSchema:schema171,data:data10};
+const err20 = {instancePath:instancePath+"/portMappings/" + i1,schemaPath:"#/$defs/PortMapping/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema224.type,parentSchema:schema224,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -18577,7 +23598,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/portMappings",schemaPath:"#/properties/portMappings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.portMappings.type,parentSchema:schema168.properties.portMappings,data:data9};
+const err21 = {instancePath:instancePath+"/portMappings",schemaPath:"#/properties/portMappings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.portMappings.type,parentSchema:schema221.properties.portMappings,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -18590,7 +23611,7 @@ errors++;
 if(data.essential !== undefined){
 let data17 = data.essential;
 if(typeof data17 !== "boolean"){
-const err22 = {instancePath:instancePath+"/essential",schemaPath:"#/properties/essential/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema168.properties.essential.type,parentSchema:schema168.properties.essential,data:data17};
+const err22 = {instancePath:instancePath+"/essential",schemaPath:"#/properties/essential/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema221.properties.essential.type,parentSchema:schema221.properties.essential,data:data17};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -18604,7 +23625,7 @@ if(data.restartPolicy !== undefined){
 let data18 = data.restartPolicy;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.enabled === undefined){
-const err23 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/$defs/ContainerRestartPolicy/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'",schema:schema172.required,parentSchema:schema172,data:data18};
+const err23 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/$defs/ContainerRestartPolicy/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'",schema:schema225.required,parentSchema:schema225,data:data18};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -18615,7 +23636,7 @@ errors++;
 }
 for(const key3 in data18){
 if(!(((key3 === "enabled") || (key3 === "ignoredExitCodes")) || (key3 === "restartAttemptPeriod"))){
-const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/$defs/ContainerRestartPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema172,data:data18};
+const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/$defs/ContainerRestartPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema225,data:data18};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -18628,7 +23649,7 @@ errors++;
 if(data18.enabled !== undefined){
 let data19 = data18.enabled;
 if(typeof data19 !== "boolean"){
-const err25 = {instancePath:instancePath+"/restartPolicy/enabled",schemaPath:"#/$defs/ContainerRestartPolicy/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema172.properties.enabled.type,parentSchema:schema172.properties.enabled,data:data19};
+const err25 = {instancePath:instancePath+"/restartPolicy/enabled",schemaPath:"#/$defs/ContainerRestartPolicy/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema225.properties.enabled.type,parentSchema:schema225.properties.enabled,data:data19};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -18645,7 +23666,7 @@ const len2 = data20.length;
 for(let i2=0; i2<len2; i2++){
 let data21 = data20[i2];
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err26 = {instancePath:instancePath+"/restartPolicy/ignoredExitCodes/" + i2,schemaPath:"#/$defs/ContainerRestartPolicy/properties/ignoredExitCodes/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema172.properties.ignoredExitCodes.items.type,parentSchema:schema172.properties.ignoredExitCodes.items,data:data21};
+const err26 = {instancePath:instancePath+"/restartPolicy/ignoredExitCodes/" + i2,schemaPath:"#/$defs/ContainerRestartPolicy/properties/ignoredExitCodes/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema225.properties.ignoredExitCodes.items.type,parentSchema:schema225.properties.ignoredExitCodes.items,data:data21};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -18657,7 +23678,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/restartPolicy/ignoredExitCodes",schemaPath:"#/$defs/ContainerRestartPolicy/properties/ignoredExitCodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema172.properties.ignoredExitCodes.type,parentSchema:schema172.properties.ignoredExitCodes,data:data20};
+const err27 = {instancePath:instancePath+"/restartPolicy/ignoredExitCodes",schemaPath:"#/$defs/ContainerRestartPolicy/properties/ignoredExitCodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema225.properties.ignoredExitCodes.type,parentSchema:schema225.properties.ignoredExitCodes,data:data20};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -18670,7 +23691,7 @@ errors++;
 if(data18.restartAttemptPeriod !== undefined){
 let data22 = data18.restartAttemptPeriod;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err28 = {instancePath:instancePath+"/restartPolicy/restartAttemptPeriod",schemaPath:"#/$defs/ContainerRestartPolicy/properties/restartAttemptPeriod/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema172.properties.restartAttemptPeriod.type,parentSchema:schema172.properties.restartAttemptPeriod,data:data22};
+const err28 = {instancePath:instancePath+"/restartPolicy/restartAttemptPeriod",schemaPath:"#/$defs/ContainerRestartPolicy/properties/restartAttemptPeriod/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema225.properties.restartAttemptPeriod.type,parentSchema:schema225.properties.restartAttemptPeriod,data:data22};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -18682,7 +23703,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/$defs/ContainerRestartPolicy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema172.type,parentSchema:schema172,data:data18};
+const err29 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/$defs/ContainerRestartPolicy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.type,parentSchema:schema225,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -18699,7 +23720,7 @@ const len3 = data23.length;
 for(let i3=0; i3<len3; i3++){
 let data24 = data23[i3];
 if(typeof data24 !== "string"){
-const err30 = {instancePath:instancePath+"/entryPoint/" + i3,schemaPath:"#/properties/entryPoint/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.entryPoint.items.type,parentSchema:schema168.properties.entryPoint.items,data:data24};
+const err30 = {instancePath:instancePath+"/entryPoint/" + i3,schemaPath:"#/properties/entryPoint/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.entryPoint.items.type,parentSchema:schema221.properties.entryPoint.items,data:data24};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -18711,7 +23732,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/entryPoint",schemaPath:"#/properties/entryPoint/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.entryPoint.type,parentSchema:schema168.properties.entryPoint,data:data23};
+const err31 = {instancePath:instancePath+"/entryPoint",schemaPath:"#/properties/entryPoint/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.entryPoint.type,parentSchema:schema221.properties.entryPoint,data:data23};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -18728,7 +23749,7 @@ const len4 = data25.length;
 for(let i4=0; i4<len4; i4++){
 let data26 = data25[i4];
 if(typeof data26 !== "string"){
-const err32 = {instancePath:instancePath+"/command/" + i4,schemaPath:"#/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.command.items.type,parentSchema:schema168.properties.command.items,data:data26};
+const err32 = {instancePath:instancePath+"/command/" + i4,schemaPath:"#/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.command.items.type,parentSchema:schema221.properties.command.items,data:data26};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -18740,7 +23761,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.command.type,parentSchema:schema168.properties.command,data:data25};
+const err33 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.command.type,parentSchema:schema221.properties.command,data:data25};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -18759,7 +23780,7 @@ let data28 = data27[i5];
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 for(const key4 in data28){
 if(!((key4 === "name") || (key4 === "value"))){
-const err34 = {instancePath:instancePath+"/environment/" + i5,schemaPath:"#/$defs/KeyValuePair/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema173,data:data28};
+const err34 = {instancePath:instancePath+"/environment/" + i5,schemaPath:"#/$defs/KeyValuePair/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema226,data:data28};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -18772,7 +23793,7 @@ errors++;
 if(data28.name !== undefined){
 let data29 = data28.name;
 if(typeof data29 !== "string"){
-const err35 = {instancePath:instancePath+"/environment/" + i5+"/name",schemaPath:"#/$defs/KeyValuePair/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.name.type,parentSchema:schema173.properties.name,data:data29};
+const err35 = {instancePath:instancePath+"/environment/" + i5+"/name",schemaPath:"#/$defs/KeyValuePair/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.name.type,parentSchema:schema226.properties.name,data:data29};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -18785,7 +23806,7 @@ errors++;
 if(data28.value !== undefined){
 let data30 = data28.value;
 if(typeof data30 !== "string"){
-const err36 = {instancePath:instancePath+"/environment/" + i5+"/value",schemaPath:"#/$defs/KeyValuePair/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.value.type,parentSchema:schema173.properties.value,data:data30};
+const err36 = {instancePath:instancePath+"/environment/" + i5+"/value",schemaPath:"#/$defs/KeyValuePair/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.value.type,parentSchema:schema226.properties.value,data:data30};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -18797,7 +23818,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/environment/" + i5,schemaPath:"#/$defs/KeyValuePair/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema173.type,parentSchema:schema173,data:data28};
+const err37 = {instancePath:instancePath+"/environment/" + i5,schemaPath:"#/$defs/KeyValuePair/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.type,parentSchema:schema226,data:data28};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -18809,7 +23830,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.environment.type,parentSchema:schema168.properties.environment,data:data27};
+const err38 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.environment.type,parentSchema:schema221.properties.environment,data:data27};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -18827,7 +23848,7 @@ for(let i6=0; i6<len6; i6++){
 let data32 = data31[i6];
 if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
 if(data32.value === undefined){
-const err39 = {instancePath:instancePath+"/environmentFiles/" + i6,schemaPath:"#/$defs/EnvironmentFile/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema174.required,parentSchema:schema174,data:data32};
+const err39 = {instancePath:instancePath+"/environmentFiles/" + i6,schemaPath:"#/$defs/EnvironmentFile/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema227.required,parentSchema:schema227,data:data32};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -18837,7 +23858,7 @@ vErrors.push(err39);
 errors++;
 }
 if(data32.type === undefined){
-const err40 = {instancePath:instancePath+"/environmentFiles/" + i6,schemaPath:"#/$defs/EnvironmentFile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema174.required,parentSchema:schema174,data:data32};
+const err40 = {instancePath:instancePath+"/environmentFiles/" + i6,schemaPath:"#/$defs/EnvironmentFile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema227.required,parentSchema:schema227,data:data32};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -18848,7 +23869,7 @@ errors++;
 }
 for(const key5 in data32){
 if(!((key5 === "value") || (key5 === "type"))){
-const err41 = {instancePath:instancePath+"/environmentFiles/" + i6,schemaPath:"#/$defs/EnvironmentFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema174,data:data32};
+const err41 = {instancePath:instancePath+"/environmentFiles/" + i6,schemaPath:"#/$defs/EnvironmentFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema227,data:data32};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -18861,7 +23882,7 @@ errors++;
 if(data32.value !== undefined){
 let data33 = data32.value;
 if(typeof data33 !== "string"){
-const err42 = {instancePath:instancePath+"/environmentFiles/" + i6+"/value",schemaPath:"#/$defs/EnvironmentFile/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema174.properties.value.type,parentSchema:schema174.properties.value,data:data33};
+const err42 = {instancePath:instancePath+"/environmentFiles/" + i6+"/value",schemaPath:"#/$defs/EnvironmentFile/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.value.type,parentSchema:schema227.properties.value,data:data33};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -18874,7 +23895,7 @@ errors++;
 if(data32.type !== undefined){
 let data34 = data32.type;
 if(!(data34 === "s3")){
-const err43 = {instancePath:instancePath+"/environmentFiles/" + i6+"/type",schemaPath:"#/$defs/EnvironmentFile/properties/type/enum",keyword:"enum",params:{allowedValues: schema174.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema174.properties.type.enum,parentSchema:schema174.properties.type,data:data34};
+const err43 = {instancePath:instancePath+"/environmentFiles/" + i6+"/type",schemaPath:"#/$defs/EnvironmentFile/properties/type/enum",keyword:"enum",params:{allowedValues: schema227.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema227.properties.type.enum,parentSchema:schema227.properties.type,data:data34};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -18886,7 +23907,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/environmentFiles/" + i6,schemaPath:"#/$defs/EnvironmentFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema174.type,parentSchema:schema174,data:data32};
+const err44 = {instancePath:instancePath+"/environmentFiles/" + i6,schemaPath:"#/$defs/EnvironmentFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema227.type,parentSchema:schema227,data:data32};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -18898,7 +23919,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/environmentFiles",schemaPath:"#/properties/environmentFiles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.environmentFiles.type,parentSchema:schema168.properties.environmentFiles,data:data31};
+const err45 = {instancePath:instancePath+"/environmentFiles",schemaPath:"#/properties/environmentFiles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.environmentFiles.type,parentSchema:schema221.properties.environmentFiles,data:data31};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -18917,7 +23938,7 @@ let data36 = data35[i7];
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
 for(const key6 in data36){
 if(!(((key6 === "sourceVolume") || (key6 === "containerPath")) || (key6 === "readOnly"))){
-const err46 = {instancePath:instancePath+"/mountPoints/" + i7,schemaPath:"#/$defs/MountPoint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema175,data:data36};
+const err46 = {instancePath:instancePath+"/mountPoints/" + i7,schemaPath:"#/$defs/MountPoint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema228,data:data36};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -18930,7 +23951,7 @@ errors++;
 if(data36.sourceVolume !== undefined){
 let data37 = data36.sourceVolume;
 if(typeof data37 !== "string"){
-const err47 = {instancePath:instancePath+"/mountPoints/" + i7+"/sourceVolume",schemaPath:"#/$defs/MountPoint/properties/sourceVolume/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema175.properties.sourceVolume.type,parentSchema:schema175.properties.sourceVolume,data:data37};
+const err47 = {instancePath:instancePath+"/mountPoints/" + i7+"/sourceVolume",schemaPath:"#/$defs/MountPoint/properties/sourceVolume/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema228.properties.sourceVolume.type,parentSchema:schema228.properties.sourceVolume,data:data37};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -18943,7 +23964,7 @@ errors++;
 if(data36.containerPath !== undefined){
 let data38 = data36.containerPath;
 if(typeof data38 !== "string"){
-const err48 = {instancePath:instancePath+"/mountPoints/" + i7+"/containerPath",schemaPath:"#/$defs/MountPoint/properties/containerPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema175.properties.containerPath.type,parentSchema:schema175.properties.containerPath,data:data38};
+const err48 = {instancePath:instancePath+"/mountPoints/" + i7+"/containerPath",schemaPath:"#/$defs/MountPoint/properties/containerPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema228.properties.containerPath.type,parentSchema:schema228.properties.containerPath,data:data38};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -18956,7 +23977,7 @@ errors++;
 if(data36.readOnly !== undefined){
 let data39 = data36.readOnly;
 if(typeof data39 !== "boolean"){
-const err49 = {instancePath:instancePath+"/mountPoints/" + i7+"/readOnly",schemaPath:"#/$defs/MountPoint/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema175.properties.readOnly.type,parentSchema:schema175.properties.readOnly,data:data39};
+const err49 = {instancePath:instancePath+"/mountPoints/" + i7+"/readOnly",schemaPath:"#/$defs/MountPoint/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema228.properties.readOnly.type,parentSchema:schema228.properties.readOnly,data:data39};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -18968,7 +23989,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/mountPoints/" + i7,schemaPath:"#/$defs/MountPoint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema175.type,parentSchema:schema175,data:data36};
+const err50 = {instancePath:instancePath+"/mountPoints/" + i7,schemaPath:"#/$defs/MountPoint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema228.type,parentSchema:schema228,data:data36};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -18980,7 +24001,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/mountPoints",schemaPath:"#/properties/mountPoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.mountPoints.type,parentSchema:schema168.properties.mountPoints,data:data35};
+const err51 = {instancePath:instancePath+"/mountPoints",schemaPath:"#/properties/mountPoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.mountPoints.type,parentSchema:schema221.properties.mountPoints,data:data35};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -18999,7 +24020,7 @@ let data41 = data40[i8];
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
 for(const key7 in data41){
 if(!((key7 === "sourceContainer") || (key7 === "readOnly"))){
-const err52 = {instancePath:instancePath+"/volumesFrom/" + i8,schemaPath:"#/$defs/VolumeFrom/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema176,data:data41};
+const err52 = {instancePath:instancePath+"/volumesFrom/" + i8,schemaPath:"#/$defs/VolumeFrom/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema229,data:data41};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -19012,7 +24033,7 @@ errors++;
 if(data41.sourceContainer !== undefined){
 let data42 = data41.sourceContainer;
 if(typeof data42 !== "string"){
-const err53 = {instancePath:instancePath+"/volumesFrom/" + i8+"/sourceContainer",schemaPath:"#/$defs/VolumeFrom/properties/sourceContainer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema176.properties.sourceContainer.type,parentSchema:schema176.properties.sourceContainer,data:data42};
+const err53 = {instancePath:instancePath+"/volumesFrom/" + i8+"/sourceContainer",schemaPath:"#/$defs/VolumeFrom/properties/sourceContainer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema229.properties.sourceContainer.type,parentSchema:schema229.properties.sourceContainer,data:data42};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -19025,7 +24046,7 @@ errors++;
 if(data41.readOnly !== undefined){
 let data43 = data41.readOnly;
 if(typeof data43 !== "boolean"){
-const err54 = {instancePath:instancePath+"/volumesFrom/" + i8+"/readOnly",schemaPath:"#/$defs/VolumeFrom/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema176.properties.readOnly.type,parentSchema:schema176.properties.readOnly,data:data43};
+const err54 = {instancePath:instancePath+"/volumesFrom/" + i8+"/readOnly",schemaPath:"#/$defs/VolumeFrom/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema229.properties.readOnly.type,parentSchema:schema229.properties.readOnly,data:data43};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -19037,7 +24058,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/volumesFrom/" + i8,schemaPath:"#/$defs/VolumeFrom/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema176.type,parentSchema:schema176,data:data41};
+const err55 = {instancePath:instancePath+"/volumesFrom/" + i8,schemaPath:"#/$defs/VolumeFrom/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema229.type,parentSchema:schema229,data:data41};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -19049,7 +24070,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/volumesFrom",schemaPath:"#/properties/volumesFrom/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.volumesFrom.type,parentSchema:schema168.properties.volumesFrom,data:data40};
+const err56 = {instancePath:instancePath+"/volumesFrom",schemaPath:"#/properties/volumesFrom/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.volumesFrom.type,parentSchema:schema221.properties.volumesFrom,data:data40};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -19060,8 +24081,8 @@ errors++;
 }
 }
 if(data.linuxParameters !== undefined){
-if(!(validate119(data.linuxParameters, {instancePath:instancePath+"/linuxParameters",parentData:data,parentDataProperty:"linuxParameters",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate165(data.linuxParameters, {instancePath:instancePath+"/linuxParameters",parentData:data,parentDataProperty:"linuxParameters",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
 errors = vErrors.length;
 }
 }
@@ -19073,7 +24094,7 @@ for(let i9=0; i9<len9; i9++){
 let data46 = data45[i9];
 if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
 if(data46.name === undefined){
-const err57 = {instancePath:instancePath+"/secrets/" + i9,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema181.required,parentSchema:schema181,data:data46};
+const err57 = {instancePath:instancePath+"/secrets/" + i9,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema234.required,parentSchema:schema234,data:data46};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -19083,7 +24104,7 @@ vErrors.push(err57);
 errors++;
 }
 if(data46.valueFrom === undefined){
-const err58 = {instancePath:instancePath+"/secrets/" + i9,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "valueFrom"},message:"must have required property '"+"valueFrom"+"'",schema:schema181.required,parentSchema:schema181,data:data46};
+const err58 = {instancePath:instancePath+"/secrets/" + i9,schemaPath:"#/$defs/Secret/required",keyword:"required",params:{missingProperty: "valueFrom"},message:"must have required property '"+"valueFrom"+"'",schema:schema234.required,parentSchema:schema234,data:data46};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -19094,7 +24115,7 @@ errors++;
 }
 for(const key8 in data46){
 if(!((key8 === "name") || (key8 === "valueFrom"))){
-const err59 = {instancePath:instancePath+"/secrets/" + i9,schemaPath:"#/$defs/Secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema181,data:data46};
+const err59 = {instancePath:instancePath+"/secrets/" + i9,schemaPath:"#/$defs/Secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema234,data:data46};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -19107,7 +24128,7 @@ errors++;
 if(data46.name !== undefined){
 let data47 = data46.name;
 if(typeof data47 !== "string"){
-const err60 = {instancePath:instancePath+"/secrets/" + i9+"/name",schemaPath:"#/$defs/Secret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema181.properties.name.type,parentSchema:schema181.properties.name,data:data47};
+const err60 = {instancePath:instancePath+"/secrets/" + i9+"/name",schemaPath:"#/$defs/Secret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema234.properties.name.type,parentSchema:schema234.properties.name,data:data47};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -19120,7 +24141,7 @@ errors++;
 if(data46.valueFrom !== undefined){
 let data48 = data46.valueFrom;
 if(typeof data48 !== "string"){
-const err61 = {instancePath:instancePath+"/secrets/" + i9+"/valueFrom",schemaPath:"#/$defs/Secret/properties/valueFrom/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema181.properties.valueFrom.type,parentSchema:schema181.properties.valueFrom,data:data48};
+const err61 = {instancePath:instancePath+"/secrets/" + i9+"/valueFrom",schemaPath:"#/$defs/Secret/properties/valueFrom/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema234.properties.valueFrom.type,parentSchema:schema234.properties.valueFrom,data:data48};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -19132,7 +24153,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/secrets/" + i9,schemaPath:"#/$defs/Secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema181.type,parentSchema:schema181,data:data46};
+const err62 = {instancePath:instancePath+"/secrets/" + i9,schemaPath:"#/$defs/Secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.type,parentSchema:schema234,data:data46};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -19144,7 +24165,7 @@ errors++;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.secrets.type,parentSchema:schema168.properties.secrets,data:data45};
+const err63 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.secrets.type,parentSchema:schema221.properties.secrets,data:data45};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -19162,7 +24183,7 @@ for(let i10=0; i10<len10; i10++){
 let data50 = data49[i10];
 if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
 if(data50.containerName === undefined){
-const err64 = {instancePath:instancePath+"/dependsOn/" + i10,schemaPath:"#/$defs/ContainerDependency/required",keyword:"required",params:{missingProperty: "containerName"},message:"must have required property '"+"containerName"+"'",schema:schema182.required,parentSchema:schema182,data:data50};
+const err64 = {instancePath:instancePath+"/dependsOn/" + i10,schemaPath:"#/$defs/ContainerDependency/required",keyword:"required",params:{missingProperty: "containerName"},message:"must have required property '"+"containerName"+"'",schema:schema235.required,parentSchema:schema235,data:data50};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -19172,7 +24193,7 @@ vErrors.push(err64);
 errors++;
 }
 if(data50.condition === undefined){
-const err65 = {instancePath:instancePath+"/dependsOn/" + i10,schemaPath:"#/$defs/ContainerDependency/required",keyword:"required",params:{missingProperty: "condition"},message:"must have required property '"+"condition"+"'",schema:schema182.required,parentSchema:schema182,data:data50};
+const err65 = {instancePath:instancePath+"/dependsOn/" + i10,schemaPath:"#/$defs/ContainerDependency/required",keyword:"required",params:{missingProperty: "condition"},message:"must have required property '"+"condition"+"'",schema:schema235.required,parentSchema:schema235,data:data50};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -19183,7 +24204,7 @@ errors++;
 }
 for(const key9 in data50){
 if(!((key9 === "containerName") || (key9 === "condition"))){
-const err66 = {instancePath:instancePath+"/dependsOn/" + i10,schemaPath:"#/$defs/ContainerDependency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema182,data:data50};
+const err66 = {instancePath:instancePath+"/dependsOn/" + i10,schemaPath:"#/$defs/ContainerDependency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema235,data:data50};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -19196,7 +24217,7 @@ errors++;
 if(data50.containerName !== undefined){
 let data51 = data50.containerName;
 if(typeof data51 !== "string"){
-const err67 = {instancePath:instancePath+"/dependsOn/" + i10+"/containerName",schemaPath:"#/$defs/ContainerDependency/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema182.properties.containerName.type,parentSchema:schema182.properties.containerName,data:data51};
+const err67 = {instancePath:instancePath+"/dependsOn/" + i10+"/containerName",schemaPath:"#/$defs/ContainerDependency/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema235.properties.containerName.type,parentSchema:schema235.properties.containerName,data:data51};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -19209,7 +24230,7 @@ errors++;
 if(data50.condition !== undefined){
 let data52 = data50.condition;
 if(!((((data52 === "COMPLETE") || (data52 === "HEALTHY")) || (data52 === "START")) || (data52 === "SUCCESS"))){
-const err68 = {instancePath:instancePath+"/dependsOn/" + i10+"/condition",schemaPath:"#/$defs/ContainerDependency/properties/condition/enum",keyword:"enum",params:{allowedValues: schema182.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema182.properties.condition.enum,parentSchema:schema182.properties.condition,data:data52};
+const err68 = {instancePath:instancePath+"/dependsOn/" + i10+"/condition",schemaPath:"#/$defs/ContainerDependency/properties/condition/enum",keyword:"enum",params:{allowedValues: schema235.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema235.properties.condition.enum,parentSchema:schema235.properties.condition,data:data52};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -19221,7 +24242,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/dependsOn/" + i10,schemaPath:"#/$defs/ContainerDependency/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema182.type,parentSchema:schema182,data:data50};
+const err69 = {instancePath:instancePath+"/dependsOn/" + i10,schemaPath:"#/$defs/ContainerDependency/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema235.type,parentSchema:schema235,data:data50};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -19233,7 +24254,7 @@ errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/dependsOn",schemaPath:"#/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.dependsOn.type,parentSchema:schema168.properties.dependsOn,data:data49};
+const err70 = {instancePath:instancePath+"/dependsOn",schemaPath:"#/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.dependsOn.type,parentSchema:schema221.properties.dependsOn,data:data49};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -19246,7 +24267,7 @@ errors++;
 if(data.startTimeout !== undefined){
 let data53 = data.startTimeout;
 if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err71 = {instancePath:instancePath+"/startTimeout",schemaPath:"#/properties/startTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema168.properties.startTimeout.type,parentSchema:schema168.properties.startTimeout,data:data53};
+const err71 = {instancePath:instancePath+"/startTimeout",schemaPath:"#/properties/startTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema221.properties.startTimeout.type,parentSchema:schema221.properties.startTimeout,data:data53};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -19259,7 +24280,7 @@ errors++;
 if(data.stopTimeout !== undefined){
 let data54 = data.stopTimeout;
 if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
-const err72 = {instancePath:instancePath+"/stopTimeout",schemaPath:"#/properties/stopTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema168.properties.stopTimeout.type,parentSchema:schema168.properties.stopTimeout,data:data54};
+const err72 = {instancePath:instancePath+"/stopTimeout",schemaPath:"#/properties/stopTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema221.properties.stopTimeout.type,parentSchema:schema221.properties.stopTimeout,data:data54};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -19272,7 +24293,7 @@ errors++;
 if(data.versionConsistency !== undefined){
 let data55 = data.versionConsistency;
 if(!((data55 === "disabled") || (data55 === "enabled"))){
-const err73 = {instancePath:instancePath+"/versionConsistency",schemaPath:"#/properties/versionConsistency/enum",keyword:"enum",params:{allowedValues: schema168.properties.versionConsistency.enum},message:"must be equal to one of the allowed values",schema:schema168.properties.versionConsistency.enum,parentSchema:schema168.properties.versionConsistency,data:data55};
+const err73 = {instancePath:instancePath+"/versionConsistency",schemaPath:"#/properties/versionConsistency/enum",keyword:"enum",params:{allowedValues: schema221.properties.versionConsistency.enum},message:"must be equal to one of the allowed values",schema:schema221.properties.versionConsistency.enum,parentSchema:schema221.properties.versionConsistency,data:data55};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -19285,7 +24306,7 @@ errors++;
 if(data.hostname !== undefined){
 let data56 = data.hostname;
 if(typeof data56 !== "string"){
-const err74 = {instancePath:instancePath+"/hostname",schemaPath:"#/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.hostname.type,parentSchema:schema168.properties.hostname,data:data56};
+const err74 = {instancePath:instancePath+"/hostname",schemaPath:"#/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.hostname.type,parentSchema:schema221.properties.hostname,data:data56};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -19298,7 +24319,7 @@ errors++;
 if(data.user !== undefined){
 let data57 = data.user;
 if(typeof data57 !== "string"){
-const err75 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.user.type,parentSchema:schema168.properties.user,data:data57};
+const err75 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.user.type,parentSchema:schema221.properties.user,data:data57};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -19311,7 +24332,7 @@ errors++;
 if(data.workingDirectory !== undefined){
 let data58 = data.workingDirectory;
 if(typeof data58 !== "string"){
-const err76 = {instancePath:instancePath+"/workingDirectory",schemaPath:"#/properties/workingDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.workingDirectory.type,parentSchema:schema168.properties.workingDirectory,data:data58};
+const err76 = {instancePath:instancePath+"/workingDirectory",schemaPath:"#/properties/workingDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.workingDirectory.type,parentSchema:schema221.properties.workingDirectory,data:data58};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -19324,7 +24345,7 @@ errors++;
 if(data.disableNetworking !== undefined){
 let data59 = data.disableNetworking;
 if(typeof data59 !== "boolean"){
-const err77 = {instancePath:instancePath+"/disableNetworking",schemaPath:"#/properties/disableNetworking/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema168.properties.disableNetworking.type,parentSchema:schema168.properties.disableNetworking,data:data59};
+const err77 = {instancePath:instancePath+"/disableNetworking",schemaPath:"#/properties/disableNetworking/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema221.properties.disableNetworking.type,parentSchema:schema221.properties.disableNetworking,data:data59};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -19337,7 +24358,7 @@ errors++;
 if(data.privileged !== undefined){
 let data60 = data.privileged;
 if(typeof data60 !== "boolean"){
-const err78 = {instancePath:instancePath+"/privileged",schemaPath:"#/properties/privileged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema168.properties.privileged.type,parentSchema:schema168.properties.privileged,data:data60};
+const err78 = {instancePath:instancePath+"/privileged",schemaPath:"#/properties/privileged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema221.properties.privileged.type,parentSchema:schema221.properties.privileged,data:data60};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -19350,7 +24371,7 @@ errors++;
 if(data.readonlyRootFilesystem !== undefined){
 let data61 = data.readonlyRootFilesystem;
 if(typeof data61 !== "boolean"){
-const err79 = {instancePath:instancePath+"/readonlyRootFilesystem",schemaPath:"#/properties/readonlyRootFilesystem/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema168.properties.readonlyRootFilesystem.type,parentSchema:schema168.properties.readonlyRootFilesystem,data:data61};
+const err79 = {instancePath:instancePath+"/readonlyRootFilesystem",schemaPath:"#/properties/readonlyRootFilesystem/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema221.properties.readonlyRootFilesystem.type,parentSchema:schema221.properties.readonlyRootFilesystem,data:data61};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -19367,7 +24388,7 @@ const len11 = data62.length;
 for(let i11=0; i11<len11; i11++){
 let data63 = data62[i11];
 if(typeof data63 !== "string"){
-const err80 = {instancePath:instancePath+"/dnsServers/" + i11,schemaPath:"#/properties/dnsServers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.dnsServers.items.type,parentSchema:schema168.properties.dnsServers.items,data:data63};
+const err80 = {instancePath:instancePath+"/dnsServers/" + i11,schemaPath:"#/properties/dnsServers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.dnsServers.items.type,parentSchema:schema221.properties.dnsServers.items,data:data63};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -19379,7 +24400,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/dnsServers",schemaPath:"#/properties/dnsServers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.dnsServers.type,parentSchema:schema168.properties.dnsServers,data:data62};
+const err81 = {instancePath:instancePath+"/dnsServers",schemaPath:"#/properties/dnsServers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.dnsServers.type,parentSchema:schema221.properties.dnsServers,data:data62};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -19396,7 +24417,7 @@ const len12 = data64.length;
 for(let i12=0; i12<len12; i12++){
 let data65 = data64[i12];
 if(typeof data65 !== "string"){
-const err82 = {instancePath:instancePath+"/dnsSearchDomains/" + i12,schemaPath:"#/properties/dnsSearchDomains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.dnsSearchDomains.items.type,parentSchema:schema168.properties.dnsSearchDomains.items,data:data65};
+const err82 = {instancePath:instancePath+"/dnsSearchDomains/" + i12,schemaPath:"#/properties/dnsSearchDomains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.dnsSearchDomains.items.type,parentSchema:schema221.properties.dnsSearchDomains.items,data:data65};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -19408,7 +24429,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/dnsSearchDomains",schemaPath:"#/properties/dnsSearchDomains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.dnsSearchDomains.type,parentSchema:schema168.properties.dnsSearchDomains,data:data64};
+const err83 = {instancePath:instancePath+"/dnsSearchDomains",schemaPath:"#/properties/dnsSearchDomains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.dnsSearchDomains.type,parentSchema:schema221.properties.dnsSearchDomains,data:data64};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -19426,7 +24447,7 @@ for(let i13=0; i13<len13; i13++){
 let data67 = data66[i13];
 if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
 if(data67.hostname === undefined){
-const err84 = {instancePath:instancePath+"/extraHosts/" + i13,schemaPath:"#/$defs/HostEntry/required",keyword:"required",params:{missingProperty: "hostname"},message:"must have required property '"+"hostname"+"'",schema:schema183.required,parentSchema:schema183,data:data67};
+const err84 = {instancePath:instancePath+"/extraHosts/" + i13,schemaPath:"#/$defs/HostEntry/required",keyword:"required",params:{missingProperty: "hostname"},message:"must have required property '"+"hostname"+"'",schema:schema236.required,parentSchema:schema236,data:data67};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -19436,7 +24457,7 @@ vErrors.push(err84);
 errors++;
 }
 if(data67.ipAddress === undefined){
-const err85 = {instancePath:instancePath+"/extraHosts/" + i13,schemaPath:"#/$defs/HostEntry/required",keyword:"required",params:{missingProperty: "ipAddress"},message:"must have required property '"+"ipAddress"+"'",schema:schema183.required,parentSchema:schema183,data:data67};
+const err85 = {instancePath:instancePath+"/extraHosts/" + i13,schemaPath:"#/$defs/HostEntry/required",keyword:"required",params:{missingProperty: "ipAddress"},message:"must have required property '"+"ipAddress"+"'",schema:schema236.required,parentSchema:schema236,data:data67};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -19447,7 +24468,7 @@ errors++;
 }
 for(const key10 in data67){
 if(!((key10 === "hostname") || (key10 === "ipAddress"))){
-const err86 = {instancePath:instancePath+"/extraHosts/" + i13,schemaPath:"#/$defs/HostEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema183,data:data67};
+const err86 = {instancePath:instancePath+"/extraHosts/" + i13,schemaPath:"#/$defs/HostEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema236,data:data67};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -19460,7 +24481,7 @@ errors++;
 if(data67.hostname !== undefined){
 let data68 = data67.hostname;
 if(typeof data68 !== "string"){
-const err87 = {instancePath:instancePath+"/extraHosts/" + i13+"/hostname",schemaPath:"#/$defs/HostEntry/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema183.properties.hostname.type,parentSchema:schema183.properties.hostname,data:data68};
+const err87 = {instancePath:instancePath+"/extraHosts/" + i13+"/hostname",schemaPath:"#/$defs/HostEntry/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema236.properties.hostname.type,parentSchema:schema236.properties.hostname,data:data68};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -19473,7 +24494,7 @@ errors++;
 if(data67.ipAddress !== undefined){
 let data69 = data67.ipAddress;
 if(typeof data69 !== "string"){
-const err88 = {instancePath:instancePath+"/extraHosts/" + i13+"/ipAddress",schemaPath:"#/$defs/HostEntry/properties/ipAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema183.properties.ipAddress.type,parentSchema:schema183.properties.ipAddress,data:data69};
+const err88 = {instancePath:instancePath+"/extraHosts/" + i13+"/ipAddress",schemaPath:"#/$defs/HostEntry/properties/ipAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema236.properties.ipAddress.type,parentSchema:schema236.properties.ipAddress,data:data69};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -19485,7 +24506,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/extraHosts/" + i13,schemaPath:"#/$defs/HostEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema183.type,parentSchema:schema183,data:data67};
+const err89 = {instancePath:instancePath+"/extraHosts/" + i13,schemaPath:"#/$defs/HostEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema236.type,parentSchema:schema236,data:data67};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -19497,7 +24518,7 @@ errors++;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/extraHosts",schemaPath:"#/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.extraHosts.type,parentSchema:schema168.properties.extraHosts,data:data66};
+const err90 = {instancePath:instancePath+"/extraHosts",schemaPath:"#/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.extraHosts.type,parentSchema:schema221.properties.extraHosts,data:data66};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -19514,7 +24535,7 @@ const len14 = data70.length;
 for(let i14=0; i14<len14; i14++){
 let data71 = data70[i14];
 if(typeof data71 !== "string"){
-const err91 = {instancePath:instancePath+"/dockerSecurityOptions/" + i14,schemaPath:"#/properties/dockerSecurityOptions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.dockerSecurityOptions.items.type,parentSchema:schema168.properties.dockerSecurityOptions.items,data:data71};
+const err91 = {instancePath:instancePath+"/dockerSecurityOptions/" + i14,schemaPath:"#/properties/dockerSecurityOptions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.dockerSecurityOptions.items.type,parentSchema:schema221.properties.dockerSecurityOptions.items,data:data71};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -19526,7 +24547,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/dockerSecurityOptions",schemaPath:"#/properties/dockerSecurityOptions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.dockerSecurityOptions.type,parentSchema:schema168.properties.dockerSecurityOptions,data:data70};
+const err92 = {instancePath:instancePath+"/dockerSecurityOptions",schemaPath:"#/properties/dockerSecurityOptions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.dockerSecurityOptions.type,parentSchema:schema221.properties.dockerSecurityOptions,data:data70};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -19539,7 +24560,7 @@ errors++;
 if(data.interactive !== undefined){
 let data72 = data.interactive;
 if(typeof data72 !== "boolean"){
-const err93 = {instancePath:instancePath+"/interactive",schemaPath:"#/properties/interactive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema168.properties.interactive.type,parentSchema:schema168.properties.interactive,data:data72};
+const err93 = {instancePath:instancePath+"/interactive",schemaPath:"#/properties/interactive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema221.properties.interactive.type,parentSchema:schema221.properties.interactive,data:data72};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -19552,7 +24573,7 @@ errors++;
 if(data.pseudoTerminal !== undefined){
 let data73 = data.pseudoTerminal;
 if(typeof data73 !== "boolean"){
-const err94 = {instancePath:instancePath+"/pseudoTerminal",schemaPath:"#/properties/pseudoTerminal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema168.properties.pseudoTerminal.type,parentSchema:schema168.properties.pseudoTerminal,data:data73};
+const err94 = {instancePath:instancePath+"/pseudoTerminal",schemaPath:"#/properties/pseudoTerminal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema221.properties.pseudoTerminal.type,parentSchema:schema221.properties.pseudoTerminal,data:data73};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -19568,7 +24589,7 @@ if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
 for(const key11 in data74){
 let data75 = data74[key11];
 if(typeof data75 !== "string"){
-const err95 = {instancePath:instancePath+"/dockerLabels/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dockerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.dockerLabels.additionalProperties.type,parentSchema:schema168.properties.dockerLabels.additionalProperties,data:data75};
+const err95 = {instancePath:instancePath+"/dockerLabels/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dockerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.dockerLabels.additionalProperties.type,parentSchema:schema221.properties.dockerLabels.additionalProperties,data:data75};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -19580,7 +24601,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/dockerLabels",schemaPath:"#/properties/dockerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema168.properties.dockerLabels.type,parentSchema:schema168.properties.dockerLabels,data:data74};
+const err96 = {instancePath:instancePath+"/dockerLabels",schemaPath:"#/properties/dockerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema221.properties.dockerLabels.type,parentSchema:schema221.properties.dockerLabels,data:data74};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -19598,7 +24619,7 @@ for(let i15=0; i15<len15; i15++){
 let data77 = data76[i15];
 if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
 if(data77.name === undefined){
-const err97 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema184.required,parentSchema:schema184,data:data77};
+const err97 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema237.required,parentSchema:schema237,data:data77};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -19608,7 +24629,7 @@ vErrors.push(err97);
 errors++;
 }
 if(data77.softLimit === undefined){
-const err98 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/required",keyword:"required",params:{missingProperty: "softLimit"},message:"must have required property '"+"softLimit"+"'",schema:schema184.required,parentSchema:schema184,data:data77};
+const err98 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/required",keyword:"required",params:{missingProperty: "softLimit"},message:"must have required property '"+"softLimit"+"'",schema:schema237.required,parentSchema:schema237,data:data77};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -19618,7 +24639,7 @@ vErrors.push(err98);
 errors++;
 }
 if(data77.hardLimit === undefined){
-const err99 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/required",keyword:"required",params:{missingProperty: "hardLimit"},message:"must have required property '"+"hardLimit"+"'",schema:schema184.required,parentSchema:schema184,data:data77};
+const err99 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/required",keyword:"required",params:{missingProperty: "hardLimit"},message:"must have required property '"+"hardLimit"+"'",schema:schema237.required,parentSchema:schema237,data:data77};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -19629,7 +24650,7 @@ errors++;
 }
 for(const key12 in data77){
 if(!(((key12 === "name") || (key12 === "softLimit")) || (key12 === "hardLimit"))){
-const err100 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema184,data:data77};
+const err100 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema237,data:data77};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -19642,7 +24663,7 @@ errors++;
 if(data77.name !== undefined){
 let data78 = data77.name;
 if(!(((((((((((((((data78 === "core") || (data78 === "cpu")) || (data78 === "data")) || (data78 === "fsize")) || (data78 === "locks")) || (data78 === "memlock")) || (data78 === "msgqueue")) || (data78 === "nice")) || (data78 === "nofile")) || (data78 === "nproc")) || (data78 === "rss")) || (data78 === "rtprio")) || (data78 === "rttime")) || (data78 === "sigpending")) || (data78 === "stack"))){
-const err101 = {instancePath:instancePath+"/ulimits/" + i15+"/name",schemaPath:"#/$defs/Ulimit/properties/name/enum",keyword:"enum",params:{allowedValues: schema184.properties.name.enum},message:"must be equal to one of the allowed values",schema:schema184.properties.name.enum,parentSchema:schema184.properties.name,data:data78};
+const err101 = {instancePath:instancePath+"/ulimits/" + i15+"/name",schemaPath:"#/$defs/Ulimit/properties/name/enum",keyword:"enum",params:{allowedValues: schema237.properties.name.enum},message:"must be equal to one of the allowed values",schema:schema237.properties.name.enum,parentSchema:schema237.properties.name,data:data78};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -19655,7 +24676,7 @@ errors++;
 if(data77.softLimit !== undefined){
 let data79 = data77.softLimit;
 if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-const err102 = {instancePath:instancePath+"/ulimits/" + i15+"/softLimit",schemaPath:"#/$defs/Ulimit/properties/softLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema184.properties.softLimit.type,parentSchema:schema184.properties.softLimit,data:data79};
+const err102 = {instancePath:instancePath+"/ulimits/" + i15+"/softLimit",schemaPath:"#/$defs/Ulimit/properties/softLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema237.properties.softLimit.type,parentSchema:schema237.properties.softLimit,data:data79};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -19668,7 +24689,7 @@ errors++;
 if(data77.hardLimit !== undefined){
 let data80 = data77.hardLimit;
 if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
-const err103 = {instancePath:instancePath+"/ulimits/" + i15+"/hardLimit",schemaPath:"#/$defs/Ulimit/properties/hardLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema184.properties.hardLimit.type,parentSchema:schema184.properties.hardLimit,data:data80};
+const err103 = {instancePath:instancePath+"/ulimits/" + i15+"/hardLimit",schemaPath:"#/$defs/Ulimit/properties/hardLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema237.properties.hardLimit.type,parentSchema:schema237.properties.hardLimit,data:data80};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -19680,7 +24701,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema184.type,parentSchema:schema184,data:data77};
+const err104 = {instancePath:instancePath+"/ulimits/" + i15,schemaPath:"#/$defs/Ulimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema237.type,parentSchema:schema237,data:data77};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -19692,7 +24713,7 @@ errors++;
 }
 }
 else {
-const err105 = {instancePath:instancePath+"/ulimits",schemaPath:"#/properties/ulimits/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.ulimits.type,parentSchema:schema168.properties.ulimits,data:data76};
+const err105 = {instancePath:instancePath+"/ulimits",schemaPath:"#/properties/ulimits/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.ulimits.type,parentSchema:schema221.properties.ulimits,data:data76};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -19703,8 +24724,8 @@ errors++;
 }
 }
 if(data.logConfiguration !== undefined){
-if(!(validate121(data.logConfiguration, {instancePath:instancePath+"/logConfiguration",parentData:data,parentDataProperty:"logConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate167(data.logConfiguration, {instancePath:instancePath+"/logConfiguration",parentData:data,parentDataProperty:"logConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 }
@@ -19712,7 +24733,7 @@ if(data.healthCheck !== undefined){
 let data82 = data.healthCheck;
 if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
 if(data82.command === undefined){
-const err106 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/$defs/HealthCheck/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema187.required,parentSchema:schema187,data:data82};
+const err106 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/$defs/HealthCheck/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema240.required,parentSchema:schema240,data:data82};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -19723,7 +24744,7 @@ errors++;
 }
 for(const key13 in data82){
 if(!(((((key13 === "command") || (key13 === "interval")) || (key13 === "timeout")) || (key13 === "retries")) || (key13 === "startPeriod"))){
-const err107 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/$defs/HealthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema187,data:data82};
+const err107 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/$defs/HealthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema240,data:data82};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -19740,7 +24761,7 @@ const len16 = data83.length;
 for(let i16=0; i16<len16; i16++){
 let data84 = data83[i16];
 if(typeof data84 !== "string"){
-const err108 = {instancePath:instancePath+"/healthCheck/command/" + i16,schemaPath:"#/$defs/HealthCheck/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema187.properties.command.items.type,parentSchema:schema187.properties.command.items,data:data84};
+const err108 = {instancePath:instancePath+"/healthCheck/command/" + i16,schemaPath:"#/$defs/HealthCheck/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema240.properties.command.items.type,parentSchema:schema240.properties.command.items,data:data84};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -19752,7 +24773,7 @@ errors++;
 }
 }
 else {
-const err109 = {instancePath:instancePath+"/healthCheck/command",schemaPath:"#/$defs/HealthCheck/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema187.properties.command.type,parentSchema:schema187.properties.command,data:data83};
+const err109 = {instancePath:instancePath+"/healthCheck/command",schemaPath:"#/$defs/HealthCheck/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema240.properties.command.type,parentSchema:schema240.properties.command,data:data83};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -19765,7 +24786,7 @@ errors++;
 if(data82.interval !== undefined){
 let data85 = data82.interval;
 if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
-const err110 = {instancePath:instancePath+"/healthCheck/interval",schemaPath:"#/$defs/HealthCheck/properties/interval/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema187.properties.interval.type,parentSchema:schema187.properties.interval,data:data85};
+const err110 = {instancePath:instancePath+"/healthCheck/interval",schemaPath:"#/$defs/HealthCheck/properties/interval/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema240.properties.interval.type,parentSchema:schema240.properties.interval,data:data85};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -19778,7 +24799,7 @@ errors++;
 if(data82.timeout !== undefined){
 let data86 = data82.timeout;
 if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err111 = {instancePath:instancePath+"/healthCheck/timeout",schemaPath:"#/$defs/HealthCheck/properties/timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema187.properties.timeout.type,parentSchema:schema187.properties.timeout,data:data86};
+const err111 = {instancePath:instancePath+"/healthCheck/timeout",schemaPath:"#/$defs/HealthCheck/properties/timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema240.properties.timeout.type,parentSchema:schema240.properties.timeout,data:data86};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -19791,7 +24812,7 @@ errors++;
 if(data82.retries !== undefined){
 let data87 = data82.retries;
 if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
-const err112 = {instancePath:instancePath+"/healthCheck/retries",schemaPath:"#/$defs/HealthCheck/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema187.properties.retries.type,parentSchema:schema187.properties.retries,data:data87};
+const err112 = {instancePath:instancePath+"/healthCheck/retries",schemaPath:"#/$defs/HealthCheck/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema240.properties.retries.type,parentSchema:schema240.properties.retries,data:data87};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -19804,7 +24825,7 @@ errors++;
 if(data82.startPeriod !== undefined){
 let data88 = data82.startPeriod;
 if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err113 = {instancePath:instancePath+"/healthCheck/startPeriod",schemaPath:"#/$defs/HealthCheck/properties/startPeriod/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema187.properties.startPeriod.type,parentSchema:schema187.properties.startPeriod,data:data88};
+const err113 = {instancePath:instancePath+"/healthCheck/startPeriod",schemaPath:"#/$defs/HealthCheck/properties/startPeriod/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema240.properties.startPeriod.type,parentSchema:schema240.properties.startPeriod,data:data88};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -19816,7 +24837,7 @@ errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/$defs/HealthCheck/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema187.type,parentSchema:schema187,data:data82};
+const err114 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/$defs/HealthCheck/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema240.type,parentSchema:schema240,data:data82};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -19835,7 +24856,7 @@ let data90 = data89[i17];
 if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
 for(const key14 in data90){
 if(!((key14 === "namespace") || (key14 === "value"))){
-const err115 = {instancePath:instancePath+"/systemControls/" + i17,schemaPath:"#/$defs/SystemControl/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema188,data:data90};
+const err115 = {instancePath:instancePath+"/systemControls/" + i17,schemaPath:"#/$defs/SystemControl/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema241,data:data90};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -19848,7 +24869,7 @@ errors++;
 if(data90.namespace !== undefined){
 let data91 = data90.namespace;
 if(typeof data91 !== "string"){
-const err116 = {instancePath:instancePath+"/systemControls/" + i17+"/namespace",schemaPath:"#/$defs/SystemControl/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema188.properties.namespace.type,parentSchema:schema188.properties.namespace,data:data91};
+const err116 = {instancePath:instancePath+"/systemControls/" + i17+"/namespace",schemaPath:"#/$defs/SystemControl/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema241.properties.namespace.type,parentSchema:schema241.properties.namespace,data:data91};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -19861,7 +24882,7 @@ errors++;
 if(data90.value !== undefined){
 let data92 = data90.value;
 if(typeof data92 !== "string"){
-const err117 = {instancePath:instancePath+"/systemControls/" + i17+"/value",schemaPath:"#/$defs/SystemControl/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema188.properties.value.type,parentSchema:schema188.properties.value,data:data92};
+const err117 = {instancePath:instancePath+"/systemControls/" + i17+"/value",schemaPath:"#/$defs/SystemControl/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema241.properties.value.type,parentSchema:schema241.properties.value,data:data92};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -19873,7 +24894,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/systemControls/" + i17,schemaPath:"#/$defs/SystemControl/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema188.type,parentSchema:schema188,data:data90};
+const err118 = {instancePath:instancePath+"/systemControls/" + i17,schemaPath:"#/$defs/SystemControl/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema241.type,parentSchema:schema241,data:data90};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -19885,7 +24906,7 @@ errors++;
 }
 }
 else {
-const err119 = {instancePath:instancePath+"/systemControls",schemaPath:"#/properties/systemControls/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.systemControls.type,parentSchema:schema168.properties.systemControls,data:data89};
+const err119 = {instancePath:instancePath+"/systemControls",schemaPath:"#/properties/systemControls/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.systemControls.type,parentSchema:schema221.properties.systemControls,data:data89};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -19900,14 +24921,14 @@ let data93 = data.resourceRequirements;
 if(Array.isArray(data93)){
 const len18 = data93.length;
 for(let i18=0; i18<len18; i18++){
-if(!(validate123(data93[i18], {instancePath:instancePath+"/resourceRequirements/" + i18,parentData:data93,parentDataProperty:i18,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate169(data93[i18], {instancePath:instancePath+"/resourceRequirements/" + i18,parentData:data93,parentDataProperty:i18,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/resourceRequirements",schemaPath:"#/properties/resourceRequirements/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.resourceRequirements.type,parentSchema:schema168.properties.resourceRequirements,data:data93};
+const err120 = {instancePath:instancePath+"/resourceRequirements",schemaPath:"#/properties/resourceRequirements/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.resourceRequirements.type,parentSchema:schema221.properties.resourceRequirements,data:data93};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -19921,7 +24942,7 @@ if(data.firelensConfiguration !== undefined){
 let data95 = data.firelensConfiguration;
 if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
 if(data95.type === undefined){
-const err121 = {instancePath:instancePath+"/firelensConfiguration",schemaPath:"#/$defs/FirelensConfiguration/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema192.required,parentSchema:schema192,data:data95};
+const err121 = {instancePath:instancePath+"/firelensConfiguration",schemaPath:"#/$defs/FirelensConfiguration/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema245.required,parentSchema:schema245,data:data95};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -19932,7 +24953,7 @@ errors++;
 }
 for(const key15 in data95){
 if(!((key15 === "type") || (key15 === "options"))){
-const err122 = {instancePath:instancePath+"/firelensConfiguration",schemaPath:"#/$defs/FirelensConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema192,data:data95};
+const err122 = {instancePath:instancePath+"/firelensConfiguration",schemaPath:"#/$defs/FirelensConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema245,data:data95};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -19945,7 +24966,7 @@ errors++;
 if(data95.type !== undefined){
 let data96 = data95.type;
 if(!((data96 === "fluentbit") || (data96 === "fluentd"))){
-const err123 = {instancePath:instancePath+"/firelensConfiguration/type",schemaPath:"#/$defs/FirelensConfiguration/properties/type/enum",keyword:"enum",params:{allowedValues: schema192.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema192.properties.type.enum,parentSchema:schema192.properties.type,data:data96};
+const err123 = {instancePath:instancePath+"/firelensConfiguration/type",schemaPath:"#/$defs/FirelensConfiguration/properties/type/enum",keyword:"enum",params:{allowedValues: schema245.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema245.properties.type.enum,parentSchema:schema245.properties.type,data:data96};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -19961,7 +24982,7 @@ if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
 for(const key16 in data97){
 let data98 = data97[key16];
 if(typeof data98 !== "string"){
-const err124 = {instancePath:instancePath+"/firelensConfiguration/options/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/FirelensConfiguration/properties/options/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema192.properties.options.additionalProperties.type,parentSchema:schema192.properties.options.additionalProperties,data:data98};
+const err124 = {instancePath:instancePath+"/firelensConfiguration/options/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/FirelensConfiguration/properties/options/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema245.properties.options.additionalProperties.type,parentSchema:schema245.properties.options.additionalProperties,data:data98};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -19973,7 +24994,7 @@ errors++;
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/firelensConfiguration/options",schemaPath:"#/$defs/FirelensConfiguration/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema192.properties.options.type,parentSchema:schema192.properties.options,data:data97};
+const err125 = {instancePath:instancePath+"/firelensConfiguration/options",schemaPath:"#/$defs/FirelensConfiguration/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema245.properties.options.type,parentSchema:schema245.properties.options,data:data97};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -19985,7 +25006,7 @@ errors++;
 }
 }
 else {
-const err126 = {instancePath:instancePath+"/firelensConfiguration",schemaPath:"#/$defs/FirelensConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema192.type,parentSchema:schema192,data:data95};
+const err126 = {instancePath:instancePath+"/firelensConfiguration",schemaPath:"#/$defs/FirelensConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema245.type,parentSchema:schema245,data:data95};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -20002,7 +25023,7 @@ const len19 = data99.length;
 for(let i19=0; i19<len19; i19++){
 let data100 = data99[i19];
 if(typeof data100 !== "string"){
-const err127 = {instancePath:instancePath+"/credentialSpecs/" + i19,schemaPath:"#/properties/credentialSpecs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.properties.credentialSpecs.items.type,parentSchema:schema168.properties.credentialSpecs.items,data:data100};
+const err127 = {instancePath:instancePath+"/credentialSpecs/" + i19,schemaPath:"#/properties/credentialSpecs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.credentialSpecs.items.type,parentSchema:schema221.properties.credentialSpecs.items,data:data100};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -20014,7 +25035,7 @@ errors++;
 }
 }
 else {
-const err128 = {instancePath:instancePath+"/credentialSpecs",schemaPath:"#/properties/credentialSpecs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema168.properties.credentialSpecs.type,parentSchema:schema168.properties.credentialSpecs,data:data99};
+const err128 = {instancePath:instancePath+"/credentialSpecs",schemaPath:"#/properties/credentialSpecs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.credentialSpecs.type,parentSchema:schema221.properties.credentialSpecs,data:data99};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -20026,7 +25047,7 @@ errors++;
 }
 }
 else {
-const err129 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema168.type,parentSchema:schema168,data};
+const err129 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema221.type,parentSchema:schema221,data};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -20035,12 +25056,12 @@ vErrors.push(err129);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate164.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema193 = {
+const schema246 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20074,7 +25095,7 @@ const schema193 = {
   }
  }
 };
-const schema194 = {
+const schema247 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20084,7 +25105,7 @@ const schema194 = {
   }
  }
 };
-const schema195 = {
+const schema248 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20119,7 +25140,7 @@ const schema195 = {
   }
  }
 };
-const schema198 = {
+const schema251 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20144,7 +25165,7 @@ const schema198 = {
   "fileSystemArn"
  ]
 };
-const schema196 = {
+const schema249 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20176,7 +25197,7 @@ const schema196 = {
   "fileSystemId"
  ]
 };
-const schema197 = {
+const schema250 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20194,10 +25215,10 @@ const schema197 = {
  }
 };
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate129.evaluated;
+const evaluated0 = validate175.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20206,7 +25227,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.fileSystemId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fileSystemId"},message:"must have required property '"+"fileSystemId"+"'",schema:schema196.required,parentSchema:schema196,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fileSystemId"},message:"must have required property '"+"fileSystemId"+"'",schema:schema249.required,parentSchema:schema249,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -20217,7 +25238,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "fileSystemId") || (key0 === "rootDirectory")) || (key0 === "transitEncryption")) || (key0 === "transitEncryptionPort")) || (key0 === "authorizationConfig"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema196,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema249,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20230,7 +25251,7 @@ errors++;
 if(data.fileSystemId !== undefined){
 let data0 = data.fileSystemId;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/fileSystemId",schemaPath:"#/properties/fileSystemId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema196.properties.fileSystemId.type,parentSchema:schema196.properties.fileSystemId,data:data0};
+const err2 = {instancePath:instancePath+"/fileSystemId",schemaPath:"#/properties/fileSystemId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema249.properties.fileSystemId.type,parentSchema:schema249.properties.fileSystemId,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20243,7 +25264,7 @@ errors++;
 if(data.rootDirectory !== undefined){
 let data1 = data.rootDirectory;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/rootDirectory",schemaPath:"#/properties/rootDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema196.properties.rootDirectory.type,parentSchema:schema196.properties.rootDirectory,data:data1};
+const err3 = {instancePath:instancePath+"/rootDirectory",schemaPath:"#/properties/rootDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema249.properties.rootDirectory.type,parentSchema:schema249.properties.rootDirectory,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20256,7 +25277,7 @@ errors++;
 if(data.transitEncryption !== undefined){
 let data2 = data.transitEncryption;
 if(!((data2 === "DISABLED") || (data2 === "ENABLED"))){
-const err4 = {instancePath:instancePath+"/transitEncryption",schemaPath:"#/properties/transitEncryption/enum",keyword:"enum",params:{allowedValues: schema196.properties.transitEncryption.enum},message:"must be equal to one of the allowed values",schema:schema196.properties.transitEncryption.enum,parentSchema:schema196.properties.transitEncryption,data:data2};
+const err4 = {instancePath:instancePath+"/transitEncryption",schemaPath:"#/properties/transitEncryption/enum",keyword:"enum",params:{allowedValues: schema249.properties.transitEncryption.enum},message:"must be equal to one of the allowed values",schema:schema249.properties.transitEncryption.enum,parentSchema:schema249.properties.transitEncryption,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20269,7 +25290,7 @@ errors++;
 if(data.transitEncryptionPort !== undefined){
 let data3 = data.transitEncryptionPort;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err5 = {instancePath:instancePath+"/transitEncryptionPort",schemaPath:"#/properties/transitEncryptionPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema196.properties.transitEncryptionPort.type,parentSchema:schema196.properties.transitEncryptionPort,data:data3};
+const err5 = {instancePath:instancePath+"/transitEncryptionPort",schemaPath:"#/properties/transitEncryptionPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema249.properties.transitEncryptionPort.type,parentSchema:schema249.properties.transitEncryptionPort,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20284,7 +25305,7 @@ let data4 = data.authorizationConfig;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((key1 === "accessPointId") || (key1 === "iam"))){
-const err6 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/EFSAuthorizationConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema197,data:data4};
+const err6 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/EFSAuthorizationConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema250,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20297,7 +25318,7 @@ errors++;
 if(data4.accessPointId !== undefined){
 let data5 = data4.accessPointId;
 if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/authorizationConfig/accessPointId",schemaPath:"#/$defs/EFSAuthorizationConfig/properties/accessPointId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema197.properties.accessPointId.type,parentSchema:schema197.properties.accessPointId,data:data5};
+const err7 = {instancePath:instancePath+"/authorizationConfig/accessPointId",schemaPath:"#/$defs/EFSAuthorizationConfig/properties/accessPointId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema250.properties.accessPointId.type,parentSchema:schema250.properties.accessPointId,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -20310,7 +25331,7 @@ errors++;
 if(data4.iam !== undefined){
 let data6 = data4.iam;
 if(!((data6 === "DISABLED") || (data6 === "ENABLED"))){
-const err8 = {instancePath:instancePath+"/authorizationConfig/iam",schemaPath:"#/$defs/EFSAuthorizationConfig/properties/iam/enum",keyword:"enum",params:{allowedValues: schema197.properties.iam.enum},message:"must be equal to one of the allowed values",schema:schema197.properties.iam.enum,parentSchema:schema197.properties.iam,data:data6};
+const err8 = {instancePath:instancePath+"/authorizationConfig/iam",schemaPath:"#/$defs/EFSAuthorizationConfig/properties/iam/enum",keyword:"enum",params:{allowedValues: schema250.properties.iam.enum},message:"must be equal to one of the allowed values",schema:schema250.properties.iam.enum,parentSchema:schema250.properties.iam,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -20322,7 +25343,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/EFSAuthorizationConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema197.type,parentSchema:schema197,data:data4};
+const err9 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/EFSAuthorizationConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema250.type,parentSchema:schema250,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -20334,7 +25355,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema196.type,parentSchema:schema196,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema249.type,parentSchema:schema249,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -20343,12 +25364,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
-validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema199 = {
+const schema252 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20371,7 +25392,7 @@ const schema199 = {
   "authorizationConfig"
  ]
 };
-const schema200 = {
+const schema253 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20390,10 +25411,10 @@ const schema200 = {
  ]
 };
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate131.evaluated;
+const evaluated0 = validate177.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20402,7 +25423,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.fileSystemId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fileSystemId"},message:"must have required property '"+"fileSystemId"+"'",schema:schema199.required,parentSchema:schema199,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fileSystemId"},message:"must have required property '"+"fileSystemId"+"'",schema:schema252.required,parentSchema:schema252,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -20412,7 +25433,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.rootDirectory === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rootDirectory"},message:"must have required property '"+"rootDirectory"+"'",schema:schema199.required,parentSchema:schema199,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rootDirectory"},message:"must have required property '"+"rootDirectory"+"'",schema:schema252.required,parentSchema:schema252,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20422,7 +25443,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authorizationConfig === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authorizationConfig"},message:"must have required property '"+"authorizationConfig"+"'",schema:schema199.required,parentSchema:schema199,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authorizationConfig"},message:"must have required property '"+"authorizationConfig"+"'",schema:schema252.required,parentSchema:schema252,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20433,7 +25454,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "fileSystemId") || (key0 === "rootDirectory")) || (key0 === "authorizationConfig"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema199,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema252,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20446,7 +25467,7 @@ errors++;
 if(data.fileSystemId !== undefined){
 let data0 = data.fileSystemId;
 if(typeof data0 !== "string"){
-const err4 = {instancePath:instancePath+"/fileSystemId",schemaPath:"#/properties/fileSystemId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema199.properties.fileSystemId.type,parentSchema:schema199.properties.fileSystemId,data:data0};
+const err4 = {instancePath:instancePath+"/fileSystemId",schemaPath:"#/properties/fileSystemId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema252.properties.fileSystemId.type,parentSchema:schema252.properties.fileSystemId,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20459,7 +25480,7 @@ errors++;
 if(data.rootDirectory !== undefined){
 let data1 = data.rootDirectory;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/rootDirectory",schemaPath:"#/properties/rootDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema199.properties.rootDirectory.type,parentSchema:schema199.properties.rootDirectory,data:data1};
+const err5 = {instancePath:instancePath+"/rootDirectory",schemaPath:"#/properties/rootDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema252.properties.rootDirectory.type,parentSchema:schema252.properties.rootDirectory,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20473,7 +25494,7 @@ if(data.authorizationConfig !== undefined){
 let data2 = data.authorizationConfig;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.credentialsParameter === undefined){
-const err6 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/required",keyword:"required",params:{missingProperty: "credentialsParameter"},message:"must have required property '"+"credentialsParameter"+"'",schema:schema200.required,parentSchema:schema200,data:data2};
+const err6 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/required",keyword:"required",params:{missingProperty: "credentialsParameter"},message:"must have required property '"+"credentialsParameter"+"'",schema:schema253.required,parentSchema:schema253,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20483,7 +25504,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data2.domain === undefined){
-const err7 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema200.required,parentSchema:schema200,data:data2};
+const err7 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema253.required,parentSchema:schema253,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -20494,7 +25515,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!((key1 === "credentialsParameter") || (key1 === "domain"))){
-const err8 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema200,data:data2};
+const err8 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema253,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -20507,7 +25528,7 @@ errors++;
 if(data2.credentialsParameter !== undefined){
 let data3 = data2.credentialsParameter;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/authorizationConfig/credentialsParameter",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/properties/credentialsParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema200.properties.credentialsParameter.type,parentSchema:schema200.properties.credentialsParameter,data:data3};
+const err9 = {instancePath:instancePath+"/authorizationConfig/credentialsParameter",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/properties/credentialsParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema253.properties.credentialsParameter.type,parentSchema:schema253.properties.credentialsParameter,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -20520,7 +25541,7 @@ errors++;
 if(data2.domain !== undefined){
 let data4 = data2.domain;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/authorizationConfig/domain",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema200.properties.domain.type,parentSchema:schema200.properties.domain,data:data4};
+const err10 = {instancePath:instancePath+"/authorizationConfig/domain",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema253.properties.domain.type,parentSchema:schema253.properties.domain,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -20532,7 +25553,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema200.type,parentSchema:schema200,data:data2};
+const err11 = {instancePath:instancePath+"/authorizationConfig",schemaPath:"#/$defs/FSxWindowsFileServerAuthorizationConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema253.type,parentSchema:schema253,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -20544,7 +25565,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema199.type,parentSchema:schema199,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema252.type,parentSchema:schema252,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -20553,16 +25574,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
-validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate128.evaluated;
+const evaluated0 = validate174.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20572,7 +25593,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((((key0 === "name") || (key0 === "host")) || (key0 === "dockerVolumeConfiguration")) || (key0 === "efsVolumeConfiguration")) || (key0 === "s3filesVolumeConfiguration")) || (key0 === "fsxWindowsFileServerVolumeConfiguration")) || (key0 === "configuredAtLaunch"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema193,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema246,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -20585,7 +25606,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema193.properties.name.type,parentSchema:schema193.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema246.properties.name.type,parentSchema:schema246.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20600,7 +25621,7 @@ let data1 = data.host;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!(key1 === "sourcePath")){
-const err2 = {instancePath:instancePath+"/host",schemaPath:"#/$defs/HostVolumeProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema194,data:data1};
+const err2 = {instancePath:instancePath+"/host",schemaPath:"#/$defs/HostVolumeProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema247,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20613,7 +25634,7 @@ errors++;
 if(data1.sourcePath !== undefined){
 let data2 = data1.sourcePath;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/host/sourcePath",schemaPath:"#/$defs/HostVolumeProperties/properties/sourcePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema194.properties.sourcePath.type,parentSchema:schema194.properties.sourcePath,data:data2};
+const err3 = {instancePath:instancePath+"/host/sourcePath",schemaPath:"#/$defs/HostVolumeProperties/properties/sourcePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema247.properties.sourcePath.type,parentSchema:schema247.properties.sourcePath,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20625,7 +25646,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/host",schemaPath:"#/$defs/HostVolumeProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema194.type,parentSchema:schema194,data:data1};
+const err4 = {instancePath:instancePath+"/host",schemaPath:"#/$defs/HostVolumeProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema247.type,parentSchema:schema247,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20640,7 +25661,7 @@ let data3 = data.dockerVolumeConfiguration;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key2 in data3){
 if(!(((((key2 === "scope") || (key2 === "autoprovision")) || (key2 === "driver")) || (key2 === "driverOpts")) || (key2 === "labels"))){
-const err5 = {instancePath:instancePath+"/dockerVolumeConfiguration",schemaPath:"#/$defs/DockerVolumeConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema195,data:data3};
+const err5 = {instancePath:instancePath+"/dockerVolumeConfiguration",schemaPath:"#/$defs/DockerVolumeConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema248,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20653,7 +25674,7 @@ errors++;
 if(data3.scope !== undefined){
 let data4 = data3.scope;
 if(!((data4 === "shared") || (data4 === "task"))){
-const err6 = {instancePath:instancePath+"/dockerVolumeConfiguration/scope",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/scope/enum",keyword:"enum",params:{allowedValues: schema195.properties.scope.enum},message:"must be equal to one of the allowed values",schema:schema195.properties.scope.enum,parentSchema:schema195.properties.scope,data:data4};
+const err6 = {instancePath:instancePath+"/dockerVolumeConfiguration/scope",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/scope/enum",keyword:"enum",params:{allowedValues: schema248.properties.scope.enum},message:"must be equal to one of the allowed values",schema:schema248.properties.scope.enum,parentSchema:schema248.properties.scope,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20666,7 +25687,7 @@ errors++;
 if(data3.autoprovision !== undefined){
 let data5 = data3.autoprovision;
 if(typeof data5 !== "boolean"){
-const err7 = {instancePath:instancePath+"/dockerVolumeConfiguration/autoprovision",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/autoprovision/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema195.properties.autoprovision.type,parentSchema:schema195.properties.autoprovision,data:data5};
+const err7 = {instancePath:instancePath+"/dockerVolumeConfiguration/autoprovision",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/autoprovision/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema248.properties.autoprovision.type,parentSchema:schema248.properties.autoprovision,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -20679,7 +25700,7 @@ errors++;
 if(data3.driver !== undefined){
 let data6 = data3.driver;
 if(typeof data6 !== "string"){
-const err8 = {instancePath:instancePath+"/dockerVolumeConfiguration/driver",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema195.properties.driver.type,parentSchema:schema195.properties.driver,data:data6};
+const err8 = {instancePath:instancePath+"/dockerVolumeConfiguration/driver",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema248.properties.driver.type,parentSchema:schema248.properties.driver,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -20695,7 +25716,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key3 in data7){
 let data8 = data7[key3];
 if(typeof data8 !== "string"){
-const err9 = {instancePath:instancePath+"/dockerVolumeConfiguration/driverOpts/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/DockerVolumeConfiguration/properties/driverOpts/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema195.properties.driverOpts.additionalProperties.type,parentSchema:schema195.properties.driverOpts.additionalProperties,data:data8};
+const err9 = {instancePath:instancePath+"/dockerVolumeConfiguration/driverOpts/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/DockerVolumeConfiguration/properties/driverOpts/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema248.properties.driverOpts.additionalProperties.type,parentSchema:schema248.properties.driverOpts.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -20707,7 +25728,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/dockerVolumeConfiguration/driverOpts",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/driverOpts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema195.properties.driverOpts.type,parentSchema:schema195.properties.driverOpts,data:data7};
+const err10 = {instancePath:instancePath+"/dockerVolumeConfiguration/driverOpts",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/driverOpts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema248.properties.driverOpts.type,parentSchema:schema248.properties.driverOpts,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -20723,7 +25744,7 @@ if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key4 in data9){
 let data10 = data9[key4];
 if(typeof data10 !== "string"){
-const err11 = {instancePath:instancePath+"/dockerVolumeConfiguration/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/DockerVolumeConfiguration/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema195.properties.labels.additionalProperties.type,parentSchema:schema195.properties.labels.additionalProperties,data:data10};
+const err11 = {instancePath:instancePath+"/dockerVolumeConfiguration/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/DockerVolumeConfiguration/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema248.properties.labels.additionalProperties.type,parentSchema:schema248.properties.labels.additionalProperties,data:data10};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -20735,7 +25756,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/dockerVolumeConfiguration/labels",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema195.properties.labels.type,parentSchema:schema195.properties.labels,data:data9};
+const err12 = {instancePath:instancePath+"/dockerVolumeConfiguration/labels",schemaPath:"#/$defs/DockerVolumeConfiguration/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema248.properties.labels.type,parentSchema:schema248.properties.labels,data:data9};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -20747,7 +25768,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/dockerVolumeConfiguration",schemaPath:"#/$defs/DockerVolumeConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema195.type,parentSchema:schema195,data:data3};
+const err13 = {instancePath:instancePath+"/dockerVolumeConfiguration",schemaPath:"#/$defs/DockerVolumeConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema248.type,parentSchema:schema248,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -20758,8 +25779,8 @@ errors++;
 }
 }
 if(data.efsVolumeConfiguration !== undefined){
-if(!(validate129(data.efsVolumeConfiguration, {instancePath:instancePath+"/efsVolumeConfiguration",parentData:data,parentDataProperty:"efsVolumeConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate175(data.efsVolumeConfiguration, {instancePath:instancePath+"/efsVolumeConfiguration",parentData:data,parentDataProperty:"efsVolumeConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 }
@@ -20767,7 +25788,7 @@ if(data.s3filesVolumeConfiguration !== undefined){
 let data12 = data.s3filesVolumeConfiguration;
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.fileSystemArn === undefined){
-const err14 = {instancePath:instancePath+"/s3filesVolumeConfiguration",schemaPath:"#/$defs/S3FilesVolumeConfiguration/required",keyword:"required",params:{missingProperty: "fileSystemArn"},message:"must have required property '"+"fileSystemArn"+"'",schema:schema198.required,parentSchema:schema198,data:data12};
+const err14 = {instancePath:instancePath+"/s3filesVolumeConfiguration",schemaPath:"#/$defs/S3FilesVolumeConfiguration/required",keyword:"required",params:{missingProperty: "fileSystemArn"},message:"must have required property '"+"fileSystemArn"+"'",schema:schema251.required,parentSchema:schema251,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -20778,7 +25799,7 @@ errors++;
 }
 for(const key5 in data12){
 if(!((((key5 === "fileSystemArn") || (key5 === "rootDirectory")) || (key5 === "transitEncryptionPort")) || (key5 === "accessPointArn"))){
-const err15 = {instancePath:instancePath+"/s3filesVolumeConfiguration",schemaPath:"#/$defs/S3FilesVolumeConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema198,data:data12};
+const err15 = {instancePath:instancePath+"/s3filesVolumeConfiguration",schemaPath:"#/$defs/S3FilesVolumeConfiguration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema251,data:data12};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -20791,7 +25812,7 @@ errors++;
 if(data12.fileSystemArn !== undefined){
 let data13 = data12.fileSystemArn;
 if(typeof data13 !== "string"){
-const err16 = {instancePath:instancePath+"/s3filesVolumeConfiguration/fileSystemArn",schemaPath:"#/$defs/S3FilesVolumeConfiguration/properties/fileSystemArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema198.properties.fileSystemArn.type,parentSchema:schema198.properties.fileSystemArn,data:data13};
+const err16 = {instancePath:instancePath+"/s3filesVolumeConfiguration/fileSystemArn",schemaPath:"#/$defs/S3FilesVolumeConfiguration/properties/fileSystemArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema251.properties.fileSystemArn.type,parentSchema:schema251.properties.fileSystemArn,data:data13};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -20804,7 +25825,7 @@ errors++;
 if(data12.rootDirectory !== undefined){
 let data14 = data12.rootDirectory;
 if(typeof data14 !== "string"){
-const err17 = {instancePath:instancePath+"/s3filesVolumeConfiguration/rootDirectory",schemaPath:"#/$defs/S3FilesVolumeConfiguration/properties/rootDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema198.properties.rootDirectory.type,parentSchema:schema198.properties.rootDirectory,data:data14};
+const err17 = {instancePath:instancePath+"/s3filesVolumeConfiguration/rootDirectory",schemaPath:"#/$defs/S3FilesVolumeConfiguration/properties/rootDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema251.properties.rootDirectory.type,parentSchema:schema251.properties.rootDirectory,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -20817,7 +25838,7 @@ errors++;
 if(data12.transitEncryptionPort !== undefined){
 let data15 = data12.transitEncryptionPort;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err18 = {instancePath:instancePath+"/s3filesVolumeConfiguration/transitEncryptionPort",schemaPath:"#/$defs/S3FilesVolumeConfiguration/properties/transitEncryptionPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema198.properties.transitEncryptionPort.type,parentSchema:schema198.properties.transitEncryptionPort,data:data15};
+const err18 = {instancePath:instancePath+"/s3filesVolumeConfiguration/transitEncryptionPort",schemaPath:"#/$defs/S3FilesVolumeConfiguration/properties/transitEncryptionPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema251.properties.transitEncryptionPort.type,parentSchema:schema251.properties.transitEncryptionPort,data:data15};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -20830,7 +25851,7 @@ errors++;
 if(data12.accessPointArn !== undefined){
 let data16 = data12.accessPointArn;
 if(typeof data16 !== "string"){
-const err19 = {instancePath:instancePath+"/s3filesVolumeConfiguration/accessPointArn",schemaPath:"#/$defs/S3FilesVolumeConfiguration/properties/accessPointArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema198.properties.accessPointArn.type,parentSchema:schema198.properties.accessPointArn,data:data16};
+const err19 = {instancePath:instancePath+"/s3filesVolumeConfiguration/accessPointArn",schemaPath:"#/$defs/S3FilesVolumeConfiguration/properties/accessPointArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema251.properties.accessPointArn.type,parentSchema:schema251.properties.accessPointArn,data:data16};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -20842,7 +25863,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/s3filesVolumeConfiguration",schemaPath:"#/$defs/S3FilesVolumeConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema198.type,parentSchema:schema198,data:data12};
+const err20 = {instancePath:instancePath+"/s3filesVolumeConfiguration",schemaPath:"#/$defs/S3FilesVolumeConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema251.type,parentSchema:schema251,data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -20853,15 +25874,15 @@ errors++;
 }
 }
 if(data.fsxWindowsFileServerVolumeConfiguration !== undefined){
-if(!(validate131(data.fsxWindowsFileServerVolumeConfiguration, {instancePath:instancePath+"/fsxWindowsFileServerVolumeConfiguration",parentData:data,parentDataProperty:"fsxWindowsFileServerVolumeConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate177(data.fsxWindowsFileServerVolumeConfiguration, {instancePath:instancePath+"/fsxWindowsFileServerVolumeConfiguration",parentData:data,parentDataProperty:"fsxWindowsFileServerVolumeConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 }
 if(data.configuredAtLaunch !== undefined){
 let data18 = data.configuredAtLaunch;
 if(typeof data18 !== "boolean"){
-const err21 = {instancePath:instancePath+"/configuredAtLaunch",schemaPath:"#/properties/configuredAtLaunch/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema193.properties.configuredAtLaunch.type,parentSchema:schema193.properties.configuredAtLaunch,data:data18};
+const err21 = {instancePath:instancePath+"/configuredAtLaunch",schemaPath:"#/properties/configuredAtLaunch/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema246.properties.configuredAtLaunch.type,parentSchema:schema246.properties.configuredAtLaunch,data:data18};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -20873,7 +25894,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema193.type,parentSchema:schema193,data};
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema246.type,parentSchema:schema246,data};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -20882,12 +25903,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate128.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
-validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate174.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema203 = {
+const schema256 = {
  "type": "object",
  "additionalProperties": false,
  "properties": {
@@ -20914,10 +25935,10 @@ const schema203 = {
  ]
 };
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate134.evaluated;
+const evaluated0 = validate180.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20926,7 +25947,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.containerName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "containerName"},message:"must have required property '"+"containerName"+"'",schema:schema203.required,parentSchema:schema203,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "containerName"},message:"must have required property '"+"containerName"+"'",schema:schema256.required,parentSchema:schema256,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -20937,7 +25958,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "type") || (key0 === "containerName")) || (key0 === "properties"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema203,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema256,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20950,7 +25971,7 @@ errors++;
 if(data.type !== undefined){
 let data0 = data.type;
 if(!(data0 === "APPMESH")){
-const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema203.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema203.properties.type.enum,parentSchema:schema203.properties.type,data:data0};
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema256.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema256.properties.type.enum,parentSchema:schema256.properties.type,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20963,7 +25984,7 @@ errors++;
 if(data.containerName !== undefined){
 let data1 = data.containerName;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/containerName",schemaPath:"#/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema203.properties.containerName.type,parentSchema:schema203.properties.containerName,data:data1};
+const err3 = {instancePath:instancePath+"/containerName",schemaPath:"#/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema256.properties.containerName.type,parentSchema:schema256.properties.containerName,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20982,7 +26003,7 @@ let data3 = data2[i0];
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((key1 === "name") || (key1 === "value"))){
-const err4 = {instancePath:instancePath+"/properties/" + i0,schemaPath:"#/$defs/KeyValuePair/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema173,data:data3};
+const err4 = {instancePath:instancePath+"/properties/" + i0,schemaPath:"#/$defs/KeyValuePair/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema226,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20995,7 +26016,7 @@ errors++;
 if(data3.name !== undefined){
 let data4 = data3.name;
 if(typeof data4 !== "string"){
-const err5 = {instancePath:instancePath+"/properties/" + i0+"/name",schemaPath:"#/$defs/KeyValuePair/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.name.type,parentSchema:schema173.properties.name,data:data4};
+const err5 = {instancePath:instancePath+"/properties/" + i0+"/name",schemaPath:"#/$defs/KeyValuePair/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.name.type,parentSchema:schema226.properties.name,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -21008,7 +26029,7 @@ errors++;
 if(data3.value !== undefined){
 let data5 = data3.value;
 if(typeof data5 !== "string"){
-const err6 = {instancePath:instancePath+"/properties/" + i0+"/value",schemaPath:"#/$defs/KeyValuePair/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.value.type,parentSchema:schema173.properties.value,data:data5};
+const err6 = {instancePath:instancePath+"/properties/" + i0+"/value",schemaPath:"#/$defs/KeyValuePair/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.value.type,parentSchema:schema226.properties.value,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -21020,7 +26041,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/properties/" + i0,schemaPath:"#/$defs/KeyValuePair/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema173.type,parentSchema:schema173,data:data3};
+const err7 = {instancePath:instancePath+"/properties/" + i0,schemaPath:"#/$defs/KeyValuePair/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.type,parentSchema:schema226,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -21032,7 +26053,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema203.properties.properties.type,parentSchema:schema203.properties.properties,data:data2};
+const err8 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema256.properties.properties.type,parentSchema:schema256.properties.properties,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -21044,7 +26065,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema203.type,parentSchema:schema203,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema256.type,parentSchema:schema256,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -21053,17 +26074,17 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate134.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
-validate134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://kanaria.dev/schema/ecs-taskdef.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate117.evaluated;
+const evaluated0 = validate163.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -21072,7 +26093,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.family === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "family"},message:"must have required property '"+"family"+"'",schema:schema166.required,parentSchema:schema166,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "family"},message:"must have required property '"+"family"+"'",schema:schema219.required,parentSchema:schema219,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -21082,7 +26103,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.containerDefinitions === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "containerDefinitions"},message:"must have required property '"+"containerDefinitions"+"'",schema:schema166.required,parentSchema:schema166,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "containerDefinitions"},message:"must have required property '"+"containerDefinitions"+"'",schema:schema219.required,parentSchema:schema219,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -21092,8 +26113,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema166.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema166,data};
+if(!(func1.call(schema219.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema219,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -21107,7 +26128,7 @@ if(data.family !== undefined){
 let data0 = data.family;
 if(typeof data0 === "string"){
 if(!pattern4.test(data0)){
-const err3 = {instancePath:instancePath+"/family",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema167,data:data0};
+const err3 = {instancePath:instancePath+"/family",schemaPath:"#/$defs/awsName/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]*$",parentSchema:schema220,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -21118,7 +26139,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/family",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema167.type,parentSchema:schema167,data:data0};
+const err4 = {instancePath:instancePath+"/family",schemaPath:"#/$defs/awsName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema220.type,parentSchema:schema220,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -21131,7 +26152,7 @@ errors++;
 if(data.taskRoleArn !== undefined){
 let data1 = data.taskRoleArn;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/taskRoleArn",schemaPath:"#/properties/taskRoleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.taskRoleArn.type,parentSchema:schema166.properties.taskRoleArn,data:data1};
+const err5 = {instancePath:instancePath+"/taskRoleArn",schemaPath:"#/properties/taskRoleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.taskRoleArn.type,parentSchema:schema219.properties.taskRoleArn,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -21144,7 +26165,7 @@ errors++;
 if(data.executionRoleArn !== undefined){
 let data2 = data.executionRoleArn;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/executionRoleArn",schemaPath:"#/properties/executionRoleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.executionRoleArn.type,parentSchema:schema166.properties.executionRoleArn,data:data2};
+const err6 = {instancePath:instancePath+"/executionRoleArn",schemaPath:"#/properties/executionRoleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.executionRoleArn.type,parentSchema:schema219.properties.executionRoleArn,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -21157,7 +26178,7 @@ errors++;
 if(data.networkMode !== undefined){
 let data3 = data.networkMode;
 if(!((((data3 === "awsvpc") || (data3 === "bridge")) || (data3 === "host")) || (data3 === "none"))){
-const err7 = {instancePath:instancePath+"/networkMode",schemaPath:"#/properties/networkMode/enum",keyword:"enum",params:{allowedValues: schema166.properties.networkMode.enum},message:"must be equal to one of the allowed values",schema:schema166.properties.networkMode.enum,parentSchema:schema166.properties.networkMode,data:data3};
+const err7 = {instancePath:instancePath+"/networkMode",schemaPath:"#/properties/networkMode/enum",keyword:"enum",params:{allowedValues: schema219.properties.networkMode.enum},message:"must be equal to one of the allowed values",schema:schema219.properties.networkMode.enum,parentSchema:schema219.properties.networkMode,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -21172,14 +26193,14 @@ let data4 = data.containerDefinitions;
 if(Array.isArray(data4)){
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate118(data4[i0], {instancePath:instancePath+"/containerDefinitions/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate164(data4[i0], {instancePath:instancePath+"/containerDefinitions/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/containerDefinitions",schemaPath:"#/properties/containerDefinitions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema166.properties.containerDefinitions.type,parentSchema:schema166.properties.containerDefinitions,data:data4};
+const err8 = {instancePath:instancePath+"/containerDefinitions",schemaPath:"#/properties/containerDefinitions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.containerDefinitions.type,parentSchema:schema219.properties.containerDefinitions,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -21194,14 +26215,14 @@ let data6 = data.volumes;
 if(Array.isArray(data6)){
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate128(data6[i1], {instancePath:instancePath+"/volumes/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate174(data6[i1], {instancePath:instancePath+"/volumes/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema166.properties.volumes.type,parentSchema:schema166.properties.volumes,data:data6};
+const err9 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.volumes.type,parentSchema:schema219.properties.volumes,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -21220,7 +26241,7 @@ let data9 = data8[i2];
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key1 in data9){
 if(!((key1 === "type") || (key1 === "expression"))){
-const err10 = {instancePath:instancePath+"/placementConstraints/" + i2,schemaPath:"#/$defs/TaskDefinitionPlacementConstraint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema201,data:data9};
+const err10 = {instancePath:instancePath+"/placementConstraints/" + i2,schemaPath:"#/$defs/TaskDefinitionPlacementConstraint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema254,data:data9};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -21233,7 +26254,7 @@ errors++;
 if(data9.type !== undefined){
 let data10 = data9.type;
 if(!(data10 === "memberOf")){
-const err11 = {instancePath:instancePath+"/placementConstraints/" + i2+"/type",schemaPath:"#/$defs/TaskDefinitionPlacementConstraint/properties/type/enum",keyword:"enum",params:{allowedValues: schema201.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema201.properties.type.enum,parentSchema:schema201.properties.type,data:data10};
+const err11 = {instancePath:instancePath+"/placementConstraints/" + i2+"/type",schemaPath:"#/$defs/TaskDefinitionPlacementConstraint/properties/type/enum",keyword:"enum",params:{allowedValues: schema254.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema254.properties.type.enum,parentSchema:schema254.properties.type,data:data10};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -21246,7 +26267,7 @@ errors++;
 if(data9.expression !== undefined){
 let data11 = data9.expression;
 if(typeof data11 !== "string"){
-const err12 = {instancePath:instancePath+"/placementConstraints/" + i2+"/expression",schemaPath:"#/$defs/TaskDefinitionPlacementConstraint/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema201.properties.expression.type,parentSchema:schema201.properties.expression,data:data11};
+const err12 = {instancePath:instancePath+"/placementConstraints/" + i2+"/expression",schemaPath:"#/$defs/TaskDefinitionPlacementConstraint/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema254.properties.expression.type,parentSchema:schema254.properties.expression,data:data11};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -21258,7 +26279,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/placementConstraints/" + i2,schemaPath:"#/$defs/TaskDefinitionPlacementConstraint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema201.type,parentSchema:schema201,data:data9};
+const err13 = {instancePath:instancePath+"/placementConstraints/" + i2,schemaPath:"#/$defs/TaskDefinitionPlacementConstraint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema254.type,parentSchema:schema254,data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -21270,7 +26291,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/placementConstraints",schemaPath:"#/properties/placementConstraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema166.properties.placementConstraints.type,parentSchema:schema166.properties.placementConstraints,data:data8};
+const err14 = {instancePath:instancePath+"/placementConstraints",schemaPath:"#/properties/placementConstraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.placementConstraints.type,parentSchema:schema219.properties.placementConstraints,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -21287,7 +26308,7 @@ const len3 = data12.length;
 for(let i3=0; i3<len3; i3++){
 let data13 = data12[i3];
 if(!((((data13 === "EC2") || (data13 === "EXTERNAL")) || (data13 === "FARGATE")) || (data13 === "MANAGED_INSTANCES"))){
-const err15 = {instancePath:instancePath+"/requiresCompatibilities/" + i3,schemaPath:"#/properties/requiresCompatibilities/items/enum",keyword:"enum",params:{allowedValues: schema166.properties.requiresCompatibilities.items.enum},message:"must be equal to one of the allowed values",schema:schema166.properties.requiresCompatibilities.items.enum,parentSchema:schema166.properties.requiresCompatibilities.items,data:data13};
+const err15 = {instancePath:instancePath+"/requiresCompatibilities/" + i3,schemaPath:"#/properties/requiresCompatibilities/items/enum",keyword:"enum",params:{allowedValues: schema219.properties.requiresCompatibilities.items.enum},message:"must be equal to one of the allowed values",schema:schema219.properties.requiresCompatibilities.items.enum,parentSchema:schema219.properties.requiresCompatibilities.items,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -21299,7 +26320,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/requiresCompatibilities",schemaPath:"#/properties/requiresCompatibilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema166.properties.requiresCompatibilities.type,parentSchema:schema166.properties.requiresCompatibilities,data:data12};
+const err16 = {instancePath:instancePath+"/requiresCompatibilities",schemaPath:"#/properties/requiresCompatibilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.requiresCompatibilities.type,parentSchema:schema219.properties.requiresCompatibilities,data:data12};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -21315,7 +26336,7 @@ const _errs29 = errors;
 let valid12 = false;
 const _errs30 = errors;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-const err17 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema166.properties.cpu.anyOf[0].type,parentSchema:schema166.properties.cpu.anyOf[0],data:data14};
+const err17 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema219.properties.cpu.anyOf[0].type,parentSchema:schema219.properties.cpu.anyOf[0],data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -21328,7 +26349,7 @@ var _valid0 = _errs30 === errors;
 valid12 = valid12 || _valid0;
 const _errs32 = errors;
 if(typeof data14 !== "string"){
-const err18 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.cpu.anyOf[1].type,parentSchema:schema166.properties.cpu.anyOf[1],data:data14};
+const err18 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.cpu.anyOf[1].type,parentSchema:schema219.properties.cpu.anyOf[1],data:data14};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -21340,7 +26361,7 @@ errors++;
 var _valid0 = _errs32 === errors;
 valid12 = valid12 || _valid0;
 if(!valid12){
-const err19 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema166.properties.cpu.anyOf,parentSchema:schema166.properties.cpu,data:data14};
+const err19 = {instancePath:instancePath+"/cpu",schemaPath:"#/properties/cpu/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema219.properties.cpu.anyOf,parentSchema:schema219.properties.cpu,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -21367,7 +26388,7 @@ const _errs35 = errors;
 let valid13 = false;
 const _errs36 = errors;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err20 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema166.properties.memory.anyOf[0].type,parentSchema:schema166.properties.memory.anyOf[0],data:data15};
+const err20 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema219.properties.memory.anyOf[0].type,parentSchema:schema219.properties.memory.anyOf[0],data:data15};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -21380,7 +26401,7 @@ var _valid1 = _errs36 === errors;
 valid13 = valid13 || _valid1;
 const _errs38 = errors;
 if(typeof data15 !== "string"){
-const err21 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.memory.anyOf[1].type,parentSchema:schema166.properties.memory.anyOf[1],data:data15};
+const err21 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.memory.anyOf[1].type,parentSchema:schema219.properties.memory.anyOf[1],data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -21392,7 +26413,7 @@ errors++;
 var _valid1 = _errs38 === errors;
 valid13 = valid13 || _valid1;
 if(!valid13){
-const err22 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema166.properties.memory.anyOf,parentSchema:schema166.properties.memory,data:data15};
+const err22 = {instancePath:instancePath+"/memory",schemaPath:"#/properties/memory/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema219.properties.memory.anyOf,parentSchema:schema219.properties.memory,data:data15};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -21422,7 +26443,7 @@ let data17 = data16[i4];
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 for(const key2 in data17){
 if(!((key2 === "key") || (key2 === "value"))){
-const err23 = {instancePath:instancePath+"/tags/" + i4,schemaPath:"#/$defs/Tag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema202,data:data17};
+const err23 = {instancePath:instancePath+"/tags/" + i4,schemaPath:"#/$defs/Tag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema255,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -21435,7 +26456,7 @@ errors++;
 if(data17.key !== undefined){
 let data18 = data17.key;
 if(typeof data18 !== "string"){
-const err24 = {instancePath:instancePath+"/tags/" + i4+"/key",schemaPath:"#/$defs/Tag/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema202.properties.key.type,parentSchema:schema202.properties.key,data:data18};
+const err24 = {instancePath:instancePath+"/tags/" + i4+"/key",schemaPath:"#/$defs/Tag/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema255.properties.key.type,parentSchema:schema255.properties.key,data:data18};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -21448,7 +26469,7 @@ errors++;
 if(data17.value !== undefined){
 let data19 = data17.value;
 if(typeof data19 !== "string"){
-const err25 = {instancePath:instancePath+"/tags/" + i4+"/value",schemaPath:"#/$defs/Tag/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema202.properties.value.type,parentSchema:schema202.properties.value,data:data19};
+const err25 = {instancePath:instancePath+"/tags/" + i4+"/value",schemaPath:"#/$defs/Tag/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema255.properties.value.type,parentSchema:schema255.properties.value,data:data19};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -21460,7 +26481,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/tags/" + i4,schemaPath:"#/$defs/Tag/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema202.type,parentSchema:schema202,data:data17};
+const err26 = {instancePath:instancePath+"/tags/" + i4,schemaPath:"#/$defs/Tag/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema255.type,parentSchema:schema255,data:data17};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -21472,7 +26493,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema166.properties.tags.type,parentSchema:schema166.properties.tags,data:data16};
+const err27 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.tags.type,parentSchema:schema219.properties.tags,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -21485,7 +26506,7 @@ errors++;
 if(data.pidMode !== undefined){
 let data20 = data.pidMode;
 if(!((data20 === "host") || (data20 === "task"))){
-const err28 = {instancePath:instancePath+"/pidMode",schemaPath:"#/properties/pidMode/enum",keyword:"enum",params:{allowedValues: schema166.properties.pidMode.enum},message:"must be equal to one of the allowed values",schema:schema166.properties.pidMode.enum,parentSchema:schema166.properties.pidMode,data:data20};
+const err28 = {instancePath:instancePath+"/pidMode",schemaPath:"#/properties/pidMode/enum",keyword:"enum",params:{allowedValues: schema219.properties.pidMode.enum},message:"must be equal to one of the allowed values",schema:schema219.properties.pidMode.enum,parentSchema:schema219.properties.pidMode,data:data20};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -21498,7 +26519,7 @@ errors++;
 if(data.ipcMode !== undefined){
 let data21 = data.ipcMode;
 if(!(((data21 === "host") || (data21 === "none")) || (data21 === "task"))){
-const err29 = {instancePath:instancePath+"/ipcMode",schemaPath:"#/properties/ipcMode/enum",keyword:"enum",params:{allowedValues: schema166.properties.ipcMode.enum},message:"must be equal to one of the allowed values",schema:schema166.properties.ipcMode.enum,parentSchema:schema166.properties.ipcMode,data:data21};
+const err29 = {instancePath:instancePath+"/ipcMode",schemaPath:"#/properties/ipcMode/enum",keyword:"enum",params:{allowedValues: schema219.properties.ipcMode.enum},message:"must be equal to one of the allowed values",schema:schema219.properties.ipcMode.enum,parentSchema:schema219.properties.ipcMode,data:data21};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -21509,8 +26530,8 @@ errors++;
 }
 }
 if(data.proxyConfiguration !== undefined){
-if(!(validate134(data.proxyConfiguration, {instancePath:instancePath+"/proxyConfiguration",parentData:data,parentDataProperty:"proxyConfiguration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate180(data.proxyConfiguration, {instancePath:instancePath+"/proxyConfiguration",parentData:data,parentDataProperty:"proxyConfiguration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
 errors = vErrors.length;
 }
 }
@@ -21522,7 +26543,7 @@ for(let i5=0; i5<len5; i5++){
 let data24 = data23[i5];
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 if(data24.deviceName === undefined){
-const err30 = {instancePath:instancePath+"/inferenceAccelerators/" + i5,schemaPath:"#/$defs/InferenceAccelerator/required",keyword:"required",params:{missingProperty: "deviceName"},message:"must have required property '"+"deviceName"+"'",schema:schema205.required,parentSchema:schema205,data:data24};
+const err30 = {instancePath:instancePath+"/inferenceAccelerators/" + i5,schemaPath:"#/$defs/InferenceAccelerator/required",keyword:"required",params:{missingProperty: "deviceName"},message:"must have required property '"+"deviceName"+"'",schema:schema258.required,parentSchema:schema258,data:data24};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -21532,7 +26553,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data24.deviceType === undefined){
-const err31 = {instancePath:instancePath+"/inferenceAccelerators/" + i5,schemaPath:"#/$defs/InferenceAccelerator/required",keyword:"required",params:{missingProperty: "deviceType"},message:"must have required property '"+"deviceType"+"'",schema:schema205.required,parentSchema:schema205,data:data24};
+const err31 = {instancePath:instancePath+"/inferenceAccelerators/" + i5,schemaPath:"#/$defs/InferenceAccelerator/required",keyword:"required",params:{missingProperty: "deviceType"},message:"must have required property '"+"deviceType"+"'",schema:schema258.required,parentSchema:schema258,data:data24};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -21543,7 +26564,7 @@ errors++;
 }
 for(const key3 in data24){
 if(!((key3 === "deviceName") || (key3 === "deviceType"))){
-const err32 = {instancePath:instancePath+"/inferenceAccelerators/" + i5,schemaPath:"#/$defs/InferenceAccelerator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema205,data:data24};
+const err32 = {instancePath:instancePath+"/inferenceAccelerators/" + i5,schemaPath:"#/$defs/InferenceAccelerator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema258,data:data24};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -21556,7 +26577,7 @@ errors++;
 if(data24.deviceName !== undefined){
 let data25 = data24.deviceName;
 if(typeof data25 !== "string"){
-const err33 = {instancePath:instancePath+"/inferenceAccelerators/" + i5+"/deviceName",schemaPath:"#/$defs/InferenceAccelerator/properties/deviceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema205.properties.deviceName.type,parentSchema:schema205.properties.deviceName,data:data25};
+const err33 = {instancePath:instancePath+"/inferenceAccelerators/" + i5+"/deviceName",schemaPath:"#/$defs/InferenceAccelerator/properties/deviceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema258.properties.deviceName.type,parentSchema:schema258.properties.deviceName,data:data25};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -21569,7 +26590,7 @@ errors++;
 if(data24.deviceType !== undefined){
 let data26 = data24.deviceType;
 if(typeof data26 !== "string"){
-const err34 = {instancePath:instancePath+"/inferenceAccelerators/" + i5+"/deviceType",schemaPath:"#/$defs/InferenceAccelerator/properties/deviceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema205.properties.deviceType.type,parentSchema:schema205.properties.deviceType,data:data26};
+const err34 = {instancePath:instancePath+"/inferenceAccelerators/" + i5+"/deviceType",schemaPath:"#/$defs/InferenceAccelerator/properties/deviceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema258.properties.deviceType.type,parentSchema:schema258.properties.deviceType,data:data26};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -21581,7 +26602,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/inferenceAccelerators/" + i5,schemaPath:"#/$defs/InferenceAccelerator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema205.type,parentSchema:schema205,data:data24};
+const err35 = {instancePath:instancePath+"/inferenceAccelerators/" + i5,schemaPath:"#/$defs/InferenceAccelerator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema258.type,parentSchema:schema258,data:data24};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -21593,7 +26614,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/inferenceAccelerators",schemaPath:"#/properties/inferenceAccelerators/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema166.properties.inferenceAccelerators.type,parentSchema:schema166.properties.inferenceAccelerators,data:data23};
+const err36 = {instancePath:instancePath+"/inferenceAccelerators",schemaPath:"#/properties/inferenceAccelerators/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.inferenceAccelerators.type,parentSchema:schema219.properties.inferenceAccelerators,data:data23};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -21607,7 +26628,7 @@ if(data.ephemeralStorage !== undefined){
 let data27 = data.ephemeralStorage;
 if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
 if(data27.sizeInGiB === undefined){
-const err37 = {instancePath:instancePath+"/ephemeralStorage",schemaPath:"#/$defs/EphemeralStorage/required",keyword:"required",params:{missingProperty: "sizeInGiB"},message:"must have required property '"+"sizeInGiB"+"'",schema:schema206.required,parentSchema:schema206,data:data27};
+const err37 = {instancePath:instancePath+"/ephemeralStorage",schemaPath:"#/$defs/EphemeralStorage/required",keyword:"required",params:{missingProperty: "sizeInGiB"},message:"must have required property '"+"sizeInGiB"+"'",schema:schema259.required,parentSchema:schema259,data:data27};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -21618,7 +26639,7 @@ errors++;
 }
 for(const key4 in data27){
 if(!(key4 === "sizeInGiB")){
-const err38 = {instancePath:instancePath+"/ephemeralStorage",schemaPath:"#/$defs/EphemeralStorage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema206,data:data27};
+const err38 = {instancePath:instancePath+"/ephemeralStorage",schemaPath:"#/$defs/EphemeralStorage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema259,data:data27};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -21631,7 +26652,7 @@ errors++;
 if(data27.sizeInGiB !== undefined){
 let data28 = data27.sizeInGiB;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err39 = {instancePath:instancePath+"/ephemeralStorage/sizeInGiB",schemaPath:"#/$defs/EphemeralStorage/properties/sizeInGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema206.properties.sizeInGiB.type,parentSchema:schema206.properties.sizeInGiB,data:data28};
+const err39 = {instancePath:instancePath+"/ephemeralStorage/sizeInGiB",schemaPath:"#/$defs/EphemeralStorage/properties/sizeInGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema259.properties.sizeInGiB.type,parentSchema:schema259.properties.sizeInGiB,data:data28};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -21643,7 +26664,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/ephemeralStorage",schemaPath:"#/$defs/EphemeralStorage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema206.type,parentSchema:schema206,data:data27};
+const err40 = {instancePath:instancePath+"/ephemeralStorage",schemaPath:"#/$defs/EphemeralStorage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema259.type,parentSchema:schema259,data:data27};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -21658,7 +26679,7 @@ let data29 = data.runtimePlatform;
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 for(const key5 in data29){
 if(!((key5 === "cpuArchitecture") || (key5 === "operatingSystemFamily"))){
-const err41 = {instancePath:instancePath+"/runtimePlatform",schemaPath:"#/$defs/RuntimePlatform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema207,data:data29};
+const err41 = {instancePath:instancePath+"/runtimePlatform",schemaPath:"#/$defs/RuntimePlatform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema260,data:data29};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -21671,7 +26692,7 @@ errors++;
 if(data29.cpuArchitecture !== undefined){
 let data30 = data29.cpuArchitecture;
 if(!((data30 === "ARM64") || (data30 === "X86_64"))){
-const err42 = {instancePath:instancePath+"/runtimePlatform/cpuArchitecture",schemaPath:"#/$defs/RuntimePlatform/properties/cpuArchitecture/enum",keyword:"enum",params:{allowedValues: schema207.properties.cpuArchitecture.enum},message:"must be equal to one of the allowed values",schema:schema207.properties.cpuArchitecture.enum,parentSchema:schema207.properties.cpuArchitecture,data:data30};
+const err42 = {instancePath:instancePath+"/runtimePlatform/cpuArchitecture",schemaPath:"#/$defs/RuntimePlatform/properties/cpuArchitecture/enum",keyword:"enum",params:{allowedValues: schema260.properties.cpuArchitecture.enum},message:"must be equal to one of the allowed values",schema:schema260.properties.cpuArchitecture.enum,parentSchema:schema260.properties.cpuArchitecture,data:data30};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -21684,7 +26705,7 @@ errors++;
 if(data29.operatingSystemFamily !== undefined){
 let data31 = data29.operatingSystemFamily;
 if(!((((((((((data31 === "LINUX") || (data31 === "WINDOWS_SERVER_2004_CORE")) || (data31 === "WINDOWS_SERVER_2016_FULL")) || (data31 === "WINDOWS_SERVER_2019_CORE")) || (data31 === "WINDOWS_SERVER_2019_FULL")) || (data31 === "WINDOWS_SERVER_2022_CORE")) || (data31 === "WINDOWS_SERVER_2022_FULL")) || (data31 === "WINDOWS_SERVER_2025_CORE")) || (data31 === "WINDOWS_SERVER_2025_FULL")) || (data31 === "WINDOWS_SERVER_20H2_CORE"))){
-const err43 = {instancePath:instancePath+"/runtimePlatform/operatingSystemFamily",schemaPath:"#/$defs/RuntimePlatform/properties/operatingSystemFamily/enum",keyword:"enum",params:{allowedValues: schema207.properties.operatingSystemFamily.enum},message:"must be equal to one of the allowed values",schema:schema207.properties.operatingSystemFamily.enum,parentSchema:schema207.properties.operatingSystemFamily,data:data31};
+const err43 = {instancePath:instancePath+"/runtimePlatform/operatingSystemFamily",schemaPath:"#/$defs/RuntimePlatform/properties/operatingSystemFamily/enum",keyword:"enum",params:{allowedValues: schema260.properties.operatingSystemFamily.enum},message:"must be equal to one of the allowed values",schema:schema260.properties.operatingSystemFamily.enum,parentSchema:schema260.properties.operatingSystemFamily,data:data31};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -21696,7 +26717,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/runtimePlatform",schemaPath:"#/$defs/RuntimePlatform/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema207.type,parentSchema:schema207,data:data29};
+const err44 = {instancePath:instancePath+"/runtimePlatform",schemaPath:"#/$defs/RuntimePlatform/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema260.type,parentSchema:schema260,data:data29};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -21709,7 +26730,7 @@ errors++;
 if(data.enableFaultInjection !== undefined){
 let data32 = data.enableFaultInjection;
 if(typeof data32 !== "boolean"){
-const err45 = {instancePath:instancePath+"/enableFaultInjection",schemaPath:"#/properties/enableFaultInjection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema166.properties.enableFaultInjection.type,parentSchema:schema166.properties.enableFaultInjection,data:data32};
+const err45 = {instancePath:instancePath+"/enableFaultInjection",schemaPath:"#/properties/enableFaultInjection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema219.properties.enableFaultInjection.type,parentSchema:schema219.properties.enableFaultInjection,data:data32};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -21722,7 +26743,7 @@ errors++;
 if(data.taskDefinitionArn !== undefined){
 let data33 = data.taskDefinitionArn;
 if(typeof data33 !== "string"){
-const err46 = {instancePath:instancePath+"/taskDefinitionArn",schemaPath:"#/properties/taskDefinitionArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.taskDefinitionArn.type,parentSchema:schema166.properties.taskDefinitionArn,data:data33};
+const err46 = {instancePath:instancePath+"/taskDefinitionArn",schemaPath:"#/properties/taskDefinitionArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.taskDefinitionArn.type,parentSchema:schema219.properties.taskDefinitionArn,data:data33};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -21735,7 +26756,7 @@ errors++;
 if(data.revision !== undefined){
 let data34 = data.revision;
 if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err47 = {instancePath:instancePath+"/revision",schemaPath:"#/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema166.properties.revision.type,parentSchema:schema166.properties.revision,data:data34};
+const err47 = {instancePath:instancePath+"/revision",schemaPath:"#/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema219.properties.revision.type,parentSchema:schema219.properties.revision,data:data34};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -21748,7 +26769,7 @@ errors++;
 if(data.status !== undefined){
 let data35 = data.status;
 if(!(((data35 === "ACTIVE") || (data35 === "INACTIVE")) || (data35 === "DELETE_IN_PROGRESS"))){
-const err48 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema166.properties.status.enum},message:"must be equal to one of the allowed values",schema:schema166.properties.status.enum,parentSchema:schema166.properties.status,data:data35};
+const err48 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema219.properties.status.enum},message:"must be equal to one of the allowed values",schema:schema219.properties.status.enum,parentSchema:schema219.properties.status,data:data35};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -21767,7 +26788,7 @@ let data37 = data36[i6];
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 for(const key6 in data37){
 if(!((((key6 === "name") || (key6 === "value")) || (key6 === "targetType")) || (key6 === "targetId"))){
-const err49 = {instancePath:instancePath+"/requiresAttributes/" + i6,schemaPath:"#/properties/requiresAttributes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema166.properties.requiresAttributes.items,data:data37};
+const err49 = {instancePath:instancePath+"/requiresAttributes/" + i6,schemaPath:"#/properties/requiresAttributes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema219.properties.requiresAttributes.items,data:data37};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -21780,7 +26801,7 @@ errors++;
 if(data37.name !== undefined){
 let data38 = data37.name;
 if(typeof data38 !== "string"){
-const err50 = {instancePath:instancePath+"/requiresAttributes/" + i6+"/name",schemaPath:"#/properties/requiresAttributes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.requiresAttributes.items.properties.name.type,parentSchema:schema166.properties.requiresAttributes.items.properties.name,data:data38};
+const err50 = {instancePath:instancePath+"/requiresAttributes/" + i6+"/name",schemaPath:"#/properties/requiresAttributes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.requiresAttributes.items.properties.name.type,parentSchema:schema219.properties.requiresAttributes.items.properties.name,data:data38};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -21793,7 +26814,7 @@ errors++;
 if(data37.value !== undefined){
 let data39 = data37.value;
 if(typeof data39 !== "string"){
-const err51 = {instancePath:instancePath+"/requiresAttributes/" + i6+"/value",schemaPath:"#/properties/requiresAttributes/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.requiresAttributes.items.properties.value.type,parentSchema:schema166.properties.requiresAttributes.items.properties.value,data:data39};
+const err51 = {instancePath:instancePath+"/requiresAttributes/" + i6+"/value",schemaPath:"#/properties/requiresAttributes/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.requiresAttributes.items.properties.value.type,parentSchema:schema219.properties.requiresAttributes.items.properties.value,data:data39};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -21806,7 +26827,7 @@ errors++;
 if(data37.targetType !== undefined){
 let data40 = data37.targetType;
 if(!(data40 === "container-instance")){
-const err52 = {instancePath:instancePath+"/requiresAttributes/" + i6+"/targetType",schemaPath:"#/properties/requiresAttributes/items/properties/targetType/enum",keyword:"enum",params:{allowedValues: schema166.properties.requiresAttributes.items.properties.targetType.enum},message:"must be equal to one of the allowed values",schema:schema166.properties.requiresAttributes.items.properties.targetType.enum,parentSchema:schema166.properties.requiresAttributes.items.properties.targetType,data:data40};
+const err52 = {instancePath:instancePath+"/requiresAttributes/" + i6+"/targetType",schemaPath:"#/properties/requiresAttributes/items/properties/targetType/enum",keyword:"enum",params:{allowedValues: schema219.properties.requiresAttributes.items.properties.targetType.enum},message:"must be equal to one of the allowed values",schema:schema219.properties.requiresAttributes.items.properties.targetType.enum,parentSchema:schema219.properties.requiresAttributes.items.properties.targetType,data:data40};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -21819,7 +26840,7 @@ errors++;
 if(data37.targetId !== undefined){
 let data41 = data37.targetId;
 if(typeof data41 !== "string"){
-const err53 = {instancePath:instancePath+"/requiresAttributes/" + i6+"/targetId",schemaPath:"#/properties/requiresAttributes/items/properties/targetId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.requiresAttributes.items.properties.targetId.type,parentSchema:schema166.properties.requiresAttributes.items.properties.targetId,data:data41};
+const err53 = {instancePath:instancePath+"/requiresAttributes/" + i6+"/targetId",schemaPath:"#/properties/requiresAttributes/items/properties/targetId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.requiresAttributes.items.properties.targetId.type,parentSchema:schema219.properties.requiresAttributes.items.properties.targetId,data:data41};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -21831,7 +26852,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/requiresAttributes/" + i6,schemaPath:"#/properties/requiresAttributes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema166.properties.requiresAttributes.items.type,parentSchema:schema166.properties.requiresAttributes.items,data:data37};
+const err54 = {instancePath:instancePath+"/requiresAttributes/" + i6,schemaPath:"#/properties/requiresAttributes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema219.properties.requiresAttributes.items.type,parentSchema:schema219.properties.requiresAttributes.items,data:data37};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -21843,7 +26864,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/requiresAttributes",schemaPath:"#/properties/requiresAttributes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema166.properties.requiresAttributes.type,parentSchema:schema166.properties.requiresAttributes,data:data36};
+const err55 = {instancePath:instancePath+"/requiresAttributes",schemaPath:"#/properties/requiresAttributes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.requiresAttributes.type,parentSchema:schema219.properties.requiresAttributes,data:data36};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -21860,7 +26881,7 @@ const len7 = data42.length;
 for(let i7=0; i7<len7; i7++){
 let data43 = data42[i7];
 if(!((((data43 === "EC2") || (data43 === "EXTERNAL")) || (data43 === "FARGATE")) || (data43 === "MANAGED_INSTANCES"))){
-const err56 = {instancePath:instancePath+"/compatibilities/" + i7,schemaPath:"#/properties/compatibilities/items/enum",keyword:"enum",params:{allowedValues: schema166.properties.compatibilities.items.enum},message:"must be equal to one of the allowed values",schema:schema166.properties.compatibilities.items.enum,parentSchema:schema166.properties.compatibilities.items,data:data43};
+const err56 = {instancePath:instancePath+"/compatibilities/" + i7,schemaPath:"#/properties/compatibilities/items/enum",keyword:"enum",params:{allowedValues: schema219.properties.compatibilities.items.enum},message:"must be equal to one of the allowed values",schema:schema219.properties.compatibilities.items.enum,parentSchema:schema219.properties.compatibilities.items,data:data43};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -21872,7 +26893,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/compatibilities",schemaPath:"#/properties/compatibilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema166.properties.compatibilities.type,parentSchema:schema166.properties.compatibilities,data:data42};
+const err57 = {instancePath:instancePath+"/compatibilities",schemaPath:"#/properties/compatibilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.compatibilities.type,parentSchema:schema219.properties.compatibilities,data:data42};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -21888,7 +26909,7 @@ const _errs98 = errors;
 let valid31 = false;
 const _errs99 = errors;
 if(typeof data44 !== "string"){
-const err58 = {instancePath:instancePath+"/registeredAt",schemaPath:"#/properties/registeredAt/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.registeredAt.anyOf[0].type,parentSchema:schema166.properties.registeredAt.anyOf[0],data:data44};
+const err58 = {instancePath:instancePath+"/registeredAt",schemaPath:"#/properties/registeredAt/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.registeredAt.anyOf[0].type,parentSchema:schema219.properties.registeredAt.anyOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -21901,7 +26922,7 @@ var _valid2 = _errs99 === errors;
 valid31 = valid31 || _valid2;
 const _errs101 = errors;
 if(!((typeof data44 == "number") && (isFinite(data44)))){
-const err59 = {instancePath:instancePath+"/registeredAt",schemaPath:"#/properties/registeredAt/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema166.properties.registeredAt.anyOf[1].type,parentSchema:schema166.properties.registeredAt.anyOf[1],data:data44};
+const err59 = {instancePath:instancePath+"/registeredAt",schemaPath:"#/properties/registeredAt/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema219.properties.registeredAt.anyOf[1].type,parentSchema:schema219.properties.registeredAt.anyOf[1],data:data44};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -21913,7 +26934,7 @@ errors++;
 var _valid2 = _errs101 === errors;
 valid31 = valid31 || _valid2;
 if(!valid31){
-const err60 = {instancePath:instancePath+"/registeredAt",schemaPath:"#/properties/registeredAt/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema166.properties.registeredAt.anyOf,parentSchema:schema166.properties.registeredAt,data:data44};
+const err60 = {instancePath:instancePath+"/registeredAt",schemaPath:"#/properties/registeredAt/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema219.properties.registeredAt.anyOf,parentSchema:schema219.properties.registeredAt,data:data44};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -21937,7 +26958,7 @@ vErrors = null;
 if(data.registeredBy !== undefined){
 let data45 = data.registeredBy;
 if(typeof data45 !== "string"){
-const err61 = {instancePath:instancePath+"/registeredBy",schemaPath:"#/properties/registeredBy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.registeredBy.type,parentSchema:schema166.properties.registeredBy,data:data45};
+const err61 = {instancePath:instancePath+"/registeredBy",schemaPath:"#/properties/registeredBy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.registeredBy.type,parentSchema:schema219.properties.registeredBy,data:data45};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -21953,7 +26974,7 @@ const _errs106 = errors;
 let valid32 = false;
 const _errs107 = errors;
 if(typeof data46 !== "string"){
-const err62 = {instancePath:instancePath+"/deregisteredAt",schemaPath:"#/properties/deregisteredAt/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.properties.deregisteredAt.anyOf[0].type,parentSchema:schema166.properties.deregisteredAt.anyOf[0],data:data46};
+const err62 = {instancePath:instancePath+"/deregisteredAt",schemaPath:"#/properties/deregisteredAt/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.deregisteredAt.anyOf[0].type,parentSchema:schema219.properties.deregisteredAt.anyOf[0],data:data46};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -21966,7 +26987,7 @@ var _valid3 = _errs107 === errors;
 valid32 = valid32 || _valid3;
 const _errs109 = errors;
 if(!((typeof data46 == "number") && (isFinite(data46)))){
-const err63 = {instancePath:instancePath+"/deregisteredAt",schemaPath:"#/properties/deregisteredAt/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema166.properties.deregisteredAt.anyOf[1].type,parentSchema:schema166.properties.deregisteredAt.anyOf[1],data:data46};
+const err63 = {instancePath:instancePath+"/deregisteredAt",schemaPath:"#/properties/deregisteredAt/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema219.properties.deregisteredAt.anyOf[1].type,parentSchema:schema219.properties.deregisteredAt.anyOf[1],data:data46};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -21978,7 +26999,7 @@ errors++;
 var _valid3 = _errs109 === errors;
 valid32 = valid32 || _valid3;
 if(!valid32){
-const err64 = {instancePath:instancePath+"/deregisteredAt",schemaPath:"#/properties/deregisteredAt/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema166.properties.deregisteredAt.anyOf,parentSchema:schema166.properties.deregisteredAt,data:data46};
+const err64 = {instancePath:instancePath+"/deregisteredAt",schemaPath:"#/properties/deregisteredAt/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema219.properties.deregisteredAt.anyOf,parentSchema:schema219.properties.deregisteredAt,data:data46};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -22001,7 +27022,7 @@ vErrors = null;
 }
 }
 else {
-const err65 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema166.type,parentSchema:schema166,data};
+const err65 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema219.type,parentSchema:schema219,data};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -22010,13 +27031,13 @@ vErrors.push(err65);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate163.errors = vErrors;
 return errors === 0;
 }
-validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate163.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const runtime = validate136;
-const schema208 = {
+export const runtime = validate182;
+const schema261 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/runtime.schema.json",
  "title": "Kanaria runtime configuration",
@@ -22607,7 +27628,7 @@ const schema208 = {
   },
   "RuntimeSpec": {
    "type": "object",
-   "description": "Runtime settings. platformProviders, analysisProviders and notifications have the shape of PipeCD's piped configuration so existing sections can be pasted (inline secrets must become *File paths).",
+   "description": "Runtime settings. platformProviders, analysisProviders and notifications have the shape of PipeCD's piped configuration so existing sections can be pasted (inline secrets must become *File paths); plugins takes PipeCD v1's piped plugin list (ECS deploy targets, analysis providers) instead of or next to them.",
    "additionalProperties": false,
    "properties": {
     "platformProviders": {
@@ -22645,14 +27666,160 @@ const schema208 = {
     "secretManagement": {
      "$ref": "#/$defs/SecretManagement",
      "description": "The key pair that decrypts apps' encrypted secrets (PipeCD's piped secretManagement)."
+    },
+    "plugins": {
+     "type": "array",
+     "description": "PipeCD v1's piped plugins, as in its piped config: the ecs plugin's deployTargets are platform providers (an app selects one with spec.deployTarget, or spec.platformProvider), the analysis plugin's config.analysisProviders are analysis providers. Names must be unique across platformProviders and deploy targets, and across both analysis provider lists.",
+     "items": {
+      "$ref": "#/$defs/PipedPlugin",
+      "description": "A plugin."
+     }
     }
    }
+  },
+  "ECSDeployTarget": {
+   "type": "object",
+   "description": "A deploy target of PipeCD v1's ecs plugin: an AWS account/region applications deploy to (PipeCD v0's platform provider).",
+   "additionalProperties": false,
+   "properties": {
+    "name": {
+     "type": "string",
+     "description": "Unique name of the deploy target, referenced by an app's spec.deployTarget."
+    },
+    "labels": {
+     "type": "object",
+     "description": "Labels of the deploy target (as in PipeCD; Kanaria does not use them).",
+     "additionalProperties": {
+      "type": "string"
+     }
+    },
+    "config": {
+     "$ref": "#/$defs/PlatformProviderECSConfig",
+     "description": "ECS connection settings (PipeCD v1's ECSDeployTargetConfig: region, profile, credentialsFile, roleARN, tokenFile; plus endpoints)."
+    }
+   },
+   "required": [
+    "name",
+    "config"
+   ]
+  },
+  "AnalysisPluginConfig": {
+   "type": "object",
+   "description": "Settings of PipeCD v1's analysis plugin.",
+   "additionalProperties": false,
+   "properties": {
+    "analysisProviders": {
+     "type": "array",
+     "description": "Metrics backends ANALYSIS stages query (the same entries as spec.analysisProviders).",
+     "items": {
+      "$ref": "#/$defs/AnalysisProvider",
+      "description": "An analysis provider."
+     }
+    }
+   }
+  },
+  "PipedPlugin": {
+   "type": "object",
+   "description": "A plugin of PipeCD v1's piped config. Kanaria runs the stages of these plugins itself; it reads the ecs plugin's deploy targets and the analysis plugin's providers.",
+   "additionalProperties": false,
+   "properties": {
+    "name": {
+     "enum": [
+      "ecs",
+      "analysis",
+      "wait",
+      "waitapproval",
+      "scriptrun"
+     ],
+     "description": "The plugin: ecs (ECS stages, deploy targets), analysis (ANALYSIS, analysis providers), wait (WAIT), waitapproval (WAIT_APPROVAL), scriptrun (SCRIPT_RUN)."
+    },
+    "url": {
+     "type": "string",
+     "description": "Where piped downloads the plugin; accepted so a piped config can be pasted, not used by Kanaria."
+    },
+    "port": {
+     "type": "integer",
+     "description": "Port piped runs the plugin on; accepted so a piped config can be pasted, not used by Kanaria."
+    },
+    "config": {
+     "$ref": "#/$defs/AnalysisPluginConfig",
+     "description": "Plugin-wide settings: the analysis plugin's analysisProviders; the other plugins have none Kanaria reads."
+    },
+    "deployTargets": {
+     "type": "array",
+     "description": "The ecs plugin's deploy targets: ECS accounts/regions applications deploy to; an app names one with spec.deployTarget. Only the ecs plugin has deploy targets.",
+     "items": {
+      "$ref": "#/$defs/ECSDeployTarget",
+      "description": "A deploy target."
+     }
+    }
+   },
+   "required": [
+    "name"
+   ],
+   "allOf": [
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "const": "analysis"
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "deployTargets": {
+        "type": "array",
+        "maxItems": 0,
+        "description": "Only the ecs plugin has deploy targets."
+       }
+      }
+     },
+     "else": {
+      "properties": {
+       "config": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "This plugin has no settings Kanaria reads; leave config out."
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "name": {
+        "enum": [
+         "wait",
+         "waitapproval",
+         "scriptrun"
+        ]
+       }
+      },
+      "required": [
+       "name"
+      ]
+     },
+     "then": {
+      "properties": {
+       "deployTargets": {
+        "type": "array",
+        "maxItems": 0,
+        "description": "Only the ecs plugin has deploy targets."
+       }
+      }
+     }
+    }
+   ]
   }
  }
 };
-const schema209 = {
+const schema262 = {
  "type": "object",
- "description": "Runtime settings. platformProviders, analysisProviders and notifications have the shape of PipeCD's piped configuration so existing sections can be pasted (inline secrets must become *File paths).",
+ "description": "Runtime settings. platformProviders, analysisProviders and notifications have the shape of PipeCD's piped configuration so existing sections can be pasted (inline secrets must become *File paths); plugins takes PipeCD v1's piped plugin list (ECS deploy targets, analysis providers) instead of or next to them.",
  "additionalProperties": false,
  "properties": {
   "platformProviders": {
@@ -22690,10 +27857,18 @@ const schema209 = {
   "secretManagement": {
    "$ref": "#/$defs/SecretManagement",
    "description": "The key pair that decrypts apps' encrypted secrets (PipeCD's piped secretManagement)."
+  },
+  "plugins": {
+   "type": "array",
+   "description": "PipeCD v1's piped plugins, as in its piped config: the ecs plugin's deployTargets are platform providers (an app selects one with spec.deployTarget, or spec.platformProvider), the analysis plugin's config.analysisProviders are analysis providers. Names must be unique across platformProviders and deploy targets, and across both analysis provider lists.",
+   "items": {
+    "$ref": "#/$defs/PipedPlugin",
+    "description": "A plugin."
+   }
   }
  }
 };
-const schema223 = {
+const schema276 = {
  "type": "object",
  "description": "Where deployments and the execution journal are stored.",
  "additionalProperties": false,
@@ -22711,7 +27886,7 @@ const schema223 = {
   }
  }
 };
-const schema224 = {
+const schema277 = {
  "type": "object",
  "description": "Runs the embedded ECS / ELBv2 / Datadog simulator next to the runtime (for demos and tests; never in production).",
  "additionalProperties": false,
@@ -22728,7 +27903,7 @@ const schema224 = {
   }
  }
 };
-const schema225 = {
+const schema278 = {
  "type": "object",
  "description": "How encrypted secrets in apps (spec.encryption) are decrypted: PipeCD's piped `secretManagement` with type KEY_PAIR (an RSA key pair in PEM files, as `openssl genpkey` and `openssl pkey -pubout` write them).",
  "additionalProperties": false,
@@ -22761,7 +27936,7 @@ const schema225 = {
   }
  }
 };
-const schema210 = {
+const schema263 = {
  "type": "object",
  "description": "A platform (AWS account/region) that applications deploy to; an app selects it by name with spec.platformProvider.",
  "additionalProperties": false,
@@ -22787,7 +27962,7 @@ const schema210 = {
   "config"
  ]
 };
-const schema211 = {
+const schema264 = {
  "type": "object",
  "description": "Where and as whom to call ECS and ELBv2 (PipeCD's PlatformProviderECSConfig, plus endpoints).",
  "additionalProperties": false,
@@ -22822,7 +27997,7 @@ const schema211 = {
   "region"
  ]
 };
-const schema212 = {
+const schema265 = {
  "type": "object",
  "description": "Override the AWS endpoints the SDK calls, for example to point at the embedded simulator or a VPC endpoint.",
  "additionalProperties": false,
@@ -22839,12 +28014,12 @@ const schema212 = {
   }
  }
 };
-const pattern45 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern57 = new RegExp("^https?://[^\\s]+$", "u");
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate139.evaluated;
+const evaluated0 = validate185.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -22853,7 +28028,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.region === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema211.required,parentSchema:schema211,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema264.required,parentSchema:schema264,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -22864,7 +28039,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "region") || (key0 === "profile")) || (key0 === "credentialsFile")) || (key0 === "roleARN")) || (key0 === "tokenFile")) || (key0 === "endpoints"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema211,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema264,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -22877,7 +28052,7 @@ errors++;
 if(data.region !== undefined){
 let data0 = data.region;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema211.properties.region.type,parentSchema:schema211.properties.region,data:data0};
+const err2 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema264.properties.region.type,parentSchema:schema264.properties.region,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -22890,7 +28065,7 @@ errors++;
 if(data.profile !== undefined){
 let data1 = data.profile;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema211.properties.profile.type,parentSchema:schema211.properties.profile,data:data1};
+const err3 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema264.properties.profile.type,parentSchema:schema264.properties.profile,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -22903,7 +28078,7 @@ errors++;
 if(data.credentialsFile !== undefined){
 let data2 = data.credentialsFile;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/credentialsFile",schemaPath:"#/properties/credentialsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema211.properties.credentialsFile.type,parentSchema:schema211.properties.credentialsFile,data:data2};
+const err4 = {instancePath:instancePath+"/credentialsFile",schemaPath:"#/properties/credentialsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema264.properties.credentialsFile.type,parentSchema:schema264.properties.credentialsFile,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -22916,7 +28091,7 @@ errors++;
 if(data.roleARN !== undefined){
 let data3 = data.roleARN;
 if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/roleARN",schemaPath:"#/properties/roleARN/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema211.properties.roleARN.type,parentSchema:schema211.properties.roleARN,data:data3};
+const err5 = {instancePath:instancePath+"/roleARN",schemaPath:"#/properties/roleARN/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema264.properties.roleARN.type,parentSchema:schema264.properties.roleARN,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -22929,7 +28104,7 @@ errors++;
 if(data.tokenFile !== undefined){
 let data4 = data.tokenFile;
 if(typeof data4 !== "string"){
-const err6 = {instancePath:instancePath+"/tokenFile",schemaPath:"#/properties/tokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema211.properties.tokenFile.type,parentSchema:schema211.properties.tokenFile,data:data4};
+const err6 = {instancePath:instancePath+"/tokenFile",schemaPath:"#/properties/tokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema264.properties.tokenFile.type,parentSchema:schema264.properties.tokenFile,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -22944,7 +28119,7 @@ let data5 = data.endpoints;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
 if(!((key1 === "ecs") || (key1 === "elbv2"))){
-const err7 = {instancePath:instancePath+"/endpoints",schemaPath:"#/$defs/ECSEndpoints/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema212,data:data5};
+const err7 = {instancePath:instancePath+"/endpoints",schemaPath:"#/$defs/ECSEndpoints/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema265,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -22957,8 +28132,8 @@ errors++;
 if(data5.ecs !== undefined){
 let data6 = data5.ecs;
 if(typeof data6 === "string"){
-if(!pattern45.test(data6)){
-const err8 = {instancePath:instancePath+"/endpoints/ecs",schemaPath:"#/$defs/ECSEndpoints/properties/ecs/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema212.properties.ecs,data:data6};
+if(!pattern57.test(data6)){
+const err8 = {instancePath:instancePath+"/endpoints/ecs",schemaPath:"#/$defs/ECSEndpoints/properties/ecs/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema265.properties.ecs,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -22969,7 +28144,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/endpoints/ecs",schemaPath:"#/$defs/ECSEndpoints/properties/ecs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema212.properties.ecs.type,parentSchema:schema212.properties.ecs,data:data6};
+const err9 = {instancePath:instancePath+"/endpoints/ecs",schemaPath:"#/$defs/ECSEndpoints/properties/ecs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema265.properties.ecs.type,parentSchema:schema265.properties.ecs,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -22982,8 +28157,8 @@ errors++;
 if(data5.elbv2 !== undefined){
 let data7 = data5.elbv2;
 if(typeof data7 === "string"){
-if(!pattern45.test(data7)){
-const err10 = {instancePath:instancePath+"/endpoints/elbv2",schemaPath:"#/$defs/ECSEndpoints/properties/elbv2/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema212.properties.elbv2,data:data7};
+if(!pattern57.test(data7)){
+const err10 = {instancePath:instancePath+"/endpoints/elbv2",schemaPath:"#/$defs/ECSEndpoints/properties/elbv2/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema265.properties.elbv2,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -22994,7 +28169,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/endpoints/elbv2",schemaPath:"#/$defs/ECSEndpoints/properties/elbv2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema212.properties.elbv2.type,parentSchema:schema212.properties.elbv2,data:data7};
+const err11 = {instancePath:instancePath+"/endpoints/elbv2",schemaPath:"#/$defs/ECSEndpoints/properties/elbv2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema265.properties.elbv2.type,parentSchema:schema265.properties.elbv2,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -23006,7 +28181,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/endpoints",schemaPath:"#/$defs/ECSEndpoints/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema212.type,parentSchema:schema212,data:data5};
+const err12 = {instancePath:instancePath+"/endpoints",schemaPath:"#/$defs/ECSEndpoints/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema265.type,parentSchema:schema265,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -23018,7 +28193,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema211.type,parentSchema:schema211,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema264.type,parentSchema:schema264,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -23027,16 +28202,16 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate139.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
-validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate138.evaluated;
+const evaluated0 = validate184.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23045,7 +28220,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema210.required,parentSchema:schema210,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema263.required,parentSchema:schema263,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -23055,7 +28230,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema210.required,parentSchema:schema210,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema263.required,parentSchema:schema263,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -23065,7 +28240,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.config === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema210.required,parentSchema:schema210,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema263.required,parentSchema:schema263,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -23076,7 +28251,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "name") || (key0 === "type")) || (key0 === "config"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema210,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema263,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -23089,7 +28264,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema210.properties.name.type,parentSchema:schema210.properties.name,data:data0};
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema263.properties.name.type,parentSchema:schema263.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -23102,7 +28277,7 @@ errors++;
 if(data.type !== undefined){
 let data1 = data.type;
 if(!(data1 === "ECS")){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema210.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema210.properties.type.enum,parentSchema:schema210.properties.type,data:data1};
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema263.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema263.properties.type.enum,parentSchema:schema263.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -23113,14 +28288,14 @@ errors++;
 }
 }
 if(data.config !== undefined){
-if(!(validate139(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate185(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema210.type,parentSchema:schema210,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema263.type,parentSchema:schema263,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -23129,12 +28304,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate138.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
-validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema213 = {
+const schema266 = {
  "type": "object",
  "description": "A metrics backend that ANALYSIS stages query; metrics select it by name with `provider`.",
  "additionalProperties": false,
@@ -23203,7 +28378,7 @@ const schema213 = {
   }
  ]
 };
-const schema214 = {
+const schema267 = {
  "type": "object",
  "description": "Datadog connection settings (PipeCD's AnalysisProviderDatadogConfig, with secrets as files only).",
  "additionalProperties": false,
@@ -23241,7 +28416,7 @@ const schema214 = {
   ]
  }
 };
-const schema215 = {
+const schema268 = {
  "type": "object",
  "description": "Prometheus connection settings (PipeCD's AnalysisProviderPrometheusConfig).",
  "additionalProperties": false,
@@ -23269,10 +28444,10 @@ const schema215 = {
  ]
 };
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate142.evaluated;
+const evaluated0 = validate188.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23341,7 +28516,7 @@ errors++;
 }
 var valid5 = _errs10 === errors;
 if(valid5){
-const err3 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema214.not,parentSchema:schema214,data:data1};
+const err3 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema267.not,parentSchema:schema267,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -23363,7 +28538,7 @@ vErrors = null;
 }
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.apiKeyFile === undefined){
-const err4 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/required",keyword:"required",params:{missingProperty: "apiKeyFile"},message:"must have required property '"+"apiKeyFile"+"'",schema:schema214.required,parentSchema:schema214,data:data1};
+const err4 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/required",keyword:"required",params:{missingProperty: "apiKeyFile"},message:"must have required property '"+"apiKeyFile"+"'",schema:schema267.required,parentSchema:schema267,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -23373,7 +28548,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data1.applicationKeyFile === undefined){
-const err5 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/required",keyword:"required",params:{missingProperty: "applicationKeyFile"},message:"must have required property '"+"applicationKeyFile"+"'",schema:schema214.required,parentSchema:schema214,data:data1};
+const err5 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/required",keyword:"required",params:{missingProperty: "applicationKeyFile"},message:"must have required property '"+"applicationKeyFile"+"'",schema:schema267.required,parentSchema:schema267,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -23384,7 +28559,7 @@ errors++;
 }
 for(const key0 in data1){
 if(!((((key0 === "address") || (key0 === "site")) || (key0 === "apiKeyFile")) || (key0 === "applicationKeyFile"))){
-const err6 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema214,data:data1};
+const err6 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema267,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -23397,7 +28572,7 @@ errors++;
 if(data1.address !== undefined){
 let data2 = data1.address;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/config/address",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema214.properties.address.type,parentSchema:schema214.properties.address,data:data2};
+const err7 = {instancePath:instancePath+"/config/address",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema267.properties.address.type,parentSchema:schema267.properties.address,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -23410,7 +28585,7 @@ errors++;
 if(data1.site !== undefined){
 let data3 = data1.site;
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/config/site",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/properties/site/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema214.properties.site.type,parentSchema:schema214.properties.site,data:data3};
+const err8 = {instancePath:instancePath+"/config/site",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/properties/site/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema267.properties.site.type,parentSchema:schema267.properties.site,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -23423,7 +28598,7 @@ errors++;
 if(data1.apiKeyFile !== undefined){
 let data4 = data1.apiKeyFile;
 if(typeof data4 !== "string"){
-const err9 = {instancePath:instancePath+"/config/apiKeyFile",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/properties/apiKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema214.properties.apiKeyFile.type,parentSchema:schema214.properties.apiKeyFile,data:data4};
+const err9 = {instancePath:instancePath+"/config/apiKeyFile",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/properties/apiKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema267.properties.apiKeyFile.type,parentSchema:schema267.properties.apiKeyFile,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -23436,7 +28611,7 @@ errors++;
 if(data1.applicationKeyFile !== undefined){
 let data5 = data1.applicationKeyFile;
 if(typeof data5 !== "string"){
-const err10 = {instancePath:instancePath+"/config/applicationKeyFile",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/properties/applicationKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema214.properties.applicationKeyFile.type,parentSchema:schema214.properties.applicationKeyFile,data:data5};
+const err10 = {instancePath:instancePath+"/config/applicationKeyFile",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/properties/applicationKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema267.properties.applicationKeyFile.type,parentSchema:schema267.properties.applicationKeyFile,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -23448,7 +28623,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema214.type,parentSchema:schema214,data:data1};
+const err11 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderDatadogConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema267.type,parentSchema:schema267,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -23468,7 +28643,7 @@ props0.type = true;
 }
 }
 if(!valid1){
-const err12 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema213.allOf[0].if,parentSchema:schema213.allOf[0],data};
+const err12 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema266.allOf[0].if,parentSchema:schema266.allOf[0],data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -23524,7 +28699,7 @@ if(data.config !== undefined){
 let data7 = data.config;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.address === undefined){
-const err15 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema215.required,parentSchema:schema215,data:data7};
+const err15 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema268.required,parentSchema:schema268,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -23535,7 +28710,7 @@ errors++;
 }
 for(const key1 in data7){
 if(!((((key1 === "address") || (key1 === "usernameFile")) || (key1 === "passwordFile")) || (key1 === "bearerTokenFile"))){
-const err16 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema215,data:data7};
+const err16 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema268,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -23548,8 +28723,8 @@ errors++;
 if(data7.address !== undefined){
 let data8 = data7.address;
 if(typeof data8 === "string"){
-if(!pattern45.test(data8)){
-const err17 = {instancePath:instancePath+"/config/address",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/address/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema215.properties.address,data:data8};
+if(!pattern57.test(data8)){
+const err17 = {instancePath:instancePath+"/config/address",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/address/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema268.properties.address,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -23560,7 +28735,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/config/address",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema215.properties.address.type,parentSchema:schema215.properties.address,data:data8};
+const err18 = {instancePath:instancePath+"/config/address",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema268.properties.address.type,parentSchema:schema268.properties.address,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -23573,7 +28748,7 @@ errors++;
 if(data7.usernameFile !== undefined){
 let data9 = data7.usernameFile;
 if(typeof data9 !== "string"){
-const err19 = {instancePath:instancePath+"/config/usernameFile",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/usernameFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema215.properties.usernameFile.type,parentSchema:schema215.properties.usernameFile,data:data9};
+const err19 = {instancePath:instancePath+"/config/usernameFile",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/usernameFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema268.properties.usernameFile.type,parentSchema:schema268.properties.usernameFile,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -23586,7 +28761,7 @@ errors++;
 if(data7.passwordFile !== undefined){
 let data10 = data7.passwordFile;
 if(typeof data10 !== "string"){
-const err20 = {instancePath:instancePath+"/config/passwordFile",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/passwordFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema215.properties.passwordFile.type,parentSchema:schema215.properties.passwordFile,data:data10};
+const err20 = {instancePath:instancePath+"/config/passwordFile",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/passwordFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema268.properties.passwordFile.type,parentSchema:schema268.properties.passwordFile,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -23599,7 +28774,7 @@ errors++;
 if(data7.bearerTokenFile !== undefined){
 let data11 = data7.bearerTokenFile;
 if(typeof data11 !== "string"){
-const err21 = {instancePath:instancePath+"/config/bearerTokenFile",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/bearerTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema215.properties.bearerTokenFile.type,parentSchema:schema215.properties.bearerTokenFile,data:data11};
+const err21 = {instancePath:instancePath+"/config/bearerTokenFile",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/bearerTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema268.properties.bearerTokenFile.type,parentSchema:schema268.properties.bearerTokenFile,data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -23611,7 +28786,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema215.type,parentSchema:schema215,data:data7};
+const err22 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema268.type,parentSchema:schema268,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -23631,7 +28806,7 @@ props1.type = true;
 }
 }
 if(!valid7){
-const err23 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema213.allOf[1].if,parentSchema:schema213.allOf[1],data};
+const err23 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema266.allOf[1].if,parentSchema:schema266.allOf[1],data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -23651,7 +28826,7 @@ Object.assign(props0, props1);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err24 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema213.required,parentSchema:schema213,data};
+const err24 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema266.required,parentSchema:schema266,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -23661,7 +28836,7 @@ vErrors.push(err24);
 errors++;
 }
 if(data.type === undefined){
-const err25 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema213.required,parentSchema:schema213,data};
+const err25 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema266.required,parentSchema:schema266,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -23671,7 +28846,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data.config === undefined){
-const err26 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema213.required,parentSchema:schema213,data};
+const err26 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema266.required,parentSchema:schema266,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -23682,7 +28857,7 @@ errors++;
 }
 for(const key2 in data){
 if(!(((key2 === "name") || (key2 === "type")) || (key2 === "config"))){
-const err27 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema213,data};
+const err27 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema266,data};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -23695,7 +28870,7 @@ errors++;
 if(data.name !== undefined){
 let data12 = data.name;
 if(typeof data12 !== "string"){
-const err28 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema213.properties.name.type,parentSchema:schema213.properties.name,data:data12};
+const err28 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema266.properties.name.type,parentSchema:schema266.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -23708,7 +28883,7 @@ errors++;
 if(data.type !== undefined){
 let data13 = data.type;
 if(!((data13 === "DATADOG") || (data13 === "PROMETHEUS"))){
-const err29 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema213.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema213.properties.type.enum,parentSchema:schema213.properties.type,data:data13};
+const err29 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema266.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema266.properties.type.enum,parentSchema:schema266.properties.type,data:data13};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -23721,7 +28896,7 @@ errors++;
 if(data.config !== undefined){
 let data14 = data.config;
 if(!(data14 && typeof data14 == "object" && !Array.isArray(data14))){
-const err30 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema213.properties.config.type,parentSchema:schema213.properties.config,data:data14};
+const err30 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema266.properties.config.type,parentSchema:schema266.properties.config,data:data14};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -23733,7 +28908,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema213.type,parentSchema:schema213,data};
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema266.type,parentSchema:schema266,data};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -23742,12 +28917,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate142.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
-validate142.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema216 = {
+const schema269 = {
  "type": "object",
  "description": "Notification routing, in the shape of PipeCD's piped `notifications` (with secrets as files).",
  "additionalProperties": false,
@@ -23770,7 +28945,7 @@ const schema216 = {
   }
  }
 };
-const schema217 = {
+const schema270 = {
  "type": "object",
  "description": "Sends matching events to a receiver (PipeCD's NotificationRoute).",
  "additionalProperties": false,
@@ -23849,8 +29024,8 @@ const schema217 = {
   "receiver"
  ]
 };
-const pattern48 = new RegExp("^[A-Z][A-Z_]*$", "u");
-const schema218 = {
+const pattern60 = new RegExp("^[A-Z][A-Z_]*$", "u");
+const schema271 = {
  "type": "object",
  "description": "Where notifications go (PipeCD's NotificationReceiver). Give exactly one of slack or webhook.",
  "additionalProperties": false,
@@ -23890,7 +29065,7 @@ const schema218 = {
   }
  ]
 };
-const schema219 = {
+const schema272 = {
  "type": "object",
  "description": "A Slack destination: an incoming webhook, or the Slack API with a bot token and channel.",
  "additionalProperties": false,
@@ -23943,7 +29118,7 @@ const schema219 = {
   }
  ]
 };
-const schema220 = {
+const schema273 = {
  "type": "object",
  "description": "An HTTP endpoint that receives events as JSON POSTs.",
  "additionalProperties": false,
@@ -23987,10 +29162,10 @@ const schema220 = {
  ]
 };
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate145.evaluated;
+const evaluated0 = validate191.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -24003,7 +29178,7 @@ let passing0 = null;
 const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.slack === undefined){
-const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "slack"},message:"must have required property '"+"slack"+"'",schema:schema218.oneOf[0].required,parentSchema:schema218.oneOf[0],data};
+const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "slack"},message:"must have required property '"+"slack"+"'",schema:schema271.oneOf[0].required,parentSchema:schema271.oneOf[0],data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -24023,7 +29198,7 @@ props0.slack = true;
 const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.webhook === undefined){
-const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "webhook"},message:"must have required property '"+"webhook"+"'",schema:schema218.oneOf[1].required,parentSchema:schema218.oneOf[1],data};
+const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "webhook"},message:"must have required property '"+"webhook"+"'",schema:schema271.oneOf[1].required,parentSchema:schema271.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -24049,7 +29224,7 @@ props0.webhook = true;
 }
 }
 if(!valid0){
-const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema218.oneOf,parentSchema:schema218,data};
+const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema271.oneOf,parentSchema:schema271,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -24071,7 +29246,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema218.required,parentSchema:schema218,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema271.required,parentSchema:schema271,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -24082,7 +29257,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "name") || (key0 === "slack")) || (key0 === "webhook"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema218,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema271,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -24095,7 +29270,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema218.properties.name.type,parentSchema:schema218.properties.name,data:data0};
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema271.properties.name.type,parentSchema:schema271.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -24113,7 +29288,7 @@ let passing1 = null;
 const _errs11 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.hookURLFile === undefined){
-const err6 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/oneOf/0/required",keyword:"required",params:{missingProperty: "hookURLFile"},message:"must have required property '"+"hookURLFile"+"'",schema:schema219.oneOf[0].required,parentSchema:schema219.oneOf[0],data:data1};
+const err6 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/oneOf/0/required",keyword:"required",params:{missingProperty: "hookURLFile"},message:"must have required property '"+"hookURLFile"+"'",schema:schema272.oneOf[0].required,parentSchema:schema272.oneOf[0],data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -24133,7 +29308,7 @@ props1.hookURLFile = true;
 const _errs12 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.oauthTokenFile === undefined){
-const err7 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/oneOf/1/required",keyword:"required",params:{missingProperty: "oauthTokenFile"},message:"must have required property '"+"oauthTokenFile"+"'",schema:schema219.oneOf[1].required,parentSchema:schema219.oneOf[1],data:data1};
+const err7 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/oneOf/1/required",keyword:"required",params:{missingProperty: "oauthTokenFile"},message:"must have required property '"+"oauthTokenFile"+"'",schema:schema272.oneOf[1].required,parentSchema:schema272.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -24143,7 +29318,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1.channelID === undefined){
-const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/oneOf/1/required",keyword:"required",params:{missingProperty: "channelID"},message:"must have required property '"+"channelID"+"'",schema:schema219.oneOf[1].required,parentSchema:schema219.oneOf[1],data:data1};
+const err8 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/oneOf/1/required",keyword:"required",params:{missingProperty: "channelID"},message:"must have required property '"+"channelID"+"'",schema:schema272.oneOf[1].required,parentSchema:schema272.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -24170,7 +29345,7 @@ props1.channelID = true;
 }
 }
 if(!valid3){
-const err9 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema219.oneOf,parentSchema:schema219,data:data1};
+const err9 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema272.oneOf,parentSchema:schema272,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -24193,7 +29368,7 @@ vErrors = null;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!(((((key1 === "hookURLFile") || (key1 === "oauthTokenFile")) || (key1 === "channelID")) || (key1 === "mentionedAccounts")) || (key1 === "mentionedGroups"))){
-const err10 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema219,data:data1};
+const err10 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema272,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -24206,7 +29381,7 @@ errors++;
 if(data1.hookURLFile !== undefined){
 let data2 = data1.hookURLFile;
 if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/slack/hookURLFile",schemaPath:"#/$defs/NotificationReceiverSlack/properties/hookURLFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.hookURLFile.type,parentSchema:schema219.properties.hookURLFile,data:data2};
+const err11 = {instancePath:instancePath+"/slack/hookURLFile",schemaPath:"#/$defs/NotificationReceiverSlack/properties/hookURLFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema272.properties.hookURLFile.type,parentSchema:schema272.properties.hookURLFile,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -24219,7 +29394,7 @@ errors++;
 if(data1.oauthTokenFile !== undefined){
 let data3 = data1.oauthTokenFile;
 if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/slack/oauthTokenFile",schemaPath:"#/$defs/NotificationReceiverSlack/properties/oauthTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.oauthTokenFile.type,parentSchema:schema219.properties.oauthTokenFile,data:data3};
+const err12 = {instancePath:instancePath+"/slack/oauthTokenFile",schemaPath:"#/$defs/NotificationReceiverSlack/properties/oauthTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema272.properties.oauthTokenFile.type,parentSchema:schema272.properties.oauthTokenFile,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -24232,7 +29407,7 @@ errors++;
 if(data1.channelID !== undefined){
 let data4 = data1.channelID;
 if(typeof data4 !== "string"){
-const err13 = {instancePath:instancePath+"/slack/channelID",schemaPath:"#/$defs/NotificationReceiverSlack/properties/channelID/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.channelID.type,parentSchema:schema219.properties.channelID,data:data4};
+const err13 = {instancePath:instancePath+"/slack/channelID",schemaPath:"#/$defs/NotificationReceiverSlack/properties/channelID/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema272.properties.channelID.type,parentSchema:schema272.properties.channelID,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -24249,7 +29424,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 !== "string"){
-const err14 = {instancePath:instancePath+"/slack/mentionedAccounts/" + i0,schemaPath:"#/$defs/NotificationReceiverSlack/properties/mentionedAccounts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.mentionedAccounts.items.type,parentSchema:schema219.properties.mentionedAccounts.items,data:data6};
+const err14 = {instancePath:instancePath+"/slack/mentionedAccounts/" + i0,schemaPath:"#/$defs/NotificationReceiverSlack/properties/mentionedAccounts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema272.properties.mentionedAccounts.items.type,parentSchema:schema272.properties.mentionedAccounts.items,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -24261,7 +29436,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/slack/mentionedAccounts",schemaPath:"#/$defs/NotificationReceiverSlack/properties/mentionedAccounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.mentionedAccounts.type,parentSchema:schema219.properties.mentionedAccounts,data:data5};
+const err15 = {instancePath:instancePath+"/slack/mentionedAccounts",schemaPath:"#/$defs/NotificationReceiverSlack/properties/mentionedAccounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema272.properties.mentionedAccounts.type,parentSchema:schema272.properties.mentionedAccounts,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -24278,7 +29453,7 @@ const len1 = data7.length;
 for(let i1=0; i1<len1; i1++){
 let data8 = data7[i1];
 if(typeof data8 !== "string"){
-const err16 = {instancePath:instancePath+"/slack/mentionedGroups/" + i1,schemaPath:"#/$defs/NotificationReceiverSlack/properties/mentionedGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema219.properties.mentionedGroups.items.type,parentSchema:schema219.properties.mentionedGroups.items,data:data8};
+const err16 = {instancePath:instancePath+"/slack/mentionedGroups/" + i1,schemaPath:"#/$defs/NotificationReceiverSlack/properties/mentionedGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema272.properties.mentionedGroups.items.type,parentSchema:schema272.properties.mentionedGroups.items,data:data8};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -24290,7 +29465,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/slack/mentionedGroups",schemaPath:"#/$defs/NotificationReceiverSlack/properties/mentionedGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema219.properties.mentionedGroups.type,parentSchema:schema219.properties.mentionedGroups,data:data7};
+const err17 = {instancePath:instancePath+"/slack/mentionedGroups",schemaPath:"#/$defs/NotificationReceiverSlack/properties/mentionedGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema272.properties.mentionedGroups.type,parentSchema:schema272.properties.mentionedGroups,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -24302,7 +29477,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema219.type,parentSchema:schema219,data:data1};
+const err18 = {instancePath:instancePath+"/slack",schemaPath:"#/$defs/NotificationReceiverSlack/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema272.type,parentSchema:schema272,data:data1};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -24320,7 +29495,7 @@ let passing2 = null;
 const _errs32 = errors;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.url === undefined){
-const err19 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/oneOf/0/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema220.oneOf[0].required,parentSchema:schema220.oneOf[0],data:data9};
+const err19 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/oneOf/0/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema273.oneOf[0].required,parentSchema:schema273.oneOf[0],data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -24340,7 +29515,7 @@ props2.url = true;
 const _errs33 = errors;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.urlFile === undefined){
-const err20 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/oneOf/1/required",keyword:"required",params:{missingProperty: "urlFile"},message:"must have required property '"+"urlFile"+"'",schema:schema220.oneOf[1].required,parentSchema:schema220.oneOf[1],data:data9};
+const err20 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/oneOf/1/required",keyword:"required",params:{missingProperty: "urlFile"},message:"must have required property '"+"urlFile"+"'",schema:schema273.oneOf[1].required,parentSchema:schema273.oneOf[1],data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -24366,7 +29541,7 @@ props2.urlFile = true;
 }
 }
 if(!valid10){
-const err21 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema220.oneOf,parentSchema:schema220,data:data9};
+const err21 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema273.oneOf,parentSchema:schema273,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -24389,7 +29564,7 @@ vErrors = null;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key2 in data9){
 if(!((((key2 === "url") || (key2 === "urlFile")) || (key2 === "signatureKey")) || (key2 === "signatureValueFile"))){
-const err22 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema220,data:data9};
+const err22 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema273,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -24402,8 +29577,8 @@ errors++;
 if(data9.url !== undefined){
 let data10 = data9.url;
 if(typeof data10 === "string"){
-if(!pattern45.test(data10)){
-const err23 = {instancePath:instancePath+"/webhook/url",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema220.properties.url,data:data10};
+if(!pattern57.test(data10)){
+const err23 = {instancePath:instancePath+"/webhook/url",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema273.properties.url,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -24414,7 +29589,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/webhook/url",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema220.properties.url.type,parentSchema:schema220.properties.url,data:data10};
+const err24 = {instancePath:instancePath+"/webhook/url",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema273.properties.url.type,parentSchema:schema273.properties.url,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -24427,7 +29602,7 @@ errors++;
 if(data9.urlFile !== undefined){
 let data11 = data9.urlFile;
 if(typeof data11 !== "string"){
-const err25 = {instancePath:instancePath+"/webhook/urlFile",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/urlFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema220.properties.urlFile.type,parentSchema:schema220.properties.urlFile,data:data11};
+const err25 = {instancePath:instancePath+"/webhook/urlFile",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/urlFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema273.properties.urlFile.type,parentSchema:schema273.properties.urlFile,data:data11};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -24440,7 +29615,7 @@ errors++;
 if(data9.signatureKey !== undefined){
 let data12 = data9.signatureKey;
 if(typeof data12 !== "string"){
-const err26 = {instancePath:instancePath+"/webhook/signatureKey",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/signatureKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema220.properties.signatureKey.type,parentSchema:schema220.properties.signatureKey,data:data12};
+const err26 = {instancePath:instancePath+"/webhook/signatureKey",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/signatureKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema273.properties.signatureKey.type,parentSchema:schema273.properties.signatureKey,data:data12};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -24453,7 +29628,7 @@ errors++;
 if(data9.signatureValueFile !== undefined){
 let data13 = data9.signatureValueFile;
 if(typeof data13 !== "string"){
-const err27 = {instancePath:instancePath+"/webhook/signatureValueFile",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/signatureValueFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema220.properties.signatureValueFile.type,parentSchema:schema220.properties.signatureValueFile,data:data13};
+const err27 = {instancePath:instancePath+"/webhook/signatureValueFile",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/signatureValueFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema273.properties.signatureValueFile.type,parentSchema:schema273.properties.signatureValueFile,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -24465,7 +29640,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema220.type,parentSchema:schema220,data:data9};
+const err28 = {instancePath:instancePath+"/webhook",schemaPath:"#/$defs/NotificationReceiverWebhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema273.type,parentSchema:schema273,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -24477,7 +29652,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema218.type,parentSchema:schema218,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema271.type,parentSchema:schema271,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -24486,16 +29661,16 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate145.errors = vErrors;
+validate191.errors = vErrors;
 return errors === 0;
 }
-validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate191.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate190.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -24505,7 +29680,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "routes") || (key0 === "receivers"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema216,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema269,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -24523,7 +29698,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.name === undefined){
-const err1 = {instancePath:instancePath+"/routes/" + i0,schemaPath:"#/$defs/NotificationRoute/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema217.required,parentSchema:schema217,data:data1};
+const err1 = {instancePath:instancePath+"/routes/" + i0,schemaPath:"#/$defs/NotificationRoute/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema270.required,parentSchema:schema270,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -24533,7 +29708,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data1.receiver === undefined){
-const err2 = {instancePath:instancePath+"/routes/" + i0,schemaPath:"#/$defs/NotificationRoute/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema217.required,parentSchema:schema217,data:data1};
+const err2 = {instancePath:instancePath+"/routes/" + i0,schemaPath:"#/$defs/NotificationRoute/required",keyword:"required",params:{missingProperty: "receiver"},message:"must have required property '"+"receiver"+"'",schema:schema270.required,parentSchema:schema270,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -24543,8 +29718,8 @@ vErrors.push(err2);
 errors++;
 }
 for(const key1 in data1){
-if(!(func1.call(schema217.properties, key1))){
-const err3 = {instancePath:instancePath+"/routes/" + i0,schemaPath:"#/$defs/NotificationRoute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema217,data:data1};
+if(!(func1.call(schema270.properties, key1))){
+const err3 = {instancePath:instancePath+"/routes/" + i0,schemaPath:"#/$defs/NotificationRoute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema270,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -24557,7 +29732,7 @@ errors++;
 if(data1.name !== undefined){
 let data2 = data1.name;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/routes/" + i0+"/name",schemaPath:"#/$defs/NotificationRoute/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.name.type,parentSchema:schema217.properties.name,data:data2};
+const err4 = {instancePath:instancePath+"/routes/" + i0+"/name",schemaPath:"#/$defs/NotificationRoute/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.name.type,parentSchema:schema270.properties.name,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -24570,7 +29745,7 @@ errors++;
 if(data1.receiver !== undefined){
 let data3 = data1.receiver;
 if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/routes/" + i0+"/receiver",schemaPath:"#/$defs/NotificationRoute/properties/receiver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.receiver.type,parentSchema:schema217.properties.receiver,data:data3};
+const err5 = {instancePath:instancePath+"/routes/" + i0+"/receiver",schemaPath:"#/$defs/NotificationRoute/properties/receiver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.receiver.type,parentSchema:schema270.properties.receiver,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -24587,8 +29762,8 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 === "string"){
-if(!pattern48.test(data5)){
-const err6 = {instancePath:instancePath+"/routes/" + i0+"/events/" + i1,schemaPath:"#/$defs/NotificationRoute/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema217.properties.events.items,data:data5};
+if(!pattern60.test(data5)){
+const err6 = {instancePath:instancePath+"/routes/" + i0+"/events/" + i1,schemaPath:"#/$defs/NotificationRoute/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.events.items,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -24599,7 +29774,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/routes/" + i0+"/events/" + i1,schemaPath:"#/$defs/NotificationRoute/properties/events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.events.items.type,parentSchema:schema217.properties.events.items,data:data5};
+const err7 = {instancePath:instancePath+"/routes/" + i0+"/events/" + i1,schemaPath:"#/$defs/NotificationRoute/properties/events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.events.items.type,parentSchema:schema270.properties.events.items,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -24611,7 +29786,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/routes/" + i0+"/events",schemaPath:"#/$defs/NotificationRoute/properties/events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema217.properties.events.type,parentSchema:schema217.properties.events,data:data4};
+const err8 = {instancePath:instancePath+"/routes/" + i0+"/events",schemaPath:"#/$defs/NotificationRoute/properties/events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema270.properties.events.type,parentSchema:schema270.properties.events,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -24628,8 +29803,8 @@ const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 let data7 = data6[i2];
 if(typeof data7 === "string"){
-if(!pattern48.test(data7)){
-const err9 = {instancePath:instancePath+"/routes/" + i0+"/ignoreEvents/" + i2,schemaPath:"#/$defs/NotificationRoute/properties/ignoreEvents/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema217.properties.ignoreEvents.items,data:data7};
+if(!pattern60.test(data7)){
+const err9 = {instancePath:instancePath+"/routes/" + i0+"/ignoreEvents/" + i2,schemaPath:"#/$defs/NotificationRoute/properties/ignoreEvents/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.ignoreEvents.items,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -24640,7 +29815,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/routes/" + i0+"/ignoreEvents/" + i2,schemaPath:"#/$defs/NotificationRoute/properties/ignoreEvents/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.ignoreEvents.items.type,parentSchema:schema217.properties.ignoreEvents.items,data:data7};
+const err10 = {instancePath:instancePath+"/routes/" + i0+"/ignoreEvents/" + i2,schemaPath:"#/$defs/NotificationRoute/properties/ignoreEvents/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.ignoreEvents.items.type,parentSchema:schema270.properties.ignoreEvents.items,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -24652,7 +29827,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/routes/" + i0+"/ignoreEvents",schemaPath:"#/$defs/NotificationRoute/properties/ignoreEvents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema217.properties.ignoreEvents.type,parentSchema:schema217.properties.ignoreEvents,data:data6};
+const err11 = {instancePath:instancePath+"/routes/" + i0+"/ignoreEvents",schemaPath:"#/$defs/NotificationRoute/properties/ignoreEvents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema270.properties.ignoreEvents.type,parentSchema:schema270.properties.ignoreEvents,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -24669,8 +29844,8 @@ const len3 = data8.length;
 for(let i3=0; i3<len3; i3++){
 let data9 = data8[i3];
 if(typeof data9 === "string"){
-if(!pattern48.test(data9)){
-const err12 = {instancePath:instancePath+"/routes/" + i0+"/groups/" + i3,schemaPath:"#/$defs/NotificationRoute/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema217.properties.groups.items,data:data9};
+if(!pattern60.test(data9)){
+const err12 = {instancePath:instancePath+"/routes/" + i0+"/groups/" + i3,schemaPath:"#/$defs/NotificationRoute/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.groups.items,data:data9};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -24681,7 +29856,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/routes/" + i0+"/groups/" + i3,schemaPath:"#/$defs/NotificationRoute/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.groups.items.type,parentSchema:schema217.properties.groups.items,data:data9};
+const err13 = {instancePath:instancePath+"/routes/" + i0+"/groups/" + i3,schemaPath:"#/$defs/NotificationRoute/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.groups.items.type,parentSchema:schema270.properties.groups.items,data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -24693,7 +29868,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/routes/" + i0+"/groups",schemaPath:"#/$defs/NotificationRoute/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema217.properties.groups.type,parentSchema:schema217.properties.groups,data:data8};
+const err14 = {instancePath:instancePath+"/routes/" + i0+"/groups",schemaPath:"#/$defs/NotificationRoute/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema270.properties.groups.type,parentSchema:schema270.properties.groups,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -24710,8 +29885,8 @@ const len4 = data10.length;
 for(let i4=0; i4<len4; i4++){
 let data11 = data10[i4];
 if(typeof data11 === "string"){
-if(!pattern48.test(data11)){
-const err15 = {instancePath:instancePath+"/routes/" + i0+"/ignoreGroups/" + i4,schemaPath:"#/$defs/NotificationRoute/properties/ignoreGroups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema217.properties.ignoreGroups.items,data:data11};
+if(!pattern60.test(data11)){
+const err15 = {instancePath:instancePath+"/routes/" + i0+"/ignoreGroups/" + i4,schemaPath:"#/$defs/NotificationRoute/properties/ignoreGroups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.ignoreGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -24722,7 +29897,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/routes/" + i0+"/ignoreGroups/" + i4,schemaPath:"#/$defs/NotificationRoute/properties/ignoreGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.ignoreGroups.items.type,parentSchema:schema217.properties.ignoreGroups.items,data:data11};
+const err16 = {instancePath:instancePath+"/routes/" + i0+"/ignoreGroups/" + i4,schemaPath:"#/$defs/NotificationRoute/properties/ignoreGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.ignoreGroups.items.type,parentSchema:schema270.properties.ignoreGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -24734,7 +29909,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/routes/" + i0+"/ignoreGroups",schemaPath:"#/$defs/NotificationRoute/properties/ignoreGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema217.properties.ignoreGroups.type,parentSchema:schema217.properties.ignoreGroups,data:data10};
+const err17 = {instancePath:instancePath+"/routes/" + i0+"/ignoreGroups",schemaPath:"#/$defs/NotificationRoute/properties/ignoreGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema270.properties.ignoreGroups.type,parentSchema:schema270.properties.ignoreGroups,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -24751,7 +29926,7 @@ const len5 = data12.length;
 for(let i5=0; i5<len5; i5++){
 let data13 = data12[i5];
 if(typeof data13 !== "string"){
-const err18 = {instancePath:instancePath+"/routes/" + i0+"/apps/" + i5,schemaPath:"#/$defs/NotificationRoute/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.apps.items.type,parentSchema:schema217.properties.apps.items,data:data13};
+const err18 = {instancePath:instancePath+"/routes/" + i0+"/apps/" + i5,schemaPath:"#/$defs/NotificationRoute/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.apps.items.type,parentSchema:schema270.properties.apps.items,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -24763,7 +29938,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/routes/" + i0+"/apps",schemaPath:"#/$defs/NotificationRoute/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema217.properties.apps.type,parentSchema:schema217.properties.apps,data:data12};
+const err19 = {instancePath:instancePath+"/routes/" + i0+"/apps",schemaPath:"#/$defs/NotificationRoute/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema270.properties.apps.type,parentSchema:schema270.properties.apps,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -24780,7 +29955,7 @@ const len6 = data14.length;
 for(let i6=0; i6<len6; i6++){
 let data15 = data14[i6];
 if(typeof data15 !== "string"){
-const err20 = {instancePath:instancePath+"/routes/" + i0+"/ignoreApps/" + i6,schemaPath:"#/$defs/NotificationRoute/properties/ignoreApps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.ignoreApps.items.type,parentSchema:schema217.properties.ignoreApps.items,data:data15};
+const err20 = {instancePath:instancePath+"/routes/" + i0+"/ignoreApps/" + i6,schemaPath:"#/$defs/NotificationRoute/properties/ignoreApps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.ignoreApps.items.type,parentSchema:schema270.properties.ignoreApps.items,data:data15};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -24792,7 +29967,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/routes/" + i0+"/ignoreApps",schemaPath:"#/$defs/NotificationRoute/properties/ignoreApps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema217.properties.ignoreApps.type,parentSchema:schema217.properties.ignoreApps,data:data14};
+const err21 = {instancePath:instancePath+"/routes/" + i0+"/ignoreApps",schemaPath:"#/$defs/NotificationRoute/properties/ignoreApps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema270.properties.ignoreApps.type,parentSchema:schema270.properties.ignoreApps,data:data14};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -24808,7 +29983,7 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key2 in data16){
 let data17 = data16[key2];
 if(typeof data17 !== "string"){
-const err22 = {instancePath:instancePath+"/routes/" + i0+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/NotificationRoute/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.labels.additionalProperties.type,parentSchema:schema217.properties.labels.additionalProperties,data:data17};
+const err22 = {instancePath:instancePath+"/routes/" + i0+"/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/NotificationRoute/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.labels.additionalProperties.type,parentSchema:schema270.properties.labels.additionalProperties,data:data17};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -24820,7 +29995,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/routes/" + i0+"/labels",schemaPath:"#/$defs/NotificationRoute/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema217.properties.labels.type,parentSchema:schema217.properties.labels,data:data16};
+const err23 = {instancePath:instancePath+"/routes/" + i0+"/labels",schemaPath:"#/$defs/NotificationRoute/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema270.properties.labels.type,parentSchema:schema270.properties.labels,data:data16};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -24836,7 +30011,7 @@ if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 for(const key3 in data18){
 let data19 = data18[key3];
 if(typeof data19 !== "string"){
-const err24 = {instancePath:instancePath+"/routes/" + i0+"/ignoreLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/NotificationRoute/properties/ignoreLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema217.properties.ignoreLabels.additionalProperties.type,parentSchema:schema217.properties.ignoreLabels.additionalProperties,data:data19};
+const err24 = {instancePath:instancePath+"/routes/" + i0+"/ignoreLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/NotificationRoute/properties/ignoreLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema270.properties.ignoreLabels.additionalProperties.type,parentSchema:schema270.properties.ignoreLabels.additionalProperties,data:data19};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -24848,7 +30023,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/routes/" + i0+"/ignoreLabels",schemaPath:"#/$defs/NotificationRoute/properties/ignoreLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema217.properties.ignoreLabels.type,parentSchema:schema217.properties.ignoreLabels,data:data18};
+const err25 = {instancePath:instancePath+"/routes/" + i0+"/ignoreLabels",schemaPath:"#/$defs/NotificationRoute/properties/ignoreLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema270.properties.ignoreLabels.type,parentSchema:schema270.properties.ignoreLabels,data:data18};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -24860,7 +30035,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/routes/" + i0,schemaPath:"#/$defs/NotificationRoute/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema217.type,parentSchema:schema217,data:data1};
+const err26 = {instancePath:instancePath+"/routes/" + i0,schemaPath:"#/$defs/NotificationRoute/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema270.type,parentSchema:schema270,data:data1};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -24872,7 +30047,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema216.properties.routes.type,parentSchema:schema216.properties.routes,data:data0};
+const err27 = {instancePath:instancePath+"/routes",schemaPath:"#/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema269.properties.routes.type,parentSchema:schema269.properties.routes,data:data0};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -24887,14 +30062,14 @@ let data20 = data.receivers;
 if(Array.isArray(data20)){
 const len7 = data20.length;
 for(let i7=0; i7<len7; i7++){
-if(!(validate145(data20[i7], {instancePath:instancePath+"/receivers/" + i7,parentData:data20,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate191(data20[i7], {instancePath:instancePath+"/receivers/" + i7,parentData:data20,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema216.properties.receivers.type,parentSchema:schema216.properties.receivers,data:data20};
+const err28 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema269.properties.receivers.type,parentSchema:schema269.properties.receivers,data:data20};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -24906,7 +30081,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema216.type,parentSchema:schema216,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema269.type,parentSchema:schema269,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -24915,12 +30090,12 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema221 = {
+const schema274 = {
  "type": "object",
  "description": "The HTTP API of `kanaria serve`.",
  "additionalProperties": false,
@@ -24950,7 +30125,7 @@ const schema221 = {
   }
  }
 };
-const schema222 = {
+const schema275 = {
  "type": "object",
  "description": "Who may approve WAIT_APPROVAL stages over the HTTP API.",
  "additionalProperties": false,
@@ -24964,13 +30139,13 @@ const schema222 = {
   "tokensFile"
  ]
 };
-const pattern53 = new RegExp("^[^\\s]*:[0-9]{1,5}$", "u");
-const pattern54 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", "u");
+const pattern65 = new RegExp("^[^\\s]*:[0-9]{1,5}$", "u");
+const pattern66 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", "u");
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -24980,7 +30155,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "address") || (key0 === "tokenFile")) || (key0 === "approvers")) || (key0 === "allowedHosts"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema221,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema274,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -24993,8 +30168,8 @@ errors++;
 if(data.address !== undefined){
 let data0 = data.address;
 if(typeof data0 === "string"){
-if(!pattern53.test(data0)){
-const err1 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema221.properties.address,data:data0};
+if(!pattern65.test(data0)){
+const err1 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema274.properties.address,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -25005,7 +30180,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.address.type,parentSchema:schema221.properties.address,data:data0};
+const err2 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema274.properties.address.type,parentSchema:schema274.properties.address,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -25018,7 +30193,7 @@ errors++;
 if(data.tokenFile !== undefined){
 let data1 = data.tokenFile;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/tokenFile",schemaPath:"#/properties/tokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.tokenFile.type,parentSchema:schema221.properties.tokenFile,data:data1};
+const err3 = {instancePath:instancePath+"/tokenFile",schemaPath:"#/properties/tokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema274.properties.tokenFile.type,parentSchema:schema274.properties.tokenFile,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -25032,7 +30207,7 @@ if(data.approvers !== undefined){
 let data2 = data.approvers;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.tokensFile === undefined){
-const err4 = {instancePath:instancePath+"/approvers",schemaPath:"#/$defs/Approvers/required",keyword:"required",params:{missingProperty: "tokensFile"},message:"must have required property '"+"tokensFile"+"'",schema:schema222.required,parentSchema:schema222,data:data2};
+const err4 = {instancePath:instancePath+"/approvers",schemaPath:"#/$defs/Approvers/required",keyword:"required",params:{missingProperty: "tokensFile"},message:"must have required property '"+"tokensFile"+"'",schema:schema275.required,parentSchema:schema275,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -25043,7 +30218,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!(key1 === "tokensFile")){
-const err5 = {instancePath:instancePath+"/approvers",schemaPath:"#/$defs/Approvers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema222,data:data2};
+const err5 = {instancePath:instancePath+"/approvers",schemaPath:"#/$defs/Approvers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema275,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -25056,7 +30231,7 @@ errors++;
 if(data2.tokensFile !== undefined){
 let data3 = data2.tokensFile;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/approvers/tokensFile",schemaPath:"#/$defs/Approvers/properties/tokensFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema222.properties.tokensFile.type,parentSchema:schema222.properties.tokensFile,data:data3};
+const err6 = {instancePath:instancePath+"/approvers/tokensFile",schemaPath:"#/$defs/Approvers/properties/tokensFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema275.properties.tokensFile.type,parentSchema:schema275.properties.tokensFile,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -25068,7 +30243,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/approvers",schemaPath:"#/$defs/Approvers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema222.type,parentSchema:schema222,data:data2};
+const err7 = {instancePath:instancePath+"/approvers",schemaPath:"#/$defs/Approvers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema275.type,parentSchema:schema275,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -25085,8 +30260,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
-if(!pattern54.test(data5)){
-const err8 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$",parentSchema:schema221.properties.allowedHosts.items,data:data5};
+if(!pattern66.test(data5)){
+const err8 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$",parentSchema:schema274.properties.allowedHosts.items,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -25097,7 +30272,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema221.properties.allowedHosts.items.type,parentSchema:schema221.properties.allowedHosts.items,data:data5};
+const err9 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema274.properties.allowedHosts.items.type,parentSchema:schema274.properties.allowedHosts.items,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -25118,7 +30293,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err10 = {instancePath:instancePath+"/allowedHosts",schemaPath:"#/properties/allowedHosts/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema221.properties.allowedHosts,data:data4};
+const err10 = {instancePath:instancePath+"/allowedHosts",schemaPath:"#/properties/allowedHosts/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema274.properties.allowedHosts,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -25133,7 +30308,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/allowedHosts",schemaPath:"#/properties/allowedHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema221.properties.allowedHosts.type,parentSchema:schema221.properties.allowedHosts,data:data4};
+const err11 = {instancePath:instancePath+"/allowedHosts",schemaPath:"#/properties/allowedHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema274.properties.allowedHosts.type,parentSchema:schema274.properties.allowedHosts,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -25145,7 +30320,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema221.type,parentSchema:schema221,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema274.type,parentSchema:schema274,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -25154,16 +30329,128 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema279 = {
+ "type": "object",
+ "description": "A plugin of PipeCD v1's piped config. Kanaria runs the stages of these plugins itself; it reads the ecs plugin's deploy targets and the analysis plugin's providers.",
+ "additionalProperties": false,
+ "properties": {
+  "name": {
+   "enum": [
+    "ecs",
+    "analysis",
+    "wait",
+    "waitapproval",
+    "scriptrun"
+   ],
+   "description": "The plugin: ecs (ECS stages, deploy targets), analysis (ANALYSIS, analysis providers), wait (WAIT), waitapproval (WAIT_APPROVAL), scriptrun (SCRIPT_RUN)."
+  },
+  "url": {
+   "type": "string",
+   "description": "Where piped downloads the plugin; accepted so a piped config can be pasted, not used by Kanaria."
+  },
+  "port": {
+   "type": "integer",
+   "description": "Port piped runs the plugin on; accepted so a piped config can be pasted, not used by Kanaria."
+  },
+  "config": {
+   "$ref": "#/$defs/AnalysisPluginConfig",
+   "description": "Plugin-wide settings: the analysis plugin's analysisProviders; the other plugins have none Kanaria reads."
+  },
+  "deployTargets": {
+   "type": "array",
+   "description": "The ecs plugin's deploy targets: ECS accounts/regions applications deploy to; an app names one with spec.deployTarget. Only the ecs plugin has deploy targets.",
+   "items": {
+    "$ref": "#/$defs/ECSDeployTarget",
+    "description": "A deploy target."
+   }
+  }
+ },
+ "required": [
+  "name"
+ ],
+ "allOf": [
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "const": "analysis"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "deployTargets": {
+      "type": "array",
+      "maxItems": 0,
+      "description": "Only the ecs plugin has deploy targets."
+     }
+    }
+   },
+   "else": {
+    "properties": {
+     "config": {
+      "type": "object",
+      "additionalProperties": false,
+      "description": "This plugin has no settings Kanaria reads; leave config out."
+     }
+    }
+   }
+  },
+  {
+   "if": {
+    "properties": {
+     "name": {
+      "enum": [
+       "wait",
+       "waitapproval",
+       "scriptrun"
+      ]
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "then": {
+    "properties": {
+     "deployTargets": {
+      "type": "array",
+      "maxItems": 0,
+      "description": "Only the ecs plugin has deploy targets."
+     }
+    }
+   }
+  }
+ ]
+};
+const schema280 = {
+ "type": "object",
+ "description": "Settings of PipeCD v1's analysis plugin.",
+ "additionalProperties": false,
+ "properties": {
+  "analysisProviders": {
+   "type": "array",
+   "description": "Metrics backends ANALYSIS stages query (the same entries as spec.analysisProviders).",
+   "items": {
+    "$ref": "#/$defs/AnalysisProvider",
+    "description": "An analysis provider."
+   }
+  }
+ }
+};
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate137.evaluated;
+const evaluated0 = validate197.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -25172,8 +30459,545 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((((key0 === "platformProviders") || (key0 === "analysisProviders")) || (key0 === "notifications")) || (key0 === "server")) || (key0 === "store")) || (key0 === "simulator")) || (key0 === "secretManagement"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema209,data};
+if(!(key0 === "analysisProviders")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema280,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.analysisProviders !== undefined){
+let data0 = data.analysisProviders;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate188(data0[i0], {instancePath:instancePath+"/analysisProviders/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/analysisProviders",schemaPath:"#/properties/analysisProviders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema280.properties.analysisProviders.type,parentSchema:schema280.properties.analysisProviders,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema280.type,parentSchema:schema280,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate197.errors = vErrors;
+return errors === 0;
+}
+validate197.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema281 = {
+ "type": "object",
+ "description": "A deploy target of PipeCD v1's ecs plugin: an AWS account/region applications deploy to (PipeCD v0's platform provider).",
+ "additionalProperties": false,
+ "properties": {
+  "name": {
+   "type": "string",
+   "description": "Unique name of the deploy target, referenced by an app's spec.deployTarget."
+  },
+  "labels": {
+   "type": "object",
+   "description": "Labels of the deploy target (as in PipeCD; Kanaria does not use them).",
+   "additionalProperties": {
+    "type": "string"
+   }
+  },
+  "config": {
+   "$ref": "#/$defs/PlatformProviderECSConfig",
+   "description": "ECS connection settings (PipeCD v1's ECSDeployTargetConfig: region, profile, credentialsFile, roleARN, tokenFile; plus endpoints)."
+  }
+ },
+ "required": [
+  "name",
+  "config"
+ ]
+};
+
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate200.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema281.required,parentSchema:schema281,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.config === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema281.required,parentSchema:schema281,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "name") || (key0 === "labels")) || (key0 === "config"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema281,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema281.properties.name.type,parentSchema:schema281.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.labels !== undefined){
+let data1 = data.labels;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+let data2 = data1[key1];
+if(typeof data2 !== "string"){
+const err4 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema281.properties.labels.additionalProperties.type,parentSchema:schema281.properties.labels.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema281.properties.labels.type,parentSchema:schema281.properties.labels,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+if(!(validate185(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema281.type,parentSchema:schema281,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate200.errors = vErrors;
+return errors === 0;
+}
+validate200.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate196.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.name === undefined) && (missing0 = "name")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+if("analysis" !== data.name){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.deployTargets !== undefined){
+let data1 = data.deployTargets;
+if(Array.isArray(data1)){
+if(data1.length > 0){
+const err2 = {instancePath:instancePath+"/deployTargets",schemaPath:"#/allOf/0/then/properties/deployTargets/maxItems",keyword:"maxItems",params:{limit: 0},message:"must NOT have more than 0 items",schema:0,parentSchema:schema279.allOf[0].then.properties.deployTargets,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/deployTargets",schemaPath:"#/allOf/0/then/properties/deployTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema279.allOf[0].then.properties.deployTargets.type,parentSchema:schema279.allOf[0].then.properties.deployTargets,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.deployTargets = true;
+props0.name = true;
+}
+ifClause0 = "then";
+}
+else {
+const _errs8 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data2 = data.config;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key0 in data2){
+const err4 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/else/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema279.allOf[0].else.properties.config,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/else/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema279.allOf[0].else.properties.config.type,parentSchema:schema279.allOf[0].else.properties.config,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs8 === errors;
+valid1 = _valid0;
+if(valid1){
+if(props0 !== true){
+props0 = props0 || {};
+props0.config = true;
+}
+}
+ifClause0 = "else";
+}
+if(!valid1){
+const err6 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema279.allOf[0].if,parentSchema:schema279.allOf[0],data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs13 = errors;
+let valid5 = true;
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.name === undefined) && (missing1 = "name")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+if(data.name !== undefined){
+let data3 = data.name;
+if(!(((data3 === "wait") || (data3 === "waitapproval")) || (data3 === "scriptrun"))){
+const err8 = {};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs14 === errors;
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs16 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.deployTargets !== undefined){
+let data4 = data.deployTargets;
+if(Array.isArray(data4)){
+if(data4.length > 0){
+const err9 = {instancePath:instancePath+"/deployTargets",schemaPath:"#/allOf/1/then/properties/deployTargets/maxItems",keyword:"maxItems",params:{limit: 0},message:"must NOT have more than 0 items",schema:0,parentSchema:schema279.allOf[1].then.properties.deployTargets,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/deployTargets",schemaPath:"#/allOf/1/then/properties/deployTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema279.allOf[1].then.properties.deployTargets.type,parentSchema:schema279.allOf[1].then.properties.deployTargets,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs16 === errors;
+valid5 = _valid1;
+if(valid5){
+var props1 = {};
+props1.deployTargets = true;
+props1.name = true;
+}
+}
+if(!valid5){
+const err11 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema279.allOf[1].if,parentSchema:schema279.allOf[1],data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema279.required,parentSchema:schema279,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+for(const key1 in data){
+if(!(((((key1 === "name") || (key1 === "url")) || (key1 === "port")) || (key1 === "config")) || (key1 === "deployTargets"))){
+const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema279,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data5 = data.name;
+if(!(((((data5 === "ecs") || (data5 === "analysis")) || (data5 === "wait")) || (data5 === "waitapproval")) || (data5 === "scriptrun"))){
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/enum",keyword:"enum",params:{allowedValues: schema279.properties.name.enum},message:"must be equal to one of the allowed values",schema:schema279.properties.name.enum,parentSchema:schema279.properties.name,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+let data6 = data.url;
+if(typeof data6 !== "string"){
+const err15 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema279.properties.url.type,parentSchema:schema279.properties.url,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.port !== undefined){
+let data7 = data.port;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err16 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema279.properties.port.type,parentSchema:schema279.properties.port,data:data7};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+if(!(validate197(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+}
+if(data.deployTargets !== undefined){
+let data9 = data.deployTargets;
+if(Array.isArray(data9)){
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate200(data9[i0], {instancePath:instancePath+"/deployTargets/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/deployTargets",schemaPath:"#/properties/deployTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema279.properties.deployTargets.type,parentSchema:schema279.properties.deployTargets,data:data9};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema279.type,parentSchema:schema279,data};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+validate196.errors = vErrors;
+return errors === 0;
+}
+validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate183.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((((key0 === "platformProviders") || (key0 === "analysisProviders")) || (key0 === "notifications")) || (key0 === "server")) || (key0 === "store")) || (key0 === "simulator")) || (key0 === "secretManagement")) || (key0 === "plugins"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema262,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -25188,14 +31012,14 @@ let data0 = data.platformProviders;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate138(data0[i0], {instancePath:instancePath+"/platformProviders/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate184(data0[i0], {instancePath:instancePath+"/platformProviders/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/platformProviders",schemaPath:"#/properties/platformProviders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema209.properties.platformProviders.type,parentSchema:schema209.properties.platformProviders,data:data0};
+const err1 = {instancePath:instancePath+"/platformProviders",schemaPath:"#/properties/platformProviders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.platformProviders.type,parentSchema:schema262.properties.platformProviders,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -25210,14 +31034,14 @@ let data2 = data.analysisProviders;
 if(Array.isArray(data2)){
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate142(data2[i1], {instancePath:instancePath+"/analysisProviders/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate188(data2[i1], {instancePath:instancePath+"/analysisProviders/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/analysisProviders",schemaPath:"#/properties/analysisProviders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema209.properties.analysisProviders.type,parentSchema:schema209.properties.analysisProviders,data:data2};
+const err2 = {instancePath:instancePath+"/analysisProviders",schemaPath:"#/properties/analysisProviders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.analysisProviders.type,parentSchema:schema262.properties.analysisProviders,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -25228,14 +31052,14 @@ errors++;
 }
 }
 if(data.notifications !== undefined){
-if(!(validate144(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate190(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 }
 if(data.server !== undefined){
-if(!(validate148(data.server, {instancePath:instancePath+"/server",parentData:data,parentDataProperty:"server",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate194(data.server, {instancePath:instancePath+"/server",parentData:data,parentDataProperty:"server",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
@@ -25244,7 +31068,7 @@ let data6 = data.store;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 if(!((key1 === "type") || (key1 === "path"))){
-const err3 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema223,data:data6};
+const err3 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema276,data:data6};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -25257,7 +31081,7 @@ errors++;
 if(data6.type !== undefined){
 let data7 = data6.type;
 if(!(data7 === "sqlite")){
-const err4 = {instancePath:instancePath+"/store/type",schemaPath:"#/$defs/Store/properties/type/enum",keyword:"enum",params:{allowedValues: schema223.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema223.properties.type.enum,parentSchema:schema223.properties.type,data:data7};
+const err4 = {instancePath:instancePath+"/store/type",schemaPath:"#/$defs/Store/properties/type/enum",keyword:"enum",params:{allowedValues: schema276.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema276.properties.type.enum,parentSchema:schema276.properties.type,data:data7};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -25270,7 +31094,7 @@ errors++;
 if(data6.path !== undefined){
 let data8 = data6.path;
 if(typeof data8 !== "string"){
-const err5 = {instancePath:instancePath+"/store/path",schemaPath:"#/$defs/Store/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema223.properties.path.type,parentSchema:schema223.properties.path,data:data8};
+const err5 = {instancePath:instancePath+"/store/path",schemaPath:"#/$defs/Store/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.path.type,parentSchema:schema276.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -25282,7 +31106,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema223.type,parentSchema:schema223,data:data6};
+const err6 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.type,parentSchema:schema276,data:data6};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -25297,7 +31121,7 @@ let data9 = data.simulator;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key2 in data9){
 if(!((key2 === "enabled") || (key2 === "address"))){
-const err7 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema224,data:data9};
+const err7 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema277,data:data9};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -25310,7 +31134,7 @@ errors++;
 if(data9.enabled !== undefined){
 let data10 = data9.enabled;
 if(typeof data10 !== "boolean"){
-const err8 = {instancePath:instancePath+"/simulator/enabled",schemaPath:"#/$defs/Simulator/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema224.properties.enabled.type,parentSchema:schema224.properties.enabled,data:data10};
+const err8 = {instancePath:instancePath+"/simulator/enabled",schemaPath:"#/$defs/Simulator/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema277.properties.enabled.type,parentSchema:schema277.properties.enabled,data:data10};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -25323,8 +31147,8 @@ errors++;
 if(data9.address !== undefined){
 let data11 = data9.address;
 if(typeof data11 === "string"){
-if(!pattern53.test(data11)){
-const err9 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema224.properties.address,data:data11};
+if(!pattern65.test(data11)){
+const err9 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data11};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -25335,7 +31159,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema224.properties.address.type,parentSchema:schema224.properties.address,data:data11};
+const err10 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema277.properties.address.type,parentSchema:schema277.properties.address,data:data11};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -25347,7 +31171,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema224.type,parentSchema:schema224,data:data9};
+const err11 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema277.type,parentSchema:schema277,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -25361,7 +31185,7 @@ if(data.secretManagement !== undefined){
 let data12 = data.secretManagement;
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.type === undefined){
-const err12 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema225.required,parentSchema:schema225,data:data12};
+const err12 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema278.required,parentSchema:schema278,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -25371,7 +31195,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data12.config === undefined){
-const err13 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema225.required,parentSchema:schema225,data:data12};
+const err13 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema278.required,parentSchema:schema278,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -25382,7 +31206,7 @@ errors++;
 }
 for(const key3 in data12){
 if(!((key3 === "type") || (key3 === "config"))){
-const err14 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema225,data:data12};
+const err14 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema278,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -25395,7 +31219,7 @@ errors++;
 if(data12.type !== undefined){
 let data13 = data12.type;
 if("KEY_PAIR" !== data13){
-const err15 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema225.properties.type,data:data13};
+const err15 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema278.properties.type,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -25409,7 +31233,7 @@ if(data12.config !== undefined){
 let data14 = data12.config;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.privateKeyFile === undefined){
-const err16 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema225.properties.config.required,parentSchema:schema225.properties.config,data:data14};
+const err16 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema278.properties.config.required,parentSchema:schema278.properties.config,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -25420,7 +31244,7 @@ errors++;
 }
 for(const key4 in data14){
 if(!((key4 === "privateKeyFile") || (key4 === "publicKeyFile"))){
-const err17 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema225.properties.config,data:data14};
+const err17 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema278.properties.config,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -25433,7 +31257,7 @@ errors++;
 if(data14.privateKeyFile !== undefined){
 let data15 = data14.privateKeyFile;
 if(typeof data15 !== "string"){
-const err18 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.config.properties.privateKeyFile.type,parentSchema:schema225.properties.config.properties.privateKeyFile,data:data15};
+const err18 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.privateKeyFile.type,parentSchema:schema278.properties.config.properties.privateKeyFile,data:data15};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -25446,7 +31270,7 @@ errors++;
 if(data14.publicKeyFile !== undefined){
 let data16 = data14.publicKeyFile;
 if(typeof data16 !== "string"){
-const err19 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema225.properties.config.properties.publicKeyFile.type,parentSchema:schema225.properties.config.properties.publicKeyFile,data:data16};
+const err19 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.publicKeyFile.type,parentSchema:schema278.properties.config.properties.publicKeyFile,data:data16};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -25458,7 +31282,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.properties.config.type,parentSchema:schema225.properties.config,data:data14};
+const err20 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.properties.config.type,parentSchema:schema278.properties.config,data:data14};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -25470,7 +31294,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema225.type,parentSchema:schema225,data:data12};
+const err21 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.type,parentSchema:schema278,data:data12};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -25480,9 +31304,19 @@ vErrors.push(err21);
 errors++;
 }
 }
+if(data.plugins !== undefined){
+let data17 = data.plugins;
+if(Array.isArray(data17)){
+const len2 = data17.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate196(data17[i2], {instancePath:instancePath+"/plugins/" + i2,parentData:data17,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema209.type,parentSchema:schema209,data};
+const err22 = {instancePath:instancePath+"/plugins",schemaPath:"#/properties/plugins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.plugins.type,parentSchema:schema262.properties.plugins,data:data17};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -25491,17 +31325,29 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate137.errors = vErrors;
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate183.errors = vErrors;
 return errors === 0;
 }
-validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate183.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://kanaria.dev/schema/runtime.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate136.evaluated;
+const evaluated0 = validate182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -25510,7 +31356,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema208.required,parentSchema:schema208,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema261.required,parentSchema:schema261,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -25520,7 +31366,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema208.required,parentSchema:schema208,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema261.required,parentSchema:schema261,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -25530,7 +31376,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.spec === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema208.required,parentSchema:schema208,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema261.required,parentSchema:schema261,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -25541,7 +31387,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema208,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema261,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -25554,7 +31400,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("kanaria.dev/v1alpha1" !== data0){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema208.properties.apiVersion,data:data0};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema261.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -25567,7 +31413,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("Runtime" !== data1){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Runtime"},message:"must be equal to constant",schema:"Runtime",parentSchema:schema208.properties.kind,data:data1};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Runtime"},message:"must be equal to constant",schema:"Runtime",parentSchema:schema261.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -25578,14 +31424,14 @@ errors++;
 }
 }
 if(data.spec !== undefined){
-if(!(validate137(data.spec, {instancePath:instancePath+"/spec",parentData:data,parentDataProperty:"spec",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate183(data.spec, {instancePath:instancePath+"/spec",parentData:data,parentDataProperty:"spec",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema208.type,parentSchema:schema208,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema261.type,parentSchema:schema261,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -25594,13 +31440,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
-validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const graph = validate151;
-const schema226 = {
+export const graph = validate205;
+const schema282 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/graph.schema.json",
  "title": "Kanaria execution graph",
@@ -26035,7 +31881,7 @@ const schema226 = {
   }
  }
 };
-const schema227 = {
+const schema283 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -26061,8 +31907,8 @@ const schema227 = {
   }
  }
 };
-const pattern56 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const schema229 = {
+const pattern68 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const schema285 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -26142,7 +31988,7 @@ const schema229 = {
   }
  }
 };
-const schema230 = {
+const schema286 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -26174,7 +32020,7 @@ const schema230 = {
   }
  }
 };
-const schema231 = {
+const schema287 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -26221,7 +32067,7 @@ const schema231 = {
   }
  }
 };
-const schema232 = {
+const schema288 = {
  "oneOf": [
   {
    "type": "null"
@@ -26252,10 +32098,10 @@ const schema232 = {
  ]
 };
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate153.evaluated;
+const evaluated0 = validate207.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -26264,7 +32110,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.taskSets === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema231.required,parentSchema:schema231,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -26274,7 +32120,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.traffic === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema231.required,parentSchema:schema231,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -26285,7 +32131,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "taskSets") || (key0 === "traffic"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema231,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -26299,7 +32145,7 @@ if(data.taskSets !== undefined){
 let data0 = data.taskSets;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.primary === undefined){
-const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema231.properties.taskSets.required,parentSchema:schema231.properties.taskSets,data:data0};
+const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema287.properties.taskSets.required,parentSchema:schema287.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -26309,7 +32155,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0.canary === undefined){
-const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema231.properties.taskSets.required,parentSchema:schema231.properties.taskSets,data:data0};
+const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema287.properties.taskSets.required,parentSchema:schema287.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -26320,7 +32166,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "primary") || (key1 === "canary"))){
-const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema231.properties.taskSets,data:data0};
+const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema287.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -26337,7 +32183,7 @@ let valid3 = false;
 let passing0 = null;
 const _errs8 = errors;
 if(data1 !== null){
-const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema232.oneOf[0].type,parentSchema:schema232.oneOf[0],data:data1};
+const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema288.oneOf[0].type,parentSchema:schema288.oneOf[0],data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -26354,7 +32200,7 @@ passing0 = 0;
 const _errs10 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.version === undefined){
-const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema232.oneOf[1].required,parentSchema:schema232.oneOf[1],data:data1};
+const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -26364,7 +32210,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1.scale === undefined){
-const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema232.oneOf[1].required,parentSchema:schema232.oneOf[1],data:data1};
+const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -26375,7 +32221,7 @@ errors++;
 }
 for(const key2 in data1){
 if(!((key2 === "version") || (key2 === "scale"))){
-const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema232.oneOf[1],data:data1};
+const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema288.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -26388,7 +32234,7 @@ errors++;
 if(data1.version !== undefined){
 let data2 = data1.version;
 if(!((data2 === "current") || (data2 === "new"))){
-const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema232.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema232.oneOf[1].properties.version.enum,parentSchema:schema232.oneOf[1].properties.version,data:data2};
+const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema288.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema288.oneOf[1].properties.version.enum,parentSchema:schema288.oneOf[1].properties.version,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -26402,7 +32248,7 @@ if(data1.scale !== undefined){
 let data3 = data1.scale;
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema232.oneOf[1].properties.scale,data:data3};
+const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -26412,7 +32258,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema232.oneOf[1].properties.scale,data:data3};
+const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -26423,7 +32269,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema232.oneOf[1].properties.scale.type,parentSchema:schema232.oneOf[1].properties.scale,data:data3};
+const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema288.oneOf[1].properties.scale.type,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -26435,7 +32281,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema232.oneOf[1].type,parentSchema:schema232.oneOf[1],data:data1};
+const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.oneOf[1].type,parentSchema:schema288.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -26456,7 +32302,7 @@ passing0 = 1;
 }
 }
 if(!valid3){
-const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema232.oneOf,parentSchema:schema232,data:data1};
+const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema288.oneOf,parentSchema:schema288,data:data1};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -26484,7 +32330,7 @@ let valid6 = false;
 let passing1 = null;
 const _errs19 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema232.oneOf[0].type,parentSchema:schema232.oneOf[0],data:data4};
+const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema288.oneOf[0].type,parentSchema:schema288.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -26501,7 +32347,7 @@ passing1 = 0;
 const _errs21 = errors;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.version === undefined){
-const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema232.oneOf[1].required,parentSchema:schema232.oneOf[1],data:data4};
+const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -26511,7 +32357,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data4.scale === undefined){
-const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema232.oneOf[1].required,parentSchema:schema232.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -26522,7 +32368,7 @@ errors++;
 }
 for(const key3 in data4){
 if(!((key3 === "version") || (key3 === "scale"))){
-const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema232.oneOf[1],data:data4};
+const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema288.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -26535,7 +32381,7 @@ errors++;
 if(data4.version !== undefined){
 let data5 = data4.version;
 if(!((data5 === "current") || (data5 === "new"))){
-const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema232.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema232.oneOf[1].properties.version.enum,parentSchema:schema232.oneOf[1].properties.version,data:data5};
+const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema288.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema288.oneOf[1].properties.version.enum,parentSchema:schema288.oneOf[1].properties.version,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -26549,7 +32395,7 @@ if(data4.scale !== undefined){
 let data6 = data4.scale;
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema232.oneOf[1].properties.scale,data:data6};
+const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -26559,7 +32405,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema232.oneOf[1].properties.scale,data:data6};
+const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -26570,7 +32416,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema232.oneOf[1].properties.scale.type,parentSchema:schema232.oneOf[1].properties.scale,data:data6};
+const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema288.oneOf[1].properties.scale.type,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -26582,7 +32428,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema232.oneOf[1].type,parentSchema:schema232.oneOf[1],data:data4};
+const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.oneOf[1].type,parentSchema:schema288.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -26603,7 +32449,7 @@ passing1 = 1;
 }
 }
 if(!valid6){
-const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema232.oneOf,parentSchema:schema232,data:data4};
+const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema288.oneOf,parentSchema:schema288,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -26626,7 +32472,7 @@ vErrors = null;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.properties.taskSets.type,parentSchema:schema231.properties.taskSets,data:data0};
+const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.taskSets.type,parentSchema:schema287.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -26640,7 +32486,7 @@ if(data.traffic !== undefined){
 let data7 = data.traffic;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.primary === undefined){
-const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema231.properties.traffic.required,parentSchema:schema231.properties.traffic,data:data7};
+const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema287.properties.traffic.required,parentSchema:schema287.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -26650,7 +32496,7 @@ vErrors.push(err27);
 errors++;
 }
 if(data7.canary === undefined){
-const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema231.properties.traffic.required,parentSchema:schema231.properties.traffic,data:data7};
+const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema287.properties.traffic.required,parentSchema:schema287.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -26661,7 +32507,7 @@ errors++;
 }
 for(const key4 in data7){
 if(!((key4 === "primary") || (key4 === "canary"))){
-const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema231.properties.traffic,data:data7};
+const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema287.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -26675,7 +32521,7 @@ if(data7.primary !== undefined){
 let data8 = data7.primary;
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema231.properties.traffic.properties.primary,data:data8};
+const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -26685,7 +32531,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data8 < 0 || isNaN(data8)){
-const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema231.properties.traffic.properties.primary,data:data8};
+const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -26696,7 +32542,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema231.properties.traffic.properties.primary.type,parentSchema:schema231.properties.traffic.properties.primary,data:data8};
+const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema287.properties.traffic.properties.primary.type,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -26710,7 +32556,7 @@ if(data7.canary !== undefined){
 let data9 = data7.canary;
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 100 || isNaN(data9)){
-const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema231.properties.traffic.properties.canary,data:data9};
+const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -26720,7 +32566,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data9 < 0 || isNaN(data9)){
-const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema231.properties.traffic.properties.canary,data:data9};
+const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -26731,7 +32577,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema231.properties.traffic.properties.canary.type,parentSchema:schema231.properties.traffic.properties.canary,data:data9};
+const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema287.properties.traffic.properties.canary.type,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -26743,7 +32589,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.properties.traffic.type,parentSchema:schema231.properties.traffic,data:data7};
+const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.traffic.type,parentSchema:schema287.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -26755,7 +32601,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema231.type,parentSchema:schema231,data};
+const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.type,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -26764,16 +32610,16 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate153.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
-validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate206.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -26782,7 +32628,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -26792,7 +32638,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.stage === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -26802,7 +32648,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -26812,7 +32658,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.params === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -26822,7 +32668,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -26832,7 +32678,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.source === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -26842,7 +32688,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.expect === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -26852,7 +32698,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.next === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -26862,7 +32708,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.onFailure === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema229.required,parentSchema:schema229,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema285.required,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -26872,8 +32718,8 @@ vErrors.push(err8);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema229.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema229,data};
+if(!(func1.call(schema285.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -26886,7 +32732,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 !== "string"){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema229.properties.id.type,parentSchema:schema229.properties.id,data:data0};
+const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.id.type,parentSchema:schema285.properties.id,data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -26899,7 +32745,7 @@ errors++;
 if(data.stage !== undefined){
 let data1 = data.stage;
 if(!(((((((((((((data1 === "ECS_SYNC") || (data1 === "ECS_CANARY_ROLLOUT")) || (data1 === "ECS_PRIMARY_ROLLOUT")) || (data1 === "ECS_TRAFFIC_ROUTING")) || (data1 === "ECS_CANARY_CLEAN")) || (data1 === "WAIT")) || (data1 === "WAIT_APPROVAL")) || (data1 === "ANALYSIS")) || (data1 === "SCRIPT_RUN")) || (data1 === "ROLLBACK_TRAFFIC")) || (data1 === "ROLLBACK_PRIMARY")) || (data1 === "ROLLBACK_CLEAN")) || (data1 === "ROLLBACK_SCRIPT_RUN"))){
-const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema229.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema229.properties.stage.enum,parentSchema:schema229.properties.stage,data:data1};
+const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema285.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema285.properties.stage.enum,parentSchema:schema285.properties.stage,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -26912,7 +32758,7 @@ errors++;
 if(data.name !== undefined){
 let data2 = data.name;
 if(typeof data2 !== "string"){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema229.properties.name.type,parentSchema:schema229.properties.name,data:data2};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.name.type,parentSchema:schema285.properties.name,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -26925,7 +32771,7 @@ errors++;
 if(data.params !== undefined){
 let data3 = data.params;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema229.properties.params.type,parentSchema:schema229.properties.params,data:data3};
+const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.properties.params.type,parentSchema:schema285.properties.params,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -26938,7 +32784,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data4 = data.timeoutMs;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema229.properties.timeoutMs.type,parentSchema:schema229.properties.timeoutMs,data:data4};
+const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema285.properties.timeoutMs.type,parentSchema:schema285.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -26949,7 +32795,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 1 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema229.properties.timeoutMs,data:data4};
+const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema285.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -26967,7 +32813,7 @@ let valid1 = false;
 let passing0 = null;
 const _errs13 = errors;
 if(data5 !== null){
-const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema229.properties.source.oneOf[0].type,parentSchema:schema229.properties.source.oneOf[0],data:data5};
+const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema285.properties.source.oneOf[0].type,parentSchema:schema285.properties.source.oneOf[0],data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -26984,7 +32830,7 @@ passing0 = 0;
 const _errs15 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.file === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -26994,7 +32840,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data5.line === undefined){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -27004,7 +32850,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data5.column === undefined){
-const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
+const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -27014,7 +32860,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data5.endLine === undefined){
-const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
+const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -27024,7 +32870,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data5.endColumn === undefined){
-const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema230.required,parentSchema:schema230,data:data5};
+const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -27035,7 +32881,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!(((((key1 === "file") || (key1 === "line")) || (key1 === "column")) || (key1 === "endLine")) || (key1 === "endColumn"))){
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema230,data:data5};
+const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema286,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -27048,7 +32894,7 @@ errors++;
 if(data5.file !== undefined){
 let data6 = data5.file;
 if(typeof data6 !== "string"){
-const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema230.properties.file.type,parentSchema:schema230.properties.file,data:data6};
+const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema286.properties.file.type,parentSchema:schema286.properties.file,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -27061,7 +32907,7 @@ errors++;
 if(data5.line !== undefined){
 let data7 = data5.line;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.line.type,parentSchema:schema230.properties.line,data:data7};
+const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.line.type,parentSchema:schema286.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -27072,7 +32918,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 1 || isNaN(data7)){
-const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema230.properties.line,data:data7};
+const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -27086,7 +32932,7 @@ errors++;
 if(data5.column !== undefined){
 let data8 = data5.column;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.column.type,parentSchema:schema230.properties.column,data:data8};
+const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.column.type,parentSchema:schema286.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -27097,7 +32943,7 @@ errors++;
 }
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 1 || isNaN(data8)){
-const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema230.properties.column,data:data8};
+const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -27111,7 +32957,7 @@ errors++;
 if(data5.endLine !== undefined){
 let data9 = data5.endLine;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.endLine.type,parentSchema:schema230.properties.endLine,data:data9};
+const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.endLine.type,parentSchema:schema286.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -27122,7 +32968,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 1 || isNaN(data9)){
-const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema230.properties.endLine,data:data9};
+const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -27136,7 +32982,7 @@ errors++;
 if(data5.endColumn !== undefined){
 let data10 = data5.endColumn;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema230.properties.endColumn.type,parentSchema:schema230.properties.endColumn,data:data10};
+const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.endColumn.type,parentSchema:schema286.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -27147,7 +32993,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 1 || isNaN(data10)){
-const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema230.properties.endColumn,data:data10};
+const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -27160,7 +33006,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema230.type,parentSchema:schema230,data:data5};
+const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema286.type,parentSchema:schema286,data:data5};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -27181,7 +33027,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema229.properties.source.oneOf,parentSchema:schema229.properties.source,data:data5};
+const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema285.properties.source.oneOf,parentSchema:schema285.properties.source,data:data5};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -27203,15 +33049,15 @@ vErrors = null;
 }
 }
 if(data.expect !== undefined){
-if(!(validate153(data.expect, {instancePath:instancePath+"/expect",parentData:data,parentDataProperty:"expect",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate207(data.expect, {instancePath:instancePath+"/expect",parentData:data,parentDataProperty:"expect",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
 }
 if(data.next !== undefined){
 let data12 = data.next;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema229.properties.next.type},message:"must be string,null",schema:schema229.properties.next.type,parentSchema:schema229.properties.next,data:data12};
+const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema285.properties.next.type},message:"must be string,null",schema:schema285.properties.next.type,parentSchema:schema285.properties.next,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -27224,7 +33070,7 @@ errors++;
 if(data.onFailure !== undefined){
 let data13 = data.onFailure;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema229.properties.onFailure.type},message:"must be string,null",schema:schema229.properties.onFailure.type,parentSchema:schema229.properties.onFailure,data:data13};
+const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema285.properties.onFailure.type},message:"must be string,null",schema:schema285.properties.onFailure.type,parentSchema:schema285.properties.onFailure,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -27236,7 +33082,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema229.type,parentSchema:schema229,data};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -27245,17 +33091,17 @@ vErrors.push(err36);
 }
 errors++;
 }
-validate152.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://kanaria.dev/schema/graph.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate151.evaluated;
+const evaluated0 = validate205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -27264,7 +33110,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -27274,7 +33120,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -27284,7 +33130,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.digest === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -27294,7 +33140,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.compiler === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -27304,7 +33150,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.app === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -27314,7 +33160,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.strategy === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -27324,7 +33170,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.target === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -27334,7 +33180,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -27344,7 +33190,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.entry === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entry"},message:"must have required property '"+"entry"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entry"},message:"must have required property '"+"entry"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -27354,7 +33200,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.nodes === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -27364,7 +33210,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.rollback === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema226.required,parentSchema:schema226,data};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema282.required,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -27374,8 +33220,8 @@ vErrors.push(err10);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema226.properties, key0))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema226,data};
+if(!(func1.call(schema282.properties, key0))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -27388,7 +33234,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("kanaria.dev/v1alpha1" !== data0){
-const err12 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema226.properties.apiVersion,data:data0};
+const err12 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema282.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -27401,7 +33247,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("ExecutionGraph" !== data1){
-const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ExecutionGraph"},message:"must be equal to constant",schema:"ExecutionGraph",parentSchema:schema226.properties.kind,data:data1};
+const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ExecutionGraph"},message:"must be equal to constant",schema:"ExecutionGraph",parentSchema:schema282.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -27414,8 +33260,8 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern56.test(data2)){
-const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema226.properties.digest,data:data2};
+if(!pattern68.test(data2)){
+const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema282.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -27426,7 +33272,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.digest.type,parentSchema:schema226.properties.digest,data:data2};
+const err15 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.digest.type,parentSchema:schema282.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -27439,7 +33285,7 @@ errors++;
 if(data.compiler !== undefined){
 let data3 = data.compiler;
 if(typeof data3 !== "string"){
-const err16 = {instancePath:instancePath+"/compiler",schemaPath:"#/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.compiler.type,parentSchema:schema226.properties.compiler,data:data3};
+const err16 = {instancePath:instancePath+"/compiler",schemaPath:"#/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.compiler.type,parentSchema:schema282.properties.compiler,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -27453,7 +33299,7 @@ if(data.source !== undefined){
 let data4 = data.source;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.app === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema226.properties.source.required,parentSchema:schema226.properties.source,data:data4};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema282.properties.source.required,parentSchema:schema282.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -27464,7 +33310,7 @@ errors++;
 }
 for(const key1 in data4){
 if(!(((key1 === "app") || (key1 === "serviceDefinitionFile")) || (key1 === "taskDefinitionFile"))){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema226.properties.source,data:data4};
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -27477,7 +33323,7 @@ errors++;
 if(data4.app !== undefined){
 let data5 = data4.app;
 if(typeof data5 !== "string"){
-const err19 = {instancePath:instancePath+"/source/app",schemaPath:"#/properties/source/properties/app/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.source.properties.app.type,parentSchema:schema226.properties.source.properties.app,data:data5};
+const err19 = {instancePath:instancePath+"/source/app",schemaPath:"#/properties/source/properties/app/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.app.type,parentSchema:schema282.properties.source.properties.app,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -27490,7 +33336,7 @@ errors++;
 if(data4.serviceDefinitionFile !== undefined){
 let data6 = data4.serviceDefinitionFile;
 if(typeof data6 !== "string"){
-const err20 = {instancePath:instancePath+"/source/serviceDefinitionFile",schemaPath:"#/properties/source/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.source.properties.serviceDefinitionFile.type,parentSchema:schema226.properties.source.properties.serviceDefinitionFile,data:data6};
+const err20 = {instancePath:instancePath+"/source/serviceDefinitionFile",schemaPath:"#/properties/source/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.serviceDefinitionFile.type,parentSchema:schema282.properties.source.properties.serviceDefinitionFile,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -27503,7 +33349,7 @@ errors++;
 if(data4.taskDefinitionFile !== undefined){
 let data7 = data4.taskDefinitionFile;
 if(typeof data7 !== "string"){
-const err21 = {instancePath:instancePath+"/source/taskDefinitionFile",schemaPath:"#/properties/source/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.source.properties.taskDefinitionFile.type,parentSchema:schema226.properties.source.properties.taskDefinitionFile,data:data7};
+const err21 = {instancePath:instancePath+"/source/taskDefinitionFile",schemaPath:"#/properties/source/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.taskDefinitionFile.type,parentSchema:schema282.properties.source.properties.taskDefinitionFile,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -27515,7 +33361,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.source.type,parentSchema:schema226.properties.source,data:data4};
+const err22 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.source.type,parentSchema:schema282.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -27529,7 +33375,7 @@ if(data.app !== undefined){
 let data8 = data.app;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.name === undefined){
-const err23 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema226.properties.app.required,parentSchema:schema226.properties.app,data:data8};
+const err23 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema282.properties.app.required,parentSchema:schema282.properties.app,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -27539,7 +33385,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data8.labels === undefined){
-const err24 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema226.properties.app.required,parentSchema:schema226.properties.app,data:data8};
+const err24 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema282.properties.app.required,parentSchema:schema282.properties.app,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -27550,7 +33396,7 @@ errors++;
 }
 for(const key2 in data8){
 if(!((((key2 === "name") || (key2 === "labels")) || (key2 === "description")) || (key2 === "platformProvider"))){
-const err25 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema226.properties.app,data:data8};
+const err25 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.app,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -27563,7 +33409,7 @@ errors++;
 if(data8.name !== undefined){
 let data9 = data8.name;
 if(typeof data9 !== "string"){
-const err26 = {instancePath:instancePath+"/app/name",schemaPath:"#/properties/app/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.app.properties.name.type,parentSchema:schema226.properties.app.properties.name,data:data9};
+const err26 = {instancePath:instancePath+"/app/name",schemaPath:"#/properties/app/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.name.type,parentSchema:schema282.properties.app.properties.name,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -27579,7 +33425,7 @@ if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 for(const key3 in data10){
 let data11 = data10[key3];
 if(typeof data11 !== "string"){
-const err27 = {instancePath:instancePath+"/app/labels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/app/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.app.properties.labels.additionalProperties.type,parentSchema:schema226.properties.app.properties.labels.additionalProperties,data:data11};
+const err27 = {instancePath:instancePath+"/app/labels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/app/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.labels.additionalProperties.type,parentSchema:schema282.properties.app.properties.labels.additionalProperties,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -27591,7 +33437,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/app/labels",schemaPath:"#/properties/app/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.app.properties.labels.type,parentSchema:schema226.properties.app.properties.labels,data:data10};
+const err28 = {instancePath:instancePath+"/app/labels",schemaPath:"#/properties/app/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.app.properties.labels.type,parentSchema:schema282.properties.app.properties.labels,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -27604,7 +33450,7 @@ errors++;
 if(data8.description !== undefined){
 let data12 = data8.description;
 if(typeof data12 !== "string"){
-const err29 = {instancePath:instancePath+"/app/description",schemaPath:"#/properties/app/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.app.properties.description.type,parentSchema:schema226.properties.app.properties.description,data:data12};
+const err29 = {instancePath:instancePath+"/app/description",schemaPath:"#/properties/app/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.description.type,parentSchema:schema282.properties.app.properties.description,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -27617,7 +33463,7 @@ errors++;
 if(data8.platformProvider !== undefined){
 let data13 = data8.platformProvider;
 if(typeof data13 !== "string"){
-const err30 = {instancePath:instancePath+"/app/platformProvider",schemaPath:"#/properties/app/properties/platformProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.app.properties.platformProvider.type,parentSchema:schema226.properties.app.properties.platformProvider,data:data13};
+const err30 = {instancePath:instancePath+"/app/platformProvider",schemaPath:"#/properties/app/properties/platformProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.platformProvider.type,parentSchema:schema282.properties.app.properties.platformProvider,data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -27629,7 +33475,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.app.type,parentSchema:schema226.properties.app,data:data8};
+const err31 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.app.type,parentSchema:schema282.properties.app,data:data8};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -27642,7 +33488,7 @@ errors++;
 if(data.strategy !== undefined){
 let data14 = data.strategy;
 if(!(((data14 === "pipeline") || (data14 === "quickSync")) || (data14 === "standalone"))){
-const err32 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema226.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema226.properties.strategy.enum,parentSchema:schema226.properties.strategy,data:data14};
+const err32 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema282.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.strategy.enum,parentSchema:schema282.properties.strategy,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -27656,7 +33502,7 @@ if(data.target !== undefined){
 let data15 = data.target;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.taskDefinition === undefined){
-const err33 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "taskDefinition"},message:"must have required property '"+"taskDefinition"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
+const err33 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "taskDefinition"},message:"must have required property '"+"taskDefinition"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -27666,7 +33512,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data15.accessType === undefined){
-const err34 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "accessType"},message:"must have required property '"+"accessType"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
+const err34 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "accessType"},message:"must have required property '"+"accessType"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -27676,7 +33522,7 @@ vErrors.push(err34);
 errors++;
 }
 if(data15.targetGroups === undefined){
-const err35 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "targetGroups"},message:"must have required property '"+"targetGroups"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
+const err35 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "targetGroups"},message:"must have required property '"+"targetGroups"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -27686,7 +33532,7 @@ vErrors.push(err35);
 errors++;
 }
 if(data15.launchType === undefined){
-const err36 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "launchType"},message:"must have required property '"+"launchType"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
+const err36 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "launchType"},message:"must have required property '"+"launchType"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -27696,7 +33542,7 @@ vErrors.push(err36);
 errors++;
 }
 if(data15.autoRollback === undefined){
-const err37 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "autoRollback"},message:"must have required property '"+"autoRollback"+"'",schema:schema226.properties.target.required,parentSchema:schema226.properties.target,data:data15};
+const err37 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "autoRollback"},message:"must have required property '"+"autoRollback"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -27706,8 +33552,8 @@ vErrors.push(err37);
 errors++;
 }
 for(const key4 in data15){
-if(!(func1.call(schema226.properties.target.properties, key4))){
-const err38 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema226.properties.target,data:data15};
+if(!(func1.call(schema282.properties.target.properties, key4))){
+const err38 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -27720,7 +33566,7 @@ errors++;
 if(data15.cluster !== undefined){
 let data16 = data15.cluster;
 if(typeof data16 !== "string"){
-const err39 = {instancePath:instancePath+"/target/cluster",schemaPath:"#/properties/target/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.target.properties.cluster.type,parentSchema:schema226.properties.target.properties.cluster,data:data16};
+const err39 = {instancePath:instancePath+"/target/cluster",schemaPath:"#/properties/target/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.target.properties.cluster.type,parentSchema:schema282.properties.target.properties.cluster,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -27733,7 +33579,7 @@ errors++;
 if(data15.service !== undefined){
 let data17 = data15.service;
 if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err40 = {instancePath:instancePath+"/target/service",schemaPath:"#/properties/target/properties/service/type",keyword:"type",params:{type: schema226.properties.target.properties.service.type},message:"must be object,null",schema:schema226.properties.target.properties.service.type,parentSchema:schema226.properties.target.properties.service,data:data17};
+const err40 = {instancePath:instancePath+"/target/service",schemaPath:"#/properties/target/properties/service/type",keyword:"type",params:{type: schema282.properties.target.properties.service.type},message:"must be object,null",schema:schema282.properties.target.properties.service.type,parentSchema:schema282.properties.target.properties.service,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -27746,7 +33592,7 @@ errors++;
 if(data15.taskDefinition !== undefined){
 let data18 = data15.taskDefinition;
 if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
-const err41 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.target.properties.taskDefinition.type,parentSchema:schema226.properties.target.properties.taskDefinition,data:data18};
+const err41 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.taskDefinition.type,parentSchema:schema282.properties.target.properties.taskDefinition,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -27759,7 +33605,7 @@ errors++;
 if(data15.accessType !== undefined){
 let data19 = data15.accessType;
 if(!((data19 === "ELB") || (data19 === "SERVICE_DISCOVERY"))){
-const err42 = {instancePath:instancePath+"/target/accessType",schemaPath:"#/properties/target/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema226.properties.target.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema226.properties.target.properties.accessType.enum,parentSchema:schema226.properties.target.properties.accessType,data:data19};
+const err42 = {instancePath:instancePath+"/target/accessType",schemaPath:"#/properties/target/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema282.properties.target.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.target.properties.accessType.enum,parentSchema:schema282.properties.target.properties.accessType,data:data19};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -27773,7 +33619,7 @@ if(data15.targetGroups !== undefined){
 let data20 = data15.targetGroups;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 if(data20.primary === undefined){
-const err43 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema226.properties.target.properties.targetGroups.required,parentSchema:schema226.properties.target.properties.targetGroups,data:data20};
+const err43 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema282.properties.target.properties.targetGroups.required,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -27783,7 +33629,7 @@ vErrors.push(err43);
 errors++;
 }
 if(data20.canary === undefined){
-const err44 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema226.properties.target.properties.targetGroups.required,parentSchema:schema226.properties.target.properties.targetGroups,data:data20};
+const err44 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema282.properties.target.properties.targetGroups.required,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -27794,7 +33640,7 @@ errors++;
 }
 for(const key5 in data20){
 if(!((key5 === "primary") || (key5 === "canary"))){
-const err45 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema226.properties.target.properties.targetGroups,data:data20};
+const err45 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -27811,7 +33657,7 @@ let valid6 = false;
 let passing0 = null;
 const _errs47 = errors;
 if(data21 !== null){
-const err46 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema226.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema226.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data21};
+const err46 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data21};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -27828,7 +33674,7 @@ passing0 = 0;
 const _errs49 = errors;
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 if(data21.targetGroupArn === undefined){
-const err47 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema227.required,parentSchema:schema227,data:data21};
+const err47 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema283.required,parentSchema:schema283,data:data21};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -27839,7 +33685,7 @@ errors++;
 }
 for(const key6 in data21){
 if(!((((key6 === "targetGroupArn") || (key6 === "containerName")) || (key6 === "containerPort")) || (key6 === "loadBalancerName"))){
-const err48 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema227,data:data21};
+const err48 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -27852,7 +33698,7 @@ errors++;
 if(data21.targetGroupArn !== undefined){
 let data22 = data21.targetGroupArn;
 if(typeof data22 !== "string"){
-const err49 = {instancePath:instancePath+"/target/targetGroups/primary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.targetGroupArn.type,parentSchema:schema227.properties.targetGroupArn,data:data22};
+const err49 = {instancePath:instancePath+"/target/targetGroups/primary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.targetGroupArn.type,parentSchema:schema283.properties.targetGroupArn,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -27865,7 +33711,7 @@ errors++;
 if(data21.containerName !== undefined){
 let data23 = data21.containerName;
 if(typeof data23 !== "string"){
-const err50 = {instancePath:instancePath+"/target/targetGroups/primary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.containerName.type,parentSchema:schema227.properties.containerName,data:data23};
+const err50 = {instancePath:instancePath+"/target/targetGroups/primary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.containerName.type,parentSchema:schema283.properties.containerName,data:data23};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -27878,7 +33724,7 @@ errors++;
 if(data21.containerPort !== undefined){
 let data24 = data21.containerPort;
 if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err51 = {instancePath:instancePath+"/target/targetGroups/primary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema227.properties.containerPort.type,parentSchema:schema227.properties.containerPort,data:data24};
+const err51 = {instancePath:instancePath+"/target/targetGroups/primary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema283.properties.containerPort.type,parentSchema:schema283.properties.containerPort,data:data24};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -27891,7 +33737,7 @@ errors++;
 if(data21.loadBalancerName !== undefined){
 let data25 = data21.loadBalancerName;
 if(typeof data25 !== "string"){
-const err52 = {instancePath:instancePath+"/target/targetGroups/primary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.loadBalancerName.type,parentSchema:schema227.properties.loadBalancerName,data:data25};
+const err52 = {instancePath:instancePath+"/target/targetGroups/primary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.loadBalancerName.type,parentSchema:schema283.properties.loadBalancerName,data:data25};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -27903,7 +33749,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema227.type,parentSchema:schema227,data:data21};
+const err53 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data21};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -27924,7 +33770,7 @@ passing0 = 1;
 }
 }
 if(!valid6){
-const err54 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema226.properties.target.properties.targetGroups.properties.primary.oneOf,parentSchema:schema226.properties.target.properties.targetGroups.properties.primary,data:data21};
+const err54 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf,parentSchema:schema282.properties.target.properties.targetGroups.properties.primary,data:data21};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -27952,7 +33798,7 @@ let valid9 = false;
 let passing1 = null;
 const _errs63 = errors;
 if(data26 !== null){
-const err55 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema226.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema226.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data26};
+const err55 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data26};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -27969,7 +33815,7 @@ passing1 = 0;
 const _errs65 = errors;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 if(data26.targetGroupArn === undefined){
-const err56 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema227.required,parentSchema:schema227,data:data26};
+const err56 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -27980,7 +33826,7 @@ errors++;
 }
 for(const key7 in data26){
 if(!((((key7 === "targetGroupArn") || (key7 === "containerName")) || (key7 === "containerPort")) || (key7 === "loadBalancerName"))){
-const err57 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema227,data:data26};
+const err57 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data26};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -27993,7 +33839,7 @@ errors++;
 if(data26.targetGroupArn !== undefined){
 let data27 = data26.targetGroupArn;
 if(typeof data27 !== "string"){
-const err58 = {instancePath:instancePath+"/target/targetGroups/canary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.targetGroupArn.type,parentSchema:schema227.properties.targetGroupArn,data:data27};
+const err58 = {instancePath:instancePath+"/target/targetGroups/canary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.targetGroupArn.type,parentSchema:schema283.properties.targetGroupArn,data:data27};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -28006,7 +33852,7 @@ errors++;
 if(data26.containerName !== undefined){
 let data28 = data26.containerName;
 if(typeof data28 !== "string"){
-const err59 = {instancePath:instancePath+"/target/targetGroups/canary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.containerName.type,parentSchema:schema227.properties.containerName,data:data28};
+const err59 = {instancePath:instancePath+"/target/targetGroups/canary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.containerName.type,parentSchema:schema283.properties.containerName,data:data28};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -28019,7 +33865,7 @@ errors++;
 if(data26.containerPort !== undefined){
 let data29 = data26.containerPort;
 if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err60 = {instancePath:instancePath+"/target/targetGroups/canary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema227.properties.containerPort.type,parentSchema:schema227.properties.containerPort,data:data29};
+const err60 = {instancePath:instancePath+"/target/targetGroups/canary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema283.properties.containerPort.type,parentSchema:schema283.properties.containerPort,data:data29};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -28032,7 +33878,7 @@ errors++;
 if(data26.loadBalancerName !== undefined){
 let data30 = data26.loadBalancerName;
 if(typeof data30 !== "string"){
-const err61 = {instancePath:instancePath+"/target/targetGroups/canary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema227.properties.loadBalancerName.type,parentSchema:schema227.properties.loadBalancerName,data:data30};
+const err61 = {instancePath:instancePath+"/target/targetGroups/canary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.loadBalancerName.type,parentSchema:schema283.properties.loadBalancerName,data:data30};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -28044,7 +33890,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema227.type,parentSchema:schema227,data:data26};
+const err62 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -28065,7 +33911,7 @@ passing1 = 1;
 }
 }
 if(!valid9){
-const err63 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema226.properties.target.properties.targetGroups.properties.canary.oneOf,parentSchema:schema226.properties.target.properties.targetGroups.properties.canary,data:data26};
+const err63 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf,parentSchema:schema282.properties.target.properties.targetGroups.properties.canary,data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -28088,7 +33934,7 @@ vErrors = null;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.target.properties.targetGroups.type,parentSchema:schema226.properties.target.properties.targetGroups,data:data20};
+const err64 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.targetGroups.type,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -28101,7 +33947,7 @@ errors++;
 if(data15.launchType !== undefined){
 let data31 = data15.launchType;
 if(!((data31 === "FARGATE") || (data31 === "EC2"))){
-const err65 = {instancePath:instancePath+"/target/launchType",schemaPath:"#/properties/target/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema226.properties.target.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema226.properties.target.properties.launchType.enum,parentSchema:schema226.properties.target.properties.launchType,data:data31};
+const err65 = {instancePath:instancePath+"/target/launchType",schemaPath:"#/properties/target/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema282.properties.target.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.target.properties.launchType.enum,parentSchema:schema282.properties.target.properties.launchType,data:data31};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -28114,7 +33960,7 @@ errors++;
 if(data15.awsvpcConfiguration !== undefined){
 let data32 = data15.awsvpcConfiguration;
 if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
-const err66 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema226.properties.target.properties.awsvpcConfiguration,data:data32};
+const err66 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema282.properties.target.properties.awsvpcConfiguration,data:data32};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -28127,7 +33973,7 @@ errors++;
 if(data15.autoRollback !== undefined){
 let data33 = data15.autoRollback;
 if(typeof data33 !== "boolean"){
-const err67 = {instancePath:instancePath+"/target/autoRollback",schemaPath:"#/properties/target/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema226.properties.target.properties.autoRollback.type,parentSchema:schema226.properties.target.properties.autoRollback,data:data33};
+const err67 = {instancePath:instancePath+"/target/autoRollback",schemaPath:"#/properties/target/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema282.properties.target.properties.autoRollback.type,parentSchema:schema282.properties.target.properties.autoRollback,data:data33};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -28140,7 +33986,7 @@ errors++;
 if(data15.image !== undefined){
 let data34 = data15.image;
 if(typeof data34 !== "string"){
-const err68 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.target.properties.image.type,parentSchema:schema226.properties.target.properties.image,data:data34};
+const err68 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.target.properties.image.type,parentSchema:schema282.properties.target.properties.image,data:data34};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -28152,7 +33998,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.target.type,parentSchema:schema226.properties.target,data:data15};
+const err69 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.type,parentSchema:schema282.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -28168,7 +34014,7 @@ if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key8 in data35){
 let data36 = data35[key8];
 if(typeof data36 !== "string"){
-const err70 = {instancePath:instancePath+"/secrets/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.secrets.additionalProperties.type,parentSchema:schema226.properties.secrets.additionalProperties,data:data36};
+const err70 = {instancePath:instancePath+"/secrets/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.secrets.additionalProperties.type,parentSchema:schema282.properties.secrets.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -28180,7 +34026,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.properties.secrets.type,parentSchema:schema226.properties.secrets,data:data35};
+const err71 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.secrets.type,parentSchema:schema282.properties.secrets,data:data35};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -28193,7 +34039,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data37 = data.timeoutMs;
 if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err72 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema226.properties.timeoutMs.type,parentSchema:schema226.properties.timeoutMs,data:data37};
+const err72 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema282.properties.timeoutMs.type,parentSchema:schema282.properties.timeoutMs,data:data37};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -28204,7 +34050,7 @@ errors++;
 }
 if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 1 || isNaN(data37)){
-const err73 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema226.properties.timeoutMs,data:data37};
+const err73 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema282.properties.timeoutMs,data:data37};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -28218,7 +34064,7 @@ errors++;
 if(data.entry !== undefined){
 let data38 = data.entry;
 if(typeof data38 !== "string"){
-const err74 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema226.properties.entry.type,parentSchema:schema226.properties.entry,data:data38};
+const err74 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.entry.type,parentSchema:schema282.properties.entry,data:data38};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -28233,14 +34079,14 @@ let data39 = data.nodes;
 if(Array.isArray(data39)){
 const len0 = data39.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate152(data39[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data39,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate206(data39[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data39,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema226.properties.nodes.type,parentSchema:schema226.properties.nodes,data:data39};
+const err75 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.nodes.type,parentSchema:schema282.properties.nodes,data:data39};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -28255,14 +34101,14 @@ let data41 = data.rollback;
 if(Array.isArray(data41)){
 const len1 = data41.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate152(data41[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data41,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate206(data41[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data41,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema226.properties.rollback.type,parentSchema:schema226.properties.rollback,data:data41};
+const err76 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.rollback.type,parentSchema:schema282.properties.rollback,data:data41};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -28274,7 +34120,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema226.type,parentSchema:schema226,data};
+const err77 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -28283,13 +34129,13 @@ vErrors.push(err77);
 }
 errors++;
 }
-validate151.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
-validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const analysisTemplate = validate157;
-const schema234 = {
+export const analysisTemplate = validate211;
+const schema290 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/analysis-template.schema.json",
  "title": "PipeCD analysis template (.pipe/analysis-template.yaml)",
@@ -28341,10 +34187,10 @@ const schema234 = {
  }
 };
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
+const evaluated0 = validate212.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -28835,16 +34681,16 @@ vErrors.push(err35);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate212.errors = vErrors;
 return errors === 0;
 }
-validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate212.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate160.evaluated;
+const evaluated0 = validate214.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -29172,16 +35018,16 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate160.errors = vErrors;
+validate214.errors = vErrors;
 return errors === 0;
 }
-validate160.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate162.evaluated;
+const evaluated0 = validate216.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -29558,17 +35404,17 @@ vErrors.push(err26);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate216.errors = vErrors;
 return errors === 0;
 }
-validate162.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://kanaria.dev/schema/analysis-template.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate157.evaluated;
+const evaluated0 = validate211.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -29577,7 +35423,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema234.required,parentSchema:schema234,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema290.required,parentSchema:schema290,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -29587,7 +35433,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema234.required,parentSchema:schema234,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema290.required,parentSchema:schema290,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -29597,7 +35443,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.spec === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema234.required,parentSchema:schema234,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema290.required,parentSchema:schema290,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -29608,7 +35454,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema234,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema290,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -29621,7 +35467,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("pipecd.dev/v1beta1" !== data0){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema234.properties.apiVersion,data:data0};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema290.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -29634,7 +35480,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("AnalysisTemplate" !== data1){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AnalysisTemplate"},message:"must be equal to constant",schema:"AnalysisTemplate",parentSchema:schema234.properties.kind,data:data1};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AnalysisTemplate"},message:"must be equal to constant",schema:"AnalysisTemplate",parentSchema:schema290.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -29649,7 +35495,7 @@ let data2 = data.spec;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 if(!(((key1 === "metrics") || (key1 === "logs")) || (key1 === "https"))){
-const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema234.properties.spec,data:data2};
+const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema290.properties.spec,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -29663,14 +35509,14 @@ if(data2.metrics !== undefined){
 let data3 = data2.metrics;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key2 in data3){
-if(!(validate158(data3[key2], {instancePath:instancePath+"/spec/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate212(data3[key2], {instancePath:instancePath+"/spec/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.properties.spec.properties.metrics.type,parentSchema:schema234.properties.spec.properties.metrics,data:data3};
+const err7 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.properties.spec.properties.metrics.type,parentSchema:schema290.properties.spec.properties.metrics,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -29684,14 +35530,14 @@ if(data2.logs !== undefined){
 let data5 = data2.logs;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key3 in data5){
-if(!(validate160(data5[key3], {instancePath:instancePath+"/spec/logs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate214(data5[key3], {instancePath:instancePath+"/spec/logs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/spec/logs",schemaPath:"#/properties/spec/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.properties.spec.properties.logs.type,parentSchema:schema234.properties.spec.properties.logs,data:data5};
+const err8 = {instancePath:instancePath+"/spec/logs",schemaPath:"#/properties/spec/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.properties.spec.properties.logs.type,parentSchema:schema290.properties.spec.properties.logs,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -29705,14 +35551,14 @@ if(data2.https !== undefined){
 let data7 = data2.https;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key4 in data7){
-if(!(validate162(data7[key4], {instancePath:instancePath+"/spec/https/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate216(data7[key4], {instancePath:instancePath+"/spec/https/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/spec/https",schemaPath:"#/properties/spec/properties/https/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.properties.spec.properties.https.type,parentSchema:schema234.properties.spec.properties.https,data:data7};
+const err9 = {instancePath:instancePath+"/spec/https",schemaPath:"#/properties/spec/properties/https/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.properties.spec.properties.https.type,parentSchema:schema290.properties.spec.properties.https,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -29724,7 +35570,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.properties.spec.type,parentSchema:schema234.properties.spec,data:data2};
+const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.properties.spec.type,parentSchema:schema290.properties.spec,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -29736,7 +35582,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema234.type,parentSchema:schema234,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.type,parentSchema:schema290,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -29745,7 +35591,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate157.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
-validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate211.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};

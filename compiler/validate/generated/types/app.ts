@@ -74,7 +74,7 @@ export interface AppFile {
  */
 apiVersion: "pipecd.dev/v1beta1"
 /**
- * Configuration kind; always ECSApp for an ECS application.
+ * Configuration kind: ECSApp for an ECS application in PipeCD v0's format. (PipeCD v1's format, kind: Application with spec.plugin: ecs, is read too: see schema/app-v1.schema.json.)
  */
 kind: "ECSApp"
 spec: ECSApplicationSpec

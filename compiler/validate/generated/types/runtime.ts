@@ -89,6 +89,47 @@ url: unknown
 } | {
 urlFile: unknown
 }))
+/**
+ * A plugin.
+ */
+export type PipedPlugin = {
+/**
+ * The plugin: ecs (ECS stages, deploy targets), analysis (ANALYSIS, analysis providers), wait (WAIT), waitapproval (WAIT_APPROVAL), scriptrun (SCRIPT_RUN).
+ */
+name: ("ecs" | "analysis" | "wait" | "waitapproval" | "scriptrun")
+/**
+ * Where piped downloads the plugin; accepted so a piped config can be pasted, not used by Kanaria.
+ */
+url?: string
+/**
+ * Port piped runs the plugin on; accepted so a piped config can be pasted, not used by Kanaria.
+ */
+port?: number
+config?: AnalysisPluginConfig
+/**
+ * The ecs plugin's deploy targets: ECS accounts/regions applications deploy to; an app names one with spec.deployTarget. Only the ecs plugin has deploy targets.
+ */
+deployTargets?: ECSDeployTarget[]
+}
+/**
+ * An analysis provider.
+ */
+export type AnalysisProvider1 = {
+/**
+ * Unique name of the provider, referenced by a metric's `provider`.
+ */
+name: string
+/**
+ * Provider type.
+ */
+type: ("DATADOG" | "PROMETHEUS")
+/**
+ * Provider settings; the allowed keys depend on `type`.
+ */
+config: {
+
+}
+}
 
 /**
  * Configuration of `kanaria serve` (and of the compiler, which reads provider names from it): platform and analysis providers, notifications, the HTTP server and the store.
@@ -121,6 +162,10 @@ server?: Server
 store?: Store
 simulator?: Simulator
 secretManagement?: SecretManagement
+/**
+ * PipeCD v1's piped plugins, as in its piped config: the ecs plugin's deployTargets are platform providers (an app selects one with spec.deployTarget, or spec.platformProvider), the analysis plugin's config.analysisProviders are analysis providers. Names must be unique across platformProviders and deploy targets, and across both analysis provider lists.
+ */
+plugins?: PipedPlugin[]
 }
 /**
  * A platform provider.
@@ -311,4 +356,55 @@ privateKeyFile: string
  */
 publicKeyFile?: string
 }
+}
+/**
+ * Plugin-wide settings: the analysis plugin's analysisProviders; the other plugins have none Kanaria reads.
+ */
+export interface AnalysisPluginConfig {
+/**
+ * Metrics backends ANALYSIS stages query (the same entries as spec.analysisProviders).
+ */
+analysisProviders?: AnalysisProvider1[]
+}
+/**
+ * A deploy target.
+ */
+export interface ECSDeployTarget {
+/**
+ * Unique name of the deploy target, referenced by an app's spec.deployTarget.
+ */
+name: string
+/**
+ * Labels of the deploy target (as in PipeCD; Kanaria does not use them).
+ */
+labels?: {
+[k: string]: string
+}
+config: PlatformProviderECSConfig1
+}
+/**
+ * ECS connection settings (PipeCD v1's ECSDeployTargetConfig: region, profile, credentialsFile, roleARN, tokenFile; plus endpoints).
+ */
+export interface PlatformProviderECSConfig1 {
+/**
+ * AWS region of the ECS cluster (for example ap-northeast-1).
+ */
+region: string
+/**
+ * Profile to use from the shared AWS config/credentials files.
+ */
+profile?: string
+/**
+ * Path of a shared credentials file (~/.aws/credentials format). Absent means the SDK's default chain (environment, task role...).
+ */
+credentialsFile?: string
+/**
+ * ARN of an IAM role to assume (AWS STS) before calling ECS.
+ */
+roleARN?: string
+/**
+ * Path of a web identity token file used to assume roleARN.
+ */
+tokenFile?: string
+endpoints?: ECSEndpoints
 }

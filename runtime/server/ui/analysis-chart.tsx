@@ -5,14 +5,14 @@ import type { SampleRecord } from "../../analysis/types.ts";
 import { num, shortDuration } from "./format.ts";
 import { verdictLabel, type AnalysisView, type CheckView } from "./view-model.ts";
 
-// Drawn at 560×250 and scaled to the column (up to the stylesheet's .chart max-width).
-const W = 560;
-const H = 250;
-const L = 64;
-const R = 16;
-const T = 14;
-const B = 30;
-const FONT = 14;
+// Drawn at 460×230 and scaled to the column (up to the stylesheet's .chart max-width).
+const W = 460;
+const H = 230;
+const L = 58;
+const R = 14;
+const T = 12;
+const B = 28;
+const FONT = 13;
 
 export interface AxisLabel {
   y: number;
@@ -142,9 +142,9 @@ export function AnalysisCharts(p: { analyses: AnalysisView[] }) {
   return (
     <div>
       {p.analyses.map((a) => (
-        <section aria-label={`Analysis ${a.nodeId}`} data-analysis={a.nodeId}>
+        <section aria-label={`Analysis ${a.label}`} data-analysis={a.nodeId}>
           <h3>
-            <span class="mono">{a.nodeId}</span> <span class="muted">({shortDuration(a.durationMs)} window)</span>
+            {a.label} <span class="muted">({shortDuration(a.durationMs)} window)</span>
           </h3>
           {a.checks.length === 0 ? (
             <p class="muted">No checks.</p>

@@ -67,7 +67,7 @@ ol.log{background-image:linear-gradient(#fff 30%,rgba(255,255,255,0)),linear-gra
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px;border:1px solid #111827}
 .sw.p{background:#1e3a8a}.sw.c{background:#fbbf24}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:12px}
-.chart{border:1px solid var(--line);border-radius:8px;padding:8px 10px;background:#fff;max-width:720px;min-width:0}
+.chart{border:1px solid var(--line);border-radius:8px;padding:8px 10px;background:#fff;max-width:620px;min-width:0}
 .chart svg{width:100%;height:auto;display:block}
 .chart ol{margin:4px 0 0;padding-left:1.2rem;font-size:.85rem}
 ol.log{list-style:none;margin:0;padding:0;font-size:.9rem;max-height:480px;overflow:auto;border:1px solid var(--line);border-radius:8px}

@@ -7,7 +7,7 @@ import type { DeploymentView } from "./view-model.ts";
 
 export function TrafficBar(p: { view: DeploymentView }) {
   const { primary, canary } = p.view.traffic;
-  const from = p.view.trafficFrom;
+  const from = p.view.trafficFrom ? (p.view.labels[p.view.trafficFrom] ?? p.view.trafficFrom) : null;
   return (
     <div>
       <div class="traffic" role="img" aria-label={`Traffic: primary ${primary}%, canary ${canary}%`} data-primary={String(primary)} data-canary={String(canary)}>
@@ -81,7 +81,7 @@ export function TaskSets(p: { view: DeploymentView }) {
         </tbody>
       </table>
       <p class="muted">
-        Expected {v.taskSetsFrom ? `after ${v.taskSetsFrom}` : "before the first stage"}
+        Expected {v.taskSetsFrom ? `after ${v.labels[v.taskSetsFrom] ?? v.taskSetsFrom}` : "before the first stage"}
         {v.desiredCount !== null ? `; the service's desiredCount is ${v.desiredCount} (ECS rounds a task set's count up)` : ""}. Running: what ECS last
         reported while Kanaria watched the task set (running/desired, at that time).
       </p>

@@ -96,6 +96,7 @@ export interface CheckView {
 
 export interface AnalysisView {
   nodeId: string;
+  label: string;
   state: NodeState;
   durationMs: number;
   checks: CheckView[];
@@ -141,6 +142,8 @@ export interface DeploymentView {
   currentNode: string | null;
   /** The current node as the page names it (see NodeView.label). */
   currentLabel: string | null;
+  /** Node id → how the page names it (the deployment-wide steps are "deployment"). */
+  labels: Record<string, string>;
   nodes: NodeView[];
   picture: { graph: PictureGraph; states: Record<string, NodeStatus>; failedNode: string | null };
   traffic: TrafficSplit;
@@ -308,7 +311,7 @@ function analysisOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
   for (const [i, m] of (p.metrics ?? []).entries()) add("metrics", i, `metrics[${i}] ${m.provider} ${m.strategy}`, m.strategy, m.expected ?? null, m.failureLimit ?? 0);
   for (const [i, h] of (p.http ?? []).entries()) add("http", i, `http[${i}] ${h.url}`, null, null, (h as { failureLimit?: number }).failureLimit ?? 0);
   for (const [i, l] of (p.logs ?? []).entries()) add("logs", i, `logs[${i}] ${l.provider}`, null, null, (l as { failureLimit?: number }).failureLimit ?? 0);
-  return { nodeId: n.id, state, durationMs: p.durationMs ?? 0, checks };
+  return { nodeId: n.id, label: nodeLabel(n), state, durationMs: p.durationMs ?? 0, checks };
 }
 
 function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventRecord[], graph: GraphNode[]): ApprovalView {
@@ -456,6 +459,7 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
     now,
     currentNode: d.currentNode,
     currentLabel,
+    labels: Object.fromEntries([[DEPLOYMENT_NODE, "deployment"], ...nodes.map((n) => [n.id, n.label])]),
     nodes,
     picture: { graph: { app: d.graph.app, nodes: main, rollback }, states, failedNode: d.failedNode },
     traffic: currentTraffic(records),

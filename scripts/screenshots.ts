@@ -1,0 +1,43 @@
+// `npm run screenshots`: the status page's states (running, rolled back, waiting for an approval,
+// and the list) at 1280×900 and on a 390×844 phone, photographed in Debian's Chromium into
+// docs/screenshots/, so a reviewer can look before reading the diff. The states are built by the
+// same code as the Chromium test's (test/helpers/status-page-states.ts), on the embedded
+// simulator; nothing leaves the machine.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { launchChromium } from "../test/helpers/chromium.ts";
+import { startStatusWorld, VIEWPORTS, walkStates, type ViewportName } from "../test/helpers/status-page-states.ts";
+
+const OUT = new URL("../docs/screenshots/", import.meta.url).pathname;
+mkdirSync(OUT, { recursive: true });
+
+const world = await startStatusWorld();
+const browser = await launchChromium();
+const written: string[] = [];
+try {
+  const shoot = async (path: string, file: string) => {
+    for (const size of Object.keys(VIEWPORTS) as ViewportName[]) {
+      const ctx = await browser.newContext({ ...VIEWPORTS[size], reducedMotion: "reduce" });
+      const page = await ctx.newPage();
+      await page.goto(`${world.server.url}${path}`);
+      await page.waitForLoadState("networkidle").catch(() => {}); // an open event stream never idles
+      await page.waitForTimeout(300);
+      const name = `${file}-${size}.png`;
+      await page.screenshot({ path: join(OUT, name), fullPage: true });
+      written.push(name);
+      await ctx.close();
+    }
+  };
+  await walkStates(
+    world,
+    async ({ name, id }) => {
+      await shoot(`/deployments/${id}`, name);
+      if (name === "running") await shoot("/", "list");
+    },
+    ["rolled-back", "waiting", "running"],
+  );
+} finally {
+  await browser.close();
+  await world.close();
+}
+console.log(`wrote ${written.map((f) => `docs/screenshots/${f}`).join(", ")}`);

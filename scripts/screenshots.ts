@@ -28,14 +28,10 @@ try {
       await ctx.close();
     }
   };
-  await walkStates(
-    world,
-    async ({ name, id }) => {
-      await shoot(`/deployments/${id}`, name);
-      if (name === "running") await shoot("/", "list");
-    },
-    ["rolled-back", "waiting", "running"],
-  );
+  await walkStates(world, { only: ["rolled-back", "waiting", "running"] }, async ({ name, id }) => {
+    await shoot(`/deployments/${id}`, name);
+    if (name === "running") await shoot("/", "list");
+  });
 } finally {
   await browser.close();
   await world.close();

@@ -94,6 +94,7 @@ export function CheckChart(p: { check: CheckView; durationMs: number }) {
           {bandText ? `expected ${bandText}; ` : ""}failure limit {c.failureLimit}
         </div>
       </figcaption>
+      {c.samples.length === 0 ? null : (
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
         <rect x={L} y={T} width={W - L - R} height={H - T - B} fill="#fff" stroke="#d1d5db" />
         {band ? <rect class="band" x={L} y={band.top} width={W - L - R} height={Math.max(0, band.bottom - band.top)} fill="#dcfce7" stroke="#15803d" stroke-dasharray="4 3" /> : null}
@@ -122,6 +123,7 @@ export function CheckChart(p: { check: CheckView; durationMs: number }) {
           </g>
         ))}
       </svg>
+      )}
       {others.length ? <p class="muted" style="font-size:.8rem;margin:2px 0">solid: {mainKey ?? first?.variants[0]}; dashed: {otherKeys.join(", ")}</p> : null}
       {c.samples.length === 0 ? (
         <p class="muted">{c.result === "pending" ? "Not started yet." : c.result === "running" ? "Waiting for the first sample (after delay + interval)." : "No samples."}</p>

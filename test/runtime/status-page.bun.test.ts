@@ -221,6 +221,10 @@ describe("status page in Chromium", chromiumRequirement(), () => {
         const page = await open(`/deployments/${id}`, { size });
         const at = `${name} at ${size}`;
         await page.waitForFunction(() => document.querySelector("[data-scroll-box][data-overflows]") !== null);
+        // "Stages as a table" open too: on a phone it is a stacked table.
+        await page.evaluate(() => {
+          for (const d of document.querySelectorAll("details")) d.open = true;
+        });
         assert.deepEqual(await layoutProblems(page), [], at);
         const status = (await page.textContent("[data-deployment-state]"))?.trim();
         assert.doesNotMatch((await page.textContent('[data-live="summary"]')) ?? "", /stage-\d/, `${at}: no made-up stage ids in the header`);

@@ -244,7 +244,7 @@ function Log(p: { v: DeploymentView }) {
         {lines.map((l) => (
           <li class={`l-${l.level}`} data-event-type={l.type}>
             <time datetime={isoOf(l.at)}>{utc(l.at).slice(11, 19)}</time>
-            <span class="who">{l.nodeId === null ? "deployment" : (p.v.labels[l.nodeId] ?? l.nodeId)}</span>
+            <span class="who">{l.nodeId === null ? "deployment" : (p.v.shortNames[l.nodeId] ?? l.nodeId)}</span>
             <span>{l.text}</span>
           </li>
         ))}

@@ -144,6 +144,8 @@ export interface DeploymentView {
   currentLabel: string | null;
   /** Node id → how the page names it (the deployment-wide steps are "deployment"). */
   labels: Record<string, string>;
+  /** Node id → the short name the event log uses: the id the app file gave, else the stage. */
+  shortNames: Record<string, string>;
   nodes: NodeView[];
   picture: { graph: PictureGraph; states: Record<string, NodeStatus>; failedNode: string | null };
   traffic: TrafficSplit;
@@ -460,6 +462,7 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
     currentNode: d.currentNode,
     currentLabel,
     labels: Object.fromEntries([[DEPLOYMENT_NODE, "deployment"], ...nodes.map((n) => [n.id, n.label])]),
+    shortNames: Object.fromEntries([[DEPLOYMENT_NODE, "deployment"], ...nodes.map((n) => [n.id, defaultId(n.id) ? n.stage : n.id])]),
     nodes,
     picture: { graph: { app: d.graph.app, nodes: main, rollback }, states, failedNode: d.failedNode },
     traffic: currentTraffic(records),

@@ -1,8 +1,10 @@
 // The status page end to end, in headless Chromium (Debian `chromium` + playwright-core): the
 // runtime with the simulator serves the page; a canary goes from running to succeeded on the
 // open page without a reload (SSE), a WAIT_APPROVAL is approved through the page's dialog, and a
-// failing canary lights up the rollback path. Asserts on the DOM; screenshots (desktop and
-// phone width) go to test-output/status-page/ for people to look at.
+// failing canary lights up the rollback path. Then the states `npm run screenshots` photographs
+// (test/helpers/status-page-states.ts: running, rolled back, waiting, and a succeeded one), each
+// at 1280×900 and 390×844: their words, and layout measured on element boxes
+// (test/helpers/page-layout.ts). Screenshots of the first tests go to test-output/status-page/.
 // Bun-only: playwright-core drives Chromium over a pipe, which Deno's node compatibility does not
 // run reliably; the page's server rendering is tested on both runtimes in status-page.test.ts.
 import { after, before, describe, test } from "node:test";

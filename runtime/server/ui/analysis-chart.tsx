@@ -1,6 +1,6 @@
-// One small chart per ANALYSIS check: each sample's value over the analysis window, the
-// expected min/max band, and each verdict (shape and word, not colour alone), with the samples
-// listed below for screen readers and small screens.
+// One chart per ANALYSIS check, the largest evidence on the page: each sample's value over the
+// analysis window, the expected min/max band, and each verdict (shape and word, not colour
+// alone), with the samples listed below for screen readers and small screens.
 import type { SampleRecord } from "../../analysis/types.ts";
 import { num, shortDuration } from "./format.ts";
 import { verdictLabel, type AnalysisView, type CheckView } from "./view-model.ts";
@@ -95,34 +95,34 @@ export function CheckChart(p: { check: CheckView; durationMs: number }) {
         </div>
       </figcaption>
       {c.samples.length === 0 ? null : (
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
-        <rect x={L} y={T} width={W - L - R} height={H - T - B} fill="#fff" stroke="#d1d5db" />
-        {band ? <rect class="band" x={L} y={band.top} width={W - L - R} height={Math.max(0, band.bottom - band.top)} fill="#dcfce7" stroke="#15803d" stroke-dasharray="4 3" /> : null}
-        {labels.map((a) => (
-          <>
-            <path d={`M${L - 5},${a.y.toFixed(1)}H${L}`} stroke="#6b7280" />
-            <text class="y-label" x={L - 8} y={(a.y + FONT * 0.35).toFixed(1)} text-anchor="end" font-size={FONT} fill={a.threshold ? "#166534" : "#374151"} font-weight={a.threshold ? "700" : undefined}>
-              {a.text}
-            </text>
-          </>
-        ))}
-        <text class="x-label" x={L} y={H - B + FONT + 6} font-size={FONT} fill="#374151">
-          0
-        </text>
-        <text class="x-label" x={W - R} y={H - B + FONT + 6} text-anchor="end" font-size={FONT} fill="#374151">
-          {shortDuration(maxX)}
-        </text>
-        {others.map((o) => (
-          <path d={line(o.pts)} fill="none" stroke="#6b7280" stroke-width="1.5" stroke-dasharray="3 3" />
-        ))}
-        <path d={line(main)} fill="none" stroke="#1e3a8a" stroke-width="2.5" />
-        {main.map((m) => (
-          <g data-sample={String(m.s.sample)} data-verdict={m.s.verdict}>
-            <title>{`sample ${m.s.sample} at ${shortDuration(m.s.at)}: ${verdictLabel[m.s.verdict]}: ${m.s.reason}`}</title>
-            <Marker x={px(m.s.at)} y={m.y === null ? H - B - 6 : py(m.y)} verdict={m.s.verdict} />
-          </g>
-        ))}
-      </svg>
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+          <rect x={L} y={T} width={W - L - R} height={H - T - B} fill="#fff" stroke="#d1d5db" />
+          {band ? <rect class="band" x={L} y={band.top} width={W - L - R} height={Math.max(0, band.bottom - band.top)} fill="#dcfce7" stroke="#15803d" stroke-dasharray="4 3" /> : null}
+          {labels.map((a) => (
+            <>
+              <path d={`M${L - 5},${a.y.toFixed(1)}H${L}`} stroke="#6b7280" />
+              <text class="y-label" x={L - 8} y={(a.y + FONT * 0.35).toFixed(1)} text-anchor="end" font-size={FONT} fill={a.threshold ? "#166534" : "#374151"} font-weight={a.threshold ? "700" : undefined}>
+                {a.text}
+              </text>
+            </>
+          ))}
+          <text class="x-label" x={L} y={H - B + FONT + 6} font-size={FONT} fill="#374151">
+            0
+          </text>
+          <text class="x-label" x={W - R} y={H - B + FONT + 6} text-anchor="end" font-size={FONT} fill="#374151">
+            {shortDuration(maxX)}
+          </text>
+          {others.map((o) => (
+            <path d={line(o.pts)} fill="none" stroke="#6b7280" stroke-width="1.5" stroke-dasharray="3 3" />
+          ))}
+          <path d={line(main)} fill="none" stroke="#1e3a8a" stroke-width="2.5" />
+          {main.map((m) => (
+            <g data-sample={String(m.s.sample)} data-verdict={m.s.verdict}>
+              <title>{`sample ${m.s.sample} at ${shortDuration(m.s.at)}: ${verdictLabel[m.s.verdict]}: ${m.s.reason}`}</title>
+              <Marker x={px(m.s.at)} y={m.y === null ? H - B - 6 : py(m.y)} verdict={m.s.verdict} />
+            </g>
+          ))}
+        </svg>
       )}
       {others.length ? <p class="muted" style="font-size:.8rem;margin:2px 0">solid: {mainKey ?? first?.variants[0]}; dashed: {otherKeys.join(", ")}</p> : null}
       {c.samples.length === 0 ? (

@@ -22,7 +22,8 @@ export interface PictureGraph {
   rollback: PictureNode[];
 }
 
-export type PictureState = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED";
+/** NOT_NEEDED: a rollback node of a deployment that ended without needing the rollback. */
+export type PictureState = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED" | "NOT_NEEDED";
 
 export interface NodeStatus {
   state: PictureState;
@@ -57,6 +58,7 @@ const STATE_LABEL: Record<PictureState, string> = {
   SUCCEEDED: "✓ succeeded",
   FAILED: "✗ failed",
   SKIPPED: "– skipped",
+  NOT_NEEDED: "– not needed",
 };
 
 export function escapeXml(s: string): string {
@@ -94,8 +96,8 @@ const STYLE = `
 .kp-RUNNING rect{fill:#dbeafe;stroke:#1d4ed8;stroke-width:3;animation:kp-pulse 1.2s ease-in-out infinite}
 .kp-SUCCEEDED rect{fill:#dcfce7;stroke:#15803d}
 .kp-FAILED rect{fill:#fee2e2;stroke:#b91c1c;stroke-width:3}
-.kp-SKIPPED rect{fill:#ffffff;stroke:#9ca3af;stroke-dasharray:3 3}
-.kp-SKIPPED text{fill:#4b5563}
+.kp-SKIPPED rect,.kp-NOT_NEEDED rect{fill:#ffffff;stroke:#9ca3af;stroke-dasharray:3 3}
+.kp-SKIPPED text,.kp-NOT_NEEDED text{fill:#4b5563}
 .kp-node.kp-rb.kp-SUCCEEDED rect,.kp-node.kp-rb.kp-RUNNING rect,.kp-node.kp-rb.kp-FAILED rect{stroke-dasharray:none}
 @keyframes kp-pulse{50%{stroke-opacity:.3;fill:#eff6ff}}
 @media (prefers-reduced-motion:reduce){.kp-RUNNING rect{animation:none}}
@@ -171,7 +173,7 @@ export function renderPipelineSvg(graph: PictureGraph, o: SvgOptions = {}): stri
     let live = "";
     if (!st) status = `timeout ${timeout}`;
     else {
-      const elapsed = st.elapsedMs !== null && st.elapsedMs !== undefined && st.state !== "PENDING" && st.state !== "SKIPPED" ? shortDuration(st.elapsedMs) : null;
+      const elapsed = st.elapsedMs !== null && st.elapsedMs !== undefined && st.state !== "PENDING" && st.state !== "SKIPPED" && st.state !== "NOT_NEEDED" ? shortDuration(st.elapsedMs) : null;
       status = `${STATE_LABEL[st.state]}${elapsed ? ` · ${elapsed}` : ""} / ${timeout}`;
       if (st.state === "RUNNING" && st.startedAt) {
         live = ` data-started-at="${st.startedAt}" data-time-scale="${o.timeScale ?? 1}" data-prefix="${escapeXml(`${STATE_LABEL.RUNNING} · `)}" data-suffix="${escapeXml(` / ${timeout}`)}"`;

@@ -11,6 +11,7 @@ import { createApp } from "../../runtime/server/app.ts";
 import type { SampleRecord } from "../../runtime/analysis/types.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
 import type { Store } from "../../runtime/store/store.ts";
+import { DEPLOYMENT_NODE } from "../../runtime/executor/context.ts";
 import { compileFixture, simRuntime, startSim, targetGroupArns } from "./helpers.ts";
 
 const EVIL = `<img src=x onerror="alert(1)">`;
@@ -28,10 +29,20 @@ async function world(): Promise<{ store: Store; failed: string; ok: string; grap
   const graph: Graph = { ...base, nodes: base.nodes.map((n) => (n.stage === "WAIT" ? { ...n, id: "analysis", stage: "ANALYSIS" as const, params: { durationMs: 180_000, metrics: [metric] } } : n)) };
   for (const n of graph.nodes) if (n.next === "bake") n.next = "analysis";
   const t0 = Date.now() - 60_000;
+  const arn = (rev: string) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${rev}`;
+  /** The journal rows the runtime writes: the service as found, and the task definition it registered. */
+  const journal = (id: string, found: string, registered: string) => {
+    const snap = store.recordIntent({ deploymentId: id, nodeId: DEPLOYMENT_NODE, step: "snapshot", operation: "DescribeServices", intent: {}, at: t0 });
+    store.recordResult(snap.id, "DONE", { serviceExists: true, controller: "EXTERNAL", desiredCount: 4, primary: { taskDefinition: arn(found) }, taskSets: [] }, t0);
+    const reg = store.recordIntent({ deploymentId: id, nodeId: DEPLOYMENT_NODE, step: "register-task-definition", operation: "RegisterTaskDefinition", intent: {}, at: t0 });
+    store.recordResult(reg.id, "DONE", { arn: arn(registered) }, t0);
+  };
   const ok = store.createDeployment({ id: "d-ok", app: "web", serviceKey: "sim/demo/web", graph: { ...graph, digest: "a" }, createdAt: t0 - 10_000 });
+  journal(ok.id, "web:1", "web:2");
   store.updateDeployment(ok.id, { state: "SUCCEEDED", startedAt: t0 - 10_000, finishedAt: t0 - 5_000 }, t0);
   const bad = { ...graph, digest: "b", target: { ...graph.target, image: "repo/web:bad" } };
   const d = store.createDeployment({ id: "d-bad", app: EVIL, serviceKey: "sim/demo/web", graph: bad, createdAt: t0 });
+  journal(d.id, "web:2", "web:3");
   const analysis = graph.nodes.find((n) => n.stage === "ANALYSIS")!;
   const [first] = graph.nodes;
   store.updateNode(d.id, first.id, { state: "SUCCEEDED", startedAt: t0, finishedAt: t0 + 1000, outputs: { message: "canary steady" } });
@@ -65,7 +76,9 @@ describe("status page (server-rendered)", () => {
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /data-deployment-row="d-bad" data-state="ROLLED_BACK"/);
     assert.match(html, /data-deployment-row="d-ok" data-state="SUCCEEDED"/);
-    assert.match(html, /<span title="public.ecr.aws\/nginx\/nginx:1.27">1.27<\/span>[\s\S]*?<span title="repo\/web:bad">bad<\/span>/, "old = the previous successful deployment's tag");
+    const versions = (id: string) => new RegExp(`data-deployment-row="${id}"[\\s\\S]*?<td data-label="Version">([\\s\\S]*?)</td>`).exec(html)?.[1].replace(/<[^>]+>/g, "");
+    assert.equal(versions("d-ok"), "unknown image (web:1) →  to nginx:1.27 (web:2)", "the first deployment: revision found, image never seen");
+    assert.equal(versions("d-bad"), "nginx:1.27 (web:2) →  to web:bad (web:3)", "image and revision on both sides; the old image is what registered web:2");
     assert.doesNotMatch(html, /<img src=x/);
     assert.match(html, /&lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;/);
     assert.doesNotMatch((await page(store, "/?state=SUCCEEDED")).html, /data-deployment-row="d-bad"/);
@@ -95,6 +108,19 @@ describe("status page (server-rendered)", () => {
     assert.doesNotMatch(html, /<img src=x/, "app name, errors and log lines are escaped");
     assert.doesNotMatch(html, /data-action="cancel"/, "finished: nothing to cancel");
     assert.match(html, /<a href="\/deployments\/d-bad">Refresh<\/a>/);
+    assert.match(html, /<ol class="log" aria-label="Event log, newest first"[^>]*><li class="l-error" data-event-type="deployment.state">/, "the log opens at the newest event");
+    assert.match(html, /Rolled back: ANALYSIS \(analysis\) failed/, "the stage's name and its own id");
+  });
+
+  test("succeeded: the rollback path was not needed (not 'pending')", async () => {
+    const { store, ok, graph } = await world();
+    for (const n of graph.nodes) store.updateNode(ok, n.id, { state: "SUCCEEDED", startedAt: Date.now() - 1000, finishedAt: Date.now() });
+    const { html } = await page(store, `/deployments/${ok}`);
+    for (const n of graph.rollback) {
+      assert.match(html, new RegExp(`data-node-id="${n.id}" data-path="rollback" data-state="NOT_NEEDED"`));
+      assert.match(html, new RegExp(`<tr data-stage-row="${n.id}" data-state="PENDING">[\\s\\S]*?<span class="badge s-NOT_NEEDED">not needed</span>`));
+    }
+    assert.doesNotMatch(html, /pending/, "nothing is left pending once it succeeded");
   });
 
   test("live fragment: the same sections, for the script to swap in; unknown ids are a 404 page", async () => {

@@ -1,16 +1,34 @@
-// One small chart per ANALYSIS check: each sample's value over the analysis window, the
-// expected min/max band, and each verdict (shape and word, not colour alone), with the samples
-// listed below for screen readers and small screens.
+// One chart per ANALYSIS check, the largest evidence on the page: each sample's value over the
+// analysis window, the expected min/max band, and each verdict (shape and word, not colour
+// alone), with the samples listed below for screen readers and small screens.
 import type { SampleRecord } from "../../analysis/types.ts";
 import { num, shortDuration } from "./format.ts";
 import { verdictLabel, type AnalysisView, type CheckView } from "./view-model.ts";
 
-const W = 320;
-const H = 150;
-const L = 46;
-const R = 10;
-const T = 10;
-const B = 24;
+// Drawn at 460×230 and scaled to the column (up to the stylesheet's .chart max-width).
+const W = 460;
+const H = 230;
+const L = 58;
+const R = 14;
+const T = 12;
+const B = 28;
+const FONT = 13;
+
+export interface AxisLabel {
+  y: number;
+  text: string;
+  threshold: boolean;
+}
+
+/**
+ * The y-axis labels that fit: thresholds first, then the bottom and the top of the scale; a label
+ * closer than a line height to one already placed is left out (its value is in the caption).
+ */
+export function yAxisLabels(candidates: AxisLabel[], lineHeight = FONT + 2): AxisLabel[] {
+  const kept: AxisLabel[] = [];
+  for (const c of candidates) if (!kept.some((k) => Math.abs(k.y - c.y) < lineHeight || k.text === c.text)) kept.push(c);
+  return kept;
+}
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
@@ -29,10 +47,10 @@ const COLORS: Record<string, string> = { pass: "#15803d", fail: "#b91c1c", nodat
 
 function Marker(p: { x: number; y: number; verdict: string }) {
   const c = COLORS[p.verdict] ?? "#111827";
-  if (p.verdict === "fail") return <path d={`M${p.x - 5},${p.y - 5}L${p.x + 5},${p.y + 5}M${p.x + 5},${p.y - 5}L${p.x - 5},${p.y + 5}`} stroke={c} stroke-width="3" />;
-  if (p.verdict === "nodata") return <circle cx={p.x} cy={p.y} r="4.5" fill="#fff" stroke={c} stroke-width="2" />;
-  if (p.verdict === "error") return <path d={`M${p.x},${p.y - 6}L${p.x + 6},${p.y + 5}L${p.x - 6},${p.y + 5}z`} fill={c} />;
-  return <circle cx={p.x} cy={p.y} r="4.5" fill={c} />;
+  if (p.verdict === "fail") return <path d={`M${p.x - 6},${p.y - 6}L${p.x + 6},${p.y + 6}M${p.x + 6},${p.y - 6}L${p.x - 6},${p.y + 6}`} stroke={c} stroke-width="3.5" />;
+  if (p.verdict === "nodata") return <circle cx={p.x} cy={p.y} r="6" fill="#fff" stroke={c} stroke-width="2" />;
+  if (p.verdict === "error") return <path d={`M${p.x},${p.y - 7}L${p.x + 7},${p.y + 6}L${p.x - 7},${p.y + 6}z`} fill={c} />;
+  return <circle cx={p.x} cy={p.y} r="6" fill={c} />;
 }
 
 export function CheckChart(p: { check: CheckView; durationMs: number }) {
@@ -60,6 +78,12 @@ export function CheckChart(p: { check: CheckView; durationMs: number }) {
       .filter((x) => x.y !== null)
       .map((x, i) => `${i ? "L" : "M"}${px(x.s.at).toFixed(1)},${py(x.y!).toFixed(1)}`)
       .join("");
+  const labels = yAxisLabels([
+    ...(c.expected?.max !== undefined ? [{ y: py(c.expected.max), text: num(c.expected.max), threshold: true }] : []),
+    ...(c.expected?.min !== undefined ? [{ y: py(c.expected.min), text: num(c.expected.min), threshold: true }] : []),
+    { y: py(lo), text: num(lo), threshold: false },
+    { y: py(hi), text: num(hi), threshold: false },
+  ]);
   const fails = c.samples.filter((s) => s.verdict === "fail").length;
   const label = `${c.label}: ${c.samples.length} sample${c.samples.length === 1 ? "" : "s"}, ${fails} failed (limit ${c.failureLimit})${bandText ? `, expected ${bandText}` : ""}`;
   return (
@@ -70,37 +94,36 @@ export function CheckChart(p: { check: CheckView; durationMs: number }) {
           {bandText ? `expected ${bandText}; ` : ""}failure limit {c.failureLimit}
         </div>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
-        <rect x={L} y={T} width={W - L - R} height={H - T - B} fill="#fff" stroke="#d1d5db" />
-        {band ? <rect class="band" x={L} y={band.top} width={W - L - R} height={Math.max(0, band.bottom - band.top)} fill="#dcfce7" stroke="#15803d" stroke-dasharray="4 3" /> : null}
-        <text x={L - 4} y={T + 4} text-anchor="end" font-size="10" fill="#374151">
-          {num(hi)}
-        </text>
-        <text x={L - 4} y={H - B} text-anchor="end" font-size="10" fill="#374151">
-          {num(lo)}
-        </text>
-        {band && c.expected?.max !== undefined ? (
-          <text x={L - 4} y={band.top + 4} text-anchor="end" font-size="10" fill="#166534">
-            {num(c.expected.max)}
+      {c.samples.length === 0 ? null : (
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+          <rect x={L} y={T} width={W - L - R} height={H - T - B} fill="#fff" stroke="#d1d5db" />
+          {band ? <rect class="band" x={L} y={band.top} width={W - L - R} height={Math.max(0, band.bottom - band.top)} fill="#dcfce7" stroke="#15803d" stroke-dasharray="4 3" /> : null}
+          {labels.map((a) => (
+            <>
+              <path d={`M${L - 5},${a.y.toFixed(1)}H${L}`} stroke="#6b7280" />
+              <text class="y-label" x={L - 8} y={(a.y + FONT * 0.35).toFixed(1)} text-anchor="end" font-size={FONT} fill={a.threshold ? "#166534" : "#374151"} font-weight={a.threshold ? "700" : undefined}>
+                {a.text}
+              </text>
+            </>
+          ))}
+          <text class="x-label" x={L} y={H - B + FONT + 6} font-size={FONT} fill="#374151">
+            0
           </text>
-        ) : null}
-        <text x={L} y={H - 8} font-size="10" fill="#374151">
-          0
-        </text>
-        <text x={W - R} y={H - 8} text-anchor="end" font-size="10" fill="#374151">
-          {shortDuration(maxX)}
-        </text>
-        {others.map((o) => (
-          <path d={line(o.pts)} fill="none" stroke="#6b7280" stroke-width="1.5" stroke-dasharray="3 3" />
-        ))}
-        <path d={line(main)} fill="none" stroke="#1e3a8a" stroke-width="2" />
-        {main.map((m) => (
-          <g data-sample={String(m.s.sample)} data-verdict={m.s.verdict}>
-            <title>{`sample ${m.s.sample} at ${shortDuration(m.s.at)}: ${verdictLabel[m.s.verdict]}: ${m.s.reason}`}</title>
-            <Marker x={px(m.s.at)} y={m.y === null ? H - B - 6 : py(m.y)} verdict={m.s.verdict} />
-          </g>
-        ))}
-      </svg>
+          <text class="x-label" x={W - R} y={H - B + FONT + 6} text-anchor="end" font-size={FONT} fill="#374151">
+            {shortDuration(maxX)}
+          </text>
+          {others.map((o) => (
+            <path d={line(o.pts)} fill="none" stroke="#6b7280" stroke-width="1.5" stroke-dasharray="3 3" />
+          ))}
+          <path d={line(main)} fill="none" stroke="#1e3a8a" stroke-width="2.5" />
+          {main.map((m) => (
+            <g data-sample={String(m.s.sample)} data-verdict={m.s.verdict}>
+              <title>{`sample ${m.s.sample} at ${shortDuration(m.s.at)}: ${verdictLabel[m.s.verdict]}: ${m.s.reason}`}</title>
+              <Marker x={px(m.s.at)} y={m.y === null ? H - B - 6 : py(m.y)} verdict={m.s.verdict} />
+            </g>
+          ))}
+        </svg>
+      )}
       {others.length ? <p class="muted" style="font-size:.8rem;margin:2px 0">solid: {mainKey ?? first?.variants[0]}; dashed: {otherKeys.join(", ")}</p> : null}
       {c.samples.length === 0 ? (
         <p class="muted">{c.result === "pending" ? "Not started yet." : c.result === "running" ? "Waiting for the first sample (after delay + interval)." : "No samples."}</p>
@@ -121,9 +144,9 @@ export function AnalysisCharts(p: { analyses: AnalysisView[] }) {
   return (
     <div>
       {p.analyses.map((a) => (
-        <section aria-label={`Analysis ${a.nodeId}`} data-analysis={a.nodeId}>
+        <section aria-label={`Analysis ${a.label}`} data-analysis={a.nodeId}>
           <h3>
-            <span class="mono">{a.nodeId}</span> <span class="muted">({shortDuration(a.durationMs)} window)</span>
+            {a.label} <span class="muted">({shortDuration(a.durationMs)} window)</span>
           </h3>
           {a.checks.length === 0 ? (
             <p class="muted">No checks.</p>

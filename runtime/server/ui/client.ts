@@ -40,6 +40,15 @@ export function clientMain(): void {
   };
   focusActive();
 
+  // Scroll boxes say whether they hold more than they show: the hint under each follows that.
+  const markOverflow = () => {
+    for (const box of document.querySelectorAll<HTMLElement>("[data-scroll-box]")) {
+      box.dataset.overflows = String(box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1);
+    }
+  };
+  markOverflow();
+  window.addEventListener("resize", markOverflow);
+
   for (const el of document.querySelectorAll<HTMLElement>("[data-needs-js]")) el.hidden = false;
 
   const swap = (html: string) => {
@@ -64,6 +73,7 @@ export function clientMain(): void {
     if (t) document.title = t;
     tick();
     focusActive();
+    markOverflow();
   };
 
   const liveUrl = body.dataset.liveUrl;

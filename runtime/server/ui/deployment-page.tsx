@@ -5,11 +5,11 @@ import { renderPipelineSvg } from "../../../compiler/format/svg.ts";
 import { AnalysisCharts } from "./analysis-chart.tsx";
 import { isoOf, shortDuration, STATE_WORDS, utc } from "./format.ts";
 import { Layout, StateBadge } from "./layout.tsx";
-import { VersionChange } from "./list-page.tsx";
+import { SlashName, VersionChange, versionsText } from "./version-change.tsx";
 import { TaskSets, TrafficBar } from "./traffic-bar.tsx";
 import type { DeploymentView } from "./view-model.ts";
 
-const titleOf = (v: DeploymentView) => `${v.app} ${v.versions.new ?? ""} · ${STATE_WORDS[v.state] ?? v.state} · Kanaria`;
+const titleOf = (v: DeploymentView) => `${v.app} ${v.versions.new.image ?? ""} · ${STATE_WORDS[v.state] ?? v.state} · Kanaria`;
 
 function Summary(p: { v: DeploymentView }) {
   const v = p.v;
@@ -20,13 +20,15 @@ function Summary(p: { v: DeploymentView }) {
       </h1>
       <p class="muted mono">{v.id}</p>
       <p role="status" aria-live="polite" class="sr-state" data-deployment-state={v.state}>
-        {v.state === "RUNNING" && v.currentNode ? `Running ${v.currentNode}.` : v.state === "ROLLING_BACK" ? `Rolling back (${v.currentNode ?? ""}).` : `Deployment ${STATE_WORDS[v.state]}.`}
+        {v.state === "RUNNING" && v.currentLabel ? `Running ${v.currentLabel}.` : v.state === "ROLLING_BACK" ? `Rolling back${v.currentLabel ? `: ${v.currentLabel}` : ""}.` : `Deployment ${STATE_WORDS[v.state]}.`}
         {v.cancelRequested && !v.final ? " Cancel requested." : ""}
       </p>
       <dl class="summary">
         <div>
           <dt>Service</dt>
-          <dd class="mono">{v.service}</dd>
+          <dd class="mono">
+            <SlashName text={v.service} />
+          </dd>
         </div>
         <div>
           <dt>Version</dt>
@@ -67,9 +69,9 @@ function ErrorBox(p: { v: DeploymentView }) {
   const failed = v.failedNode ? v.nodes.find((n) => n.id === v.failedNode) : undefined;
   const head =
     v.state === "ROLLED_BACK"
-      ? `Rolled back: ${failed ? `${failed.stage} (${failed.id})` : "a stage"} failed`
+      ? `Rolled back: ${failed ? failed.label : "a stage"} failed`
       : v.state === "ROLLING_BACK"
-        ? `Rolling back: ${failed ? `${failed.stage} (${failed.id})` : "a stage"} failed`
+        ? `Rolling back: ${failed ? failed.label : "a stage"} failed`
         : v.state === "CANCELLED"
           ? "Cancelled"
           : "Failed";
@@ -92,7 +94,7 @@ function Actions(p: { v: DeploymentView }) {
       {w ? (
         <div class="approval-box" data-waiting-approval={w.nodeId}>
           <strong>
-            Waiting for approval at <span class="mono">{w.nodeId}</span>
+            Waiting for approval at {v.nodes.find((n) => n.id === w.nodeId)?.label ?? w.nodeId}
           </strong>
           <p style="margin:.3rem 0">
             {w.approvedBy.length} of {w.minApproverNum} approval{w.minApproverNum === 1 ? "" : "s"}
@@ -101,7 +103,7 @@ function Actions(p: { v: DeploymentView }) {
           </p>
           <template data-confirm="approve">
             <p>
-              You approve <strong>{w.nodeId}</strong> of <strong>{v.app}</strong> ({v.versions.old ?? "?"} → {v.versions.new ?? "?"}) with your approver token; the server records your name from the token.
+              You approve <strong>{v.nodes.find((n) => n.id === w.nodeId)?.label ?? w.nodeId}</strong> of <strong>{v.app}</strong> ({versionsText(v.versions)}) with your approver token; the server records your name from the token.
             </p>
             <ul>
               <li>
@@ -117,7 +119,7 @@ function Actions(p: { v: DeploymentView }) {
       {v.canCancel ? (
         <template data-confirm="cancel">
           <p>
-            You cancel <strong>{v.app}</strong> ({v.versions.old ?? "?"} → {v.versions.new ?? "?"}), deployment <span class="mono">{v.id}</span>.
+            You cancel <strong>{v.app}</strong> ({versionsText(v.versions)}), deployment <span class="mono">{v.id}</span>.
           </p>
           <ul>
             {v.cancelEffect.map((t) => (
@@ -168,15 +170,21 @@ function Stages(p: { v: DeploymentView }) {
         {v.nodes.map((n) => (
           <tr data-stage-row={n.id} data-state={n.state}>
             <td data-label="Stage">
-              <span class="mono">{n.id}</span>
-              <div class="muted mono">
-                {n.stage}
-                {n.path === "rollback" ? " (rollback)" : ""}
+              <div>
+                <span class="mono">{n.stage}</span>
+                <div class="muted mono">
+                  {n.id}
+                  {n.path === "rollback" ? " (rollback)" : ""}
+                </div>
               </div>
             </td>
-            <td data-label="What">{n.description}</td>
+            <td data-label="What">
+              <span>{n.description}</span>
+            </td>
             <td data-label="State">
-              <StateBadge state={n.state} words={STATE_WORDS[n.state]} />
+              <div>
+                <StateBadge state={n.shown} words={STATE_WORDS[n.shown]} />
+              </div>
             </td>
             <td data-label="Elapsed">
               {n.state === "RUNNING" && n.startedAt !== null ? (
@@ -184,10 +192,12 @@ function Stages(p: { v: DeploymentView }) {
                   {`${shortDuration(n.elapsedMs ?? 0)} / ${shortDuration(n.timeoutMs)}`}
                 </span>
               ) : (
-                `${n.elapsedMs === null ? "–" : shortDuration(n.elapsedMs)} / ${shortDuration(n.timeoutMs)}`
+                <span>{`${n.elapsedMs === null ? "–" : shortDuration(n.elapsedMs)} / ${shortDuration(n.timeoutMs)}`}</span>
               )}
             </td>
-            <td data-label="Result">{n.error ?? n.message ?? ""}</td>
+            <td data-label="Result">
+              <span>{n.error ?? n.message ?? ""}</span>
+            </td>
           </tr>
         ))}
       </tbody>
@@ -202,7 +212,7 @@ function Approvals(p: { v: DeploymentView }) {
     <ul>
       {list.map((a) => (
         <li data-approval-node={a.nodeId}>
-          <span class="mono">{a.nodeId}</span>: <StateBadge state={a.state} words={a.waiting ? "waiting" : STATE_WORDS[a.state]} /> needs {a.minApproverNum}
+          {p.v.nodes.find((n) => n.id === a.nodeId)?.label ?? a.nodeId}: <StateBadge state={a.state} words={a.waiting ? "waiting" : STATE_WORDS[a.state]} /> needs {a.minApproverNum}
           {a.approvers.length ? ` of ${a.approvers.join(", ")}` : ""}.
           {a.approvedBy.length ? (
             <ul>
@@ -221,20 +231,27 @@ function Approvals(p: { v: DeploymentView }) {
   );
 }
 
+/** Without the script, the log's "scrolls" hint shows from this many events (about a phone screen). */
+const LOG_HINT_FROM = 7;
+
 function Log(p: { v: DeploymentView }) {
-  const lines = p.v.log.filter((l) => l.level !== "step");
+  // Newest first: the box opens at what just happened; older events are further down.
+  const lines = p.v.log.filter((l) => l.level !== "step").reverse();
   const steps = p.v.log.length - lines.length;
   return (
     <div>
-      <ol class="log" aria-label="Event log, oldest first">
+      <ol class="log" aria-label="Event log, newest first" data-scroll-box tabindex={0} aria-describedby="log-hint">
         {lines.map((l) => (
           <li class={`l-${l.level}`} data-event-type={l.type}>
             <time datetime={isoOf(l.at)}>{utc(l.at).slice(11, 19)}</time>
-            <span class="who">{l.nodeId ?? "deployment"}</span>
+            <span class="who">{l.nodeId === null ? "deployment" : (p.v.shortNames[l.nodeId] ?? l.nodeId)}</span>
             <span>{l.text}</span>
           </li>
         ))}
       </ol>
+      <p id="log-hint" class={`scroll-hint${lines.length >= LOG_HINT_FROM ? "" : " no-js-hidden"}`}>
+        Newest first; scroll the list for older events.
+      </p>
       <p class="muted">
         {lines.length} events{steps ? ` (and ${steps} journaled AWS calls, in the API: GET /api/deployments/${p.v.id}/events)` : ""}.
       </p>
@@ -246,6 +263,8 @@ function Log(p: { v: DeploymentView }) {
 export function LiveSections(p: { v: DeploymentView }) {
   const v = p.v;
   const svg = renderPipelineSvg(v.picture.graph, { states: v.picture.states, failedNode: v.picture.failedNode, timeScale: v.timeScale, title: `Pipeline of ${v.app}: ${STATE_WORDS[v.state]}` });
+  // The picture's own width: the stylesheet shrinks it to fit a wide screen down to 80% of that.
+  const width = Number(/ width="(\d+)"/.exec(svg)?.[1] ?? 0);
   return (
     <>
       <section data-live="summary" aria-label="Summary">
@@ -256,9 +275,12 @@ export function LiveSections(p: { v: DeploymentView }) {
       </section>
       <section data-live="pipeline" aria-labelledby="h-pipeline">
         <h2 id="h-pipeline">Pipeline</h2>
-        <section class="scroll" tabindex={0} aria-label="Pipeline picture (scrolls sideways)">
+        <section class="scroll pipeline-box" data-scroll-box tabindex={0} aria-label="Pipeline picture" aria-describedby="pipeline-hint" style={`--w:${width}px`}>
           {raw(svg)}
         </section>
+        <p id="pipeline-hint" class="scroll-hint narrow-only">
+          The picture is wider than the screen: scroll it sideways → (or open “Stages as a table”).
+        </p>
         <details>
           <summary>Stages as a table</summary>
           <Stages v={v} />

@@ -20,6 +20,7 @@ export const STATE_WORDS: Record<string, string> = {
   CANCELLED: "cancelled",
   PENDING: "pending",
   SKIPPED: "skipped",
+  NOT_NEEDED: "not needed",
 };
 
 export const num = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));

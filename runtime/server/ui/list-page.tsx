@@ -2,18 +2,8 @@
 // without JavaScript; with it, the table refreshes every few seconds).
 import { Layout, StateBadge } from "./layout.tsx";
 import { isoOf, shortDuration, utc } from "./format.ts";
-import { ALL_STATES, type ListView, type Versions } from "./view-model.ts";
-
-export function VersionChange(p: { v: Versions }) {
-  return (
-    <span class="mono">
-      <span title={p.v.oldFull ?? "unknown: no earlier successful deployment or snapshot"}>{p.v.old ?? "?"}</span>
-      <span aria-hidden="true"> → </span>
-      <span class="sr-only"> to </span>
-      <span title={p.v.newFull ?? ""}>{p.v.new ?? "?"}</span>
-    </span>
-  );
-}
+import { SlashName, VersionChange } from "./version-change.tsx";
+import { ALL_STATES, type ListView } from "./view-model.ts";
 
 export function ListTable(p: { view: ListView }) {
   const { rows } = p.view;
@@ -43,22 +33,28 @@ export function ListTable(p: { view: ListView }) {
         {rows.map((r) => (
           <tr data-deployment-row={r.id} data-state={r.state}>
             <td data-label="App">
-              <a href={`/deployments/${encodeURIComponent(r.id)}`}>{r.app}</a>
-              <div class="muted mono">{r.id}</div>
+              <div>
+                <a href={`/deployments/${encodeURIComponent(r.id)}`}>{r.app}</a>
+                <div class="muted mono">{r.id}</div>
+              </div>
             </td>
             <td data-label="Service" class="mono">
-              {r.service}
+              <SlashName text={r.service} />
             </td>
             <td data-label="Version">
               <VersionChange v={r.versions} />
             </td>
             <td data-label="State">
-              <StateBadge state={r.state} />
+              <div>
+                <StateBadge state={r.state} />
+              </div>
             </td>
             <td data-label="Started">
               <time datetime={isoOf(r.startedAt ?? r.createdAt)}>{utc(r.startedAt ?? r.createdAt)}</time>
             </td>
-            <td data-label="Duration">{r.durationMs === null ? "–" : shortDuration(r.durationMs)}</td>
+            <td data-label="Duration">
+              <span>{r.durationMs === null ? "–" : shortDuration(r.durationMs)}</span>
+            </td>
           </tr>
         ))}
       </tbody>

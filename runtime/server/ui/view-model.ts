@@ -3,7 +3,7 @@
 // after the last finished node (the compiler's `expect`), traffic is what the last traffic node
 // set on the listener rules.
 import { describeNode } from "../../../compiler/format/describe-node.ts";
-import type { NodeStatus, PictureGraph } from "../../../compiler/format/svg.ts";
+import type { NodeStatus, PictureGraph, PictureState } from "../../../compiler/format/svg.ts";
 import type { ExecutionGraph } from "../../../compiler/validate/generated/types/graph.ts";
 import type { CheckSummary, MetricParams, SampleRecord, Verdict } from "../../analysis/types.ts";
 import { APPROVAL_EVENT } from "../../approvals/board.ts";
@@ -18,12 +18,20 @@ import { currentTraffic, type TrafficSplit } from "../views.ts";
 
 export const ALL_STATES: DeploymentState[] = ["QUEUED", "RUNNING", "ROLLING_BACK", "SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
 
+/** One side of a version change: the image, and the task definition revision where known. */
+export interface Version {
+  /** Last part of the image reference (`nginx:1.27`, `web@sha256:0123456789ab`), null when unknown. */
+  image: string | null;
+  imageFull: string | null;
+  /** Task definition `family:revision`, null until registered (new) or when unknown (old). */
+  revision: string | null;
+  revisionFull: string | null;
+}
+
 export interface Versions {
-  /** What ran before (image tag of the previous successful deployment, else the old task definition). */
-  old: string | null;
-  oldFull: string | null;
-  new: string | null;
-  newFull: string | null;
+  /** What ran before: the primary task set found at the start (or the previous successful deployment). */
+  old: Version;
+  new: Version;
 }
 
 export interface ListRow {
@@ -50,8 +58,12 @@ export interface NodeView {
   id: string;
   path: "main" | "rollback";
   stage: string;
+  /** How the page names the node: the stage, and its id when the app file set one. */
+  label: string;
   description: string;
   state: NodeState;
+  /** What the page shows: a rollback node of a deployment that ended without needing it is NOT_NEEDED. */
+  shown: PictureState;
   startedAt: number | null;
   finishedAt: number | null;
   /** Deployment-time ms (comparable with the timeout). */
@@ -64,7 +76,7 @@ export interface NodeView {
 export interface TaskSetView {
   role: "primary" | "canary";
   version: "current" | "new";
-  label: string | null;
+  label: Version;
   scale: number;
   tasks: number | null;
   /** The newest task counts ECS reported for this task set while Kanaria watched it. */
@@ -84,6 +96,7 @@ export interface CheckView {
 
 export interface AnalysisView {
   nodeId: string;
+  label: string;
   state: NodeState;
   durationMs: number;
   checks: CheckView[];
@@ -127,6 +140,12 @@ export interface DeploymentView {
   timeScale: number;
   now: number;
   currentNode: string | null;
+  /** The current node as the page names it (see NodeView.label). */
+  currentLabel: string | null;
+  /** Node id → how the page names it (the deployment-wide steps are "deployment"). */
+  labels: Record<string, string>;
+  /** Node id → the short name the event log uses: the id the app file gave, else the stage. */
+  shortNames: Record<string, string>;
   nodes: NodeView[];
   picture: { graph: PictureGraph; states: Record<string, NodeStatus>; failedNode: string | null };
   traffic: TrafficSplit;
@@ -145,13 +164,21 @@ export interface DeploymentView {
   cancelEffect: string[];
 }
 
-const tagOf = (image: string): string => {
-  const at = image.lastIndexOf("@");
-  if (at >= 0) return image.slice(at + 1, at + 20);
-  const slash = image.lastIndexOf("/");
-  const colon = image.lastIndexOf(":");
-  return colon > slash ? image.slice(colon + 1) : "latest";
-};
+/** `public.ecr.aws/nginx/nginx:1.27` → `nginx:1.27`; a digest is cut to 12 hex digits. */
+export function shortImage(image: string): string {
+  const name = image.slice(image.lastIndexOf("/") + 1);
+  const at = name.indexOf("@");
+  if (at >= 0) return `${name.slice(0, at)}@${name.slice(at + 1).replace(/^sha256:/, "").slice(0, 12)}`;
+  return name.includes(":") ? name : `${name}:latest`;
+}
+
+/** `arn:aws:ecs:…:task-definition/web:2` → `web:2`. */
+const revisionOf = (arn: string): string => arn.slice(arn.lastIndexOf("/") + 1);
+
+/** Stage ids the compiler made up (`stage-<index>`, as PipeCD does) say nothing to a reader. */
+const defaultId = (id: string) => /^stage-\d+$/.test(id);
+
+export const nodeLabel = (n: { id: string; stage: string }): string => (defaultId(n.id) || n.id === n.stage ? n.stage : `${n.stage} (${n.id})`);
 
 const imageOf = (g: Graph): string | null => g.target.image ?? (g.target.taskDefinition?.containerDefinitions?.[0]?.image as string | undefined) ?? null;
 
@@ -160,32 +187,47 @@ function snapshotOf(store: Store, id: string): Snapshot | null {
   return step?.status === "DONE" ? (step.result as Snapshot) : null;
 }
 
-/** Previous successful deployment of each deployment's service (by creation order). */
-function previousImages(all: DeploymentRecord[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const last = new Map<string, string>();
-  for (const d of [...all].sort((a, b) => a.createdAt - b.createdAt)) {
-    const prev = last.get(d.serviceKey);
-    if (prev) out.set(d.id, prev);
-    const img = imageOf(d.graph);
-    if (d.state === "SUCCEEDED" && img) last.set(d.serviceKey, img);
-  }
-  return out;
+function registeredOf(store: Store, id: string): string | null {
+  const step = store.getStep(id, DEPLOYMENT_NODE, "register-task-definition");
+  const arn = step?.status === "DONE" ? (step.result as { arn?: unknown } | null)?.arn : undefined;
+  return typeof arn === "string" && arn ? arn : null;
 }
 
-function versionsOf(store: Store, d: DeploymentRecord, previous: Map<string, string>): Versions {
-  const img = imageOf(d.graph);
-  const prev = previous.get(d.id) ?? null;
-  let old: string | null = prev ? tagOf(prev) : null;
-  let oldFull = prev;
-  if (!old) {
-    const td = snapshotOf(store, d.id)?.primary?.taskDefinition;
-    if (td) {
-      oldFull = td;
-      old = td.split("/").pop() ?? td;
-    }
+const version = (image: string | null, revisionArn: string | null): Version => ({ image: image ? shortImage(image) : null, imageFull: image, revision: revisionArn ? revisionOf(revisionArn) : null, revisionFull: revisionArn });
+
+/** What each deployment's task definition revision ran (image), and each deployment's predecessor. */
+interface History {
+  imageOfRevision: Map<string, string>;
+  /** The previous successful deployment of the same service (by creation order). */
+  previous: Map<string, { image: string | null; revision: string | null }>;
+}
+
+function historyOf(store: Store, all: DeploymentRecord[]): History {
+  const imageOfRevision = new Map<string, string>();
+  const previous = new Map<string, { image: string | null; revision: string | null }>();
+  const last = new Map<string, { image: string | null; revision: string | null }>();
+  for (const d of [...all].sort((a, b) => a.createdAt - b.createdAt)) {
+    const prev = last.get(d.serviceKey);
+    if (prev) previous.set(d.id, prev);
+    const image = imageOf(d.graph);
+    const revision = registeredOf(store, d.id);
+    if (revision && image) imageOfRevision.set(revision, image);
+    if (d.state === "SUCCEEDED") last.set(d.serviceKey, { image, revision });
   }
-  return { old, oldFull, new: img ? tagOf(img) : null, newFull: img };
+  return { imageOfRevision, previous };
+}
+
+/**
+ * Image and revision on both sides. Old: the primary task definition the deployment found at its
+ * start, with the image some earlier deployment registered it with; before the start, the
+ * previous successful deployment's.
+ */
+function versionsOf(store: Store, d: DeploymentRecord, h: History): Versions {
+  const fresh = version(imageOf(d.graph), registeredOf(store, d.id));
+  const td = snapshotOf(store, d.id)?.primary?.taskDefinition || null;
+  if (td) return { old: version(h.imageOfRevision.get(td) ?? null, td), new: fresh };
+  const prev = h.previous.get(d.id);
+  return { old: version(prev?.image ?? null, prev?.revision ?? null), new: fresh };
 }
 
 const duration = (d: { startedAt: number | null; finishedAt: number | null }, now: number) => (d.startedAt === null ? null : (d.finishedAt ?? now) - d.startedAt);
@@ -194,7 +236,7 @@ export function listView(store: Store, q: { state?: string | null; app?: string 
   const state = q.state && (ALL_STATES as string[]).includes(q.state) ? (q.state as DeploymentState) : null;
   const app = q.app?.trim() || null;
   const all = store.listDeployments({ limit: 1000 });
-  const previous = previousImages(all);
+  const history = historyOf(store, all);
   const rows = all
     .filter((d) => (!state || d.state === state) && (!app || d.app === app))
     .slice(0, 200)
@@ -203,7 +245,7 @@ export function listView(store: Store, q: { state?: string | null; app?: string 
       app: d.app,
       service: d.serviceKey,
       state: d.state,
-      versions: versionsOf(store, d, previous),
+      versions: versionsOf(store, d, history),
       createdAt: d.createdAt,
       startedAt: d.startedAt,
       finishedAt: d.finishedAt,
@@ -271,7 +313,7 @@ function analysisOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
   for (const [i, m] of (p.metrics ?? []).entries()) add("metrics", i, `metrics[${i}] ${m.provider} ${m.strategy}`, m.strategy, m.expected ?? null, m.failureLimit ?? 0);
   for (const [i, h] of (p.http ?? []).entries()) add("http", i, `http[${i}] ${h.url}`, null, null, (h as { failureLimit?: number }).failureLimit ?? 0);
   for (const [i, l] of (p.logs ?? []).entries()) add("logs", i, `logs[${i}] ${l.provider}`, null, null, (l as { failureLimit?: number }).failureLimit ?? 0);
-  return { nodeId: n.id, state, durationMs: p.durationMs ?? 0, checks };
+  return { nodeId: n.id, label: nodeLabel(n), state, durationMs: p.durationMs ?? 0, checks };
 }
 
 function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventRecord[], graph: GraphNode[]): ApprovalView {
@@ -337,18 +379,20 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
   const events = store.listEvents(d.id);
   const { main, rollback } = effectiveNodes(d.graph, records);
   const all = [...main.map((n) => ({ n, path: "main" as const })), ...rollback.map((n) => ({ n, path: "rollback" as const }))];
-  const previous = previousImages(store.listDeployments({ limit: 1000 }));
-  const versions = versionsOf(store, d, previous);
+  const versions = versionsOf(store, d, historyOf(store, store.listDeployments({ limit: 1000 })));
 
   const nodes: NodeView[] = all.map(({ n, path }) => {
     const r = byId.get(n.id);
     const state = r?.state ?? "PENDING";
     const elapsedMs = r?.startedAt != null ? ((r.finishedAt ?? (state === "RUNNING" ? now : r.startedAt)) - r.startedAt) * timeScale : null;
     const msg = r?.outputs?.message;
+    const notNeeded = path === "rollback" && state === "PENDING" && FINAL_STATES.has(d.state);
     return {
       id: n.id,
       path,
       stage: n.stage,
+      label: nodeLabel(n),
+      shown: notNeeded ? "NOT_NEEDED" : state,
       description: describeNode(n as unknown as ExecutionGraph["nodes"][number]),
       state,
       startedAt: r?.startedAt ?? null,
@@ -360,7 +404,7 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
     };
   });
   const states: Record<string, NodeStatus> = {};
-  for (const n of nodes) states[n.id] = { state: n.state, elapsedMs: n.elapsedMs, startedAt: n.state === "RUNNING" ? n.startedAt : null };
+  for (const n of nodes) states[n.id] = { state: n.shown, elapsedMs: n.elapsedMs, startedAt: n.state === "RUNNING" ? n.startedAt : null };
 
   let trafficFrom: string | null = null;
   let at = -1;
@@ -376,12 +420,13 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
   const final = FINAL_STATES.has(d.state);
   const canCancel = d.state === "QUEUED" || (d.state === "RUNNING" && !d.cancelRequested);
 
+  const currentLabel = nodes.find((n) => n.id === d.currentNode)?.label ?? d.currentNode;
   const cancelEffect: string[] = [];
   if (d.state === "QUEUED") cancelEffect.push("The deployment has not started: nothing changes in ECS, it ends CANCELLED.");
   else if (!d.graph.target.autoRollback || rollback.length === 0) {
-    cancelEffect.push(`Kanaria stops the stage in progress${d.currentNode ? ` (${d.currentNode})` : ""} where it is. Auto-rollback is off for this app, so task sets and listener weights stay as they are now; the deployment ends CANCELLED.`);
+    cancelEffect.push(`Kanaria stops the stage in progress${currentLabel ? ` (${currentLabel})` : ""} where it is. Auto-rollback is off for this app, so task sets and listener weights stay as they are now; the deployment ends CANCELLED.`);
   } else {
-    cancelEffect.push(`Kanaria stops the stage in progress${d.currentNode ? ` (${d.currentNode})` : ""} and runs the rollback path:`);
+    cancelEffect.push(`Kanaria stops the stage in progress${currentLabel ? ` (${currentLabel})` : ""} and runs the rollback path:`);
     for (const n of rollback) {
       const what =
         n.stage === "ROLLBACK_TRAFFIC"
@@ -415,6 +460,9 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
     timeScale,
     now,
     currentNode: d.currentNode,
+    currentLabel,
+    labels: Object.fromEntries([[DEPLOYMENT_NODE, "deployment"], ...nodes.map((n) => [n.id, n.label])]),
+    shortNames: Object.fromEntries([[DEPLOYMENT_NODE, "deployment"], ...nodes.map((n) => [n.id, defaultId(n.id) ? n.stage : n.id])]),
     nodes,
     picture: { graph: { app: d.graph.app, nodes: main, rollback }, states, failedNode: d.failedNode },
     traffic: currentTraffic(records),

@@ -10,6 +10,7 @@ import type { PlatformProvider } from "../aws/clients.ts";
 import type { AnalysisProviderSpec } from "../analysis/providers/registry.ts";
 import type { NotificationsConfig } from "../notifications/notifier.ts";
 import { loadApproverTokens, type ApproverTokens } from "../approvals/tokens.ts";
+import { parseDuration } from "../../compiler/resolve/duration.ts";
 
 export interface RuntimeSettings {
   providers: PlatformProvider[];
@@ -81,13 +82,20 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
   const base = dirname(resolve(path));
   const rel = (p: string | undefined) => (p ? resolve(base, p) : undefined);
   const spec: RuntimeSpec & Record<string, any> = config.spec ?? {};
-  const providers: PlatformProvider[] = (spec.platformProviders ?? []).map((p: any) => ({
-    name: p.name,
-    region: p.config?.region,
-    ...(p.config?.profile ? { profile: p.config.profile } : {}),
-    ...(p.config?.credentialsFile ? { credentialsFile: rel(p.config.credentialsFile) } : {}),
-    ...(p.config?.endpoints ? { endpoints: p.config.endpoints } : {}),
-  }));
+  const providers: PlatformProvider[] = (spec.platformProviders ?? []).map((p: any) => {
+    const callTimeoutMs = p.config?.callTimeout !== undefined ? parseDuration(p.config.callTimeout) : null;
+    if (callTimeoutMs !== null && !(callTimeoutMs > 0)) {
+      throw new ConfigError(`${path}: platformProviders "${p.name}": callTimeout must be above 0 (for example 30s).`);
+    }
+    return {
+      name: p.name,
+      region: p.config?.region,
+      ...(p.config?.profile ? { profile: p.config.profile } : {}),
+      ...(p.config?.credentialsFile ? { credentialsFile: rel(p.config.credentialsFile) } : {}),
+      ...(p.config?.endpoints ? { endpoints: p.config.endpoints } : {}),
+      ...(callTimeoutMs ? { callTimeoutMs } : {}),
+    };
+  });
   const tokenFile = rel(spec.server?.tokenFile) ?? null;
   const approversFile = rel(spec.server?.approvers?.tokensFile);
   let approverTokens: ApproverTokens | null = null;

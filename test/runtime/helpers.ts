@@ -79,11 +79,14 @@ export function tempDir(prefix = "kanaria-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function simRuntime(sim: Simulator, o: { dataDir?: string; timeScale?: number; limitFloorMs?: number; pollIntervalMs?: number } = {}): Promise<Runtime> {
+export async function simRuntime(
+  sim: Simulator,
+  o: { dataDir?: string; timeScale?: number; limitFloorMs?: number; pollIntervalMs?: number; callTimeoutMs?: number } = {},
+): Promise<Runtime> {
   const store = await openSqlStore(o.dataDir ? join(o.dataDir, "kanaria.sqlite") : ":memory:");
   return createRuntime({
     store,
-    providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: sim.url, elbv2: sim.url }, credentials: CREDENTIALS }],
+    providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: sim.url, elbv2: sim.url }, credentials: CREDENTIALS, ...(o.callTimeoutMs ? { callTimeoutMs: o.callTimeoutMs } : {}) }],
     clock: systemClock(o.timeScale ?? sim.state.clock.timeScale, o.limitFloorMs),
     pollIntervalMs: o.pollIntervalMs ?? 50,
     limits: TEST_LIMITS,

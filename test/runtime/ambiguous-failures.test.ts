@@ -5,12 +5,12 @@
 // Each case makes one kind of write call fail that way (the simulator applies it, then loses the
 // answer), runs a real deployment against the simulator, and reads the world back through the
 // real SDK: one task set per variant, no duplicate task set or task definition revision, the
-// traffic weights and the final state right. Spread over processes by test/run.ts:
+// traffic weights and the final state right (for RunTask: one task). Spread over processes by test/run.ts:
 // kanaria-test-shards: 3
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { DescribeServicesCommand, ECSClient, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTaskDefinitionsCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { CREDENTIALS, compileFixture, inspect, scenarioPath, simRuntime, startSim, targetGroupArns } from "./helpers.ts";
 import { shardOf } from "../helpers/shard.ts";
 import type { FaultRule, Simulator } from "../../runtime/simulator/index.ts";
@@ -31,7 +31,7 @@ function faultRule(service: "ecs" | "elbv2", operation: string, fault: Fault): F
 }
 
 /** Which deployment exercises a write call, and what it must end as. */
-type Flow = "canary" | "first-deployment" | "rollback";
+type Flow = "canary" | "first-deployment" | "rollback" | "standalone";
 const WRITES: Array<{ service: "ecs" | "elbv2"; operation: string; flow: Flow }> = [
   { service: "ecs", operation: "RegisterTaskDefinition", flow: "canary" },
   { service: "ecs", operation: "CreateTaskSet", flow: "canary" },
@@ -41,7 +41,14 @@ const WRITES: Array<{ service: "ecs" | "elbv2"; operation: string; flow: Flow }>
   { service: "ecs", operation: "DeleteTaskSet", flow: "canary" },
   { service: "ecs", operation: "CreateService", flow: "first-deployment" },
   { service: "ecs", operation: "UpdateTaskSet", flow: "rollback" },
+  { service: "ecs", operation: "RunTask", flow: "standalone" },
 ];
+
+/** The canary fixture as a standalone task (no service definition, no pipeline): ECS_SYNC runs it with RunTask. */
+const standalone = (text: string) =>
+  text
+    .replace("    serviceDefinitionFile: servicedef.yaml\n", "    clusterArn: arn:aws:ecs:us-east-1:123456789012:cluster/demo\n    awsvpcConfiguration:\n      subnets: [subnet-0aaa1111]\n")
+    .replace(/  pipeline:[\s\S]*$/, "");
 
 const CASES = WRITES.flatMap((w) => FAULTS.map((fault) => ({ ...w, fault })));
 
@@ -71,6 +78,19 @@ async function services(sim: Simulator, name: string): Promise<string[]> {
 function assertAllOnPrimary(rules: Array<{ rule: string; weights: Record<string, number> }>): void {
   assert.equal(rules.length, 2, "default action and the /api/* rule");
   for (const r of rules) assert.deepEqual([r.weights["demo-primary"], r.weights["demo-canary"] ?? 0], [100, 0], `rule ${r.rule}: ${JSON.stringify(r.weights)}`);
+}
+
+/** Tasks of the cluster that run a task definition revision, through the SDK. */
+async function tasksOf(sim: Simulator, revision: RegExp): Promise<string[]> {
+  const ecs = new ECSClient({ region: "us-east-1", endpoint: sim.url, credentials: CREDENTIALS });
+  try {
+    const arns = (await ecs.send(new ListTasksCommand({ cluster: "demo" }))).taskArns ?? [];
+    if (!arns.length) return [];
+    const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: "demo", tasks: arns }))).tasks ?? [];
+    return tasks.filter((t) => revision.test(t.taskDefinitionArn ?? "")).map((t) => t.taskArn!);
+  } finally {
+    ecs.destroy();
+  }
 }
 
 function assertJournal(rt: Runtime, id: string): void {
@@ -104,7 +124,11 @@ describe("a write that took effect but whose answer was lost is not repeated", (
         const graph =
           c.flow === "rollback"
             ? compileFixture("broken", { targetGroups: targetGroupArns(world) })
-            : compileFixture("canary", { targetGroups: targetGroupArns(world), ...(c.flow === "first-deployment" ? { serviceName: "brand-new" } : {}) });
+            : compileFixture("canary", {
+                targetGroups: targetGroupArns(world),
+                ...(c.flow === "first-deployment" ? { serviceName: "brand-new" } : {}),
+                ...(c.flow === "standalone" ? { editApp: standalone } : {}),
+              });
         const d = rt.submit(graph);
         const final = await rt.scheduler.wait(d.id);
         world.setFaults([]);
@@ -133,6 +157,10 @@ describe("a write that took effect but whose answer was lost is not repeated", (
           const after = await inspect(world, "brand-new");
           assert.deepEqual(after.taskSets.map((t) => [t.status, t.scale]), [["PRIMARY", 100]], "one task set, primary");
           assertAllOnPrimary(after.rules);
+          assert.equal((await taskDefinitionRevisions(world)).length, 2, "no duplicate task definition revision");
+        } else if (c.flow === "standalone") {
+          assert.equal(final.state, "SUCCEEDED", final.error ?? "");
+          assert.equal((await tasksOf(world, /web:2$/)).length, 1, "one standalone task started, not two");
           assert.equal((await taskDefinitionRevisions(world)).length, 2, "no duplicate task definition revision");
         } else {
           assert.equal(final.state, "ROLLED_BACK", final.error ?? "");

@@ -6,6 +6,7 @@ import { expansionKey, variantsFor, type TemplateResult } from "../template/chec
 import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
 import { graphDigest } from "./digest.ts";
 import { COMPILER_ID } from "../version.ts";
+import { ROLLBACK_NODE_IDS, rollbackScriptNodeId } from "./node-ids.ts";
 
 type GraphNode = ExecutionGraph["nodes"][number];
 
@@ -87,12 +88,12 @@ function rollbackPath(app: ResolvedApp, standalone: boolean): GraphNode[] {
   const nodes: Omit<GraphNode, "next" | "onFailure">[] = [];
   const base = { params: {}, source: null, expect: expectOf(ROLLED_BACK) };
   // Traffic first: users stop seeing the new version before anything else moves.
-  if (app.input.accessType === "ELB") nodes.push({ ...base, id: "rollback-traffic", stage: "ROLLBACK_TRAFFIC", name: "Route all traffic back to the primary", timeoutMs: 5 * MINUTE });
-  nodes.push({ ...base, id: "rollback-primary", stage: "ROLLBACK_PRIMARY", name: "Restore the previous primary task set", timeoutMs: 30 * MINUTE });
-  nodes.push({ ...base, id: "rollback-clean", stage: "ROLLBACK_CLEAN", name: "Remove canary and new task sets", timeoutMs: 15 * MINUTE });
+  if (app.input.accessType === "ELB") nodes.push({ ...base, id: ROLLBACK_NODE_IDS.traffic, stage: "ROLLBACK_TRAFFIC", name: "Route all traffic back to the primary", timeoutMs: 5 * MINUTE });
+  nodes.push({ ...base, id: ROLLBACK_NODE_IDS.primary, stage: "ROLLBACK_PRIMARY", name: "Restore the previous primary task set", timeoutMs: 30 * MINUTE });
+  nodes.push({ ...base, id: ROLLBACK_NODE_IDS.clean, stage: "ROLLBACK_CLEAN", name: "Remove canary and new task sets", timeoutMs: 15 * MINUTE });
   for (const s of app.stages) {
     if (s.with.stage === "SCRIPT_RUN" && s.with.onRollback) {
-      nodes.push({ ...base, id: `rollback-${s.id}`, stage: "ROLLBACK_SCRIPT_RUN", name: `Rollback script of ${s.id}`, params: { run: s.with.onRollback, env: s.with.env }, timeoutMs: s.timeoutMs });
+      nodes.push({ ...base, id: rollbackScriptNodeId(s.id), stage: "ROLLBACK_SCRIPT_RUN", name: `Rollback script of ${s.id}`, params: { run: s.with.onRollback, env: s.with.env }, timeoutMs: s.timeoutMs });
     }
   }
   return nodes.map((n, i) => ({ ...n, next: nodes[i + 1]?.id ?? null, onFailure: null }));

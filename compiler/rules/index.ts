@@ -29,6 +29,8 @@ import thresholdExpectedMissing from "./threshold-expected-missing.ts";
 import baselineVariantMissing from "./baseline-variant-missing.ts";
 import waitApprovalApprovers from "./wait-approval-approvers.ts";
 import duplicateStageId from "./duplicate-stage-id.ts";
+import reservedStageId from "./reserved-stage-id.ts";
+import stageExceedsDeploymentTimeout from "./stage-exceeds-deployment-timeout.ts";
 import ecsDeploymentController from "./ecs-deployment-controller.ts";
 import ecsContainerPort from "./ecs-container-port.ts";
 import ecsFargateNetworkMode from "./ecs-fargate-network-mode.ts";
@@ -68,6 +70,8 @@ export const RULES: readonly Rule[] = [
   baselineVariantMissing,
   waitApprovalApprovers,
   duplicateStageId,
+  reservedStageId,
+  stageExceedsDeploymentTimeout,
   ecsDeploymentController,
   ecsContainerPort,
   ecsFargateNetworkMode,

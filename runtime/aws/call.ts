@@ -1,5 +1,11 @@
 // One rate-limited, retrying way to send an AWS command. The SDK's own retries are off
 // (maxAttempts 1) so that every attempt passes the token bucket and is counted in /metrics.
+//
+// Every attempt has a per-call timeout in real time (the simulator's time scale does not apply:
+// it bounds a socket, not the modelled world). A timeout, a 5xx or a broken connection is
+// ambiguous for a write: the call may have taken effect. Writes are therefore either idempotent
+// when re-sent (clientToken, or they set a value) or pass a `readBack` that looks for the effect
+// before the next attempt.
 import { isThrottle, isTransient } from "./errors.ts";
 import type { TokenBucket } from "./token-bucket.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
@@ -9,18 +15,40 @@ export interface Sender {
 }
 
 export interface CallPolicy {
-  /** Attempts including the first (throttling and transient errors only). */
+  /** Attempts including the first (throttling, transient errors and timeouts only). */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Real milliseconds one attempt may take before it is abandoned (and retried). */
+  callTimeoutMs: number;
 }
 
-export const DEFAULT_POLICY: CallPolicy = { maxAttempts: 12, baseDelayMs: 50, maxDelayMs: 3_000 };
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+export const DEFAULT_POLICY: CallPolicy = { maxAttempts: 12, baseDelayMs: 50, maxDelayMs: 3_000, callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS };
+
+export interface CallOptions<T> {
+  signal?: AbortSignal;
+  /** Yields the rate limit to foreground calls (steady-state polls). */
+  background?: boolean;
+  /**
+   * For writes that are not idempotent when re-sent: after an ambiguous failure, looks for the
+   * call's effect and returns what the call would have answered (or undefined: send it again).
+   */
+  readBack?: () => Promise<T | undefined>;
+}
 
 export interface AwsApi {
   readonly service: "ecs" | "elbv2";
-  /** `background`: yields the rate limit to foreground calls (steady-state polls). */
-  call<T = any>(command: any, options?: { signal?: AbortSignal; background?: boolean }): Promise<T>;
+  call<T = any>(command: any, options?: CallOptions<T>): Promise<T>;
+}
+
+/** An attempt that got no answer within the per-call timeout (it may have taken effect). */
+export class CallTimeoutError extends Error {
+  override readonly name = "TimeoutError";
+  constructor(operation: string, ms: number) {
+    super(`${operation} got no answer within ${ms} ms (per-call timeout); the call may or may not have taken effect.`);
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -38,6 +66,27 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** One attempt, abandoned after `timeoutMs` of real time (or when the caller's signal aborts). */
+async function attempt(client: Sender, command: any, operation: string, timeoutMs: number, signal?: AbortSignal): Promise<any> {
+  const ac = new AbortController();
+  const onAbort = () => ac.abort(signal!.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let timedOut: CallTimeoutError | undefined;
+  const timer = setTimeout(() => {
+    timedOut = new CallTimeoutError(operation, timeoutMs);
+    ac.abort(timedOut);
+  }, timeoutMs);
+  try {
+    return await client.send(command, { abortSignal: ac.signal });
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    throw timedOut ?? e;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
 export function rateLimitedApi(
   service: "ecs" | "elbv2",
   client: Sender,
@@ -50,20 +99,32 @@ export function rateLimitedApi(
     async call(command, options = {}) {
       const operation = String(command?.constructor?.name ?? "Unknown").replace(/Command$/, "");
       const bucket = /^(Describe|List|Get)/.test(operation) ? buckets.read : buckets.write;
-      for (let attempt = 1; ; attempt++) {
+      for (let n = 1; ; n++) {
         await bucket.take(options.signal, options.background ? "background" : "foreground");
         metrics.awsCalls.inc({ service, operation });
+        let ambiguous: boolean;
         try {
-          return await client.send(command, { abortSignal: options.signal });
+          return await attempt(client, command, operation, policy.callTimeoutMs, options.signal);
         } catch (e) {
           if (options.signal?.aborted) throw options.signal.reason;
-          const throttled = isThrottle(e);
-          if (throttled) metrics.awsThrottles.inc({ service, operation });
-          else if (isTransient(e)) metrics.awsErrors.inc({ service, operation });
-          else throw e;
-          if (attempt >= policy.maxAttempts) throw e;
-          const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-          await sleep(cap / 2 + Math.random() * (cap / 2), options.signal);
+          if (e instanceof CallTimeoutError) {
+            metrics.awsTimeouts.inc({ service, operation });
+            ambiguous = true;
+          } else if (isThrottle(e)) {
+            // Throttling is an answer: the call was refused, not applied.
+            metrics.awsThrottles.inc({ service, operation });
+            ambiguous = false;
+          } else if (isTransient(e)) {
+            metrics.awsErrors.inc({ service, operation });
+            ambiguous = true;
+          } else throw e;
+          if (n >= policy.maxAttempts) throw e;
+        }
+        const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1));
+        await sleep(cap / 2 + Math.random() * (cap / 2), options.signal);
+        if (ambiguous && options.readBack) {
+          const found = await options.readBack();
+          if (found !== undefined) return found;
         }
       }
     },

@@ -2,7 +2,9 @@
 // DescribeServices batcher each), pointed at the simulator when endpoints are configured.
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { rateLimitedApi, type AwsApi } from "./call.ts";
+import { FetchHttpHandler } from "@smithy/fetch-http-handler";
+import { runtimeName } from "../platform/index.ts";
+import { DEFAULT_POLICY, rateLimitedApi, type AwsApi } from "./call.ts";
 import { ServicePoller } from "./service-poller.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
@@ -13,6 +15,8 @@ export interface PlatformProvider {
   profile?: string;
   credentialsFile?: string;
   endpoints?: { ecs?: string; elbv2?: string };
+  /** Real milliseconds one ECS/ELBv2 call may take before it is abandoned and retried (default 30 s). */
+  callTimeoutMs?: number;
   /** Static credentials (the simulator accepts any). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -62,7 +66,7 @@ export class AwsContexts {
   ) {}
 
   get(p: PlatformProvider): Promise<AwsContext> {
-    const key = [p.region, p.endpoints?.ecs ?? "", p.profile ?? "", p.credentialsFile ?? ""].join("|");
+    const key = [p.region, p.endpoints?.ecs ?? "", p.profile ?? "", p.credentialsFile ?? "", p.callTimeoutMs ?? ""].join("|");
     let ctx = this.byKey.get(key);
     if (!ctx) {
       ctx = this.create(key, p);
@@ -73,14 +77,23 @@ export class AwsContexts {
 
   private async create(key: string, p: PlatformProvider): Promise<AwsContext> {
     const credentials = (await credentialsFor(p)) as any;
-    const common = { region: p.region, maxAttempts: 1, ...(credentials ? { credentials } : {}), ...(p.profile && !p.credentialsFile ? { profile: p.profile } : {}) };
+    const common = {
+      region: p.region,
+      maxAttempts: 1,
+      ...(credentials ? { credentials } : {}),
+      ...(p.profile && !p.credentialsFile ? { profile: p.profile } : {}),
+      // Deno's node:http client sends an aborted request again when it was on a reused keep-alive
+      // connection: a call abandoned at its timeout would then take effect twice. Its fetch does not.
+      ...(runtimeName === "deno" ? { requestHandler: new FetchHttpHandler() } : {}),
+    };
     const ecsClient = new ECSClient({ ...common, ...(p.endpoints?.ecs ? { endpoint: p.endpoints.ecs } : {}) });
     const elbClient = new ElasticLoadBalancingV2Client({ ...common, ...(p.endpoints?.elbv2 ? { endpoint: p.endpoints.elbv2 } : {}) });
     const read = new TokenBucket(this.limits.ecsRead.rate, this.limits.ecsRead.burst);
     const write = new TokenBucket(this.limits.ecsWrite.rate, this.limits.ecsWrite.burst);
     const elbBucket = new TokenBucket(this.limits.elb.rate, this.limits.elb.burst);
-    const ecs = rateLimitedApi("ecs", ecsClient, { read, write }, this.metrics);
-    const elb = rateLimitedApi("elbv2", elbClient, { read: elbBucket, write: elbBucket }, this.metrics);
+    const policy = { ...DEFAULT_POLICY, ...(p.callTimeoutMs ? { callTimeoutMs: p.callTimeoutMs } : {}) };
+    const ecs = rateLimitedApi("ecs", ecsClient, { read, write }, this.metrics, policy);
+    const elb = rateLimitedApi("elbv2", elbClient, { read: elbBucket, write: elbBucket }, this.metrics, policy);
     const ctx: AwsContext = {
       key,
       provider: p,

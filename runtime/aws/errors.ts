@@ -18,7 +18,9 @@ export function isTransient(e: unknown): boolean {
   const name = errorName(e);
   if (["ServerException", "InternalFailure", "ServiceUnavailable", "InternalError", "TimeoutError", "RequestTimeout"].includes(name)) return true;
   const code = (e as any)?.code;
-  return typeof code === "string" && ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ConnectionRefused"].includes(code);
+  if (typeof code === "string" && ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ConnectionRefused"].includes(code)) return true;
+  // fetch reports a network failure as a TypeError without a code (Deno: "error reading a body from connection").
+  return name === "TypeError" && /connection|network|socket|error sending request|fetch failed/i.test(String((e as any)?.message));
 }
 
 export function describeError(e: unknown): string {

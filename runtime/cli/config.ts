@@ -11,6 +11,7 @@ import type { AnalysisProviderSpec } from "../analysis/providers/registry.ts";
 import type { NotificationsConfig } from "../notifications/notifier.ts";
 import { loadApproverTokens, type ApproverTokens } from "../approvals/tokens.ts";
 import { SecretKeyring } from "../secrets/keyring.ts";
+import { parseDuration } from "../../compiler/resolve/duration.ts";
 
 export interface RuntimeSettings {
   providers: PlatformProvider[];
@@ -89,13 +90,20 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
   const rel = (p: string | undefined) => (p ? resolve(base, p) : undefined);
   const spec: RuntimeSpec & Record<string, any> = config.spec ?? {};
   // Both shapes: spec.platformProviders and the ecs plugin's deployTargets (PipeCD v1).
-  const providers: PlatformProvider[] = platformEntries(config).map((p) => ({
-    name: p.name,
-    region: p.config?.region,
-    ...(p.config?.profile ? { profile: p.config.profile } : {}),
-    ...(p.config?.credentialsFile ? { credentialsFile: rel(p.config.credentialsFile) } : {}),
-    ...(p.config?.endpoints ? { endpoints: p.config.endpoints } : {}),
-  }));
+  const providers: PlatformProvider[] = platformEntries(config).map((p) => {
+    const callTimeoutMs = p.config?.callTimeout !== undefined ? parseDuration(p.config.callTimeout) : null;
+    if (callTimeoutMs !== null && !(callTimeoutMs > 0)) {
+      throw new ConfigError(`${path}: platform provider "${p.name}": callTimeout must be above 0 (for example 30s).`);
+    }
+    return {
+      name: p.name,
+      region: p.config?.region,
+      ...(p.config?.profile ? { profile: p.config.profile } : {}),
+      ...(p.config?.credentialsFile ? { credentialsFile: rel(p.config.credentialsFile) } : {}),
+      ...(p.config?.endpoints ? { endpoints: p.config.endpoints } : {}),
+      ...(callTimeoutMs ? { callTimeoutMs } : {}),
+    };
+  });
   const tokenFile = rel(spec.server?.tokenFile) ?? null;
   const approversFile = rel(spec.server?.approvers?.tokensFile);
   let approverTokens: ApproverTokens | null = null;

@@ -10,7 +10,7 @@ import type { Snapshot } from "./snapshot.ts";
 import type { PathName } from "../store/store.ts";
 
 /** Node id under which deployment-wide steps (snapshot, task definition, service) are journaled. */
-export const DEPLOYMENT_NODE = "_deployment";
+export { DEPLOYMENT_NODE } from "../../compiler/graph/node-ids.ts";
 
 export interface StageContext {
   deploymentId: string;

@@ -71,6 +71,7 @@ export class RuntimeMetrics {
   readonly awsCalls = new Counter("kanaria_aws_calls_total", "AWS API calls issued (each retry counts).");
   readonly awsThrottles = new Counter("kanaria_aws_throttles_total", "AWS API calls answered with a throttling error.");
   readonly awsErrors = new Counter("kanaria_aws_errors_total", "AWS API calls that failed with a server or network error.");
+  readonly awsTimeouts = new Counter("kanaria_aws_call_timeouts_total", "AWS API calls abandoned after the per-call timeout (the call may have taken effect).");
   readonly stageDuration = new Summary("kanaria_stage_duration_seconds", "Real time spent executing a stage, by stage and result.");
   readonly deploymentsFinished = new Counter("kanaria_deployments_finished_total", "Deployments that reached a final state.");
 }

@@ -16,6 +16,7 @@ export function renderMetrics(rt: Runtime): string {
       m.awsCalls.render(),
       m.awsThrottles.render(),
       m.awsErrors.render(),
+      m.awsTimeouts.render(),
     ].join("\n") + "\n"
   );
 }

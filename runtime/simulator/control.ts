@@ -57,6 +57,7 @@ export function stateDump(s: SimState) {
     behaviours: s.behaviours,
     faults: s.faults,
     calls: s.calls,
+    lostAnswers: s.lostAnswers,
   };
 }
 

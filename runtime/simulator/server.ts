@@ -23,6 +23,20 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
+/**
+ * An answer that breaks off: the status line and the first bytes go out, then the body fails, so
+ * the server closes the connection mid-answer and the client sees a reset, not a response.
+ */
+function droppedResponse(): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(new TextEncoder().encode("{"));
+      setTimeout(() => c.error(new Error("simulated fault: connection dropped after the call took effect")), 5);
+    },
+  });
+  return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+}
+
 function faultResponse(service: ServiceName, kind: "throttle" | "error", requestId: string): Response {
   switch (service) {
     case "ecs":
@@ -88,13 +102,19 @@ export function createHandler(ctx: SimContext): (req: Request) => Promise<Respon
 
     const key = `${service}:${operation}`;
     s.calls[key] = (s.calls[key] ?? 0) + 1;
-    const fault = s.faults.length > 0 ? decideFault(s.faults, service, operation, s.faultRand) : { latencyMs: 0, kind: null };
+    const fault = s.faults.length > 0 ? decideFault(s.faults, service, operation, s.faultRand) : { latencyMs: 0, kind: null, lostAnswerDelayMs: 0 };
     if (fault.latencyMs > 0) await sleep(fault.latencyMs, req.signal);
-    if (fault.kind) return faultResponse(service, fault.kind, requestId);
+    if (fault.kind === "throttle" || fault.kind === "error") return faultResponse(service, fault.kind, requestId);
+    let response: Response;
     try {
-      return await run();
+      response = await run();
     } catch (e) {
       return json({ message: `Simulator bug: ${(e as Error)?.stack ?? e}` }, 500);
     }
+    if (fault.kind === null) return response;
+    // Apply-then faults: the call took effect above; its answer is lost.
+    s.lostAnswers[key] = (s.lostAnswers[key] ?? 0) + 1;
+    if (fault.lostAnswerDelayMs > 0) await sleep(fault.lostAnswerDelayMs, req.signal);
+    return fault.kind === "apply-then-error" ? faultResponse(service, "error", requestId) : droppedResponse();
   };
 }

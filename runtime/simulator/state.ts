@@ -237,6 +237,8 @@ export interface SimState {
   clientTokens: Map<string, { digest: string; arn: string }>;
   /** Operation counters, for /_sim/state. */
   calls: Record<string, number>;
+  /** Calls that took effect and then had their answer lost (apply-then faults), per `service:operation`. */
+  lostAnswers: Record<string, number>;
   ipCounter: number;
 }
 
@@ -260,6 +262,7 @@ export function createState(config: Partial<SimConfig> = {}, clock?: SimClock): 
     rules: new Map(),
     clientTokens: new Map(),
     calls: {},
+    lostAnswers: {},
     ipCounter: 0,
   };
 }

@@ -35,29 +35,41 @@ export async function ensureNewTaskDefinition(ctx: StageContext): Promise<string
   const family = String(body.family ?? "");
   const tags = [...((body.tags as Array<{ key: string; value: string }>) ?? []), ...kanariaTags(ctx.deploymentId, DEPLOYMENT_NODE)];
   const input = { ...body, tags };
+  // RegisterTaskDefinition has no clientToken: sent twice, it makes two revisions. After a crash
+  // or an ambiguous failure, the latest revision of the family is ours if it carries our tag.
+  const registered = async (): Promise<string | undefined> => {
+    if (!family) return undefined;
+    try {
+      const d = await ctx.aws.ecs.call(new DescribeTaskDefinitionCommand({ taskDefinition: family }), { signal: ctx.signal });
+      const arn = d.taskDefinition?.taskDefinitionArn;
+      if (!arn) return undefined;
+      const t = await ctx.aws.ecs.call(new ListTagsForResourceCommand({ resourceArn: arn }), { signal: ctx.signal });
+      const mine = (t.tags ?? []).some((x: any) => x.key === "kanaria:deployment" && x.value === ctx.deploymentId);
+      return mine ? arn : undefined;
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      return undefined;
+    }
+  };
   const out = await ctx.journal.step<{ arn: string }>(
     DEPLOYMENT_NODE,
     "register-task-definition",
     "RegisterTaskDefinition",
     { family, image: ctx.graph.target.image ?? null },
     async () => {
-      const r = await ctx.aws.ecs.call(new RegisterTaskDefinitionCommand(input as any), { signal: ctx.signal });
+      const r = await ctx.aws.ecs.call(new RegisterTaskDefinitionCommand(input as any), {
+        signal: ctx.signal,
+        readBack: async () => {
+          const arn = await registered();
+          return arn ? { taskDefinition: { taskDefinitionArn: arn } } : undefined;
+        },
+      });
       return { arn: String(r.taskDefinition?.taskDefinitionArn) };
     },
     {
-      // Interrupted registration: the latest revision of the family carries our deployment tag.
       readBack: async () => {
-        if (!family) return undefined;
-        try {
-          const d = await ctx.aws.ecs.call(new DescribeTaskDefinitionCommand({ taskDefinition: family }), { signal: ctx.signal });
-          const arn = d.taskDefinition?.taskDefinitionArn;
-          if (!arn) return undefined;
-          const t = await ctx.aws.ecs.call(new ListTagsForResourceCommand({ resourceArn: arn }), { signal: ctx.signal });
-          const mine = (t.tags ?? []).some((x: any) => x.key === "kanaria:deployment" && x.value === ctx.deploymentId);
-          return mine ? { arn } : undefined;
-        } catch {
-          return undefined;
-        }
+        const arn = await registered();
+        return arn ? { arn } : undefined;
       },
     },
   );

@@ -13,7 +13,7 @@ const REQUIRED_IDS = [
   "yaml-syntax", "schema", "file-not-found", "template-syntax", "template-unknown-variable", "template-legacy-syntax", "unknown-provider",
   "traffic-before-canary-rollout", "clean-while-canary-serving", "missing-primary-rollout", "pipeline-ends-off-primary", "canary-not-cleaned",
   "traffic-percentages", "scale-range", "analysis-without-canary-traffic", "analysis-duration-interval", "threshold-expected-missing",
-  "baseline-variant-missing", "wait-approval-approvers", "duplicate-stage-id",
+  "baseline-variant-missing", "wait-approval-approvers", "duplicate-stage-id", "reserved-stage-id", "stage-exceeds-deployment-timeout",
   "ecs-deployment-controller", "ecs-container-port", "ecs-fargate-network-mode", "ecs-fargate-cpu-memory", "ecs-launch-type-capacity-provider",
   "ecs-scheduling-strategy", "ecs-service-connect", "ecs-standalone-with-pipeline", "ecs-traffic-routing-service-discovery", "ecs-target-groups",
 ];

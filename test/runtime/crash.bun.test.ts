@@ -3,7 +3,9 @@
 // intent of a side effect is journaled, right after the AWS call returned but before its result
 // is journaled, or at the start of a node — and is started again on the same data directory.
 // The deployment must end promoted, with no duplicate task sets and every side effect journaled
-// exactly once. Bun-only: the runtime under test is a Bun child process. The matrix is spread
+// exactly once. The same holds when the process is killed while an AWS write hangs after it took
+// effect (an ambiguous failure: the simulator applied the call and holds back its answer).
+// Bun-only: the runtime under test is a Bun child process. The matrix is spread
 // over three processes by test/run.ts (each with its own simulator):
 // kanaria-test-shards: 3
 import { after, before, describe, test } from "node:test";
@@ -39,9 +41,17 @@ const CRASH_POINTS = [
   "primary-traffic:call",
   "canary-clean:intent",
   "canary-clean:call",
+  // kill -9 while the call has taken effect and its answer is still outstanding:
+  "ambiguous:ecs:RegisterTaskDefinition",
+  "ambiguous:ecs:CreateTaskSet",
+  "ambiguous:elbv2:ModifyListener",
+  "ambiguous:elbv2:ModifyRule",
+  "ambiguous:ecs:UpdateServicePrimaryTaskSet",
+  "ambiguous:ecs:DeleteTaskSet",
 ];
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; signal: string | null; output: string }> {
+/** Runs the CLI; with `killWhen`, sends it SIGKILL as soon as that returns true (checked every 20 ms). */
+function run(args: string[], env: Record<string, string>, killWhen?: () => boolean): Promise<{ code: number | null; signal: string | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(BUN, [join(ROOT, "bin/kanaria.ts"), ...args], {
       cwd: ROOT,
@@ -51,10 +61,12 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
+    const watch = killWhen && setInterval(() => killWhen() && child.kill("SIGKILL"), 20);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      if (watch) clearInterval(watch);
       resolve({ code, signal, output });
     });
   });
@@ -71,7 +83,7 @@ describe("kill -9 at any point, restart, finish correctly", () => {
   });
 
   for (const point of shardOf(CRASH_POINTS)) {
-    test(`crash at ${point}`, { timeout: 120_000 }, async () => {
+    test(`crash at ${point}`, { timeout: 400_000 }, async () => {
       await sim.reset();
       const dir = tempDir("kanaria-crash-");
       const config = join(dir, "runtime.yaml");
@@ -89,7 +101,18 @@ spec:
 `,
       );
       const args = ["deploy", APP, "--config", config, "--data", join(dir, "data"), "--time-scale", "100"];
-      const first = await run(args, { KANARIA_CRASH_AT: point });
+      let first: Awaited<ReturnType<typeof run>>;
+      if (point.startsWith("ambiguous:")) {
+        // The call takes effect, then its answer is held back (longer than the call timeout
+        // would wait): the process is killed while it waits for it.
+        const [, service, operation] = point.split(":") as [string, "ecs" | "elbv2", string];
+        sim.setFaults([{ service, operation, applyThenDropRate: 1, lostAnswerDelayMs: 120_000, count: 1 }]);
+        first = await run(args, {}, () => sim.state.lostAnswers[`${service}:${operation}`] === 1);
+        sim.setFaults([]);
+        assert.equal(sim.state.lostAnswers[`${service}:${operation}`], 1, `${operation} took effect and lost its answer:\n${first.output}`);
+      } else {
+        first = await run(args, { KANARIA_CRASH_AT: point });
+      }
       assert.ok(first.signal === "SIGKILL" || first.code === 137, `the first run must die at ${point}; it exited ${first.code}/${first.signal}:\n${first.output}`);
       const second = await run(args, {});
       assert.equal(second.code, 0, `the restarted run must succeed:\n${second.output}`);

@@ -80,11 +80,22 @@ export function tempDir(prefix = "kanaria-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function simRuntime(sim: Simulator, o: { dataDir?: string; timeScale?: number; limitFloorMs?: number; pollIntervalMs?: number; secrets?: SecretKeyring; endpoint?: string } = {}): Promise<Runtime> {
+export async function simRuntime(
+  sim: Simulator,
+  o: { dataDir?: string; timeScale?: number; limitFloorMs?: number; pollIntervalMs?: number; callTimeoutMs?: number; secrets?: SecretKeyring; endpoint?: string } = {},
+): Promise<Runtime> {
   const store = await openSqlStore(o.dataDir ? join(o.dataDir, "kanaria.sqlite") : ":memory:");
   return createRuntime({
     store,
-    providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: o.endpoint ?? sim.url, elbv2: o.endpoint ?? sim.url }, credentials: CREDENTIALS }],
+    providers: [
+      {
+        name: "simulator",
+        region: "us-east-1",
+        endpoints: { ecs: o.endpoint ?? sim.url, elbv2: o.endpoint ?? sim.url },
+        credentials: CREDENTIALS,
+        ...(o.callTimeoutMs ? { callTimeoutMs: o.callTimeoutMs } : {}),
+      },
+    ],
     clock: systemClock(o.timeScale ?? sim.state.clock.timeScale, o.limitFloorMs),
     pollIntervalMs: o.pollIntervalMs ?? 50,
     limits: TEST_LIMITS,

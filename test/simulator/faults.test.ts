@@ -1,9 +1,10 @@
 // Fault injection seen through the real SDK clients: throttling the SDK retries through,
-// exhausted retries, server errors, added latency; plus the control endpoints.
+// exhausted retries, server errors, added latency, ambiguous failures (the call takes effect,
+// then a 500 or a dropped connection); plus the control endpoints.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DescribeClustersCommand } from "@aws-sdk/client-ecs";
+import { CreateClusterCommand, DescribeClustersCommand } from "@aws-sdk/client-ecs";
 import { DescribeLoadBalancersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { type Harness, needsSim, rejectsWith, startHarness } from "./helpers.ts";
 
@@ -58,9 +59,59 @@ describe("simulator: faults and control API", () => {
     await h.control("faults", []);
   });
 
+  test("apply, then 500: the call took effect although the SDK got ServerException", needsSim, async () => {
+    const lost = async () => (await h.control("state")).lostAnswers["ecs:CreateCluster"] ?? 0;
+    const before = await lost();
+    await h.control("faults", [{ service: "ecs", operation: "CreateCluster", applyThenErrorRate: 1, count: 1 }]);
+    const e = await rejectsWith(h.ecs({ maxAttempts: 1 }).send(new CreateClusterCommand({ clusterName: "ambiguous-500" })), "ServerException");
+    assert.equal(e.$metadata.httpStatusCode, 500);
+    const out = await h.ecs().send(new DescribeClustersCommand({ clusters: ["ambiguous-500"] }));
+    assert.deepEqual(out.clusters?.map((c) => [c.clusterName, c.status]), [["ambiguous-500", "ACTIVE"]]);
+    assert.equal(await lost(), before + 1);
+    // count: 1 — the next call answers normally.
+    await h.ecs({ maxAttempts: 1 }).send(new CreateClusterCommand({ clusterName: "ambiguous-next" }));
+    await h.control("faults", []);
+  });
+
+  test("apply, then drop the connection: the SDK sees a network error, the effect is there", needsSim, async () => {
+    const lost = async () => (await h.control("state")).lostAnswers["ecs:CreateCluster"] ?? 0;
+    const before = await lost();
+    await h.control("faults", { faults: [{ operation: "CreateCluster", applyThenDropRate: 1, count: 1 }] });
+    await assert.rejects(h.ecs({ maxAttempts: 1 }).send(new CreateClusterCommand({ clusterName: "ambiguous-drop" })), (e: any) => {
+      // A reset mid-answer, not an AWS error answer: no error code from the service.
+      assert.equal(e.$fault, undefined, `not a service answer: ${e.name} ${e.message}`);
+      return true;
+    });
+    const out = await h.ecs().send(new DescribeClustersCommand({ clusters: ["ambiguous-drop"] }));
+    assert.deepEqual(out.clusters?.map((c) => c.clusterName), ["ambiguous-drop"]);
+    assert.equal(await lost(), before + 1);
+    await h.control("faults", []);
+  });
+
+  test("apply, then hold the answer back: a client that gives up first still left the effect", needsSim, async () => {
+    const lost = async () => (await h.control("state")).lostAnswers["ecs:CreateCluster"] ?? 0;
+    const before = await lost();
+    await h.control("faults", [{ operation: "CreateCluster", applyThenDropRate: 1, lostAnswerDelayMs: 30_000, count: 1 }]);
+    const ac = new AbortController();
+    const call = h.ecs({ maxAttempts: 1 }).send(new CreateClusterCommand({ clusterName: "ambiguous-late" }), { abortSignal: ac.signal });
+    // Wait (in real time, generously) until the simulator has applied the call, then give up on it.
+    for (let i = 0; i < 600 && (await lost()) === before; i++) await new Promise((r) => setTimeout(r, 50));
+    ac.abort();
+    await assert.rejects(call);
+    const out = await h.ecs().send(new DescribeClustersCommand({ clusters: ["ambiguous-late"] }));
+    assert.deepEqual(out.clusters?.map((c) => c.clusterName), ["ambiguous-late"]);
+    await h.control("faults", []);
+  });
+
   test("fault rules are validated", needsSim, async () => {
     const res = await fetch(`${h.awsUrl}/_sim/faults`, { method: "POST", body: JSON.stringify([{ throttleRate: 2 }]) });
     assert.equal(res.status, 400);
+    await res.body?.cancel();
+    for (const bad of [{ applyThenDropRate: -0.5 }, { applyThenErrorRate: "1" }, { lostAnswerDelayMs: -1 }, { applyThenTimeout: 1 }]) {
+      const r = await fetch(`${h.awsUrl}/_sim/faults`, { method: "POST", body: JSON.stringify([bad]) });
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      await r.body?.cancel();
+    }
   });
 
   test("/_sim/clock reports and advances simulated time; /_sim/state dumps", needsSim, async () => {

@@ -27110,6 +27110,16 @@ const schema261 = {
     "endpoints": {
      "$ref": "#/$defs/ECSEndpoints",
      "description": "Custom service endpoints (used by tests and the demo to target the simulator)."
+    },
+    "callTimeout": {
+     "type": "string",
+     "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+     "description": "How long one ECS or ELBv2 API call may take, in real time, before Kanaria abandons it and tries again (a Go duration such as 30s or 1m30s). A call that timed out may still have taken effect; Kanaria finds that out (clientToken, read-back) before it acts again.",
+     "default": "30s",
+     "examples": [
+      "30s",
+      "2m"
+     ]
     }
    },
    "required": [
@@ -27991,6 +28001,16 @@ const schema264 = {
   "endpoints": {
    "$ref": "#/$defs/ECSEndpoints",
    "description": "Custom service endpoints (used by tests and the demo to target the simulator)."
+  },
+  "callTimeout": {
+   "type": "string",
+   "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+   "description": "How long one ECS or ELBv2 API call may take, in real time, before Kanaria abandons it and tries again (a Go duration such as 30s or 1m30s). A call that timed out may still have taken effect; Kanaria finds that out (clientToken, read-back) before it acts again.",
+   "default": "30s",
+   "examples": [
+    "30s",
+    "2m"
+   ]
   }
  },
  "required": [
@@ -28015,6 +28035,7 @@ const schema265 = {
  }
 };
 const pattern57 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern59 = new RegExp("^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$", "u");
 
 function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -28038,7 +28059,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "region") || (key0 === "profile")) || (key0 === "credentialsFile")) || (key0 === "roleARN")) || (key0 === "tokenFile")) || (key0 === "endpoints"))){
+if(!(((((((key0 === "region") || (key0 === "profile")) || (key0 === "credentialsFile")) || (key0 === "roleARN")) || (key0 === "tokenFile")) || (key0 === "endpoints")) || (key0 === "callTimeout"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema264,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -28191,14 +28212,39 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema264.type,parentSchema:schema264,data};
+if(data.callTimeout !== undefined){
+let data8 = data.callTimeout;
+if(typeof data8 === "string"){
+if(!pattern59.test(data8)){
+const err13 = {instancePath:instancePath+"/callTimeout",schemaPath:"#/properties/callTimeout/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema264.properties.callTimeout,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/callTimeout",schemaPath:"#/properties/callTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema264.properties.callTimeout.type,parentSchema:schema264.properties.callTimeout,data:data8};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema264.type,parentSchema:schema264,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -29024,7 +29070,7 @@ const schema270 = {
   "receiver"
  ]
 };
-const pattern60 = new RegExp("^[A-Z][A-Z_]*$", "u");
+const pattern61 = new RegExp("^[A-Z][A-Z_]*$", "u");
 const schema271 = {
  "type": "object",
  "description": "Where notifications go (PipeCD's NotificationReceiver). Give exactly one of slack or webhook.",
@@ -29762,7 +29808,7 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 === "string"){
-if(!pattern60.test(data5)){
+if(!pattern61.test(data5)){
 const err6 = {instancePath:instancePath+"/routes/" + i0+"/events/" + i1,schemaPath:"#/$defs/NotificationRoute/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.events.items,data:data5};
 if(vErrors === null){
 vErrors = [err6];
@@ -29803,7 +29849,7 @@ const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 let data7 = data6[i2];
 if(typeof data7 === "string"){
-if(!pattern60.test(data7)){
+if(!pattern61.test(data7)){
 const err9 = {instancePath:instancePath+"/routes/" + i0+"/ignoreEvents/" + i2,schemaPath:"#/$defs/NotificationRoute/properties/ignoreEvents/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.ignoreEvents.items,data:data7};
 if(vErrors === null){
 vErrors = [err9];
@@ -29844,7 +29890,7 @@ const len3 = data8.length;
 for(let i3=0; i3<len3; i3++){
 let data9 = data8[i3];
 if(typeof data9 === "string"){
-if(!pattern60.test(data9)){
+if(!pattern61.test(data9)){
 const err12 = {instancePath:instancePath+"/routes/" + i0+"/groups/" + i3,schemaPath:"#/$defs/NotificationRoute/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.groups.items,data:data9};
 if(vErrors === null){
 vErrors = [err12];
@@ -29885,7 +29931,7 @@ const len4 = data10.length;
 for(let i4=0; i4<len4; i4++){
 let data11 = data10[i4];
 if(typeof data11 === "string"){
-if(!pattern60.test(data11)){
+if(!pattern61.test(data11)){
 const err15 = {instancePath:instancePath+"/routes/" + i0+"/ignoreGroups/" + i4,schemaPath:"#/$defs/NotificationRoute/properties/ignoreGroups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.ignoreGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err15];
@@ -30139,8 +30185,8 @@ const schema275 = {
   "tokensFile"
  ]
 };
-const pattern65 = new RegExp("^[^\\s]*:[0-9]{1,5}$", "u");
-const pattern66 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", "u");
+const pattern66 = new RegExp("^[^\\s]*:[0-9]{1,5}$", "u");
+const pattern67 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", "u");
 
 function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -30168,7 +30214,7 @@ errors++;
 if(data.address !== undefined){
 let data0 = data.address;
 if(typeof data0 === "string"){
-if(!pattern65.test(data0)){
+if(!pattern66.test(data0)){
 const err1 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema274.properties.address,data:data0};
 if(vErrors === null){
 vErrors = [err1];
@@ -30260,7 +30306,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
-if(!pattern66.test(data5)){
+if(!pattern67.test(data5)){
 const err8 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$",parentSchema:schema274.properties.allowedHosts.items,data:data5};
 if(vErrors === null){
 vErrors = [err8];
@@ -31147,7 +31193,7 @@ errors++;
 if(data9.address !== undefined){
 let data11 = data9.address;
 if(typeof data11 === "string"){
-if(!pattern65.test(data11)){
+if(!pattern66.test(data11)){
 const err9 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data11};
 if(vErrors === null){
 vErrors = [err9];
@@ -31907,7 +31953,7 @@ const schema283 = {
   }
  }
 };
-const pattern68 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern69 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
 const schema285 = {
  "type": "object",
  "additionalProperties": false,
@@ -33260,7 +33306,7 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern68.test(data2)){
+if(!pattern69.test(data2)){
 const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema282.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];

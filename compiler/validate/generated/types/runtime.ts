@@ -206,6 +206,10 @@ roleARN?: string
  */
 tokenFile?: string
 endpoints?: ECSEndpoints
+/**
+ * How long one ECS or ELBv2 API call may take, in real time, before Kanaria abandons it and tries again (a Go duration such as 30s or 1m30s). A call that timed out may still have taken effect; Kanaria finds that out (clientToken, read-back) before it acts again.
+ */
+callTimeout?: string
 }
 /**
  * Custom service endpoints (used by tests and the demo to target the simulator).
@@ -407,4 +411,8 @@ roleARN?: string
  */
 tokenFile?: string
 endpoints?: ECSEndpoints
+/**
+ * How long one ECS or ELBv2 API call may take, in real time, before Kanaria abandons it and tries again (a Go duration such as 30s or 1m30s). A call that timed out may still have taken effect; Kanaria finds that out (clientToken, read-back) before it acts again.
+ */
+callTimeout?: string
 }

@@ -5,10 +5,11 @@ import { capDiagnostics, isError, sortDiagnostics, type Diagnostic } from "./dia
 import { parseSource, type SourceFile } from "./source/source-file.ts";
 import type { SourceParser } from "./source/source-parser.ts";
 import { stripAbsent } from "./resolve/strip.ts";
-import { validate, type SchemaName } from "./validate/validators.ts";
+import { validate, validateWithPaths, type SchemaName } from "./validate/validators.ts";
 import { resolveApp, type AnalysisTemplates } from "./resolve/resolve-app.ts";
 import { simulate } from "./lint/simulate.ts";
 import { runLint } from "./lint/run-lint.ts";
+import { BrokenPart, brokenParts, guardedView, repairValue, type BrokenParts } from "./lint/broken-parts.ts";
 import { applySuppressions } from "./lint/suppressions.ts";
 import { checkTemplates } from "./template/check-templates.ts";
 import { buildGraph } from "./graph/build-graph.ts";
@@ -111,10 +112,13 @@ export function compile(input: CompileInput): CompileResult {
   const shape = documentShapeError(source, "app");
   if (shape) return (diagnostics.push(shape), finish(null, null));
 
-  const value = stripAbsent(source.value, false) as Record<string, any>;
-  const schemaErrors = validate("app", source, value);
-  diagnostics.push(...schemaErrors);
-  if (schemaErrors.length) return finish(null, null);
+  const stripped = stripAbsent(source.value, false) as Record<string, any>;
+  const checked = validateWithPaths("app", source, stripped);
+  diagnostics.push(...checked.diagnostics);
+  // Schema errors stop the graph, not the checks: what passed the schema is still linted.
+  const broken: BrokenParts | undefined = checked.paths.length ? brokenParts(checked.paths) : undefined;
+  if (broken?.whole) return finish(null, null);
+  const value = broken ? repairValue(stripped, broken) : stripped;
 
   const dir = dirname(input.appPath);
   const load = (ref: string | undefined, refPath: (string | number)[], schema: SchemaName, what: string): LoadedFile | null => {
@@ -148,11 +152,37 @@ export function compile(input: CompileInput): CompileResult {
   const app = resolveApp({ source, value, service, taskDefinition, analysisTemplates });
   const sim = simulate(app);
   const beforeByIndex = new Map(sim.steps.map((s) => [s.stage.index, s.before]));
+  if (broken) {
+    diagnostics.push(...brokenAppChecks(app, sim, broken, input.config ?? null, beforeByIndex));
+    // The repaired app is not the user's app: nothing downstream (plan, hover) may use it.
+    return finish(null, null);
+  }
   const templates = checkTemplates(app, (stage) => beforeByIndex.get(stage.index) ?? sim.initial);
   diagnostics.push(...templates.diagnostics);
   diagnostics.push(...runLint(app, input.config ?? null, LINT_RULES, sim));
   if (diagnostics.some(isError) || input.graph === false) return finish(app, null);
   return finish(app, buildGraph(app, sim.steps, sim.initial, templates));
+}
+
+/** Template and lint checks of an app with schema errors, on the parts that passed the schema. */
+function brokenAppChecks(
+  app: ResolvedApp,
+  sim: ReturnType<typeof simulate>,
+  broken: BrokenParts,
+  config: RuntimeConfig | null,
+  beforeByIndex: Map<number, ReturnType<typeof simulate>["initial"]>,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  // Templates are checked stage by stage on the intact stages; one that reads a broken part
+  // (say the labels) drops the template findings.
+  const view = guardedView({ app, ...sim }, broken, "stage");
+  try {
+    out.push(...checkTemplates(view.app, (stage) => beforeByIndex.get(stage.index) ?? sim.initial).diagnostics);
+  } catch (e) {
+    if (!(e instanceof BrokenPart)) throw e;
+  }
+  out.push(...runLint(app, config, LINT_RULES, sim, broken));
+  return out;
 }
 
 /** PipeCD keeps analysis templates in `.pipe/analysis-template.yaml` at the repository root. */

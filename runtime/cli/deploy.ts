@@ -150,16 +150,13 @@ export async function deployCommand(args: string[]): Promise<number> {
     void rt.close().then(() => sim?.close());
   });
   try {
+    let redeployOf: string | null = null;
     try {
-      id = rt.submit(graph).id;
+      ({ id, redeployOf } = rt.submit(graph));
     } catch (e) {
       if (e instanceof DuplicateDigestError) {
-        const prior = rt.store.getDeployment(e.existingId);
-        if (!prior || ["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"].includes(prior.state)) {
-          err(`This exact graph was already deployed as ${e.existingId} (${prior?.state}). Change the app to deploy again, or use another --data directory.`);
-          return 1;
-        }
         // Same graph, still in flight in this store (the last run was interrupted): follow it.
+        const prior = rt.store.getDeployment(e.existingId)!;
         id = prior.id;
         out(`deployment ${id} was interrupted (${prior.state} at ${prior.currentNode ?? "?"}); resuming it`);
         for (const ev of rt.store.listEvents(id)) progress.handle(ev);
@@ -171,7 +168,7 @@ export async function deployCommand(args: string[]): Promise<number> {
       }
       throw e;
     }
-    out(`deployment ${id}: ${graph.app.name} (${graph.strategy}, ${graph.nodes.length} step${graph.nodes.length === 1 ? "" : "s"})`);
+    out(`deployment ${id}: ${graph.app.name} (${graph.strategy}, ${graph.nodes.length} step${graph.nodes.length === 1 ? "" : "s"})${redeployOf ? `, a redeploy of ${redeployOf}` : ""}`);
     for (const e of early) if (e.deploymentId === id) progress.handle(e);
     const final = await rt.scheduler.wait(id);
     return final.state === "SUCCEEDED" ? 0 : 1;

@@ -9,7 +9,7 @@ import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/arg
 import { ConfigError, loadSettings, readToken } from "./config.ts";
 import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
 import { Progress } from "./progress.ts";
-import { scenarioNextTo, startSimulation, type RunningSimulation } from "./simulate.ts";
+import { scenarioNextTo, simulatedProviders, startSimulation, type RunningSimulation } from "./simulate.ts";
 import { scenarioFromGraph } from "../simulator/scenario-from-graph.ts";
 import { DEFAULT_GIVE_UP_MS, deployRemote } from "./deploy-remote.ts";
 import { formatDuration, parseDuration } from "../../compiler/resolve/duration.ts";
@@ -111,7 +111,7 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const providers = sim ? [sim.provider] : settings.providers;
+  const providers = sim ? simulatedProviders(settings.providers, sim) : settings.providers;
   if (!providers.length) {
     err("No ECS platform provider: pass --config runtime.yaml (spec.platformProviders) or --simulate.");
     await sim?.close();

@@ -35,3 +35,13 @@ export async function startSimulation(scenario: string | Scenario, timeScale?: n
     close: () => sim.close(),
   };
 }
+
+/**
+ * With --simulate every platform provider of the runtime config is the simulator: an app that
+ * names one (`platformProvider: ecs-demo`) deploys into the simulated world, never to AWS. The
+ * simulator's own provider comes first, so an app naming none lands there too.
+ */
+export function simulatedProviders(configured: PlatformProvider[], sim: RunningSimulation): PlatformProvider[] {
+  const renamed = configured.filter((p) => p.name !== sim.provider.name).map((p) => ({ ...sim.provider, name: p.name }));
+  return [sim.provider, ...renamed];
+}

@@ -9,6 +9,7 @@ import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/arg
 import { ConfigError, loadSettings, readToken } from "./config.ts";
 import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
 import { Progress } from "./progress.ts";
+import { terminalFor } from "./terminal.ts";
 import { scenarioNextTo, simulatedProviders, startSimulation, type RunningSimulation } from "./simulate.ts";
 import { scenarioFromGraph } from "../simulator/scenario-from-graph.ts";
 import { DEFAULT_GIVE_UP_MS, deployRemote } from "./deploy-remote.ts";
@@ -87,7 +88,7 @@ export async function deployCommand(args: string[]): Promise<number> {
   if (!compiled.ok) return compiled.exitCode;
   const graph = compiled.graph as unknown as Graph;
   const appPath = compiled.app;
-  const progress = new Progress(out, p.flags.has("verbose"));
+  const progress = new Progress(out, p.flags.has("verbose"), terminalFor(process.stdout, { NO_COLOR: env("NO_COLOR"), TERM: env("TERM") }));
   const server = str(p, "server");
   const scaleFlag = str(p, "time-scale");
   let sim: RunningSimulation | null = null;
@@ -95,7 +96,11 @@ export async function deployCommand(args: string[]): Promise<number> {
     if (server) {
       const tokenFile = str(p, "token-file");
       const token = tokenFile ? readToken(tokenFile) : (env("KANARIA_TOKEN") ?? null);
-      return await deployRemote({ server, graph, token, progress, giveUpAfterMs, out, err });
+      try {
+        return await deployRemote({ server, graph, token, progress, giveUpAfterMs, out: (l) => progress.print(l), err: (l) => progress.around(() => err(l)) });
+      } finally {
+        progress.close();
+      }
     }
     if (p.flags.has("simulate")) {
       const rate = str(p, "error-rate");
@@ -173,6 +178,7 @@ export async function deployCommand(args: string[]): Promise<number> {
     const final = await rt.scheduler.wait(id);
     return final.state === "SUCCEEDED" ? 0 : 1;
   } finally {
+    progress.close();
     unsubscribe();
     if (!interrupted) {
       await rt.close();

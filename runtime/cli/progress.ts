@@ -114,7 +114,10 @@ export class Progress {
   /** An error in full, once: wrapped under its line on a terminal, on the line in a log. */
   private failureLine(at: number, node: string, stage: string, state: string, error: string): void {
     this.shownError = error;
-    if (!this.term) return this.line(at, node, stage, state, error);
+    if (!this.term) {
+      this.line(at, node, stage, state, error);
+      return;
+    }
     this.line(at, node, stage, state);
     for (const l of wrap(shortWindow(error), this.term.columns(), INDENT)) this.emit([{ text: l, tone: "red" }]);
   }
@@ -197,7 +200,10 @@ export class Progress {
     }
     const parts = [`kanaria approve ${a.id}`, `--server ${a.server}`, "--token-file YOUR_APPROVER_TOKEN_FILE"];
     this.emit([{ text: `${INDENT}waiting for approval; each approver runs:`, tone: "yellow" }]);
-    if (!this.term) return this.writeLine(`${INDENT}${parts.join(" ")}`);
+    if (!this.term) {
+      this.writeLine(`${INDENT}${parts.join(" ")}`);
+      return;
+    }
     parts.forEach((p, i) => this.print(`${INDENT}${i ? "  " : ""}${p}${i < parts.length - 1 ? " \\" : ""}`));
   }
 

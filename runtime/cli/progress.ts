@@ -204,7 +204,9 @@ export class Progress {
       this.writeLine(`${INDENT}${parts.join(" ")}`);
       return;
     }
-    parts.forEach((p, i) => this.print(`${INDENT}${i ? "  " : ""}${p}${i < parts.length - 1 ? " \\" : ""}`));
+    parts.forEach((p, i) => {
+      this.print(`${INDENT}${i ? "  " : ""}${p}${i < parts.length - 1 ? " \\" : ""}`);
+    });
   }
 
   private startTicker(): void {

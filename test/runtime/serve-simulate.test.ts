@@ -20,6 +20,12 @@ describe("kanaria serve --simulate --config examples/runtime.yaml", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test("deploy --simulate --config examples/runtime.yaml needs no token files (only serve reads them)", () => {
+    const r = runCli(["deploy", "examples/canary", "--simulate", "--config", "examples/runtime.yaml", "--time-scale", "600"], { timeoutMs: 300_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /deployment\s+SUCCEEDED/);
+  });
+
   test("says how to make its token files, then deploys an app naming the config's provider into the simulator, twice", async () => {
     cpSync(`${ROOT}examples/runtime.yaml`, join(dir, "runtime.yaml"));
     const port = await freePort();

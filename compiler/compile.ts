@@ -5,10 +5,11 @@ import { capDiagnostics, isError, sortDiagnostics, type Diagnostic } from "./dia
 import { parseSource, type SourceFile } from "./source/source-file.ts";
 import type { SourceParser } from "./source/source-parser.ts";
 import { stripAbsent } from "./resolve/strip.ts";
-import { validate, type SchemaName } from "./validate/validators.ts";
+import { validate, validateWithPaths, type SchemaName } from "./validate/validators.ts";
 import { resolveApp, type AnalysisTemplates } from "./resolve/resolve-app.ts";
 import { simulate } from "./lint/simulate.ts";
 import { runLint } from "./lint/run-lint.ts";
+import { BrokenPart, brokenParts, guardedView, repairValue, type BrokenParts } from "./lint/broken-parts.ts";
 import { applySuppressions } from "./lint/suppressions.ts";
 import { checkTemplates } from "./template/check-templates.ts";
 import { buildGraph } from "./graph/build-graph.ts";
@@ -96,11 +97,15 @@ export function compile(input: CompileInput): CompileResult {
 
   const written = stripAbsent(source.value, false) as Record<string, any>;
   const v1 = isPipecdV1App(written);
-  const schemaErrors = validate(v1 ? "appV1" : "app", source, written);
-  diagnostics.push(...schemaErrors);
-  if (schemaErrors.length) return finish(null, null);
+  const checked = validateWithPaths(v1 ? "appV1" : "app", source, written);
+  diagnostics.push(...checked.diagnostics);
+  // Schema errors stop the graph, not the checks: what passed the schema is still linted. The
+  // broken parts are named in the v0 shape, so a v1 file with schema errors stops here.
+  const broken: BrokenParts | undefined = checked.paths.length ? brokenParts(checked.paths) : undefined;
+  if (broken && (broken.whole || v1)) return finish(null, null);
+  const repaired = broken ? repairValue(written, broken) : written;
   // From here on a PipeCD v1 file is seen in the v0 shape, its positions still its own.
-  const value: Record<string, any> = v1 ? v1ToV0(written as AppV1File) : written;
+  const value: Record<string, any> = v1 ? v1ToV0(repaired as AppV1File) : repaired;
   const appSource = v1 ? remappedSource(source, V1_PATH_MOVES) : source;
 
   const dir = dirname(input.appPath);
@@ -138,11 +143,37 @@ export function compile(input: CompileInput): CompileResult {
   const app = resolveApp({ source: appSource, value, service, taskDefinition, analysisTemplates });
   const sim = simulate(app);
   const beforeByIndex = new Map(sim.steps.map((s) => [s.stage.index, s.before]));
+  if (broken) {
+    diagnostics.push(...brokenAppChecks(app, sim, broken, input.config ?? null, beforeByIndex));
+    // The repaired app is not the user's app: nothing downstream (plan, hover) may use it.
+    return finish(null, null);
+  }
   const templates = checkTemplates(app, (stage) => beforeByIndex.get(stage.index) ?? sim.initial);
   diagnostics.push(...templates.diagnostics);
   diagnostics.push(...runLint(app, input.config ?? null, LINT_RULES, sim));
   if (diagnostics.some(isError) || input.graph === false) return finish(app, null);
   return finish(app, buildGraph(app, sim.steps, sim.initial, templates, secrets.secrets));
+}
+
+/** Template and lint checks of an app with schema errors, on the parts that passed the schema. */
+function brokenAppChecks(
+  app: ResolvedApp,
+  sim: ReturnType<typeof simulate>,
+  broken: BrokenParts,
+  config: RuntimeConfig | null,
+  beforeByIndex: Map<number, ReturnType<typeof simulate>["initial"]>,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  // Templates are checked stage by stage on the intact stages; one that reads a broken part
+  // (say the labels) drops the template findings.
+  const view = guardedView({ app, ...sim }, broken, "stage");
+  try {
+    out.push(...checkTemplates(view.app, (stage) => beforeByIndex.get(stage.index) ?? sim.initial).diagnostics);
+  } catch (e) {
+    if (!(e instanceof BrokenPart)) throw e;
+  }
+  out.push(...runLint(app, config, LINT_RULES, sim, broken));
+  return out;
 }
 
 /** PipeCD keeps analysis templates in `.pipe/analysis-template.yaml` at the repository root. */

@@ -8,12 +8,17 @@ export function formatGithub(diagnostics: Diagnostic[]): string {
   return diagnostics
     .map((d) => {
       const level = d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "notice";
+      // GitHub takes columns only for a range on one line (its toolkit refuses col/endColumn when
+      // line and endLine differ): a multi-line range is annotated by its lines.
+      // A range that ends at column 1 ends on the line before (the end is exclusive).
+      const endLine = d.endLine > d.line && d.endColumn === 1 ? d.endLine - 1 : d.endLine;
+      const oneLine = d.line === endLine;
       const props = [
         `file=${escapeProp(d.file)}`,
         `line=${d.line}`,
-        `col=${d.column}`,
-        `endLine=${d.endLine}`,
-        `endColumn=${d.endColumn}`,
+        ...(oneLine ? [`col=${d.column}`] : []),
+        `endLine=${endLine}`,
+        ...(oneLine ? [`endColumn=${d.endColumn}`] : []),
         `title=${escapeProp(`kanaria ${d.code}`)}`,
       ].join(",");
       return `::${level} ${props}::${escapeData(d.message)}`;

@@ -1,9 +1,20 @@
 // SARIF 2.1.0, for code-scanning dashboards (GitHub code scanning, GitLab, Azure DevOps).
 import type { Diagnostic } from "../diagnostics.ts";
 import { RULES } from "../rules/index.ts";
+import type { Rule } from "../rules/rule.ts";
 import { VERSION } from "../version.ts";
 
 const level = (s: Diagnostic["severity"]) => (s === "error" ? "error" : s === "warning" ? "warning" : "note");
+
+const suppress = (r: Rule) => `# kanaria-disable-next-line ${r.id}`;
+
+function helpText(r: Rule): string {
+  return `${r.docs}\n\nExamples: examples/broken/${r.id}/ in the Kanaria repository. To accept one finding, put "${suppress(r)}" on the line above it.`;
+}
+
+function helpMarkdown(r: Rule): string {
+  return `**${r.id}** (${r.severity}, ${r.phase} phase)\n\n${r.docs}\n\nExamples: \`examples/broken/${r.id}/\` in the Kanaria repository.\n\nTo accept one finding, put this on the line above it:\n\n\`\`\`yaml\n${suppress(r)}\n\`\`\``;
+}
 
 export function formatSarif(diagnostics: Diagnostic[]): string {
   const sarif = {
@@ -20,6 +31,9 @@ export function formatSarif(diagnostics: Diagnostic[]): string {
               id: r.id,
               shortDescription: { text: r.docs.split(". ")[0] + "." },
               fullDescription: { text: r.docs },
+              // GitHub code scanning shows `help` beside every alert: what the rule checks, how to
+              // fix it, and how to suppress one finding.
+              help: { text: helpText(r), markdown: helpMarkdown(r) },
               defaultConfiguration: { level: level(r.severity) },
             })),
           },

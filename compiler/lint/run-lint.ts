@@ -4,15 +4,16 @@ import type { ResolvedApp } from "../model.ts";
 import type { RuntimeConfig } from "../runtime-config.ts";
 import type { LintContext, LintRule } from "../rules/rule.ts";
 import { simulate } from "./simulate.ts";
+import { BrokenPart, guardedView, type BrokenParts } from "./broken-parts.ts";
 
-export function runLint(app: ResolvedApp, config: RuntimeConfig | null, rules: readonly LintRule[], sim = simulate(app)): Diagnostic[] {
+/** `broken`: the parts of the app that failed the schema (see broken-parts.ts); rules skip what rests on them. */
+export function runLint(app: ResolvedApp, config: RuntimeConfig | null, rules: readonly LintRule[], sim = simulate(app), broken?: BrokenParts): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const plain = { app, steps: sim.steps, initial: sim.initial, final: sim.final };
   for (const rule of rules) {
+    const view = broken ? guardedView(plain, broken, rule.scope ?? "app") : plain;
     const ctx: LintContext = {
-      app,
-      steps: sim.steps,
-      initial: sim.initial,
-      final: sim.final,
+      ...view,
       config,
       report(o) {
         const file = o.file ?? app.source;
@@ -29,6 +30,8 @@ export function runLint(app: ResolvedApp, config: RuntimeConfig | null, rules: r
     try {
       rule.check(ctx);
     } catch (e) {
+      // The rule reached a part that failed the schema: what it reported before stands.
+      if (e instanceof BrokenPart) continue;
       // A rule bug must never take the compiler down with it; say so instead.
       out.push({
         file: app.source.path,

@@ -9,6 +9,7 @@ export default {
   id: "analysis-duration-interval",
   severity: "error",
   phase: "lint",
+  scope: "stage",
   docs: "An ANALYSIS stage runs for `duration`; each metric, http and log check takes its first sample after `delay + interval` and then every `interval`. If `interval` is not above 0, or `delay + interval` is longer than the stage's `duration`, no sample is ever taken and the analysis passes without having looked at anything; a `duration` of 0 means the stage ends at once. On ECS this is easy to hit when `delay` is raised to wait for late ALB metrics. Fix: make `duration` at least `delay + interval` (ideally several intervals), or shorten `interval` / `delay`.",
   examples: {
     valid: [{ title: "10m analysis, 1m interval", files: canaryApp(stagesWith("ANALYSIS", analysisBody(EXPECTED))) }],

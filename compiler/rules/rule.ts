@@ -54,6 +54,11 @@ export interface LintContext {
 
 export interface LintRule extends RuleMeta {
   phase: "lint";
+  /**
+   * "stage": each finding rests on one stage alone (and the non-stage parts of the app), so when
+   * a stage fails the schema the rule still runs on the others (see lint/broken-parts.ts).
+   */
+  scope?: "stage";
   check(ctx: LintContext): void;
 }
 

@@ -6,6 +6,7 @@ export default {
   id: "scale-range",
   severity: "error",
   phase: "lint",
+  scope: "stage",
   docs: "ECS_CANARY_ROLLOUT's `scale` is the size of the canary task set as a percent of the service's desiredCount (ECS rounds computedDesiredCount up). It must be above 0 and at most 100: a scale of 0 creates a canary with no tasks, so anything routed to it fails and any analysis sees no data; ECS rejects a task-set scale above 100. Fix: give a percentage between 1 and 100, e.g. `scale: 30`.",
   examples: {
     valid: [

@@ -6,6 +6,7 @@ export default {
   id: "threshold-expected-missing",
   severity: "error",
   phase: "lint",
+  scope: "stage",
   docs: "A THRESHOLD metric (the default strategy) compares each sample against `expected.min` and/or `expected.max`. Without either bound every sample passes, so the analysis can never fail and a broken canary is promoted; with `min` above `max` every sample fails. CANARY_PRIMARY, CANARY_BASELINE and PREVIOUS compare variants or deployments and do not need `expected`. Fix: add `expected: {max: ...}` (an error rate, a latency) or `expected: {min: ...}` (a success rate), with min ≤ max when both are given.",
   examples: {
     valid: [

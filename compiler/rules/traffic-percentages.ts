@@ -6,6 +6,7 @@ export default {
   id: "traffic-percentages",
   severity: "error",
   phase: "lint",
+  scope: "stage",
   docs: "An ECS_TRAFFIC_ROUTING stage must give a weight between 0 and 100 to `primary` and/or `canary`; when both are given they must add up to 100 (the listener's weighted forward is set from them, and PipeCD silently uses `primary` and drops `canary` when they disagree). Give one side only and Kanaria derives the other, as PipeCD does.",
   examples: {
     valid: [

@@ -6,6 +6,7 @@ export default {
   id: "wait-approval-approvers",
   severity: "error",
   phase: "lint",
+  scope: "stage",
   docs: "A WAIT_APPROVAL stage waits until `minApproverNum` different people approve. With `minApproverNum` below 1 the gate means nothing; with an `approvers` list shorter than `minApproverNum` it can never be satisfied and the deployment hangs until the stage times out, with the canary serving traffic all that time. A name listed twice in `approvers` counts once (a warning). Fix: set `minApproverNum` to at least 1 and no more than the number of distinct approvers, and remove duplicates.",
   examples: {
     valid: [

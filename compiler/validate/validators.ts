@@ -3,7 +3,8 @@ import type { ValidateFunction } from "ajv";
 import * as generated from "./generated/validators.js";
 import type { Diagnostic } from "../diagnostics.ts";
 import type { SourceFile } from "../source/source-file.ts";
-import { schemaDiagnostics } from "./schema-errors.ts";
+import { pointerToPath, schemaDiagnostics } from "./schema-errors.ts";
+import type { DataPath } from "../source/source-file.ts";
 
 export type SchemaName = "app" | "appV1" | "service" | "taskDefinition" | "runtime" | "graph" | "analysisTemplate";
 
@@ -13,6 +14,19 @@ export function validate(name: SchemaName, source: SourceFile, value: unknown): 
   const fn = validators[name];
   if (fn(value)) return [];
   return schemaDiagnostics(source, fn.errors);
+}
+
+/** validate(), plus the data path of every error (an unknown key's path ends with the key). */
+export function validateWithPaths(name: SchemaName, source: SourceFile, value: unknown): { diagnostics: Diagnostic[]; paths: DataPath[] } {
+  const fn = validators[name];
+  if (fn(value)) return { diagnostics: [], paths: [] };
+  const errors = fn.errors ?? [];
+  const paths = errors.map((e) => {
+    const key = (e.params as { additionalProperty?: string }).additionalProperty;
+    const path = pointerToPath(e.instancePath);
+    return key === undefined ? path : [...path, key];
+  });
+  return { diagnostics: schemaDiagnostics(source, errors), paths };
 }
 
 /**

@@ -17,14 +17,14 @@ export interface RuntimeSettings {
   providers: PlatformProvider[];
   analysisProviders: AnalysisProviderSpec[];
   notifications: NotificationsConfig | undefined;
-  approverTokens: ApproverTokens | null;
   /** Folder relative paths in the config are resolved from. */
   baseDir: string;
   address: { hostname: string; port: number };
   /** server.allowedHosts: Host names the API answers for besides loopback ones. */
   allowedHosts: string[];
-  token: string | null;
+  /** server.tokenFile and server.approvers.tokensFile, absolute; read by serverSecrets() (serve only). */
   tokenFile: string | null;
+  approversFile: string | null;
   storePath: string | null;
   /** The validated config as written (deploy's compile checks provider names against it). */
   raw: RuntimeConfig | null;
@@ -53,7 +53,12 @@ function readGuarded(path: string, what: string): string {
   return t;
 }
 
+/** How to make a token file, as said when one is missing. */
+export const makeTokenHint = (path: string, line = "$t") =>
+  `Make one: mkdir -p ${dirname(path)} && t=$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))') && echo "${line}" > ${path}`;
+
 export function readToken(path: string): string {
+  if (readInputFile(path) === null) throw new ConfigError(`Cannot read the token file ${path}: no such file. ${makeTokenHint(path)}`);
   const t = readGuarded(path, "token file").trim();
   if (!t) throw new ConfigError(`The token file ${path} is empty; put a long random string in it.`);
   // An HTTP header cannot carry it otherwise (and a YAML file passed by mistake is not a token).
@@ -67,12 +72,11 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       providers: [],
       analysisProviders: [],
       notifications: undefined,
-      approverTokens: null,
       baseDir: resolve("."),
       address: parseAddress(undefined),
       allowedHosts: [],
-      token: null,
       tokenFile: null,
+      approversFile: null,
       storePath: null,
       raw: null,
       warnings: [],
@@ -105,13 +109,6 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
     };
   });
   const tokenFile = rel(spec.server?.tokenFile) ?? null;
-  const approversFile = rel(spec.server?.approvers?.tokensFile);
-  let approverTokens: ApproverTokens | null = null;
-  try {
-    approverTokens = approversFile ? loadApproverTokens(approversFile) : null;
-  } catch (e) {
-    throw new ConfigError(`${path}: server.approvers.tokensFile: ${(e as Error).message}`);
-  }
   const keyPair = spec.secretManagement?.config;
   const privateKeyFile = rel(keyPair?.privateKeyFile);
   const secrets = privateKeyFile ? new SecretKeyring(privateKeyFile, () => readGuarded(privateKeyFile, "secretManagement private key file")) : null;
@@ -119,16 +116,33 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
     providers,
     analysisProviders: analysisEntries(config).map(({ provider: a }) => ({ name: a.name, type: a.type, config: a.config as Record<string, any> })),
     notifications: spec.notifications as NotificationsConfig | undefined,
-    approverTokens,
     baseDir: base,
     address: parseAddress(spec.server?.address),
     allowedHosts: spec.server?.allowedHosts ?? [],
-    token: tokenFile ? readToken(tokenFile) : null,
     tokenFile,
+    approversFile: rel(spec.server?.approvers?.tokensFile) ?? null,
     storePath: rel(spec.store?.path) ?? null,
     raw: config,
     warnings: diagnostics,
     secrets,
     publicKeyFile: rel(keyPair?.publicKeyFile) ?? null,
   };
+}
+
+/**
+ * The server's secrets (`kanaria serve` only: `deploy` and `compile` never need them, so a
+ * missing token file does not stop them). Throws ConfigError saying how to make a missing file.
+ */
+export function serverSecrets(s: RuntimeSettings): { token: string | null; approverTokens: ApproverTokens | null } {
+  const token = s.tokenFile ? readToken(s.tokenFile) : null;
+  const file = s.approversFile;
+  if (!file) return { token, approverTokens: null };
+  if (readInputFile(file) === null) {
+    throw new ConfigError(`server.approvers.tokensFile: ${file} does not exist. It maps approver tokens to names ("<token>: alice", a line each). ${makeTokenHint(file, "$t: alice")}`);
+  }
+  try {
+    return { token, approverTokens: loadApproverTokens(file) };
+  } catch (e) {
+    throw new ConfigError(`server.approvers.tokensFile: ${(e as Error).message}`);
+  }
 }

@@ -53,7 +53,8 @@ export async function deployRemote(o: RemoteDeploy): Promise<number> {
     return 1;
   }
   const id = String(body.id);
-  o.out(`deployment ${id} on ${base}: ${o.graph.app.name} (${o.graph.strategy})`);
+  o.progress.approveAt = { id, server: base };
+  o.out(`deployment ${id} on ${base}: ${o.graph.app.name} (${o.graph.strategy})${body.redeployOf ? `, a redeploy of ${body.redeployOf}` : ""}`);
   return follow(o, base, id);
 }
 

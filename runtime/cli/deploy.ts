@@ -9,7 +9,8 @@ import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/arg
 import { ConfigError, loadSettings, readToken } from "./config.ts";
 import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
 import { Progress } from "./progress.ts";
-import { scenarioNextTo, startSimulation, type RunningSimulation } from "./simulate.ts";
+import { terminalFor } from "./terminal.ts";
+import { scenarioNextTo, simulatedProviders, startSimulation, type RunningSimulation } from "./simulate.ts";
 import { scenarioFromGraph } from "../simulator/scenario-from-graph.ts";
 import { DEFAULT_GIVE_UP_MS, deployRemote } from "./deploy-remote.ts";
 import { formatDuration, parseDuration } from "../../compiler/resolve/duration.ts";
@@ -87,7 +88,7 @@ export async function deployCommand(args: string[]): Promise<number> {
   if (!compiled.ok) return compiled.exitCode;
   const graph = compiled.graph as unknown as Graph;
   const appPath = compiled.app;
-  const progress = new Progress(out, p.flags.has("verbose"));
+  const progress = new Progress(out, p.flags.has("verbose"), terminalFor(process.stdout, { NO_COLOR: env("NO_COLOR"), TERM: env("TERM") }));
   const server = str(p, "server");
   const scaleFlag = str(p, "time-scale");
   let sim: RunningSimulation | null = null;
@@ -95,7 +96,11 @@ export async function deployCommand(args: string[]): Promise<number> {
     if (server) {
       const tokenFile = str(p, "token-file");
       const token = tokenFile ? readToken(tokenFile) : (env("KANARIA_TOKEN") ?? null);
-      return await deployRemote({ server, graph, token, progress, giveUpAfterMs, out, err });
+      try {
+        return await deployRemote({ server, graph, token, progress, giveUpAfterMs, out: (l) => progress.print(l), err: (l) => progress.around(() => err(l)) });
+      } finally {
+        progress.close();
+      }
     }
     if (p.flags.has("simulate")) {
       const rate = str(p, "error-rate");
@@ -111,8 +116,8 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  // The simulator stands in for whichever platform the app names (spec.platformProvider / deployTarget).
-  const providers = sim ? [{ ...sim.provider, name: graph.app.platformProvider ?? sim.provider.name }] : settings.providers;
+  // The simulator stands in for every configured platform and the one the app names.
+  const providers = sim ? simulatedProviders(settings.providers, sim, graph.app.platformProvider) : settings.providers;
   if (!providers.length) {
     err("No ECS platform provider: pass --config runtime.yaml (spec.platformProviders, or the ecs plugin's deployTargets) or --simulate.");
     await sim?.close();
@@ -151,16 +156,13 @@ export async function deployCommand(args: string[]): Promise<number> {
     void rt.close().then(() => sim?.close());
   });
   try {
+    let redeployOf: string | null = null;
     try {
-      id = rt.submit(graph).id;
+      ({ id, redeployOf } = rt.submit(graph));
     } catch (e) {
       if (e instanceof DuplicateDigestError) {
-        const prior = rt.store.getDeployment(e.existingId);
-        if (!prior || ["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"].includes(prior.state)) {
-          err(`This exact graph was already deployed as ${e.existingId} (${prior?.state}). Change the app to deploy again, or use another --data directory.`);
-          return 1;
-        }
         // Same graph, still in flight in this store (the last run was interrupted): follow it.
+        const prior = rt.store.getDeployment(e.existingId)!;
         id = prior.id;
         out(`deployment ${id} was interrupted (${prior.state} at ${prior.currentNode ?? "?"}); resuming it`);
         for (const ev of rt.store.listEvents(id)) progress.handle(ev);
@@ -172,11 +174,12 @@ export async function deployCommand(args: string[]): Promise<number> {
       }
       throw e;
     }
-    out(`deployment ${id}: ${graph.app.name} (${graph.strategy}, ${graph.nodes.length} step${graph.nodes.length === 1 ? "" : "s"})`);
+    out(`deployment ${id}: ${graph.app.name} (${graph.strategy}, ${graph.nodes.length} step${graph.nodes.length === 1 ? "" : "s"})${redeployOf ? `, a redeploy of ${redeployOf}` : ""}`);
     for (const e of early) if (e.deploymentId === id) progress.handle(e);
     const final = await rt.scheduler.wait(id);
     return final.state === "SUCCEEDED" ? 0 : 1;
   } finally {
+    progress.close();
     unsubscribe();
     if (!interrupted) {
       await rt.close();

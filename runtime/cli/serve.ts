@@ -5,9 +5,9 @@ import { createApp } from "../server/app.ts";
 import { serve } from "../platform/index.ts";
 import { onShutdownSignal } from "../platform/process.ts";
 import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
-import { ConfigError, loadSettings, parseAddress } from "./config.ts";
+import { ConfigError, loadSettings, parseAddress, serverSecrets } from "./config.ts";
 import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
-import { startSimulation, type RunningSimulation } from "./simulate.ts";
+import { simulatedProviders, startSimulation, type RunningSimulation } from "./simulate.ts";
 
 const USAGE = `Usage: kanaria serve --config runtime.yaml [options]
 
@@ -15,7 +15,8 @@ Runs deployments and serves the HTTP API (GET /api/deployments, POST /api/deploy
 
 Options:
   --config FILE       runtime config (platform providers, server.address, server.tokenFile, store)
-  --simulate          add an embedded simulator as platform provider "simulator" (for trying it out)
+  --simulate          run against an embedded simulator (for trying it out): every platform
+                      provider of the config (and one named "simulator") is the simulator
   --scenario FILE     simulator scenario (default: examples/scenario.yaml, the examples' world)
   --time-scale N      run waits and timeouts N times faster (default with --simulate: the scenario's)
   --address HOST:PORT listen address (default: server.address, else 127.0.0.1:8080)
@@ -44,8 +45,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   let sim: RunningSimulation | null = null;
   let settings: ReturnType<typeof loadSettings>;
   let address: ReturnType<typeof parseAddress>;
+  let secrets: ReturnType<typeof serverSecrets>;
   try {
     settings = loadSettings(str(p, "config"));
+    secrets = serverSecrets(settings);
     address = str(p, "address") ? parseAddress(str(p, "address")) : settings.address;
     if (p.flags.has("simulate")) {
       const ts = str(p, "time-scale");
@@ -59,7 +62,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const providers = [...settings.providers, ...(sim ? [sim.provider] : [])];
+  const providers = sim ? simulatedProviders(settings.providers, sim) : settings.providers;
   if (!providers.length) {
     console.error("The runtime config defines no platform provider (spec.platformProviders, or the ecs plugin's deployTargets); nothing could be deployed.");
     return 2;
@@ -82,11 +85,12 @@ export async function serveCommand(args: string[]): Promise<number> {
     await sim?.close();
     return 2;
   }
-  if (!settings.token) console.warn("warning: no server.tokenFile in the runtime config: the API is read-only (POST requests get 403).");
-  if (!settings.approverTokens) console.warn("warning: no server.approvers.tokensFile: WAIT_APPROVAL stages cannot be approved over HTTP.");
-  const app = createApp(rt, { token: settings.token, approverTokens: settings.approverTokens, host: { bindHostname: address.hostname, allowedHosts: settings.allowedHosts } });
+  if (!secrets.token) console.warn("warning: no server.tokenFile in the runtime config: the API is read-only (POST requests get 403).");
+  if (!secrets.approverTokens) console.warn("warning: no server.approvers.tokensFile: WAIT_APPROVAL stages cannot be approved over HTTP.");
+  const app = createApp(rt, { token: secrets.token, approverTokens: secrets.approverTokens, host: { bindHostname: address.hostname, allowedHosts: settings.allowedHosts } });
   const server = await serve(app.fetch, address);
-  console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath}; ${providers.length} platform provider(s))`);
+  const names = providers.map((x) => x.name).join(", ");
+  console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath}; platform providers ${names}${sim ? `, all simulated at ${sim.url}` : ""})`);
   console.log(`status page: ${server.url}/`);
   const resumed = rt.scheduler.active();
   if (resumed) console.log(`resumed ${resumed} deployment(s) that were in flight`);

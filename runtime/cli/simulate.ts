@@ -35,3 +35,15 @@ export async function startSimulation(scenario: string | Scenario, timeScale?: n
     close: () => sim.close(),
   };
 }
+
+/**
+ * With --simulate every platform provider of the runtime config is the simulator: an app that
+ * names one (`platformProvider: ecs-demo`) deploys into the simulated world, never to AWS. The
+ * simulator's own provider comes first, so an app naming none lands there too.
+ */
+export function simulatedProviders(configured: PlatformProvider[], sim: RunningSimulation, appPlatform?: string): PlatformProvider[] {
+  // The app's own platformProvider / deployTarget too, so an app that names one runs without a config.
+  const names = new Set([...configured.map((p) => p.name), ...(appPlatform ? [appPlatform] : [])]);
+  names.delete(sim.provider.name);
+  return [sim.provider, ...[...names].map((name) => ({ ...sim.provider, name }))];
+}

@@ -86,7 +86,7 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
         return c.json(summary(d), 201, { location: `/api/deployments/${d.id}` });
       } catch (e) {
         if (e instanceof DuplicateDigestError) {
-          return c.json({ error: "duplicate", message: `This exact graph was already submitted as deployment ${e.existingId}. Change the app (or its files) to deploy again.`, id: e.existingId }, 409);
+          return c.json({ error: "duplicate", message: `This exact graph is already queued or running as deployment ${e.existingId}. Wait for it to finish (or cancel it), then submit it again.`, id: e.existingId }, 409);
         }
         if (e instanceof SubmitError) return c.json({ error: e.code, message: e.message, path: e.path }, e.status as 422);
         throw e;

@@ -23,6 +23,7 @@ export function summary(d: DeploymentRecord) {
     app: d.app,
     service: d.serviceKey,
     digest: d.digest,
+    redeployOf: d.redeployOf,
     strategy: d.graph.strategy,
     state: d.state,
     currentNode: d.currentNode,

@@ -57,4 +57,31 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX events_deployment ON events(deployment_id, id);`,
   // Deployment time a node has run while a runtime ran it: its timeout counts this, not downtime.
   `ALTER TABLE nodes ADD COLUMN active_ms INTEGER NOT NULL DEFAULT 0;`,
+  // Redeploys: a digest is unique only among deployments in flight (checked by the store), so the
+  // last good config can be deployed again; SQLite drops a UNIQUE only by rebuilding the table.
+  // migrate() turns foreign keys off around it; nodes/journal/events point at the new table.
+  `CREATE TABLE deployments_v3 (
+     id TEXT PRIMARY KEY,
+     app TEXT NOT NULL,
+     service_key TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     graph TEXT NOT NULL,
+     state TEXT NOT NULL,
+     current_node TEXT,
+     failed_node TEXT,
+     cancel_requested INTEGER NOT NULL DEFAULT 0,
+     error TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     started_at INTEGER,
+     finished_at INTEGER,
+     redeploy_of TEXT
+   );
+   INSERT INTO deployments_v3 (id, app, service_key, digest, graph, state, current_node, failed_node, cancel_requested, error, created_at, updated_at, started_at, finished_at)
+     SELECT id, app, service_key, digest, graph, state, current_node, failed_node, cancel_requested, error, created_at, updated_at, started_at, finished_at FROM deployments;
+   DROP TABLE deployments;
+   ALTER TABLE deployments_v3 RENAME TO deployments;
+   CREATE INDEX deployments_state ON deployments(state);
+   CREATE INDEX deployments_service ON deployments(service_key, state);
+   CREATE INDEX deployments_digest ON deployments(digest, created_at);`,
 ];

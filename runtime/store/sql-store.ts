@@ -3,6 +3,8 @@ import { openDatabase, type Database } from "../platform/sqlite.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import {
   DuplicateDigestError,
+  FINAL_STATES,
+  type DeploymentState,
   type DeploymentPatch,
   type DeploymentRecord,
   type JournalEntry,
@@ -19,11 +21,20 @@ function migrate(db: Database): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
   const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get<{ v: number | null }>();
   const current = row?.v ?? 0;
-  for (let v = current + 1; v <= MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v - 1]);
-      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(v, Date.now());
-    });
+  // SQLite's way to change a table: foreign keys off around the transaction (a table rebuilt
+  // under its children would fail them), then checked before the commit.
+  db.exec("PRAGMA foreign_keys = OFF");
+  try {
+    for (let v = current + 1; v <= MIGRATIONS.length; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v - 1]);
+        const broken = db.prepare("PRAGMA foreign_key_check").all();
+        if (broken.length) throw new Error(`Store migration ${v} left ${broken.length} rows without their deployment; the store is unchanged.`);
+        db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(v, Date.now());
+      });
+    }
+  } finally {
+    db.exec("PRAGMA foreign_keys = ON");
   }
 }
 
@@ -33,6 +44,7 @@ function toDeployment(r: any): DeploymentRecord {
     app: r.app,
     serviceKey: r.service_key,
     digest: r.digest,
+    redeployOf: r.redeploy_of ?? null,
     graph: parse(r.graph),
     state: r.state,
     currentNode: r.current_node ?? null,
@@ -102,12 +114,15 @@ export async function openSqlStore(path: string): Promise<Store> {
   migrate(db);
   const store: Store = {
     createDeployment(d: NewDeployment) {
-      const existing = db.prepare("SELECT id FROM deployments WHERE digest = ?").get<{ id: string }>(d.graph.digest);
-      if (existing) throw new DuplicateDigestError(existing.id);
       db.transaction(() => {
+        const earlier = db
+          .prepare("SELECT id, state FROM deployments WHERE digest = ? ORDER BY created_at DESC, id DESC")
+          .all<{ id: string; state: DeploymentState }>(d.graph.digest);
+        const inFlight = earlier.find((e) => !FINAL_STATES.has(e.state));
+        if (inFlight) throw new DuplicateDigestError(inFlight.id);
         db.prepare(
-          "INSERT INTO deployments (id, app, service_key, digest, graph, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?)",
-        ).run(d.id, d.app, d.serviceKey, d.graph.digest, JSON.stringify(d.graph), d.createdAt, d.createdAt);
+          "INSERT INTO deployments (id, app, service_key, digest, graph, state, created_at, updated_at, redeploy_of) VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?)",
+        ).run(d.id, d.app, d.serviceKey, d.graph.digest, JSON.stringify(d.graph), d.createdAt, d.createdAt, earlier[0]?.id ?? null);
         const ins = db.prepare("INSERT INTO nodes (deployment_id, node_id, path, stage, ord, state) VALUES (?, ?, ?, ?, ?, 'PENDING')");
         d.graph.nodes.forEach((n, i) => {
           ins.run(d.id, n.id, "main", n.stage, i);

@@ -15,6 +15,8 @@ export interface DeploymentRecord {
   /** provider/cluster/service: one deployment at a time per key. */
   serviceKey: string;
   digest: string;
+  /** The latest earlier finished deployment of the same digest, when this one deploys it again. */
+  redeployOf: string | null;
   graph: ExecutionGraph;
   state: DeploymentState;
   /** Node being (or about to be) executed. */
@@ -71,9 +73,10 @@ export interface EventRecord {
   data: Record<string, unknown>;
 }
 
+/** The same graph is queued or running already (a finished one can be deployed again). */
 export class DuplicateDigestError extends Error {
   constructor(readonly existingId: string) {
-    super(`A deployment with the same graph digest already exists (${existingId}).`);
+    super(`A deployment with the same graph digest is queued or running (${existingId}).`);
     this.name = "DuplicateDigestError";
   }
 }
@@ -90,7 +93,10 @@ export type DeploymentPatch = Partial<Pick<DeploymentRecord, "state" | "currentN
 export type NodePatch = Partial<Pick<NodeRecord, "state" | "attempts" | "startedAt" | "finishedAt" | "activeMs" | "error" | "outputs">>;
 
 export interface Store {
-  /** Creates the deployment and its PENDING nodes; throws DuplicateDigestError. */
+  /**
+   * Creates the deployment and its PENDING nodes; throws DuplicateDigestError while a deployment
+   * of the same digest is not finished. An earlier finished one makes this a redeploy of it.
+   */
   createDeployment(d: NewDeployment): DeploymentRecord;
   getDeployment(id: string): DeploymentRecord | null;
   listDeployments(filter?: { states?: DeploymentState[]; limit?: number }): DeploymentRecord[];

@@ -63,7 +63,7 @@ describe("HTTP API", () => {
     assert.equal(r.status, 413);
   });
 
-  test("submit, follow SSE to the end, read the status; duplicate digest is 409", async () => {
+  test("submit, follow SSE to the end, read the status; the same graph again is a redeploy", async () => {
     const graph = compileFixture("canary", { targetGroups: targetGroupArns(sim) });
     const r = await post("/api/deployments", graph);
     assert.equal(r.status, 201);
@@ -80,11 +80,21 @@ describe("HTTP API", () => {
     assert.equal(detail.nodes.length, 9);
     assert.ok(detail.nodes.every((n: any) => n.path === "rollback" || (n.state === "SUCCEEDED" && n.startedAt && n.finishedAt)));
     assert.equal(detail.graph.digest, graph.digest);
+    // Issue 14.5: going back to the last good config is a redeploy, not a 409.
+    const again = await post("/api/deployments", graph);
+    assert.equal(again.status, 201);
+    const againBody = await again.json();
+    assert.notEqual(againBody.id, id);
+    assert.equal(againBody.redeployOf, id);
+    // While that one is queued or running, the same graph is refused, naming it.
     const dup = await post("/api/deployments", graph);
     assert.equal(dup.status, 409);
     const dupBody = await dup.json();
     assert.equal(dupBody.error, "duplicate");
-    assert.equal(dupBody.id, id);
+    assert.equal(dupBody.id, againBody.id);
+    assert.match(dupBody.message, /queued or running/);
+    assert.equal((await rt.scheduler.wait(againBody.id)).state, "SUCCEEDED");
+    assert.equal((await (await fetch(`${server.url}/api/deployments/${againBody.id}`)).json()).redeployOf, id);
     const list = await (await fetch(`${server.url}/api/deployments`)).json();
     assert.ok(list.deployments.some((d: any) => d.id === id));
   });

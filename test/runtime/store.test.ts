@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { DuplicateDigestError } from "../../runtime/store/store.ts";
+import { MIGRATIONS } from "../../runtime/store/migrations.ts";
+import { openDatabase } from "../../runtime/platform/sqlite.ts";
 import { tempDir } from "./helpers.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
 
@@ -18,7 +20,7 @@ const graph = (digest: string) =>
     rollback: [{ id: "r1", stage: "ROLLBACK_CLEAN" }],
   }) as unknown as Graph;
 
-test("store: reopen keeps data (migrations run once), duplicate digest refused", async () => {
+test("store: reopen keeps data (migrations run once), duplicate digest refused while in flight", async () => {
   const path = join(tempDir(), "k.sqlite");
   let s = await openSqlStore(path);
   s.createDeployment({ id: "d1", app: "a", serviceKey: "p/c/web", graph: graph("sha256:1"), createdAt: 1 });
@@ -48,5 +50,44 @@ test("store: journal intent, retry bumps attempts on the same row, result", asyn
   s.updateDeployment("d1", { state: "RUNNING", cancelRequested: true }, 9);
   assert.equal(s.getDeployment("d1")!.cancelRequested, true);
   assert.deepEqual(s.countByState(), { RUNNING: 1 });
+  s.close();
+});
+
+test("store: a finished digest can be deployed again, as a redeploy of the latest one", async () => {
+  const s = await openSqlStore(":memory:");
+  s.createDeployment({ id: "d1", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 1 });
+  assert.equal(s.getDeployment("d1")!.redeployOf, null);
+  for (const state of ["RUNNING", "ROLLING_BACK"] as const) {
+    s.updateDeployment("d1", { state }, 2);
+    assert.throws(() => s.createDeployment({ id: "d2", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 3 }), (e: unknown) => e instanceof DuplicateDigestError && e.existingId === "d1");
+  }
+  s.updateDeployment("d1", { state: "SUCCEEDED" }, 4);
+  assert.equal(s.createDeployment({ id: "d2", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 5 }).redeployOf, "d1");
+  // While d2 is queued the digest is taken again; once it is over, the next one redeploys d2.
+  assert.throws(() => s.createDeployment({ id: "d3", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 6 }), DuplicateDigestError);
+  s.updateDeployment("d2", { state: "ROLLED_BACK" }, 7);
+  assert.equal(s.createDeployment({ id: "d3", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 8 }).redeployOf, "d2");
+  assert.deepEqual(s.getNodes("d3").map((n) => n.state), ["PENDING", "PENDING", "PENDING"]);
+  s.close();
+});
+
+test("store: a store written before redeploys existed is migrated, its rows kept", async () => {
+  const path = join(tempDir(), "old.sqlite");
+  // The store as version 2 of the migrations left it (digest UNIQUE), with a finished deployment.
+  const db = await openDatabase(path);
+  db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  MIGRATIONS.slice(0, 2).forEach((m, i) => {
+    db.exec(m);
+    db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(i + 1, 1);
+  });
+  db.prepare("INSERT INTO deployments (id, app, service_key, digest, graph, state, created_at, updated_at) VALUES ('old', 'a', 'k', 'sha256:o', ?, 'SUCCEEDED', 1, 1)").run(JSON.stringify(graph("sha256:o")));
+  db.prepare("INSERT INTO nodes (deployment_id, node_id, path, stage, ord, state) VALUES ('old', 'n1', 'main', 'WAIT', 0, 'SUCCEEDED')").run();
+  db.prepare("INSERT INTO events (deployment_id, at, type, node_id, data) VALUES ('old', 1, 'log', NULL, '{}')").run();
+  db.close();
+  const s = await openSqlStore(path);
+  assert.equal(s.getDeployment("old")!.state, "SUCCEEDED");
+  assert.deepEqual(s.getNodes("old").map((n) => n.state), ["SUCCEEDED"]);
+  assert.equal(s.listEvents("old").length, 1);
+  assert.equal(s.createDeployment({ id: "new", app: "a", serviceKey: "k", graph: graph("sha256:o"), createdAt: 2 }).redeployOf, "old");
   s.close();
 });

@@ -47,15 +47,4 @@ export function startCli(args: string[], options: { runtime?: CliRuntime; env?: 
   return { child, output: () => out, exited: closed.then((r) => r.code ?? -1), closed };
 }
 
-/** Polls probe every 100 ms until it returns something truthy (errors count as "not yet"). */
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await Promise.resolve()
-      .then(probe)
-      .catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until } from "./until.ts";

@@ -4,6 +4,7 @@
 // while it holds; `npm run screenshots` (scripts/screenshots.ts) photographs them. One builder,
 // so what reviewers look at is what the test checks.
 import { join } from "node:path";
+import { until } from "./until.ts";
 import { startSimulator, type Simulator } from "../../runtime/simulator/index.ts";
 import type { Runtime } from "../../runtime/executor/runtime.ts";
 import { createApp } from "../../runtime/server/app.ts";
@@ -72,14 +73,7 @@ export async function startStatusWorld(): Promise<StatusWorld> {
   };
 }
 
-/** Polls the store (generous real time: the machine may be loaded) until `ok` holds. */
-export async function until(what: string, ok: () => boolean, timeoutMs = 180_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until };
 
 export type StateName = "succeeded" | "rolled-back" | "waiting" | "running";
 

@@ -3,6 +3,7 @@
 // few server-to-client requests servers make (configuration, registration, progress).
 import { spawn, type ChildProcess } from "node:child_process";
 import { pathToFileURL } from "node:url";
+import { PATIENCE_MS } from "../helpers/until.ts";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 export const isDeno = typeof (globalThis as any).Deno !== "undefined";
@@ -104,7 +105,7 @@ export class LspClient {
     this.child.stdin!.write(out);
   }
 
-  request<T = any>(method: string, params: unknown, timeoutMs = 10_000): Promise<T> {
+  request<T = any>(method: string, params: unknown, timeoutMs = PATIENCE_MS): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -131,7 +132,7 @@ export class LspClient {
   }
 
   /** The first notification (already received or future) that passes `test`. */
-  waitFor(test: (n: Notification) => boolean, timeoutMs = 10_000, since = 0): Promise<Notification> {
+  waitFor(test: (n: Notification) => boolean, timeoutMs = PATIENCE_MS, since = 0): Promise<Notification> {
     const seen = this.notifications.slice(since).find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -148,7 +149,7 @@ export class LspClient {
   }
 
   /** Diagnostics published for `uri` (optionally: for exactly `version`), received after index `since`. */
-  diagnostics(uriValue: string, version?: number, since = 0, timeoutMs = 10_000): Promise<any> {
+  diagnostics(uriValue: string, version?: number, since = 0, timeoutMs = PATIENCE_MS): Promise<any> {
     return this.waitFor((n) => n.method === "textDocument/publishDiagnostics" && n.params.uri === uriValue && (version === undefined || n.params.version === version), timeoutMs, since).then((n) => n.params);
   }
 

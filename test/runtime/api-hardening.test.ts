@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { compileFixture, FIXTURES, simRuntime, startSim, targetGroupArns, tempDir } from "./helpers.ts";
 import { freePort } from "../helpers/net.ts";
 import { ROOT } from "../helpers/cli.ts";
+import { until } from "../helpers/until.ts";
 import { createApp } from "../../runtime/server/app.ts";
 import { serve, type RunningServer } from "../../runtime/platform/index.ts";
 import { readSse } from "../../runtime/cli/sse-client.ts";
@@ -52,18 +53,6 @@ function mutate(graph: Graph, edit: (g: Graph) => void, sign = true): Graph {
 }
 
 const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await Promise.resolve()
-      .then(probe)
-      .catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** One HTTP/1.1 request over a raw socket, so the Host header is exactly what we say. */
 function rawRequest(port: number, host: string, method = "GET", path = "/api/deployments"): Promise<{ status: number; body: string }> {

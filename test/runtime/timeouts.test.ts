@@ -9,18 +9,9 @@ import type { Graph } from "../../runtime/executor/graph.ts";
 import type { Runtime } from "../../runtime/executor/runtime.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 import { compileFixture, simRuntime, startSim, targetGroupArns, tempDir } from "./helpers.ts";
+import { until } from "../helpers/until.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** The canary fixture with the bake WAIT's duration and timeout (and the deployment's) replaced. */
 function withBake(graph: Graph, durationMs: number, timeoutMs: number, deploymentTimeoutMs = graph.timeoutMs): Graph {

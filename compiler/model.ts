@@ -158,6 +158,8 @@ export interface ResolvedApp {
   stages: Stage[];
   /** Quick sync options (used when `stages` is empty). */
   quickSync: { recreate: boolean };
+  /** planner.alwaysUsePipeline: the pipeline runs even for a first deployment. */
+  alwaysUsePipeline: boolean;
   /** Whole-deployment timeout. */
   timeoutMs: number;
 }

@@ -98,6 +98,20 @@ function rollbackPath(app: ResolvedApp, standalone: boolean): GraphNode[] {
   return nodes.map((n, i) => ({ ...n, next: nodes[i + 1]?.id ?? null, onFailure: null }));
 }
 
+/**
+ * The servicedef as CreateService input. PipeCD reads it as an ECS Service object, so
+ * `clusterArn` / `roleArn` mean what CreateService calls `cluster` / `role`.
+ */
+function serviceInput(def: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  if (!def) return null;
+  const { clusterArn, roleArn, ...rest } = def;
+  return {
+    ...rest,
+    ...(rest.cluster === undefined && clusterArn !== undefined ? { cluster: clusterArn } : {}),
+    ...(rest.role === undefined && roleArn !== undefined ? { role: roleArn } : {}),
+  };
+}
+
 export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: PipelineState, templates: TemplateResult): ExecutionGraph {
   const standalone = !app.input.serviceDefinitionFile;
   const rollback = rollbackPath(app, standalone);
@@ -110,7 +124,7 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
         id: "sync",
         stage: "ECS_SYNC",
         name: standalone ? "Run the task definition as a standalone task" : "Quick sync: replace the primary task set with the new version",
-        params: { recreate: app.quickSync.recreate, standalone },
+        params: { recreate: app.quickSync.recreate, standalone, ...(standalone ? { runStandaloneTask: app.input.runStandaloneTask } : {}) },
         timeoutMs: 30 * MINUTE,
         source: null,
         expect: expectOf(standalone ? initial : synced),
@@ -131,7 +145,7 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
       onFailure,
     }));
   }
-  const service = (app.service?.value ?? null) as Record<string, unknown> | null;
+  const service = serviceInput(app.service?.value as Record<string, unknown> | undefined);
   const taskDefinition = (app.taskDefinition?.value ?? {}) as Record<string, any>;
   const tg = (t: ResolvedApp["input"]["targetGroups"]["primary"]) =>
     t ? { targetGroupArn: t.targetGroupArn, ...(t.containerName ? { containerName: t.containerName } : {}), ...(t.containerPort ? { containerPort: t.containerPort } : {}), ...(t.loadBalancerName ? { loadBalancerName: t.loadBalancerName } : {}) } : null;
@@ -161,6 +175,7 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
       launchType: app.input.launchType,
       ...(app.input.awsvpcConfiguration ? { awsvpcConfiguration: { ...app.input.awsvpcConfiguration } } : {}),
       autoRollback: app.input.autoRollback,
+      ...(app.alwaysUsePipeline ? { alwaysUsePipeline: true } : {}),
       ...(typeof image === "string" ? { image } : {}),
     },
     timeoutMs: app.timeoutMs,

@@ -101,7 +101,7 @@ export type StageWith =
       given: { primary?: number; canary?: number };
     }
   | { stage: "ECS_CANARY_CLEAN" }
-  | { stage: "WAIT"; durationMs: number }
+  | { stage: "WAIT"; durationMs: number; /** false: PipeCD's default duration applies. */ durationGiven: boolean }
   | { stage: "WAIT_APPROVAL"; approvers: string[]; minApproverNum: number; timeoutMs: number }
   | {
       stage: "ANALYSIS";

@@ -28,9 +28,9 @@ function stageParams(stage: Stage, before: PipelineState, templates: TemplateRes
     case "ECS_CANARY_ROLLOUT":
       return { scale: w.scale };
     case "ECS_TRAFFIC_ROUTING":
-      return { primary: w.primary, canary: w.canary };
+      return { primary: w.primary, canary: w.canary, ...(w.given.primary === undefined && w.given.canary === undefined ? { weightsDefaulted: true } : {}) };
     case "WAIT":
-      return { durationMs: w.durationMs };
+      return { durationMs: w.durationMs, ...(w.durationGiven ? {} : { durationDefaulted: true }) };
     case "WAIT_APPROVAL":
       return { approvers: w.approvers, minApproverNum: w.minApproverNum };
     case "SCRIPT_RUN":

@@ -137,7 +137,7 @@ function resolveWith(name: StageName, w: Obj, path: DataPath, templates: Analysi
       return { stage: name, primary: p, canary: c, given: { primary, canary } };
     }
     case "WAIT":
-      return { stage: name, durationMs: ms(w.duration, 0) };
+      return { stage: name, durationMs: ms(w.duration, DEFAULTS.waitDurationMs), durationGiven: w.duration !== undefined };
     case "WAIT_APPROVAL":
       return {
         stage: name,

@@ -39,8 +39,10 @@ export function scenarioFromGraph(graph: Graph, o: DerivedScenarioOptions = {}):
   const tgs = Object.entries((t.targetGroups ?? {}) as Record<string, { targetGroupArn: string; containerName?: string; containerPort?: number } | null>)
     .flatMap(([variant, tg]) => (tg?.targetGroupArn ? [{ variant, tg, parts: targetGroupParts(tg.targetGroupArn) }] : []))
     .filter((x) => x.parts);
-  const region = arnRegion?.[1] ?? tgs[0]?.parts?.region ?? "us-east-1";
-  const accountId = arnRegion?.[2] ?? tgs[0]?.parts?.account ?? "123456789012";
+  // Target group ARNs must match exactly; a cluster ARN is found by its name alone. So the
+  // target groups' region and account win when the two disagree.
+  const region = tgs[0]?.parts?.region ?? arnRegion?.[1] ?? "us-east-1";
+  const accountId = tgs[0]?.parts?.account ?? arnRegion?.[2] ?? "123456789012";
   const primaryTg = tgs.find((x) => x.variant === "primary");
   const vpc = svc.networkConfiguration?.awsvpcConfiguration ?? {};
   const { containerDefinitions: _c, family: _f, ...tdRest } = td;

@@ -5,7 +5,7 @@
 // group ARNs with `XXXX`/`YYYY` parts). The CLI runs as a process, as a user runs it.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.ts";
@@ -49,5 +49,18 @@ describe("shapes of PipeCD examples that used to crash the simulated world", () 
   test("target group ARNs with placeholder account and id get target groups of exactly those ARNs", { timeout: DEPLOY_TIMEOUT_MS + 30_000 }, () => {
     const r = deploySimulated(join(FIXTURES, "placeholder-arns"));
     assert.match(r.stdout, /task set \S+ is the primary/);
+  });
+
+  test("a world that cannot be built is a usage error naming the scenario, never an internal error", { timeout: DEPLOY_TIMEOUT_MS + 30_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "kanaria-bad-world-"));
+    try {
+      cpSync(join(FIXTURES, "placeholder-arns"), dir, { recursive: true });
+      writeFileSync(join(dir, "scenario.yaml"), "clusters: [demo]\nservices:\n  - cluster: nowhere\n    serviceName: web\n");
+      const r = runCli(["deploy", dir, "--simulate"], { timeoutMs: DEPLOY_TIMEOUT_MS });
+      assert.equal(r.code, 2, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`The scenario ${dir}/scenario\\.yaml cannot be simulated: .*service web: Cluster not found`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,9 @@
 // Applies servicedef.yaml to the service, as PipeCD's applyServiceDefinition does before every
 // task-set rollout: CreateService when the service does not exist; otherwise UpdateService with
-// the fields an EXTERNAL-controller service can change, then the service's tags. Each call is a
-// journaled step of the deployment (once per deployment, whichever stage comes first), and each
-// is idempotent, so a re-issue after a crash changes nothing twice.
+// the fields an EXTERNAL-controller service can change, then the service's tags — each only when
+// it differs from the service as the deployment's snapshot saw it. Each call is a journaled step
+// of the deployment (once per deployment, whichever stage comes first), and each is idempotent,
+// so a re-issue after a crash changes nothing twice.
 import { CreateServiceCommand, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { DEPLOYMENT_NODE, type StageContext } from "../executor/context.ts";
 import { clientToken } from "./ids.ts";
@@ -59,24 +60,51 @@ export function serviceUpdateInput(ctx: StageContext): Record<string, unknown> {
   };
 }
 
+/** Whether UpdateService would change anything on the service as the snapshot saw it. */
+function changesService(ctx: StageContext, input: Record<string, unknown>): boolean {
+  const was = ctx.snapshot.settings;
+  if (!was) return true; // a snapshot from an older version: apply, as PipeCD always does
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return (
+    ("desiredCount" in input && input.desiredCount !== ctx.snapshot.desiredCount) ||
+    input.enableExecuteCommand !== was.enableExecuteCommand ||
+    input.enableECSManagedTags !== was.enableECSManagedTags ||
+    ("propagateTags" in input && input.propagateTags !== was.propagateTags) ||
+    ("placementStrategy" in input && !same(input.placementStrategy, was.placementStrategy))
+  );
+}
+
 async function updateService(ctx: StageContext): Promise<void> {
   const input = serviceUpdateInput(ctx);
-  const { arn } = await ctx.journal.step(DEPLOYMENT_NODE, "update-service", "UpdateService", input, async () => {
-    const r = await ctx.aws.ecs.call(new UpdateServiceCommand(input as any), { signal: ctx.signal });
-    return { arn: String(r.service?.serviceArn ?? ""), desiredCount: r.service?.desiredCount ?? null };
-  });
-  const tags = desiredTags(ctx.graph.target.service ?? {});
-  // Tags the servicedef no longer has are removed first (as PipeCD does), then the file's are set.
-  await ctx.journal.step(DEPLOYMENT_NODE, "untag-service", "UntagResource", { resourceArn: arn }, async () => {
-    const current = (await ctx.aws.ecs.call(new ListTagsForResourceCommand({ resourceArn: arn }), { signal: ctx.signal })).tags ?? [];
-    const tagKeys = current.map((t: { key?: string }) => String(t.key)).filter((k: string) => !isKanariaTag(k) && !tags.some((t) => t.key === k));
-    if (tagKeys.length) await ctx.aws.ecs.call(new UntagResourceCommand({ resourceArn: arn, tagKeys }), { signal: ctx.signal });
-    return { removed: tagKeys };
-  });
-  await ctx.journal.step(DEPLOYMENT_NODE, "tag-service", "TagResource", { resourceArn: arn, tags }, async () => {
-    await ctx.aws.ecs.call(new TagResourceCommand({ resourceArn: arn, tags }), { signal: ctx.signal });
-    return { tags: tags.length };
-  });
+  const was = ctx.snapshot.settings;
+  // Only what differs is sent (the outcome PipeCD's unconditional calls have, without spending
+  // the account's ECS write budget on a no-op for every deployment).
+  let arn = was?.arn ?? "";
+  if (changesService(ctx, input)) {
+    const r = await ctx.journal.step(DEPLOYMENT_NODE, "update-service", "UpdateService", input, async () => {
+      const out = await ctx.aws.ecs.call(new UpdateServiceCommand(input as any), { signal: ctx.signal });
+      return { arn: String(out.service?.serviceArn ?? ""), desiredCount: out.service?.desiredCount ?? null };
+    });
+    arn ||= r.arn;
+  }
+  if (!arn) return;
+  const desired = desiredTags(ctx.graph.target.service ?? {});
+  const current: Tag[] =
+    was?.tags ?? ((await ctx.aws.ecs.call(new ListTagsForResourceCommand({ resourceArn: arn }), { signal: ctx.signal })).tags ?? []).map((t: { key?: string; value?: string }) => ({ key: String(t.key), value: String(t.value ?? "") }));
+  // Tags the servicedef no longer has are removed (as PipeCD does), then the file's are set.
+  const tagKeys = current.map((t) => t.key).filter((k) => !isKanariaTag(k) && !desired.some((t) => t.key === k));
+  if (tagKeys.length) {
+    await ctx.journal.step(DEPLOYMENT_NODE, "untag-service", "UntagResource", { resourceArn: arn, tagKeys }, async () => {
+      await ctx.aws.ecs.call(new UntagResourceCommand({ resourceArn: arn, tagKeys }), { signal: ctx.signal });
+      return { removed: tagKeys };
+    });
+  }
+  if (desired.some((t) => !current.some((c) => c.key === t.key && c.value === t.value))) {
+    await ctx.journal.step(DEPLOYMENT_NODE, "tag-service", "TagResource", { resourceArn: arn, tags: desired }, async () => {
+      await ctx.aws.ecs.call(new TagResourceCommand({ resourceArn: arn, tags: desired }), { signal: ctx.signal });
+      return { tags: desired.length };
+    });
+  }
 }
 
 /**

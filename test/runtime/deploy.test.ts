@@ -51,8 +51,6 @@ describe("pipelines against the simulator", () => {
     assert.deepEqual(ops, [
       "_deployment:DescribeServices",
       "_deployment:RegisterTaskDefinition",
-      "_deployment:UpdateService",
-      "_deployment:UntagResource",
       "_deployment:TagResource",
       "canary-rollout:CreateTaskSet",
       "canary-traffic:ModifyListener",

@@ -63,9 +63,10 @@ describe("PipeCD parity on the simulator", () => {
     assert.equal(tagsOf(after)["kanaria:managed-by"], "kanaria");
     // Applied once per deployment, before the first task set, each step journaled once.
     const steps = ops(id);
-    for (const s of ["_deployment:update-service:UpdateService", "_deployment:untag-service:UntagResource", "_deployment:tag-service:TagResource"]) {
+    for (const s of ["_deployment:update-service:UpdateService", "_deployment:tag-service:TagResource"]) {
       assert.equal(steps.filter((x) => x === s).length, 1, `${s} once in ${steps.join(", ")}`);
     }
+    assert.ok(!steps.some((x) => x.includes("UntagResource")), "no tag to remove");
     assert.ok(steps.indexOf("_deployment:update-service:UpdateService") < steps.indexOf("canary-rollout:create-task-set:CreateTaskSet"));
     const primary = after.taskSets!.find((t) => t.status === "PRIMARY")!;
     assert.equal(primary.computedDesiredCount, 6, "the new primary runs the servicedef's count");
@@ -81,13 +82,30 @@ describe("PipeCD parity on the simulator", () => {
       nameSuffix: "-autoscaled",
       editServiceDef: (t) => t.replace("desiredCount: 4\n", "") + "tags:\n  - key: team\n    value: checkout\n",
     });
-    await deploy(graph);
+    const id = await deploy(graph);
+    assert.ok(ops(id).includes("_deployment:untag-service:UntagResource"), ops(id).join(", "));
     const after = await service();
     assert.equal(after.desiredCount, 7);
     const tags = tagsOf(after);
     assert.equal(tags.team, "checkout");
     assert.equal(tags.stale, undefined, "a tag the servicedef does not have is removed, as PipeCD does");
     assert.equal(tags["kanaria:managed-by"], "kanaria", "Kanaria's own tag stays");
+  });
+
+  test("a servicedef the service already matches sends no UpdateService and no tag calls", async () => {
+    const same = (suffix: string) =>
+      compileFixture("canary", {
+        targetGroups: targetGroupArns(sim),
+        nameSuffix: suffix,
+        editServiceDef: (t) => t.replace("desiredCount: 4", "desiredCount: 5") + "tags:\n  - key: team\n    value: search\n",
+      });
+    const first = await deploy(same("-match-a"));
+    assert.ok(ops(first).includes("_deployment:update-service:UpdateService"), ops(first).join(", "));
+    const second = await deploy(same("-match-b"));
+    assert.deepEqual(ops(second).filter((x) => /:(UpdateService|TagResource|UntagResource)$/.test(x)), []);
+    const after = await service();
+    assert.equal(after.desiredCount, 5);
+    assert.equal(tagsOf(after).team, "search");
   });
 
   test("`clusterArn:` in the servicedef names the cluster, like `cluster:` (the world has no default cluster)", async () => {

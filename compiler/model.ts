@@ -101,7 +101,7 @@ export type StageWith =
       given: { primary?: number; canary?: number };
     }
   | { stage: "ECS_CANARY_CLEAN" }
-  | { stage: "WAIT"; durationMs: number }
+  | { stage: "WAIT"; durationMs: number; /** false: PipeCD's default duration applies. */ durationGiven: boolean }
   | { stage: "WAIT_APPROVAL"; approvers: string[]; minApproverNum: number; timeoutMs: number }
   | {
       stage: "ANALYSIS";
@@ -158,6 +158,8 @@ export interface ResolvedApp {
   stages: Stage[];
   /** Quick sync options (used when `stages` is empty). */
   quickSync: { recreate: boolean };
+  /** planner.alwaysUsePipeline: the pipeline runs even for a first deployment. */
+  alwaysUsePipeline: boolean;
   /** Whole-deployment timeout. */
   timeoutMs: number;
 }

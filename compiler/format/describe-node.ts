@@ -9,17 +9,18 @@ export function describeNode(n: Node): string {
   const p = n.params as Record<string, any>;
   switch (n.stage) {
     case "ECS_SYNC":
-      return p.standalone ? "run standalone task" : "replace primary with new version";
+      if (p.standalone) return p.runStandaloneTask === false ? "register task definition only (runStandaloneTask: false)" : "run standalone task";
+      return p.recreate ? "scale to 0, replace primary with new version, scale back (recreate)" : "replace primary with new version";
     case "ECS_CANARY_ROLLOUT":
       return `canary task set at ${p.scale}% scale`;
     case "ECS_PRIMARY_ROLLOUT":
       return "new version becomes primary";
     case "ECS_TRAFFIC_ROUTING":
-      return `primary ${p.primary}% / canary ${p.canary}%`;
+      return `primary ${p.primary}% / canary ${p.canary}%${p.weightsDefaulted ? " (no weights given: PipeCD's default)" : ""}`;
     case "ECS_CANARY_CLEAN":
       return "remove canary task set";
     case "WAIT":
-      return `wait ${formatDuration(p.durationMs)}`;
+      return `wait ${formatDuration(p.durationMs)}${p.durationDefaulted ? " (no duration given: PipeCD's default)" : ""}`;
     case "WAIT_APPROVAL":
       return `approval by ${p.minApproverNum}${p.approvers?.length ? ` of ${p.approvers.join(", ")}` : ""}`;
     case "ANALYSIS":

@@ -37,6 +37,15 @@ export function formatPlan(graph: ExecutionGraph): string {
     "",
     table([header, ...graph.nodes.map((n, i) => row(n, String(i + 1)))]),
   ];
+  if (graph.strategy === "pipeline") {
+    // PipeCD's planner: a first deployment is a quick sync unless planner.alwaysUsePipeline.
+    out.push(
+      "",
+      graph.target.alwaysUsePipeline
+        ? "First deployment of the service: this pipeline too (planner.alwaysUsePipeline)."
+        : "First deployment of the service (no primary task set yet): a quick sync instead of this pipeline, as in PipeCD; set planner.alwaysUsePipeline to run the pipeline anyway.",
+    );
+  }
   if (graph.rollback.length) {
     out.push("", "On failure (rollback path):", "", table([header, ...graph.rollback.map((n, i) => row(n, `R${i + 1}`))]));
   }

@@ -29,9 +29,9 @@ function stageParams(stage: Stage, before: PipelineState, templates: TemplateRes
     case "ECS_CANARY_ROLLOUT":
       return { scale: w.scale };
     case "ECS_TRAFFIC_ROUTING":
-      return { primary: w.primary, canary: w.canary };
+      return { primary: w.primary, canary: w.canary, ...(w.given.primary === undefined && w.given.canary === undefined ? { weightsDefaulted: true } : {}) };
     case "WAIT":
-      return { durationMs: w.durationMs };
+      return { durationMs: w.durationMs, ...(w.durationGiven ? {} : { durationDefaulted: true }) };
     case "WAIT_APPROVAL":
       return { approvers: w.approvers, minApproverNum: w.minApproverNum };
     case "SCRIPT_RUN":
@@ -99,6 +99,20 @@ function rollbackPath(app: ResolvedApp, standalone: boolean): GraphNode[] {
   return nodes.map((n, i) => ({ ...n, next: nodes[i + 1]?.id ?? null, onFailure: null }));
 }
 
+/**
+ * The servicedef as CreateService input. PipeCD reads it as an ECS Service object, so
+ * `clusterArn` / `roleArn` mean what CreateService calls `cluster` / `role`.
+ */
+function serviceInput(def: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  if (!def) return null;
+  const { clusterArn, roleArn, ...rest } = def;
+  return {
+    ...rest,
+    ...(rest.cluster === undefined && clusterArn !== undefined ? { cluster: clusterArn } : {}),
+    ...(rest.role === undefined && roleArn !== undefined ? { role: roleArn } : {}),
+  };
+}
+
 /** `secrets`: ciphertext of the secrets the definitions refer to (the runtime decrypts them at the AWS call). */
 export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: PipelineState, templates: TemplateResult, secrets: Record<string, string> = {}): ExecutionGraph {
   const standalone = !app.input.serviceDefinitionFile;
@@ -112,7 +126,7 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
         id: "sync",
         stage: "ECS_SYNC",
         name: standalone ? "Run the task definition as a standalone task" : "Quick sync: replace the primary task set with the new version",
-        params: { recreate: app.quickSync.recreate, standalone },
+        params: { recreate: app.quickSync.recreate, standalone, ...(standalone ? { runStandaloneTask: app.input.runStandaloneTask } : {}) },
         timeoutMs: 30 * MINUTE,
         source: null,
         expect: expectOf(standalone ? initial : synced),
@@ -133,7 +147,7 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
       onFailure,
     }));
   }
-  const service = (app.service?.value ?? null) as Record<string, unknown> | null;
+  const service = serviceInput(app.service?.value as Record<string, unknown> | undefined);
   const taskDefinition = (app.taskDefinition?.value ?? {}) as Record<string, any>;
   const tg = (t: ResolvedApp["input"]["targetGroups"]["primary"]) =>
     t ? { targetGroupArn: t.targetGroupArn, ...(t.containerName ? { containerName: t.containerName } : {}), ...(t.containerPort ? { containerPort: t.containerPort } : {}), ...(t.loadBalancerName ? { loadBalancerName: t.loadBalancerName } : {}) } : null;
@@ -163,6 +177,7 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
       launchType: app.input.launchType,
       ...(app.input.awsvpcConfiguration ? { awsvpcConfiguration: { ...app.input.awsvpcConfiguration } } : {}),
       autoRollback: app.input.autoRollback,
+      ...(app.alwaysUsePipeline ? { alwaysUsePipeline: true } : {}),
       ...(typeof image === "string" ? { image } : {}),
     },
     ...(Object.keys(secrets).length ? { secrets } : {}),

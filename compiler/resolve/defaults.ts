@@ -15,6 +15,8 @@ export const DEFAULTS = {
   analysisFailureLimit: 0,
   httpMethod: "GET",
   httpExpectedCode: 200,
+  // PipeCD's WAIT without a duration waits one minute.
+  waitDurationMs: MINUTE,
 } as const;
 
 /** Time a stage may take beyond what it is told to wait for (duration, approval timeout...). */

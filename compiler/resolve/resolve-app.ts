@@ -121,10 +121,11 @@ function resolveLog(l: Obj, path: DataPath, templates: AnalysisTemplates | null)
   };
 }
 
-function resolveWith(name: StageName, w: Obj, path: DataPath, templates: AnalysisTemplates | null): StageWith {
+function resolveWith(name: StageName, w: Obj, path: DataPath, templates: AnalysisTemplates | null, quickSyncRecreate: boolean): StageWith {
   switch (name) {
     case "ECS_SYNC":
-      return { stage: name, recreate: w.recreate ?? false };
+      // PipeCD's ECS_SYNC executor always takes quickSync.recreate; a stage's own recreate wins here.
+      return { stage: name, recreate: w.recreate ?? quickSyncRecreate };
     case "ECS_CANARY_ROLLOUT":
       return { stage: name, scale: parsePercentage(w.scale) ?? 0 };
     case "ECS_TRAFFIC_ROUTING": {
@@ -136,7 +137,7 @@ function resolveWith(name: StageName, w: Obj, path: DataPath, templates: Analysi
       return { stage: name, primary: p, canary: c, given: { primary, canary } };
     }
     case "WAIT":
-      return { stage: name, durationMs: ms(w.duration, 0) };
+      return { stage: name, durationMs: ms(w.duration, DEFAULTS.waitDurationMs), durationGiven: w.duration !== undefined };
     case "WAIT_APPROVAL":
       return {
         stage: name,
@@ -184,7 +185,7 @@ export function resolveApp(input: ResolveInput): ResolvedApp {
   const stages: Stage[] = stagesRaw.map((s, index) => {
     const path: DataPath = ["spec", "pipeline", "stages", index];
     const name = s.name as StageName;
-    const w = resolveWith(name, s.with ?? {}, path, input.analysisTemplates);
+    const w = resolveWith(name, s.with ?? {}, path, input.analysisTemplates, spec.quickSync?.recreate ?? false);
     return {
       index,
       id: s.id ?? `stage-${index}`,
@@ -221,6 +222,7 @@ export function resolveApp(input: ResolveInput): ResolvedApp {
     taskDefinition: input.taskDefinition,
     stages,
     quickSync: { recreate: spec.quickSync?.recreate ?? false },
+    alwaysUsePipeline: spec.planner?.alwaysUsePipeline ?? false,
     timeoutMs: ms(spec.timeout, DEFAULTS.deploymentTimeoutMs),
   };
 }

@@ -25,6 +25,7 @@ import canaryNotCleaned from "./canary-not-cleaned.ts";
 import scaleRange from "./scale-range.ts";
 import analysisWithoutCanaryTraffic from "./analysis-without-canary-traffic.ts";
 import analysisDurationInterval from "./analysis-duration-interval.ts";
+import analysisLogsUnsupported from "./analysis-logs-unsupported.ts";
 import thresholdExpectedMissing from "./threshold-expected-missing.ts";
 import baselineVariantMissing from "./baseline-variant-missing.ts";
 import waitApprovalApprovers from "./wait-approval-approvers.ts";
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   scaleRange,
   analysisWithoutCanaryTraffic,
   analysisDurationInterval,
+  analysisLogsUnsupported,
   thresholdExpectedMissing,
   baselineVariantMissing,
   waitApprovalApprovers,

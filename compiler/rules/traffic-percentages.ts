@@ -7,16 +7,16 @@ export default {
   severity: "error",
   phase: "lint",
   scope: "stage",
-  docs: "An ECS_TRAFFIC_ROUTING stage must give a weight between 0 and 100 to `primary` and/or `canary`; when both are given they must add up to 100 (the listener's weighted forward is set from them, and PipeCD silently uses `primary` and drops `canary` when they disagree). Give one side only and Kanaria derives the other, as PipeCD does.",
+  docs: "An ECS_TRAFFIC_ROUTING stage must give a weight between 0 and 100 to `primary` and/or `canary`; when both are given they must add up to 100 (the listener's weighted forward is set from them, and PipeCD silently uses `primary` and drops `canary` when they disagree). Give one side only and Kanaria derives the other, as PipeCD does; with neither (a bare stage), primary gets 100%, PipeCD's default, and `kanaria plan` says so.",
   examples: {
     valid: [
       { title: "one side given", files: canaryApp() },
       { title: "percent strings that sum to 100", files: canaryApp(GOOD_STAGES.replace("canary: 20", 'canary: "20%"\n          primary: "80%"')) },
+      { title: "neither side: primary 100% (PipeCD's default)", files: canaryApp(GOOD_STAGES.replace("        with:\n          canary: 20\n", "")) },
     ],
     invalid: [
       { title: "both sides, wrong sum", files: canaryApp(GOOD_STAGES.replace("canary: 20", "canary: 20\n          primary: 90")), line: 24 },
       { title: "over 100", files: canaryApp(GOOD_STAGES.replace("canary: 20", "canary: 120")), line: 24 },
-      { title: "neither side", files: canaryApp(GOOD_STAGES.replace("        with:\n          canary: 20\n", "")), line: 22 },
     ],
   },
   check(ctx) {
@@ -24,10 +24,6 @@ export default {
       if (s.with.stage !== "ECS_TRAFFIC_ROUTING") continue;
       const { primary, canary } = s.with.given;
       const withPath = [...s.path, "with"];
-      if (primary === undefined && canary === undefined) {
-        ctx.report({ path: [...s.path, "name"], message: "ECS_TRAFFIC_ROUTING sets no weights: add `with: {canary: N}` or `with: {primary: N}` (0–100)." });
-        continue;
-      }
       for (const [side, v] of [["primary", primary], ["canary", canary]] as const) {
         if (v !== undefined && (v < 0 || v > 100)) {
           ctx.report({ path: [...withPath, side], message: `${side} weight ${v} is outside 0–100: use a percentage of the traffic, e.g. ${side}: 20.` });

@@ -45,7 +45,7 @@ export function templateContext(app: ResolvedApp, metric: Pick<AnalysisMetric, "
     Variant: variantCtx,
     VariantCustomArgs: args,
     AppCustomArgs: metric?.appArgs ?? {},
-    Service: { Name: svc?.serviceName as string | undefined, Cluster: svc?.cluster as string | undefined },
+    Service: { Name: svc?.serviceName as string | undefined, Cluster: (svc?.cluster ?? svc?.clusterArn) as string | undefined },
   };
 }
 

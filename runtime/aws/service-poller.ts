@@ -100,7 +100,8 @@ export class ServicePoller {
         this.calls++;
         calls++;
         this.ecs
-          .call(new DescribeServicesCommand({ cluster, services: chunk }), { background })
+          // With its tags: a deployment applies the servicedef's tags only when they differ.
+          .call(new DescribeServicesCommand({ cluster, services: chunk, include: ["TAGS"] }), { background })
           .then((out: { services?: Service[] }) => {
             const found = new Map<string, Service>();
             for (const s of out.services ?? []) {

@@ -106,7 +106,14 @@ export async function deployCommand(args: string[]): Promise<number> {
       const rate = str(p, "error-rate");
       const file = str(p, "scenario") ?? scenarioNextTo(appPath);
       if (file && rate !== undefined) throw new ConfigError(`--error-rate applies to the world made from the app; ${file} sets behaviours itself.`);
-      sim = await startSimulation(file ?? scenarioFromGraph(graph, rate !== undefined ? { newVersion: { errorRate: Number(rate), latencyMs: 60 } } : {}), scaleFlag ? Number(scaleFlag) : undefined);
+      const world = file ?? scenarioFromGraph(graph, rate !== undefined ? { newVersion: { errorRate: Number(rate), latencyMs: 60 } } : {});
+      try {
+        sim = await startSimulation(world, scaleFlag ? Number(scaleFlag) : undefined);
+      } catch (e) {
+        // The world is input (a scenario file, or made from the app): say what is wrong with it.
+        const what = file ? `The scenario ${file}` : `The world made from ${appPath} (write a scenario.yaml next to it to describe one)`;
+        throw new ConfigError(`${what} cannot be simulated: ${(e as Error)?.message ?? e}`);
+      }
       out(`simulator at ${sim.url} (time scale ${sim.timeScale}x; ${file ? `scenario ${file}` : "a world made from the app"})`);
     }
   } catch (e) {

@@ -1,5 +1,6 @@
 // A service with no primary task set yet has nothing to compare a canary with: the pipeline runs
-// as a quick sync instead (as PipeCD does), and says so. The decision is a pure function of the
+// as a quick sync instead (as PipeCD does for a first deployment), and says so — unless
+// planner.alwaysUsePipeline asks for the pipeline every time. The decision is a pure function of the
 // journaled snapshot, so a restart makes the same one.
 import type { Graph, GraphNode } from "./graph.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -7,7 +8,7 @@ import type { Snapshot } from "./snapshot.ts";
 export const FIRST_SYNC_NODE = "first-deployment-sync";
 
 export function needsFirstSync(graph: Graph, snapshot: Snapshot): boolean {
-  return graph.strategy === "pipeline" && !!graph.target.service && !snapshot.primary;
+  return graph.strategy === "pipeline" && !!graph.target.service && !snapshot.primary && graph.target.alwaysUsePipeline !== true;
 }
 
 export function firstSyncNode(graph: Graph): GraphNode {

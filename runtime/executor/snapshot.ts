@@ -19,8 +19,20 @@ export interface TaskSetInfo {
   networkConfiguration: Record<string, unknown> | null;
 }
 
+/** What UpdateService / TagResource could change on the service, as it was (see service-definition.ts). */
+export interface ServiceSettings {
+  arn: string;
+  propagateTags: string | null;
+  enableExecuteCommand: boolean;
+  enableECSManagedTags: boolean;
+  placementStrategy: Array<Record<string, unknown>>;
+  tags: Array<{ key: string; value: string }>;
+}
+
 export interface Snapshot {
   serviceExists: boolean;
+  /** Absent in snapshots journaled by older versions: then everything is applied. */
+  settings?: ServiceSettings | null;
   controller: string | null;
   desiredCount: number | null;
   primary: TaskSetInfo | null;
@@ -67,6 +79,16 @@ export function snapshotOf(svc: Service | null): Snapshot {
   const sets = (live?.taskSets ?? []).filter((t) => t.status !== "DRAINING").map(taskSetInfo);
   return {
     serviceExists: !!live,
+    settings: live
+      ? {
+          arn: live.serviceArn ?? "",
+          propagateTags: live.propagateTags ?? null,
+          enableExecuteCommand: live.enableExecuteCommand === true,
+          enableECSManagedTags: live.enableECSManagedTags === true,
+          placementStrategy: (live.placementStrategy ?? []) as Array<Record<string, unknown>>,
+          tags: (live.tags ?? []).map((t) => ({ key: String(t.key), value: String(t.value ?? "") })),
+        }
+      : null,
     controller: live?.deploymentController?.type ?? (live ? "ECS" : null),
     desiredCount: live?.desiredCount ?? null,
     primary: sets.find((t) => t.status === "PRIMARY") ?? null,

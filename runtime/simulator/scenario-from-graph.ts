@@ -13,9 +13,13 @@ export interface DerivedScenarioOptions {
   timeScale?: number;
 }
 
-/** `arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID` → its parts. */
+/**
+ * `arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID` → its parts. Placeholder
+ * parts (an `XXXX` account, a `YYYY` id, as in PipeCD's examples) are kept: the world gets
+ * target groups with exactly the ARNs the app names.
+ */
 function targetGroupParts(arn: string): { region: string; account: string; name: string; id: string } | null {
-  const m = /^arn:[^:]+:elasticloadbalancing:([^:]+):(\d+):targetgroup\/([^/]+)\/([0-9a-f]{16})$/.exec(arn);
+  const m = /^arn:[^:]+:elasticloadbalancing:([^:]+):([^:]+):targetgroup\/([^/]+)\/([0-9A-Za-z]{1,32})$/.exec(arn);
   return m ? { region: m[1], account: m[2], name: m[3], id: m[4] } : null;
 }
 
@@ -31,16 +35,21 @@ export function scenarioFromGraph(graph: Graph, o: DerivedScenarioOptions = {}):
   // The running version: the same repository at another tag.
   const currentImage = newImage.includes(":") ? `${newImage.slice(0, newImage.lastIndexOf(":"))}:previous` : `${newImage}:previous`;
   const clusterArn: string = t.cluster ?? svc.cluster ?? "default";
-  const arnRegion = /^arn:[^:]+:ecs:([^:]+):(\d+):/.exec(clusterArn);
+  const arnRegion = /^arn:[^:]+:ecs:([^:]+):([^:]+):/.exec(clusterArn);
   const tgs = Object.entries((t.targetGroups ?? {}) as Record<string, { targetGroupArn: string; containerName?: string; containerPort?: number } | null>)
     .flatMap(([variant, tg]) => (tg?.targetGroupArn ? [{ variant, tg, parts: targetGroupParts(tg.targetGroupArn) }] : []))
     .filter((x) => x.parts);
-  const region = arnRegion?.[1] ?? tgs[0]?.parts?.region ?? "us-east-1";
-  const accountId = arnRegion?.[2] ?? tgs[0]?.parts?.account ?? "123456789012";
+  // Target group ARNs must match exactly; a cluster ARN is found by its name alone. So the
+  // target groups' region and account win when the two disagree.
+  const region = tgs[0]?.parts?.region ?? arnRegion?.[1] ?? "us-east-1";
+  const accountId = tgs[0]?.parts?.account ?? arnRegion?.[2] ?? "123456789012";
   const primaryTg = tgs.find((x) => x.variant === "primary");
   const vpc = svc.networkConfiguration?.awsvpcConfiguration ?? {};
   const { containerDefinitions: _c, family: _f, ...tdRest } = td;
   const launchType: string | undefined = svc.launchType ?? (svc.capacityProviderStrategy ? undefined : "FARGATE");
+  // A standalone task (no service) runs with input.launchType: an EC2 task gets an EC2 world.
+  const standalone = graph.strategy === "standalone" || !t.service;
+  const tdLaunchType = standalone ? t.launchType : launchType;
   return {
     settings: { region, accountId, seed: 1, timeScale: o.timeScale ?? 60, taskStartDelaySeconds: 20, healthCheckDelaySeconds: 10, deregistrationDelaySeconds: 30, requestsPerSecond: 50 },
     clusters: [tail(clusterArn)],
@@ -50,6 +59,7 @@ export function scenarioFromGraph(graph: Graph, o: DerivedScenarioOptions = {}):
         family,
         ...(td.cpu !== undefined ? { cpu: String(td.cpu) } : {}),
         ...(td.memory !== undefined ? { memory: String(td.memory) } : {}),
+        ...(tdLaunchType === "EC2" ? { launchType: "EC2" } : {}),
         containerDefinitions: [{ ...container, image: currentImage }],
         behaviour: { errorRate: 0.001, latencyMs: 40 },
       },
@@ -63,7 +73,7 @@ export function scenarioFromGraph(graph: Graph, o: DerivedScenarioOptions = {}):
           },
         ]
       : [],
-    services: [
+    services: standalone ? [] : [
       {
         cluster: tail(clusterArn),
         serviceName: svc.serviceName ?? graph.app.name,

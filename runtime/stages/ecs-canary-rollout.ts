@@ -3,11 +3,13 @@
 import type { StageHandler } from "../executor/context.ts";
 import { createTaskSet, ensureNewTaskDefinition, waitSteady } from "./task-sets.ts";
 import { requireExternalService } from "./guards.ts";
+import { applyServiceDefinition } from "./service-definition.ts";
 
 export const ecsCanaryRollout: StageHandler = async (ctx) => {
   requireExternalService(ctx);
   const scale = Number(ctx.node.params.scale ?? 10);
   const taskDefinition = await ensureNewTaskDefinition(ctx);
+  await applyServiceDefinition(ctx);
   const ts = await createTaskSet(ctx, { step: "create-task-set", role: "canary", taskDefinition, scale, targetGroup: ctx.graph.target.targetGroups.canary });
   const steady = await waitSteady(ctx, ts.arn, "canary", { role: "canary", version: "new" });
   return { canaryTaskSet: ts.arn, taskDefinition, scale, runningCount: steady.running, message: `canary task set ${ts.id} at ${scale}% is steady` };

@@ -4,10 +4,12 @@
 import type { StageHandler } from "../executor/context.ts";
 import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition, makePrimary, waitSteady } from "./task-sets.ts";
 import { requireExternalService } from "./guards.ts";
+import { applyServiceDefinition } from "./service-definition.ts";
 
 export const ecsPrimaryRollout: StageHandler = async (ctx) => {
   requireExternalService(ctx);
   const taskDefinition = await ensureNewTaskDefinition(ctx);
+  await applyServiceDefinition(ctx);
   // Which task set is primary before we change anything: journaled, so a restart after
   // UpdateServicePrimaryTaskSet still knows which one to delete.
   const old = await ctx.step("observe-primary", "DescribeServices", {}, async () => {

@@ -1,16 +1,22 @@
-// ECS_SYNC (quick sync): register the task definition, create the service if it does not exist,
-// start a new primary task set at 100%, make it primary, remove every other task set and send
-// all traffic to the primary target group. Standalone apps run the task definition (RunTask).
+// ECS_SYNC (quick sync): register the task definition, apply the service definition (create the
+// service, or UpdateService + tags), start a new primary task set at 100%, make it primary,
+// remove every other task set and send all traffic to the primary target group. With
+// `recreate`, the service is first scaled to 0 tasks and back to its count afterwards, as PipeCD
+// does. Standalone apps run the task definition (RunTask) unless runStandaloneTask is false.
 // Services on the ECS deployment controller get an UpdateService instead of task sets.
 import { DescribeTasksCommand, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import type { StageContext, StageHandler } from "../executor/context.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { clientToken } from "./ids.ts";
-import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition, ensureService, makePrimary, waitSteady } from "./task-sets.ts";
+import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition, makePrimary, waitSteady } from "./task-sets.ts";
+import { applyServiceDefinition, appliedDesiredCount, serviceUpdateInput } from "./service-definition.ts";
 import { routeTraffic } from "./traffic.ts";
 
 async function runStandalone(ctx: StageContext) {
   const taskDefinition = await ensureNewTaskDefinition(ctx);
+  if (ctx.node.params.runStandaloneTask === false) {
+    return { tasks: [], taskDefinition, message: "task definition registered; no task run (runStandaloneTask: false)" };
+  }
   const cps = ctx.graph.target.service?.capacityProviderStrategy;
   const input = {
     cluster: ctx.cluster,
@@ -38,7 +44,7 @@ async function runStandalone(ctx: StageContext) {
 
 async function syncEcsControlled(ctx: StageContext, taskDefinition: string) {
   await ctx.step("update-service", "UpdateService", { taskDefinition }, async () => {
-    await ctx.aws.ecs.call(new UpdateServiceCommand({ cluster: ctx.cluster, service: ctx.service!, taskDefinition }), { signal: ctx.signal });
+    await ctx.aws.ecs.call(new UpdateServiceCommand({ ...serviceUpdateInput(ctx), taskDefinition } as any), { signal: ctx.signal });
     return { taskDefinition };
   });
   for (;;) {
@@ -50,17 +56,44 @@ async function syncEcsControlled(ctx: StageContext, taskDefinition: string) {
   return { taskDefinition, message: "service updated (ECS deployment controller)" };
 }
 
+/**
+ * `recreate`: the service's desiredCount to 0 (every task set scales to 0 tasks; the old version
+ * stops before the new one starts), and later back. The scale-down waits until no task runs.
+ */
+async function scaleService(ctx: StageContext, step: string, desiredCount: number): Promise<void> {
+  await ctx.step(step, "UpdateService", { desiredCount }, async () => {
+    await ctx.aws.ecs.call(new UpdateServiceCommand({ cluster: ctx.cluster, service: ctx.service!, desiredCount }), { signal: ctx.signal });
+    return { desiredCount };
+  });
+  if (desiredCount > 0) return;
+  let last = -1;
+  for (;;) {
+    const svc = await ctx.describeService(true);
+    const running = (svc?.runningCount ?? 0) + (svc?.pendingCount ?? 0);
+    if (running !== last) ctx.log(`recreate: ${running} task(s) of the old version still running`, { running });
+    last = running;
+    if (running === 0) return;
+  }
+}
+
 export const ecsSync: StageHandler = async (ctx) => {
   if (ctx.node.params.standalone || !ctx.service) return runStandalone(ctx);
   const taskDefinition = await ensureNewTaskDefinition(ctx);
-  await ensureService(ctx);
+  await applyServiceDefinition(ctx);
   if (ctx.snapshot.serviceExists && ctx.snapshot.controller !== "EXTERNAL") return syncEcsControlled(ctx, taskDefinition);
   const before = await ctx.step("observe-task-sets", "DescribeServices", {}, async () => ({ arns: (await currentTaskSets(ctx)).map((t) => t.arn) }));
+  const recreate = ctx.node.params.recreate === true;
+  const count = appliedDesiredCount(ctx);
+  if (recreate) await scaleService(ctx, "recreate-scale-down", 0);
   const ts = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
-  await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
+  if (!recreate) await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
   await makePrimary(ctx, "update-primary", ts.arn);
   const removed = before.arns.filter((a) => a !== ts.arn);
   for (const arn of removed) await deleteTaskSet(ctx, `delete:${arn.split("/").pop()}`, arn);
+  if (recreate) {
+    await scaleService(ctx, "recreate-scale-up", count);
+    await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
+  }
   const { primary, canary } = ctx.graph.target.targetGroups;
   let traffic: { primary: number; canary: number } | undefined;
   if (ctx.graph.target.accessType === "ELB" && primary && canary) {
@@ -73,6 +106,7 @@ export const ecsSync: StageHandler = async (ctx) => {
     taskDefinition,
     removed,
     ...(traffic ? { traffic } : {}),
-    message: `${first ? "first deployment: " : ""}task set ${ts.id} is the primary${removed.length ? `; removed ${removed.length} old task set(s)` : ""}`,
+    ...(recreate ? { recreated: true } : {}),
+    message: `${first ? "first deployment: " : ""}${recreate ? `recreated (scaled to 0, then back to ${count}): ` : ""}task set ${ts.id} is the primary${removed.length ? `; removed ${removed.length} old task set(s)` : ""}`,
   };
 };

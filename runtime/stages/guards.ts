@@ -4,9 +4,6 @@ import { StageError } from "../executor/interrupt.ts";
 
 export function requireExternalService(ctx: StageContext): void {
   if (!ctx.service) throw new StageError(`${ctx.node.stage} needs an ECS service; this graph runs a standalone task.`);
-  if (!ctx.snapshot.serviceExists && ctx.journal.result("_deployment", "create-service") === undefined) {
-    throw new StageError(`Service ${ctx.service} does not exist in ${ctx.cluster}; a first deployment runs as a quick sync (ECS_SYNC).`);
-  }
   if (ctx.snapshot.serviceExists && ctx.snapshot.controller !== "EXTERNAL") {
     throw new StageError(
       `Service ${ctx.service} uses the ${ctx.snapshot.controller} deployment controller; task-set stages need deploymentController EXTERNAL. Recreate the service with the EXTERNAL controller.`,

@@ -1,6 +1,5 @@
 // ECS task-set operations shared by the stages, each one journaled (see executor/journal.ts).
 import {
-  CreateServiceCommand,
   CreateTaskSetCommand,
   DeleteTaskSetCommand,
   DescribeTaskDefinitionCommand,
@@ -74,24 +73,6 @@ export async function ensureNewTaskDefinition(ctx: StageContext): Promise<string
     },
   );
   return out.arn;
-}
-
-/** Creates the service (EXTERNAL controller) when the snapshot says it does not exist yet. */
-export async function ensureService(ctx: StageContext): Promise<void> {
-  if (ctx.snapshot.serviceExists) return;
-  const def = { ...(ctx.graph.target.service ?? {}) };
-  if ((def.deploymentController as any)?.type === "EXTERNAL") {
-    // With the EXTERNAL controller the task definition, load balancers and registries live on task sets.
-    delete def.taskDefinition;
-    delete def.loadBalancers;
-    delete def.serviceRegistries;
-  }
-  const tags = [...((def.tags as Array<{ key: string; value: string }>) ?? []), { key: "kanaria:managed-by", value: "kanaria" }];
-  const input = { ...def, cluster: ctx.cluster, serviceName: ctx.service, tags, clientToken: clientToken(ctx.deploymentId, DEPLOYMENT_NODE, "create-service") };
-  await ctx.journal.step(DEPLOYMENT_NODE, "create-service", "CreateService", { serviceName: ctx.service }, async () => {
-    const r = await ctx.aws.ecs.call(new CreateServiceCommand(input as any), { signal: ctx.signal });
-    return { arn: r.service?.serviceArn ?? null };
-  });
 }
 
 function loadBalancersFor(tg: TargetGroupRef | null): Array<Record<string, unknown>> {

@@ -26,6 +26,8 @@ const CRASH_POINTS = [
   "_deployment:intent:register-task-definition",
   "_deployment:call:register-task-definition",
   "canary-rollout:start",
+  "_deployment:intent:tag-service",
+  "_deployment:call:tag-service",
   "canary-rollout:intent:create-task-set",
   "canary-rollout:call:create-task-set",
   "canary-traffic:intent",

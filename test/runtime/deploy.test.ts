@@ -51,6 +51,7 @@ describe("pipelines against the simulator", () => {
     assert.deepEqual(ops, [
       "_deployment:DescribeServices",
       "_deployment:RegisterTaskDefinition",
+      "_deployment:TagResource",
       "canary-rollout:CreateTaskSet",
       "canary-traffic:ModifyListener",
       "canary-traffic:ModifyRule",

@@ -38,6 +38,8 @@ export interface CompileOptions {
   nameSuffix?: string;
   /** Any other change to the app file's text (applied first). */
   editApp?: (text: string) => string;
+  /** Any change to the service definition's text (after serviceName). */
+  editServiceDef?: (text: string) => string;
 }
 
 export function compileFixture(name: string, o: CompileOptions = {}): Graph {
@@ -51,6 +53,7 @@ export function compileFixture(name: string, o: CompileOptions = {}): Graph {
       return null;
     }
     if (path.endsWith("servicedef.yaml") && o.serviceName) text = text.replace(/serviceName: web\b/, `serviceName: ${o.serviceName}`);
+    if (path.endsWith("servicedef.yaml") && o.editServiceDef) text = o.editServiceDef(text);
     if (path.endsWith("taskdef.yaml") && o.image) text = text.replace(/image: .*/, `image: ${o.image}`);
     if (path.endsWith("app.pipecd.yaml")) {
       if (o.editApp) text = o.editApp(text);

@@ -218,7 +218,10 @@ test("percentages accept numbers and numeric strings with an optional %", () => 
 });
 
 test("stages that need options must have them", () => {
-  assertInvalid("app", pipeline({ name: "WAIT" }), "/spec/pipeline/stages/0", "required");
+  assertInvalid("app", pipeline({ name: "ECS_CANARY_ROLLOUT" }), "/spec/pipeline/stages/0", "required");
+  // PipeCD gives these defaults (WAIT 1m; traffic all to primary), so a bare stage is valid.
+  assertValid("app", pipeline({ name: "WAIT" }), "bare WAIT");
+  assertValid("app", pipeline({ name: "ECS_TRAFFIC_ROUTING" }), "bare ECS_TRAFFIC_ROUTING");
   assertInvalid("app", pipeline({ name: "ANALYSIS", with: { metrics: [] } }), "/spec/pipeline/stages/0/with", "required");
   assertInvalid("app", pipeline({ name: "SCRIPT_RUN", with: { env: {} } }), "/spec/pipeline/stages/0/with", "required");
 });

@@ -294,16 +294,14 @@ const schema31 = {
    "properties": {
     "duration": {
      "$ref": "#/$defs/duration",
-     "description": "How long to wait."
+     "description": "How long to wait. Without it (or with a bare WAIT) the stage waits 1m, PipeCD's default.",
+     "default": "1m"
     },
     "skipOn": {
      "$ref": "#/$defs/SkipOptions",
      "description": "Skip this stage when the triggering commit matches (PipeCD's skipOn)."
     }
-   },
-   "required": [
-    "duration"
-   ]
+   }
   },
   "WaitApprovalStageOptions": {
    "type": "object",
@@ -879,10 +877,7 @@ const schema31 = {
         "$ref": "#/$defs/WaitStageOptions",
         "description": "Options of the WAIT stage."
        }
-      },
-      "required": [
-       "with"
-      ]
+      }
      }
     },
     {
@@ -977,6 +972,11 @@ const schema31 = {
      "type": "boolean",
      "description": "Always deploy with the pipeline, even when PipeCD would choose a quick sync (for example on the first deployment).",
      "default": false
+    },
+    "autoRollback": {
+     "type": "boolean",
+     "description": "Automatically roll back on failure. For an ECSApp PipeCD reads input.autoRollback; Kanaria uses this one when input.autoRollback is not given.",
+     "default": true
     }
    }
   },
@@ -1190,13 +1190,55 @@ const schema31 = {
    "additionalProperties": false,
    "properties": {
     "event": {
-     "type": "string",
-     "description": "The event (for example DEPLOYMENT_TRIGGERED, DEPLOYMENT_WAIT_APPROVAL, DEPLOYMENT_SUCCEEDED, DEPLOYMENT_FAILED), or \"*\" for all events.",
-     "pattern": "^(\\*|[A-Z][A-Z_]*)$"
+     "enum": [
+      "*",
+      "DEPLOYMENT_TRIGGERED",
+      "DEPLOYMENT_PLANNED",
+      "DEPLOYMENT_APPROVED",
+      "DEPLOYMENT_ROLLING_BACK",
+      "DEPLOYMENT_SUCCEEDED",
+      "DEPLOYMENT_FAILED",
+      "DEPLOYMENT_CANCELLED",
+      "DEPLOYMENT_WAIT_APPROVAL",
+      "DEPLOYMENT_TRIGGER_FAILED",
+      "DEPLOYMENT_STARTED",
+      "APPLICATION_SYNCED",
+      "APPLICATION_OUT_OF_SYNC",
+      "APPLICATION_HEALTHY",
+      "PIPED_STARTED",
+      "PIPED_STOPPED",
+      "STAGE_STARTED",
+      "STAGE_SKIPPED",
+      "STAGE_SUCCEEDED",
+      "STAGE_FAILED",
+      "STAGE_CANCELLED"
+     ],
+     "description": "The event (PipeCD's notification event names without EVENT_, e.g. DEPLOYMENT_TRIGGERED, DEPLOYMENT_WAIT_APPROVAL, DEPLOYMENT_SUCCEEDED, DEPLOYMENT_FAILED), or \"*\" for all events."
     },
     "slack": {
      "type": "array",
+     "description": "Slack user IDs to mention (deprecated in PipeCD in favour of slackUsers).",
+     "items": {
+      "type": "string"
+     }
+    },
+    "slackUsers": {
+     "type": "array",
      "description": "Slack user IDs to mention.",
+     "items": {
+      "type": "string"
+     }
+    },
+    "slackGroups": {
+     "type": "array",
+     "description": "Slack user group IDs to mention.",
+     "items": {
+      "type": "string"
+     }
+    },
+    "email": {
+     "type": "array",
+     "description": "Email addresses to notify (PipeCD accepts them but sends no email yet; nor does Kanaria).",
      "items": {
       "type": "string"
      }
@@ -1518,6 +1560,9 @@ const schema31 = {
     "variantLabel": {
      "$ref": "#/$defs/VariantLabel",
      "description": "Variant label settings (Kubernetes-only in PipeCD)."
+    },
+    "plugins": {
+     "description": "Plugin settings of PipeCD's plugin architecture (pipedv1). PipeCD accepts the key in an ECSApp and does nothing with it; so does Kanaria."
     }
    }
   }
@@ -1620,6 +1665,9 @@ const schema32 = {
   "variantLabel": {
    "$ref": "#/$defs/VariantLabel",
    "description": "Variant label settings (Kubernetes-only in PipeCD)."
+  },
+  "plugins": {
+   "description": "Plugin settings of PipeCD's plugin architecture (pipedv1). PipeCD accepts the key in an ECSApp and does nothing with it; so does Kanaria."
   }
  }
 };
@@ -1644,6 +1692,11 @@ const schema89 = {
    "type": "boolean",
    "description": "Always deploy with the pipeline, even when PipeCD would choose a quick sync (for example on the first deployment).",
    "default": false
+  },
+  "autoRollback": {
+   "type": "boolean",
+   "description": "Automatically roll back on failure. For an ECSApp PipeCD reads input.autoRollback; Kanaria uses this one when input.autoRollback is not given.",
+   "default": true
   }
  }
 };
@@ -2649,10 +2702,7 @@ const schema47 = {
       "$ref": "#/$defs/WaitStageOptions",
       "description": "Options of the WAIT stage."
      }
-    },
-    "required": [
-     "with"
-    ]
+    }
    }
   },
   {
@@ -3123,16 +3173,14 @@ const schema56 = {
  "properties": {
   "duration": {
    "$ref": "#/$defs/duration",
-   "description": "How long to wait."
+   "description": "How long to wait. Without it (or with a bare WAIT) the stage waits 1m, PipeCD's default.",
+   "default": "1m"
   },
   "skipOn": {
    "$ref": "#/$defs/SkipOptions",
    "description": "Skip this stage when the triggering commit matches (PipeCD's skipOn)."
   }
- },
- "required": [
-  "duration"
- ]
+ }
 };
 const schema58 = {
  "type": "object",
@@ -3168,8 +3216,9 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.duration === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema56.required,parentSchema:schema56,data};
+for(const key0 in data){
+if(!((key0 === "duration") || (key0 === "skipOn"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3178,9 +3227,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "duration") || (key0 === "skipOn"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+}
+if(data.duration !== undefined){
+let data0 = data.duration;
+if(typeof data0 === "string"){
+if(!pattern14.test(data0)){
+const err1 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3190,11 +3242,8 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.duration !== undefined){
-let data0 = data.duration;
-if(typeof data0 === "string"){
-if(!pattern14.test(data0)){
-const err2 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data0};
+else {
+const err2 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3204,28 +3253,17 @@ vErrors.push(err2);
 errors++;
 }
 }
-else {
-const err3 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
 if(data.skipOn !== undefined){
 let data1 = data.skipOn;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!((key1 === "commitMessagePrefixes") || (key1 === "paths"))){
-const err4 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data1};
+const err3 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data1};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err3];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err3);
 }
 errors++;
 }
@@ -3237,24 +3275,24 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i0,schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data3};
+const err4 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i0,schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data3};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data2};
+const err5 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data2};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err5];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err5);
 }
 errors++;
 }
@@ -3266,7 +3304,19 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/skipOn/paths/" + i1,schemaPath:"#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data5};
+const err6 = {instancePath:instancePath+"/skipOn/paths/" + i1,schemaPath:"#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data5};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3278,7 +3328,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data4};
+const err8 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3290,24 +3340,12 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data1};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -6256,16 +6294,6 @@ vErrors = null;
 if(_valid5){
 const _errs46 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.with === undefined){
-const err25 = {instancePath,schemaPath:"#/allOf/5/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema47.allOf[5].then.required,parentSchema:schema47.allOf[5].then,data};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
 if(data.with !== undefined){
 if(!(validate39(data.with, {instancePath:instancePath+"/with",parentData:data,parentDataProperty:"with",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
@@ -6282,12 +6310,12 @@ props5.name = true;
 }
 }
 if(!valid20){
-const err26 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[5].if,parentSchema:schema47.allOf[5],data};
+const err25 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[5].if,parentSchema:schema47.allOf[5],data};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err25];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err25);
 }
 errors++;
 }
@@ -6306,24 +6334,24 @@ const _errs50 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing6;
 if((data.name === undefined) && (missing6 = "name")){
-const err27 = {};
+const err26 = {};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err26];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err26);
 }
 errors++;
 }
 else {
 if(data.name !== undefined){
 if("WAIT_APPROVAL" !== data.name){
-const err28 = {};
+const err27 = {};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err27];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err27);
 }
 errors++;
 }
@@ -6359,12 +6387,12 @@ props6.name = true;
 }
 }
 if(!valid23){
-const err29 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[6].if,parentSchema:schema47.allOf[6],data};
+const err28 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[6].if,parentSchema:schema47.allOf[6],data};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err28];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err28);
 }
 errors++;
 }
@@ -6383,24 +6411,24 @@ const _errs56 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing7;
 if((data.name === undefined) && (missing7 = "name")){
-const err30 = {};
+const err29 = {};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err29];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err29);
 }
 errors++;
 }
 else {
 if(data.name !== undefined){
 if("ANALYSIS" !== data.name){
-const err31 = {};
+const err30 = {};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err30];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -6421,12 +6449,12 @@ if(_valid7){
 const _errs58 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.with === undefined){
-const err32 = {instancePath,schemaPath:"#/allOf/7/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema47.allOf[7].then.required,parentSchema:schema47.allOf[7].then,data};
+const err31 = {instancePath,schemaPath:"#/allOf/7/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema47.allOf[7].then.required,parentSchema:schema47.allOf[7].then,data};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err31];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err31);
 }
 errors++;
 }
@@ -6446,12 +6474,12 @@ props7.name = true;
 }
 }
 if(!valid26){
-const err33 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[7].if,parentSchema:schema47.allOf[7],data};
+const err32 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[7].if,parentSchema:schema47.allOf[7],data};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err32];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err32);
 }
 errors++;
 }
@@ -6470,24 +6498,24 @@ const _errs62 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing8;
 if((data.name === undefined) && (missing8 = "name")){
-const err34 = {};
+const err33 = {};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err33];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err33);
 }
 errors++;
 }
 else {
 if(data.name !== undefined){
 if("SCRIPT_RUN" !== data.name){
-const err35 = {};
+const err34 = {};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err34];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err34);
 }
 errors++;
 }
@@ -6508,12 +6536,12 @@ if(_valid8){
 const _errs64 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.with === undefined){
-const err36 = {instancePath,schemaPath:"#/allOf/8/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema47.allOf[8].then.required,parentSchema:schema47.allOf[8].then,data};
+const err35 = {instancePath,schemaPath:"#/allOf/8/then/required",keyword:"required",params:{missingProperty: "with"},message:"must have required property '"+"with"+"'",schema:schema47.allOf[8].then.required,parentSchema:schema47.allOf[8].then,data};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err35];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err35);
 }
 errors++;
 }
@@ -6533,12 +6561,12 @@ props8.name = true;
 }
 }
 if(!valid29){
-const err37 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[8].if,parentSchema:schema47.allOf[8],data};
+const err36 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[8].if,parentSchema:schema47.allOf[8],data};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err36];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err36);
 }
 errors++;
 }
@@ -6553,7 +6581,18 @@ Object.assign(props0, props8);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err38 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err37 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+for(const key3 in data){
+if(!(((((key3 === "id") || (key3 === "name")) || (key3 === "desc")) || (key3 === "timeout")) || (key3 === "with"))){
+const err38 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6562,9 +6601,11 @@ vErrors.push(err38);
 }
 errors++;
 }
-for(const key3 in data){
-if(!(((((key3 === "id") || (key3 === "name")) || (key3 === "desc")) || (key3 === "timeout")) || (key3 === "with"))){
-const err39 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
+}
+if(data.id !== undefined){
+let data19 = data.id;
+if(typeof data19 !== "string"){
+const err39 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.id.type,parentSchema:schema47.properties.id,data:data19};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -6574,10 +6615,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.id !== undefined){
-let data19 = data.id;
-if(typeof data19 !== "string"){
-const err40 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.id.type,parentSchema:schema47.properties.id,data:data19};
+if(data.name !== undefined){
+let data20 = data.name;
+if(!(((((((((data20 === "ECS_SYNC") || (data20 === "ECS_CANARY_ROLLOUT")) || (data20 === "ECS_PRIMARY_ROLLOUT")) || (data20 === "ECS_TRAFFIC_ROUTING")) || (data20 === "ECS_CANARY_CLEAN")) || (data20 === "WAIT")) || (data20 === "WAIT_APPROVAL")) || (data20 === "ANALYSIS")) || (data20 === "SCRIPT_RUN"))){
+const err40 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/enum",keyword:"enum",params:{allowedValues: schema47.properties.name.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.name.enum,parentSchema:schema47.properties.name,data:data20};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -6587,10 +6628,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data.name !== undefined){
-let data20 = data.name;
-if(!(((((((((data20 === "ECS_SYNC") || (data20 === "ECS_CANARY_ROLLOUT")) || (data20 === "ECS_PRIMARY_ROLLOUT")) || (data20 === "ECS_TRAFFIC_ROUTING")) || (data20 === "ECS_CANARY_CLEAN")) || (data20 === "WAIT")) || (data20 === "WAIT_APPROVAL")) || (data20 === "ANALYSIS")) || (data20 === "SCRIPT_RUN"))){
-const err41 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/enum",keyword:"enum",params:{allowedValues: schema47.properties.name.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.name.enum,parentSchema:schema47.properties.name,data:data20};
+if(data.desc !== undefined){
+let data21 = data.desc;
+if(typeof data21 !== "string"){
+const err41 = {instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.desc.type,parentSchema:schema47.properties.desc,data:data21};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6600,10 +6641,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data.desc !== undefined){
-let data21 = data.desc;
-if(typeof data21 !== "string"){
-const err42 = {instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.desc.type,parentSchema:schema47.properties.desc,data:data21};
+if(data.timeout !== undefined){
+let data22 = data.timeout;
+if(typeof data22 === "string"){
+if(!pattern14.test(data22)){
+const err42 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data22};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -6613,11 +6655,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data.timeout !== undefined){
-let data22 = data.timeout;
-if(typeof data22 === "string"){
-if(!pattern14.test(data22)){
-const err43 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data22};
+else {
+const err43 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data22};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6627,8 +6666,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-else {
-const err44 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data22};
+if(data.with !== undefined){
+let data23 = data.with;
+if(!(data23 && typeof data23 == "object" && !Array.isArray(data23))){
+const err44 = {instancePath:instancePath+"/with",schemaPath:"#/properties/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.with.type,parentSchema:schema47.properties.with,data:data23};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6638,27 +6679,14 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data.with !== undefined){
-let data23 = data.with;
-if(!(data23 && typeof data23 == "object" && !Array.isArray(data23))){
-const err45 = {instancePath:instancePath+"/with",schemaPath:"#/properties/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.with.type,parentSchema:schema47.properties.with,data:data23};
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err45];
 }
 else {
 vErrors.push(err45);
-}
-errors++;
-}
-}
-}
-else {
-const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
 }
 errors++;
 }
@@ -7392,13 +7420,55 @@ const schema104 = {
  "additionalProperties": false,
  "properties": {
   "event": {
-   "type": "string",
-   "description": "The event (for example DEPLOYMENT_TRIGGERED, DEPLOYMENT_WAIT_APPROVAL, DEPLOYMENT_SUCCEEDED, DEPLOYMENT_FAILED), or \"*\" for all events.",
-   "pattern": "^(\\*|[A-Z][A-Z_]*)$"
+   "enum": [
+    "*",
+    "DEPLOYMENT_TRIGGERED",
+    "DEPLOYMENT_PLANNED",
+    "DEPLOYMENT_APPROVED",
+    "DEPLOYMENT_ROLLING_BACK",
+    "DEPLOYMENT_SUCCEEDED",
+    "DEPLOYMENT_FAILED",
+    "DEPLOYMENT_CANCELLED",
+    "DEPLOYMENT_WAIT_APPROVAL",
+    "DEPLOYMENT_TRIGGER_FAILED",
+    "DEPLOYMENT_STARTED",
+    "APPLICATION_SYNCED",
+    "APPLICATION_OUT_OF_SYNC",
+    "APPLICATION_HEALTHY",
+    "PIPED_STARTED",
+    "PIPED_STOPPED",
+    "STAGE_STARTED",
+    "STAGE_SKIPPED",
+    "STAGE_SUCCEEDED",
+    "STAGE_FAILED",
+    "STAGE_CANCELLED"
+   ],
+   "description": "The event (PipeCD's notification event names without EVENT_, e.g. DEPLOYMENT_TRIGGERED, DEPLOYMENT_WAIT_APPROVAL, DEPLOYMENT_SUCCEEDED, DEPLOYMENT_FAILED), or \"*\" for all events."
   },
   "slack": {
    "type": "array",
+   "description": "Slack user IDs to mention (deprecated in PipeCD in favour of slackUsers).",
+   "items": {
+    "type": "string"
+   }
+  },
+  "slackUsers": {
+   "type": "array",
    "description": "Slack user IDs to mention.",
+   "items": {
+    "type": "string"
+   }
+  },
+  "slackGroups": {
+   "type": "array",
+   "description": "Slack user group IDs to mention.",
+   "items": {
+    "type": "string"
+   }
+  },
+  "email": {
+   "type": "array",
+   "description": "Email addresses to notify (PipeCD accepts them but sends no email yet; nor does Kanaria).",
    "items": {
     "type": "string"
    }
@@ -7415,7 +7485,6 @@ const schema104 = {
   "event"
  ]
 };
-const pattern33 = new RegExp("^(\\*|[A-Z][A-Z_]*)$", "u");
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7458,7 +7527,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key1 in data1){
-if(!(((key1 === "event") || (key1 === "slack")) || (key1 === "groups"))){
+if(!((((((key1 === "event") || (key1 === "slack")) || (key1 === "slackUsers")) || (key1 === "slackGroups")) || (key1 === "email")) || (key1 === "groups"))){
 const err2 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data:data1};
 if(vErrors === null){
 vErrors = [err2];
@@ -7471,25 +7540,13 @@ errors++;
 }
 if(data1.event !== undefined){
 let data2 = data1.event;
-if(typeof data2 === "string"){
-if(!pattern33.test(data2)){
-const err3 = {instancePath:instancePath+"/mentions/" + i0+"/event",schemaPath:"#/$defs/NotificationMention/properties/event/pattern",keyword:"pattern",params:{pattern: "^(\\*|[A-Z][A-Z_]*)$"},message:"must match pattern \""+"^(\\*|[A-Z][A-Z_]*)$"+"\"",schema:"^(\\*|[A-Z][A-Z_]*)$",parentSchema:schema104.properties.event,data:data2};
+if(!(((((((((((((((((((((data2 === "*") || (data2 === "DEPLOYMENT_TRIGGERED")) || (data2 === "DEPLOYMENT_PLANNED")) || (data2 === "DEPLOYMENT_APPROVED")) || (data2 === "DEPLOYMENT_ROLLING_BACK")) || (data2 === "DEPLOYMENT_SUCCEEDED")) || (data2 === "DEPLOYMENT_FAILED")) || (data2 === "DEPLOYMENT_CANCELLED")) || (data2 === "DEPLOYMENT_WAIT_APPROVAL")) || (data2 === "DEPLOYMENT_TRIGGER_FAILED")) || (data2 === "DEPLOYMENT_STARTED")) || (data2 === "APPLICATION_SYNCED")) || (data2 === "APPLICATION_OUT_OF_SYNC")) || (data2 === "APPLICATION_HEALTHY")) || (data2 === "PIPED_STARTED")) || (data2 === "PIPED_STOPPED")) || (data2 === "STAGE_STARTED")) || (data2 === "STAGE_SKIPPED")) || (data2 === "STAGE_SUCCEEDED")) || (data2 === "STAGE_FAILED")) || (data2 === "STAGE_CANCELLED"))){
+const err3 = {instancePath:instancePath+"/mentions/" + i0+"/event",schemaPath:"#/$defs/NotificationMention/properties/event/enum",keyword:"enum",params:{allowedValues: schema104.properties.event.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.event.enum,parentSchema:schema104.properties.event,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/mentions/" + i0+"/event",schemaPath:"#/$defs/NotificationMention/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.event.type,parentSchema:schema104.properties.event,data:data2};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -7501,7 +7558,19 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 !== "string"){
-const err5 = {instancePath:instancePath+"/mentions/" + i0+"/slack/" + i1,schemaPath:"#/$defs/NotificationMention/properties/slack/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slack.items.type,parentSchema:schema104.properties.slack.items,data:data4};
+const err4 = {instancePath:instancePath+"/mentions/" + i0+"/slack/" + i1,schemaPath:"#/$defs/NotificationMention/properties/slack/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slack.items.type,parentSchema:schema104.properties.slack.items,data:data4};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/mentions/" + i0+"/slack",schemaPath:"#/$defs/NotificationMention/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slack.type,parentSchema:schema104.properties.slack,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7511,9 +7580,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-}
-else {
-const err6 = {instancePath:instancePath+"/mentions/" + i0+"/slack",schemaPath:"#/$defs/NotificationMention/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slack.type,parentSchema:schema104.properties.slack,data:data3};
+if(data1.slackUsers !== undefined){
+let data5 = data1.slackUsers;
+if(Array.isArray(data5)){
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+let data6 = data5[i2];
+if(typeof data6 !== "string"){
+const err6 = {instancePath:instancePath+"/mentions/" + i0+"/slackUsers/" + i2,schemaPath:"#/$defs/NotificationMention/properties/slackUsers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slackUsers.items.type,parentSchema:schema104.properties.slackUsers.items,data:data6};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7523,14 +7597,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data1.groups !== undefined){
-let data5 = data1.groups;
-if(Array.isArray(data5)){
-const len2 = data5.length;
-for(let i2=0; i2<len2; i2++){
-let data6 = data5[i2];
-if(typeof data6 !== "string"){
-const err7 = {instancePath:instancePath+"/mentions/" + i0+"/groups/" + i2,schemaPath:"#/$defs/NotificationMention/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.groups.items.type,parentSchema:schema104.properties.groups.items,data:data6};
+}
+else {
+const err7 = {instancePath:instancePath+"/mentions/" + i0+"/slackUsers",schemaPath:"#/$defs/NotificationMention/properties/slackUsers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slackUsers.type,parentSchema:schema104.properties.slackUsers,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7540,9 +7609,14 @@ vErrors.push(err7);
 errors++;
 }
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/mentions/" + i0+"/groups",schemaPath:"#/$defs/NotificationMention/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.groups.type,parentSchema:schema104.properties.groups,data:data5};
+if(data1.slackGroups !== undefined){
+let data7 = data1.slackGroups;
+if(Array.isArray(data7)){
+const len3 = data7.length;
+for(let i3=0; i3<len3; i3++){
+let data8 = data7[i3];
+if(typeof data8 !== "string"){
+const err8 = {instancePath:instancePath+"/mentions/" + i0+"/slackGroups/" + i3,schemaPath:"#/$defs/NotificationMention/properties/slackGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slackGroups.items.type,parentSchema:schema104.properties.slackGroups.items,data:data8};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7554,7 +7628,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data:data1};
+const err9 = {instancePath:instancePath+"/mentions/" + i0+"/slackGroups",schemaPath:"#/$defs/NotificationMention/properties/slackGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slackGroups.type,parentSchema:schema104.properties.slackGroups,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7564,9 +7638,14 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/mentions",schemaPath:"#/properties/mentions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema103.properties.mentions.type,parentSchema:schema103.properties.mentions,data:data0};
+if(data1.email !== undefined){
+let data9 = data1.email;
+if(Array.isArray(data9)){
+const len4 = data9.length;
+for(let i4=0; i4<len4; i4++){
+let data10 = data9[i4];
+if(typeof data10 !== "string"){
+const err10 = {instancePath:instancePath+"/mentions/" + i0+"/email/" + i4,schemaPath:"#/$defs/NotificationMention/properties/email/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.email.items.type,parentSchema:schema104.properties.email.items,data:data10};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7578,12 +7657,77 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+const err11 = {instancePath:instancePath+"/mentions/" + i0+"/email",schemaPath:"#/$defs/NotificationMention/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.email.type,parentSchema:schema104.properties.email,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.groups !== undefined){
+let data11 = data1.groups;
+if(Array.isArray(data11)){
+const len5 = data11.length;
+for(let i5=0; i5<len5; i5++){
+let data12 = data11[i5];
+if(typeof data12 !== "string"){
+const err12 = {instancePath:instancePath+"/mentions/" + i0+"/groups/" + i5,schemaPath:"#/$defs/NotificationMention/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.groups.items.type,parentSchema:schema104.properties.groups.items,data:data12};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/mentions/" + i0+"/groups",schemaPath:"#/$defs/NotificationMention/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.groups.type,parentSchema:schema104.properties.groups,data:data11};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/mentions",schemaPath:"#/properties/mentions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema103.properties.mentions.type,parentSchema:schema103.properties.mentions,data:data0};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -8449,7 +8593,7 @@ if(data.planner !== undefined){
 let data10 = data.planner;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 for(const key3 in data10){
-if(!(key3 === "alwaysUsePipeline")){
+if(!((key3 === "alwaysUsePipeline") || (key3 === "autoRollback"))){
 const err10 = {instancePath:instancePath+"/planner",schemaPath:"#/$defs/DeploymentPlanner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data:data10};
 if(vErrors === null){
 vErrors = [err10];
@@ -8473,9 +8617,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/planner",schemaPath:"#/$defs/DeploymentPlanner/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data:data10};
+if(data10.autoRollback !== undefined){
+let data12 = data10.autoRollback;
+if(typeof data12 !== "boolean"){
+const err12 = {instancePath:instancePath+"/planner/autoRollback",schemaPath:"#/$defs/DeploymentPlanner/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema89.properties.autoRollback.type,parentSchema:schema89.properties.autoRollback,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8485,12 +8630,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.commitMatcher !== undefined){
-let data12 = data.commitMatcher;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-for(const key4 in data12){
-if(!((key4 === "quickSync") || (key4 === "pipeline"))){
-const err13 = {instancePath:instancePath+"/commitMatcher",schemaPath:"#/$defs/DeploymentCommitMatcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data:data12};
+}
+else {
+const err13 = {instancePath:instancePath+"/planner",schemaPath:"#/$defs/DeploymentPlanner/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8500,10 +8642,12 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data12.quickSync !== undefined){
-let data13 = data12.quickSync;
-if(typeof data13 !== "string"){
-const err14 = {instancePath:instancePath+"/commitMatcher/quickSync",schemaPath:"#/$defs/DeploymentCommitMatcher/properties/quickSync/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.quickSync.type,parentSchema:schema90.properties.quickSync,data:data13};
+if(data.commitMatcher !== undefined){
+let data13 = data.commitMatcher;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key4 in data13){
+if(!((key4 === "quickSync") || (key4 === "pipeline"))){
+const err14 = {instancePath:instancePath+"/commitMatcher",schemaPath:"#/$defs/DeploymentCommitMatcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data:data13};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8513,10 +8657,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data12.pipeline !== undefined){
-let data14 = data12.pipeline;
+if(data13.quickSync !== undefined){
+let data14 = data13.quickSync;
 if(typeof data14 !== "string"){
-const err15 = {instancePath:instancePath+"/commitMatcher/pipeline",schemaPath:"#/$defs/DeploymentCommitMatcher/properties/pipeline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.pipeline.type,parentSchema:schema90.properties.pipeline,data:data14};
+const err15 = {instancePath:instancePath+"/commitMatcher/quickSync",schemaPath:"#/$defs/DeploymentCommitMatcher/properties/quickSync/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.quickSync.type,parentSchema:schema90.properties.quickSync,data:data14};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8526,14 +8670,27 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
-else {
-const err16 = {instancePath:instancePath+"/commitMatcher",schemaPath:"#/$defs/DeploymentCommitMatcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data:data12};
+if(data13.pipeline !== undefined){
+let data15 = data13.pipeline;
+if(typeof data15 !== "string"){
+const err16 = {instancePath:instancePath+"/commitMatcher/pipeline",schemaPath:"#/$defs/DeploymentCommitMatcher/properties/pipeline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.pipeline.type,parentSchema:schema90.properties.pipeline,data:data15};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/commitMatcher",schemaPath:"#/$defs/DeploymentCommitMatcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data:data13};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -8545,30 +8702,30 @@ errors = vErrors.length;
 }
 }
 if(data.triggerPaths !== undefined){
-let data16 = data.triggerPaths;
-if(Array.isArray(data16)){
-const len0 = data16.length;
+let data17 = data.triggerPaths;
+if(Array.isArray(data17)){
+const len0 = data17.length;
 for(let i0=0; i0<len0; i0++){
-let data17 = data16[i0];
-if(typeof data17 !== "string"){
-const err17 = {instancePath:instancePath+"/triggerPaths/" + i0,schemaPath:"#/properties/triggerPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.triggerPaths.items.type,parentSchema:schema32.properties.triggerPaths.items,data:data17};
+let data18 = data17[i0];
+if(typeof data18 !== "string"){
+const err18 = {instancePath:instancePath+"/triggerPaths/" + i0,schemaPath:"#/properties/triggerPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.triggerPaths.items.type,parentSchema:schema32.properties.triggerPaths.items,data:data18};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err18];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err18);
 }
 errors++;
 }
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/triggerPaths",schemaPath:"#/properties/triggerPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.triggerPaths.type,parentSchema:schema32.properties.triggerPaths,data:data16};
+const err19 = {instancePath:instancePath+"/triggerPaths",schemaPath:"#/properties/triggerPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.triggerPaths.type,parentSchema:schema32.properties.triggerPaths,data:data17};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err19];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -8580,21 +8737,10 @@ errors = vErrors.length;
 }
 }
 if(data.timeout !== undefined){
-let data19 = data.timeout;
-if(typeof data19 === "string"){
-if(!pattern14.test(data19)){
-const err19 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data19};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data19};
+let data20 = data.timeout;
+if(typeof data20 === "string"){
+if(!pattern14.test(data20)){
+const err20 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data20};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8604,12 +8750,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.encryption !== undefined){
-let data20 = data.encryption;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key5 in data20){
-if(!((key5 === "encryptedSecrets") || (key5 === "decryptionTargets"))){
-const err21 = {instancePath:instancePath+"/encryption",schemaPath:"#/$defs/SecretEncryption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema101,data:data20};
+else {
+const err21 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data20};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8619,13 +8761,12 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data20.encryptedSecrets !== undefined){
-let data21 = data20.encryptedSecrets;
+if(data.encryption !== undefined){
+let data21 = data.encryption;
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-for(const key6 in data21){
-let data22 = data21[key6];
-if(typeof data22 !== "string"){
-const err22 = {instancePath:instancePath+"/encryption/encryptedSecrets/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretEncryption/properties/encryptedSecrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.encryptedSecrets.additionalProperties.type,parentSchema:schema101.properties.encryptedSecrets.additionalProperties,data:data22};
+for(const key5 in data21){
+if(!((key5 === "encryptedSecrets") || (key5 === "decryptionTargets"))){
+const err22 = {instancePath:instancePath+"/encryption",schemaPath:"#/$defs/SecretEncryption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema101,data:data21};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8635,9 +8776,13 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath:instancePath+"/encryption/encryptedSecrets",schemaPath:"#/$defs/SecretEncryption/properties/encryptedSecrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.properties.encryptedSecrets.type,parentSchema:schema101.properties.encryptedSecrets,data:data21};
+if(data21.encryptedSecrets !== undefined){
+let data22 = data21.encryptedSecrets;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key6 in data22){
+let data23 = data22[key6];
+if(typeof data23 !== "string"){
+const err23 = {instancePath:instancePath+"/encryption/encryptedSecrets/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretEncryption/properties/encryptedSecrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.encryptedSecrets.additionalProperties.type,parentSchema:schema101.properties.encryptedSecrets.additionalProperties,data:data23};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8647,14 +8792,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data20.decryptionTargets !== undefined){
-let data23 = data20.decryptionTargets;
-if(Array.isArray(data23)){
-const len1 = data23.length;
-for(let i1=0; i1<len1; i1++){
-let data24 = data23[i1];
-if(typeof data24 !== "string"){
-const err24 = {instancePath:instancePath+"/encryption/decryptionTargets/" + i1,schemaPath:"#/$defs/SecretEncryption/properties/decryptionTargets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.decryptionTargets.items.type,parentSchema:schema101.properties.decryptionTargets.items,data:data24};
+}
+else {
+const err24 = {instancePath:instancePath+"/encryption/encryptedSecrets",schemaPath:"#/$defs/SecretEncryption/properties/encryptedSecrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.properties.encryptedSecrets.type,parentSchema:schema101.properties.encryptedSecrets,data:data22};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8664,9 +8804,14 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/encryption/decryptionTargets",schemaPath:"#/$defs/SecretEncryption/properties/decryptionTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema101.properties.decryptionTargets.type,parentSchema:schema101.properties.decryptionTargets,data:data23};
+if(data21.decryptionTargets !== undefined){
+let data24 = data21.decryptionTargets;
+if(Array.isArray(data24)){
+const len1 = data24.length;
+for(let i1=0; i1<len1; i1++){
+let data25 = data24[i1];
+if(typeof data25 !== "string"){
+const err25 = {instancePath:instancePath+"/encryption/decryptionTargets/" + i1,schemaPath:"#/$defs/SecretEncryption/properties/decryptionTargets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.decryptionTargets.items.type,parentSchema:schema101.properties.decryptionTargets.items,data:data25};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8678,7 +8823,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/encryption",schemaPath:"#/$defs/SecretEncryption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.type,parentSchema:schema101,data:data20};
+const err26 = {instancePath:instancePath+"/encryption/decryptionTargets",schemaPath:"#/$defs/SecretEncryption/properties/decryptionTargets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema101.properties.decryptionTargets.type,parentSchema:schema101.properties.decryptionTargets,data:data24};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8688,12 +8833,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.attachment !== undefined){
-let data25 = data.attachment;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-for(const key7 in data25){
-if(!((key7 === "sources") || (key7 === "targets"))){
-const err27 = {instancePath:instancePath+"/attachment",schemaPath:"#/$defs/Attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data:data25};
+}
+else {
+const err27 = {instancePath:instancePath+"/encryption",schemaPath:"#/$defs/SecretEncryption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.type,parentSchema:schema101,data:data21};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8703,13 +8845,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data25.sources !== undefined){
-let data26 = data25.sources;
+if(data.attachment !== undefined){
+let data26 = data.attachment;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-for(const key8 in data26){
-let data27 = data26[key8];
-if(typeof data27 !== "string"){
-const err28 = {instancePath:instancePath+"/attachment/sources/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Attachment/properties/sources/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.sources.additionalProperties.type,parentSchema:schema102.properties.sources.additionalProperties,data:data27};
+for(const key7 in data26){
+if(!((key7 === "sources") || (key7 === "targets"))){
+const err28 = {instancePath:instancePath+"/attachment",schemaPath:"#/$defs/Attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data:data26};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8719,9 +8860,13 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-else {
-const err29 = {instancePath:instancePath+"/attachment/sources",schemaPath:"#/$defs/Attachment/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.properties.sources.type,parentSchema:schema102.properties.sources,data:data26};
+if(data26.sources !== undefined){
+let data27 = data26.sources;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key8 in data27){
+let data28 = data27[key8];
+if(typeof data28 !== "string"){
+const err29 = {instancePath:instancePath+"/attachment/sources/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Attachment/properties/sources/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.sources.additionalProperties.type,parentSchema:schema102.properties.sources.additionalProperties,data:data28};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -8731,14 +8876,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data25.targets !== undefined){
-let data28 = data25.targets;
-if(Array.isArray(data28)){
-const len2 = data28.length;
-for(let i2=0; i2<len2; i2++){
-let data29 = data28[i2];
-if(typeof data29 !== "string"){
-const err30 = {instancePath:instancePath+"/attachment/targets/" + i2,schemaPath:"#/$defs/Attachment/properties/targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.targets.items.type,parentSchema:schema102.properties.targets.items,data:data29};
+}
+else {
+const err30 = {instancePath:instancePath+"/attachment/sources",schemaPath:"#/$defs/Attachment/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.properties.sources.type,parentSchema:schema102.properties.sources,data:data27};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -8748,9 +8888,14 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/attachment/targets",schemaPath:"#/$defs/Attachment/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema102.properties.targets.type,parentSchema:schema102.properties.targets,data:data28};
+if(data26.targets !== undefined){
+let data29 = data26.targets;
+if(Array.isArray(data29)){
+const len2 = data29.length;
+for(let i2=0; i2<len2; i2++){
+let data30 = data29[i2];
+if(typeof data30 !== "string"){
+const err31 = {instancePath:instancePath+"/attachment/targets/" + i2,schemaPath:"#/$defs/Attachment/properties/targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.targets.items.type,parentSchema:schema102.properties.targets.items,data:data30};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -8762,12 +8907,24 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/attachment",schemaPath:"#/$defs/Attachment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data:data25};
+const err32 = {instancePath:instancePath+"/attachment/targets",schemaPath:"#/$defs/Attachment/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema102.properties.targets.type,parentSchema:schema102.properties.targets,data:data29};
 if(vErrors === null){
 vErrors = [err32];
 }
 else {
 vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/attachment",schemaPath:"#/$defs/Attachment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data:data26};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
 }
 errors++;
 }
@@ -8779,33 +8936,18 @@ errors = vErrors.length;
 }
 }
 if(data.eventWatcher !== undefined){
-let data31 = data.eventWatcher;
-if(Array.isArray(data31)){
-const len3 = data31.length;
+let data32 = data.eventWatcher;
+if(Array.isArray(data32)){
+const len3 = data32.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate67(data31[i3], {instancePath:instancePath+"/eventWatcher/" + i3,parentData:data31,parentDataProperty:i3,rootData,dynamicAnchors}))){
+if(!(validate67(data32[i3], {instancePath:instancePath+"/eventWatcher/" + i3,parentData:data32,parentDataProperty:i3,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/eventWatcher",schemaPath:"#/properties/eventWatcher/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.eventWatcher.type,parentSchema:schema32.properties.eventWatcher,data:data31};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data.driftDetection !== undefined){
-let data33 = data.driftDetection;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key9 in data33){
-if(!(key9 === "ignoreFields")){
-const err34 = {instancePath:instancePath+"/driftDetection",schemaPath:"#/$defs/DriftDetection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema110,data:data33};
+const err34 = {instancePath:instancePath+"/eventWatcher",schemaPath:"#/properties/eventWatcher/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.eventWatcher.type,parentSchema:schema32.properties.eventWatcher,data:data32};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8815,14 +8957,12 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data33.ignoreFields !== undefined){
-let data34 = data33.ignoreFields;
-if(Array.isArray(data34)){
-const len4 = data34.length;
-for(let i4=0; i4<len4; i4++){
-let data35 = data34[i4];
-if(typeof data35 !== "string"){
-const err35 = {instancePath:instancePath+"/driftDetection/ignoreFields/" + i4,schemaPath:"#/$defs/DriftDetection/properties/ignoreFields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.ignoreFields.items.type,parentSchema:schema110.properties.ignoreFields.items,data:data35};
+if(data.driftDetection !== undefined){
+let data34 = data.driftDetection;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+for(const key9 in data34){
+if(!(key9 === "ignoreFields")){
+const err35 = {instancePath:instancePath+"/driftDetection",schemaPath:"#/$defs/DriftDetection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema110,data:data34};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8832,9 +8972,14 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/driftDetection/ignoreFields",schemaPath:"#/$defs/DriftDetection/properties/ignoreFields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema110.properties.ignoreFields.type,parentSchema:schema110.properties.ignoreFields,data:data34};
+if(data34.ignoreFields !== undefined){
+let data35 = data34.ignoreFields;
+if(Array.isArray(data35)){
+const len4 = data35.length;
+for(let i4=0; i4<len4; i4++){
+let data36 = data35[i4];
+if(typeof data36 !== "string"){
+const err36 = {instancePath:instancePath+"/driftDetection/ignoreFields/" + i4,schemaPath:"#/$defs/DriftDetection/properties/ignoreFields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.ignoreFields.items.type,parentSchema:schema110.properties.ignoreFields.items,data:data36};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -8846,7 +8991,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/driftDetection",schemaPath:"#/$defs/DriftDetection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema110.type,parentSchema:schema110,data:data33};
+const err37 = {instancePath:instancePath+"/driftDetection/ignoreFields",schemaPath:"#/$defs/DriftDetection/properties/ignoreFields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema110.properties.ignoreFields.type,parentSchema:schema110.properties.ignoreFields,data:data35};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -8856,12 +9001,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data.variantLabel !== undefined){
-let data36 = data.variantLabel;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key10 in data36){
-if(!((((key10 === "key") || (key10 === "primaryValue")) || (key10 === "canaryValue")) || (key10 === "baselineValue"))){
-const err38 = {instancePath:instancePath+"/variantLabel",schemaPath:"#/$defs/VariantLabel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data:data36};
+}
+else {
+const err38 = {instancePath:instancePath+"/driftDetection",schemaPath:"#/$defs/DriftDetection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema110.type,parentSchema:schema110,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -8871,10 +9013,12 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data36.key !== undefined){
-let data37 = data36.key;
-if(typeof data37 !== "string"){
-const err39 = {instancePath:instancePath+"/variantLabel/key",schemaPath:"#/$defs/VariantLabel/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.key.type,parentSchema:schema111.properties.key,data:data37};
+if(data.variantLabel !== undefined){
+let data37 = data.variantLabel;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key10 in data37){
+if(!((((key10 === "key") || (key10 === "primaryValue")) || (key10 === "canaryValue")) || (key10 === "baselineValue"))){
+const err39 = {instancePath:instancePath+"/variantLabel",schemaPath:"#/$defs/VariantLabel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data:data37};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -8884,10 +9028,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data36.primaryValue !== undefined){
-let data38 = data36.primaryValue;
+if(data37.key !== undefined){
+let data38 = data37.key;
 if(typeof data38 !== "string"){
-const err40 = {instancePath:instancePath+"/variantLabel/primaryValue",schemaPath:"#/$defs/VariantLabel/properties/primaryValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.primaryValue.type,parentSchema:schema111.properties.primaryValue,data:data38};
+const err40 = {instancePath:instancePath+"/variantLabel/key",schemaPath:"#/$defs/VariantLabel/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.key.type,parentSchema:schema111.properties.key,data:data38};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -8897,10 +9041,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data36.canaryValue !== undefined){
-let data39 = data36.canaryValue;
+if(data37.primaryValue !== undefined){
+let data39 = data37.primaryValue;
 if(typeof data39 !== "string"){
-const err41 = {instancePath:instancePath+"/variantLabel/canaryValue",schemaPath:"#/$defs/VariantLabel/properties/canaryValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.canaryValue.type,parentSchema:schema111.properties.canaryValue,data:data39};
+const err41 = {instancePath:instancePath+"/variantLabel/primaryValue",schemaPath:"#/$defs/VariantLabel/properties/primaryValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.primaryValue.type,parentSchema:schema111.properties.primaryValue,data:data39};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -8910,10 +9054,10 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data36.baselineValue !== undefined){
-let data40 = data36.baselineValue;
+if(data37.canaryValue !== undefined){
+let data40 = data37.canaryValue;
 if(typeof data40 !== "string"){
-const err42 = {instancePath:instancePath+"/variantLabel/baselineValue",schemaPath:"#/$defs/VariantLabel/properties/baselineValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.baselineValue.type,parentSchema:schema111.properties.baselineValue,data:data40};
+const err42 = {instancePath:instancePath+"/variantLabel/canaryValue",schemaPath:"#/$defs/VariantLabel/properties/canaryValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.canaryValue.type,parentSchema:schema111.properties.canaryValue,data:data40};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -8923,9 +9067,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-else {
-const err43 = {instancePath:instancePath+"/variantLabel",schemaPath:"#/$defs/VariantLabel/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data:data36};
+if(data37.baselineValue !== undefined){
+let data41 = data37.baselineValue;
+if(typeof data41 !== "string"){
+const err43 = {instancePath:instancePath+"/variantLabel/baselineValue",schemaPath:"#/$defs/VariantLabel/properties/baselineValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.baselineValue.type,parentSchema:schema111.properties.baselineValue,data:data41};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -8937,12 +9082,24 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
+const err44 = {instancePath:instancePath+"/variantLabel",schemaPath:"#/$defs/VariantLabel/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data:data37};
 if(vErrors === null){
 vErrors = [err44];
 }
 else {
 vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
 }
 errors++;
 }
@@ -10971,8 +11128,9 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.duration === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema56.required,parentSchema:schema56,data};
+for(const key0 in data){
+if(!((key0 === "duration") || (key0 === "skipOn"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10981,9 +11139,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "duration") || (key0 === "skipOn"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+}
+if(data.duration !== undefined){
+let data0 = data.duration;
+if(typeof data0 === "string"){
+if(!pattern14.test(data0)){
+const err1 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10993,11 +11154,8 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.duration !== undefined){
-let data0 = data.duration;
-if(typeof data0 === "string"){
-if(!pattern14.test(data0)){
-const err2 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema57,data:data0};
+else {
+const err2 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11007,28 +11165,17 @@ vErrors.push(err2);
 errors++;
 }
 }
-else {
-const err3 = {instancePath:instancePath+"/duration",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
 if(data.skipOn !== undefined){
 let data1 = data.skipOn;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 if(!((key1 === "commitMessagePrefixes") || (key1 === "paths"))){
-const err4 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data1};
+const err3 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data1};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err3];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err3);
 }
 errors++;
 }
@@ -11040,24 +11187,24 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i0,schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data3};
+const err4 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes/" + i0,schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.commitMessagePrefixes.items.type,parentSchema:schema58.properties.commitMessagePrefixes.items,data:data3};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data2};
+const err5 = {instancePath:instancePath+"/skipOn/commitMessagePrefixes",schemaPath:"#/$defs/SkipOptions/properties/commitMessagePrefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.commitMessagePrefixes.type,parentSchema:schema58.properties.commitMessagePrefixes,data:data2};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err5];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err5);
 }
 errors++;
 }
@@ -11069,7 +11216,19 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/skipOn/paths/" + i1,schemaPath:"#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data5};
+const err6 = {instancePath:instancePath+"/skipOn/paths/" + i1,schemaPath:"#/$defs/SkipOptions/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.paths.items.type,parentSchema:schema58.properties.paths.items,data:data5};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11081,7 +11240,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/skipOn/paths",schemaPath:"#/$defs/SkipOptions/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.paths.type,parentSchema:schema58.properties.paths,data:data4};
+const err8 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11093,24 +11252,12 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/skipOn",schemaPath:"#/$defs/SkipOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data1};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -13157,7 +13304,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key1 in data1){
-if(!(((key1 === "event") || (key1 === "slack")) || (key1 === "groups"))){
+if(!((((((key1 === "event") || (key1 === "slack")) || (key1 === "slackUsers")) || (key1 === "slackGroups")) || (key1 === "email")) || (key1 === "groups"))){
 const err2 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data:data1};
 if(vErrors === null){
 vErrors = [err2];
@@ -13170,25 +13317,13 @@ errors++;
 }
 if(data1.event !== undefined){
 let data2 = data1.event;
-if(typeof data2 === "string"){
-if(!pattern33.test(data2)){
-const err3 = {instancePath:instancePath+"/mentions/" + i0+"/event",schemaPath:"#/$defs/NotificationMention/properties/event/pattern",keyword:"pattern",params:{pattern: "^(\\*|[A-Z][A-Z_]*)$"},message:"must match pattern \""+"^(\\*|[A-Z][A-Z_]*)$"+"\"",schema:"^(\\*|[A-Z][A-Z_]*)$",parentSchema:schema104.properties.event,data:data2};
+if(!(((((((((((((((((((((data2 === "*") || (data2 === "DEPLOYMENT_TRIGGERED")) || (data2 === "DEPLOYMENT_PLANNED")) || (data2 === "DEPLOYMENT_APPROVED")) || (data2 === "DEPLOYMENT_ROLLING_BACK")) || (data2 === "DEPLOYMENT_SUCCEEDED")) || (data2 === "DEPLOYMENT_FAILED")) || (data2 === "DEPLOYMENT_CANCELLED")) || (data2 === "DEPLOYMENT_WAIT_APPROVAL")) || (data2 === "DEPLOYMENT_TRIGGER_FAILED")) || (data2 === "DEPLOYMENT_STARTED")) || (data2 === "APPLICATION_SYNCED")) || (data2 === "APPLICATION_OUT_OF_SYNC")) || (data2 === "APPLICATION_HEALTHY")) || (data2 === "PIPED_STARTED")) || (data2 === "PIPED_STOPPED")) || (data2 === "STAGE_STARTED")) || (data2 === "STAGE_SKIPPED")) || (data2 === "STAGE_SUCCEEDED")) || (data2 === "STAGE_FAILED")) || (data2 === "STAGE_CANCELLED"))){
+const err3 = {instancePath:instancePath+"/mentions/" + i0+"/event",schemaPath:"#/$defs/NotificationMention/properties/event/enum",keyword:"enum",params:{allowedValues: schema104.properties.event.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.event.enum,parentSchema:schema104.properties.event,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/mentions/" + i0+"/event",schemaPath:"#/$defs/NotificationMention/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.event.type,parentSchema:schema104.properties.event,data:data2};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -13200,7 +13335,19 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 !== "string"){
-const err5 = {instancePath:instancePath+"/mentions/" + i0+"/slack/" + i1,schemaPath:"#/$defs/NotificationMention/properties/slack/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slack.items.type,parentSchema:schema104.properties.slack.items,data:data4};
+const err4 = {instancePath:instancePath+"/mentions/" + i0+"/slack/" + i1,schemaPath:"#/$defs/NotificationMention/properties/slack/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slack.items.type,parentSchema:schema104.properties.slack.items,data:data4};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/mentions/" + i0+"/slack",schemaPath:"#/$defs/NotificationMention/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slack.type,parentSchema:schema104.properties.slack,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13210,9 +13357,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-}
-else {
-const err6 = {instancePath:instancePath+"/mentions/" + i0+"/slack",schemaPath:"#/$defs/NotificationMention/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slack.type,parentSchema:schema104.properties.slack,data:data3};
+if(data1.slackUsers !== undefined){
+let data5 = data1.slackUsers;
+if(Array.isArray(data5)){
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+let data6 = data5[i2];
+if(typeof data6 !== "string"){
+const err6 = {instancePath:instancePath+"/mentions/" + i0+"/slackUsers/" + i2,schemaPath:"#/$defs/NotificationMention/properties/slackUsers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slackUsers.items.type,parentSchema:schema104.properties.slackUsers.items,data:data6};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13222,14 +13374,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data1.groups !== undefined){
-let data5 = data1.groups;
-if(Array.isArray(data5)){
-const len2 = data5.length;
-for(let i2=0; i2<len2; i2++){
-let data6 = data5[i2];
-if(typeof data6 !== "string"){
-const err7 = {instancePath:instancePath+"/mentions/" + i0+"/groups/" + i2,schemaPath:"#/$defs/NotificationMention/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.groups.items.type,parentSchema:schema104.properties.groups.items,data:data6};
+}
+else {
+const err7 = {instancePath:instancePath+"/mentions/" + i0+"/slackUsers",schemaPath:"#/$defs/NotificationMention/properties/slackUsers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slackUsers.type,parentSchema:schema104.properties.slackUsers,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -13239,9 +13386,14 @@ vErrors.push(err7);
 errors++;
 }
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/mentions/" + i0+"/groups",schemaPath:"#/$defs/NotificationMention/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.groups.type,parentSchema:schema104.properties.groups,data:data5};
+if(data1.slackGroups !== undefined){
+let data7 = data1.slackGroups;
+if(Array.isArray(data7)){
+const len3 = data7.length;
+for(let i3=0; i3<len3; i3++){
+let data8 = data7[i3];
+if(typeof data8 !== "string"){
+const err8 = {instancePath:instancePath+"/mentions/" + i0+"/slackGroups/" + i3,schemaPath:"#/$defs/NotificationMention/properties/slackGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.slackGroups.items.type,parentSchema:schema104.properties.slackGroups.items,data:data8};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -13253,7 +13405,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data:data1};
+const err9 = {instancePath:instancePath+"/mentions/" + i0+"/slackGroups",schemaPath:"#/$defs/NotificationMention/properties/slackGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.slackGroups.type,parentSchema:schema104.properties.slackGroups,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -13263,9 +13415,14 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/mentions",schemaPath:"#/properties/mentions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema103.properties.mentions.type,parentSchema:schema103.properties.mentions,data:data0};
+if(data1.email !== undefined){
+let data9 = data1.email;
+if(Array.isArray(data9)){
+const len4 = data9.length;
+for(let i4=0; i4<len4; i4++){
+let data10 = data9[i4];
+if(typeof data10 !== "string"){
+const err10 = {instancePath:instancePath+"/mentions/" + i0+"/email/" + i4,schemaPath:"#/$defs/NotificationMention/properties/email/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.email.items.type,parentSchema:schema104.properties.email.items,data:data10};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -13277,12 +13434,77 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+const err11 = {instancePath:instancePath+"/mentions/" + i0+"/email",schemaPath:"#/$defs/NotificationMention/properties/email/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.email.type,parentSchema:schema104.properties.email,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.groups !== undefined){
+let data11 = data1.groups;
+if(Array.isArray(data11)){
+const len5 = data11.length;
+for(let i5=0; i5<len5; i5++){
+let data12 = data11[i5];
+if(typeof data12 !== "string"){
+const err12 = {instancePath:instancePath+"/mentions/" + i0+"/groups/" + i5,schemaPath:"#/$defs/NotificationMention/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.groups.items.type,parentSchema:schema104.properties.groups.items,data:data12};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/mentions/" + i0+"/groups",schemaPath:"#/$defs/NotificationMention/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema104.properties.groups.type,parentSchema:schema104.properties.groups,data:data11};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/mentions/" + i0,schemaPath:"#/$defs/NotificationMention/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/mentions",schemaPath:"#/properties/mentions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema103.properties.mentions.type,parentSchema:schema103.properties.mentions,data:data0};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -28034,8 +28256,8 @@ const schema265 = {
   }
  }
 };
-const pattern57 = new RegExp("^https?://[^\\s]+$", "u");
-const pattern59 = new RegExp("^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$", "u");
+const pattern55 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern57 = new RegExp("^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$", "u");
 
 function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -28153,7 +28375,7 @@ errors++;
 if(data5.ecs !== undefined){
 let data6 = data5.ecs;
 if(typeof data6 === "string"){
-if(!pattern57.test(data6)){
+if(!pattern55.test(data6)){
 const err8 = {instancePath:instancePath+"/endpoints/ecs",schemaPath:"#/$defs/ECSEndpoints/properties/ecs/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema265.properties.ecs,data:data6};
 if(vErrors === null){
 vErrors = [err8];
@@ -28178,7 +28400,7 @@ errors++;
 if(data5.elbv2 !== undefined){
 let data7 = data5.elbv2;
 if(typeof data7 === "string"){
-if(!pattern57.test(data7)){
+if(!pattern55.test(data7)){
 const err10 = {instancePath:instancePath+"/endpoints/elbv2",schemaPath:"#/$defs/ECSEndpoints/properties/elbv2/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema265.properties.elbv2,data:data7};
 if(vErrors === null){
 vErrors = [err10];
@@ -28215,7 +28437,7 @@ errors++;
 if(data.callTimeout !== undefined){
 let data8 = data.callTimeout;
 if(typeof data8 === "string"){
-if(!pattern59.test(data8)){
+if(!pattern57.test(data8)){
 const err13 = {instancePath:instancePath+"/callTimeout",schemaPath:"#/properties/callTimeout/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema264.properties.callTimeout,data:data8};
 if(vErrors === null){
 vErrors = [err13];
@@ -28769,7 +28991,7 @@ errors++;
 if(data7.address !== undefined){
 let data8 = data7.address;
 if(typeof data8 === "string"){
-if(!pattern57.test(data8)){
+if(!pattern55.test(data8)){
 const err17 = {instancePath:instancePath+"/config/address",schemaPath:"#/$defs/AnalysisProviderPrometheusConfig/properties/address/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema268.properties.address,data:data8};
 if(vErrors === null){
 vErrors = [err17];
@@ -29070,7 +29292,7 @@ const schema270 = {
   "receiver"
  ]
 };
-const pattern61 = new RegExp("^[A-Z][A-Z_]*$", "u");
+const pattern59 = new RegExp("^[A-Z][A-Z_]*$", "u");
 const schema271 = {
  "type": "object",
  "description": "Where notifications go (PipeCD's NotificationReceiver). Give exactly one of slack or webhook.",
@@ -29623,7 +29845,7 @@ errors++;
 if(data9.url !== undefined){
 let data10 = data9.url;
 if(typeof data10 === "string"){
-if(!pattern57.test(data10)){
+if(!pattern55.test(data10)){
 const err23 = {instancePath:instancePath+"/webhook/url",schemaPath:"#/$defs/NotificationReceiverWebhook/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema273.properties.url,data:data10};
 if(vErrors === null){
 vErrors = [err23];
@@ -29808,7 +30030,7 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 === "string"){
-if(!pattern61.test(data5)){
+if(!pattern59.test(data5)){
 const err6 = {instancePath:instancePath+"/routes/" + i0+"/events/" + i1,schemaPath:"#/$defs/NotificationRoute/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.events.items,data:data5};
 if(vErrors === null){
 vErrors = [err6];
@@ -29849,7 +30071,7 @@ const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 let data7 = data6[i2];
 if(typeof data7 === "string"){
-if(!pattern61.test(data7)){
+if(!pattern59.test(data7)){
 const err9 = {instancePath:instancePath+"/routes/" + i0+"/ignoreEvents/" + i2,schemaPath:"#/$defs/NotificationRoute/properties/ignoreEvents/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.ignoreEvents.items,data:data7};
 if(vErrors === null){
 vErrors = [err9];
@@ -29890,7 +30112,7 @@ const len3 = data8.length;
 for(let i3=0; i3<len3; i3++){
 let data9 = data8[i3];
 if(typeof data9 === "string"){
-if(!pattern61.test(data9)){
+if(!pattern59.test(data9)){
 const err12 = {instancePath:instancePath+"/routes/" + i0+"/groups/" + i3,schemaPath:"#/$defs/NotificationRoute/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.groups.items,data:data9};
 if(vErrors === null){
 vErrors = [err12];
@@ -29931,7 +30153,7 @@ const len4 = data10.length;
 for(let i4=0; i4<len4; i4++){
 let data11 = data10[i4];
 if(typeof data11 === "string"){
-if(!pattern61.test(data11)){
+if(!pattern59.test(data11)){
 const err15 = {instancePath:instancePath+"/routes/" + i0+"/ignoreGroups/" + i4,schemaPath:"#/$defs/NotificationRoute/properties/ignoreGroups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z_]*$"},message:"must match pattern \""+"^[A-Z][A-Z_]*$"+"\"",schema:"^[A-Z][A-Z_]*$",parentSchema:schema270.properties.ignoreGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err15];
@@ -30185,8 +30407,8 @@ const schema275 = {
   "tokensFile"
  ]
 };
-const pattern66 = new RegExp("^[^\\s]*:[0-9]{1,5}$", "u");
-const pattern67 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", "u");
+const pattern64 = new RegExp("^[^\\s]*:[0-9]{1,5}$", "u");
+const pattern65 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", "u");
 
 function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -30214,7 +30436,7 @@ errors++;
 if(data.address !== undefined){
 let data0 = data.address;
 if(typeof data0 === "string"){
-if(!pattern66.test(data0)){
+if(!pattern64.test(data0)){
 const err1 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema274.properties.address,data:data0};
 if(vErrors === null){
 vErrors = [err1];
@@ -30306,7 +30528,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
-if(!pattern67.test(data5)){
+if(!pattern65.test(data5)){
 const err8 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$",parentSchema:schema274.properties.allowedHosts.items,data:data5};
 if(vErrors === null){
 vErrors = [err8];
@@ -31193,7 +31415,7 @@ errors++;
 if(data9.address !== undefined){
 let data11 = data9.address;
 if(typeof data11 === "string"){
-if(!pattern66.test(data11)){
+if(!pattern64.test(data11)){
 const err9 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data11};
 if(vErrors === null){
 vErrors = [err9];
@@ -31672,6 +31894,10 @@ const schema282 = {
      "type": "boolean",
      "description": "Whether the rollback path runs automatically when a node fails."
     },
+    "alwaysUsePipeline": {
+     "type": "boolean",
+     "description": "planner.alwaysUsePipeline: run the pipeline even for a first deployment (a service without a primary task set), instead of a quick sync."
+    },
     "image": {
      "type": "string",
      "description": "Image of the first container of the new task definition (shown as the version)."
@@ -31953,7 +32179,7 @@ const schema283 = {
   }
  }
 };
-const pattern69 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern67 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
 const schema285 = {
  "type": "object",
  "additionalProperties": false,
@@ -33306,7 +33532,7 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern69.test(data2)){
+if(!pattern67.test(data2)){
 const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema282.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];
@@ -34029,10 +34255,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data15.image !== undefined){
-let data34 = data15.image;
-if(typeof data34 !== "string"){
-const err68 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.target.properties.image.type,parentSchema:schema282.properties.target.properties.image,data:data34};
+if(data15.alwaysUsePipeline !== undefined){
+let data34 = data15.alwaysUsePipeline;
+if(typeof data34 !== "boolean"){
+const err68 = {instancePath:instancePath+"/target/alwaysUsePipeline",schemaPath:"#/properties/target/properties/alwaysUsePipeline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema282.properties.target.properties.alwaysUsePipeline.type,parentSchema:schema282.properties.target.properties.alwaysUsePipeline,data:data34};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -34042,9 +34268,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.type,parentSchema:schema282.properties.target,data:data15};
+if(data15.image !== undefined){
+let data35 = data15.image;
+if(typeof data35 !== "string"){
+const err69 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.target.properties.image.type,parentSchema:schema282.properties.target.properties.image,data:data35};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -34054,13 +34281,9 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data.secrets !== undefined){
-let data35 = data.secrets;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-for(const key8 in data35){
-let data36 = data35[key8];
-if(typeof data36 !== "string"){
-const err70 = {instancePath:instancePath+"/secrets/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.secrets.additionalProperties.type,parentSchema:schema282.properties.secrets.additionalProperties,data:data36};
+}
+else {
+const err70 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.type,parentSchema:schema282.properties.target,data:data15};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -34070,9 +34293,13 @@ vErrors.push(err70);
 errors++;
 }
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.secrets.type,parentSchema:schema282.properties.secrets,data:data35};
+if(data.secrets !== undefined){
+let data36 = data.secrets;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key8 in data36){
+let data37 = data36[key8];
+if(typeof data37 !== "string"){
+const err71 = {instancePath:instancePath+"/secrets/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.secrets.additionalProperties.type,parentSchema:schema282.properties.secrets.additionalProperties,data:data37};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -34082,10 +34309,9 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data.timeoutMs !== undefined){
-let data37 = data.timeoutMs;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err72 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema282.properties.timeoutMs.type,parentSchema:schema282.properties.timeoutMs,data:data37};
+}
+else {
+const err72 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.secrets.type,parentSchema:schema282.properties.secrets,data:data36};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -34094,9 +34320,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 1 || isNaN(data37)){
-const err73 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema282.properties.timeoutMs,data:data37};
+}
+if(data.timeoutMs !== undefined){
+let data38 = data.timeoutMs;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err73 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema282.properties.timeoutMs.type,parentSchema:schema282.properties.timeoutMs,data:data38};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -34105,12 +34333,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-}
-if(data.entry !== undefined){
-let data38 = data.entry;
-if(typeof data38 !== "string"){
-const err74 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.entry.type,parentSchema:schema282.properties.entry,data:data38};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 1 || isNaN(data38)){
+const err74 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema282.properties.timeoutMs,data:data38};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -34120,19 +34345,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data.nodes !== undefined){
-let data39 = data.nodes;
-if(Array.isArray(data39)){
-const len0 = data39.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate206(data39[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data39,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
 }
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.nodes.type,parentSchema:schema282.properties.nodes,data:data39};
+if(data.entry !== undefined){
+let data39 = data.entry;
+if(typeof data39 !== "string"){
+const err75 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.entry.type,parentSchema:schema282.properties.entry,data:data39};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -34142,19 +34359,19 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data.rollback !== undefined){
-let data41 = data.rollback;
-if(Array.isArray(data41)){
-const len1 = data41.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate206(data41[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data41,parentDataProperty:i1,rootData,dynamicAnchors}))){
+if(data.nodes !== undefined){
+let data40 = data.nodes;
+if(Array.isArray(data40)){
+const len0 = data40.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate206(data40[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data40,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.rollback.type,parentSchema:schema282.properties.rollback,data:data41};
+const err76 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.nodes.type,parentSchema:schema282.properties.nodes,data:data40};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -34164,14 +34381,36 @@ vErrors.push(err76);
 errors++;
 }
 }
+if(data.rollback !== undefined){
+let data42 = data.rollback;
+if(Array.isArray(data42)){
+const len1 = data42.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate206(data42[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data42,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err77 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data};
+const err77 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.rollback.type,parentSchema:schema282.properties.rollback,data:data42};
 if(vErrors === null){
 vErrors = [err77];
 }
 else {
 vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+else {
+const err78 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
 }
 errors++;
 }

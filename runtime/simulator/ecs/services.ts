@@ -172,10 +172,14 @@ export function createService(s: SimState, input: Input) {
   return { service: serviceView(s, svc, true) };
 }
 
-/** What UpdateService may change on an EXTERNAL service (the rest needs a new task set). */
+/**
+ * What UpdateService may change on an EXTERNAL service (the rest needs a new task set). ECS also
+ * takes enableExecuteCommand there, though the API reference leaves it out of its list (PipeCD
+ * sends it on every update; aws-cdk issue 31181).
+ */
 const EXTERNAL_UPDATABLE = new Set([
   "cluster", "service", "desiredCount", "placementConstraints", "placementStrategy", "healthCheckGracePeriodSeconds",
-  "enableECSManagedTags", "propagateTags", "deploymentConfiguration",
+  "enableECSManagedTags", "propagateTags", "deploymentConfiguration", "enableExecuteCommand",
 ]);
 
 export function updateService(s: SimState, input: Input) {
@@ -189,7 +193,7 @@ export function updateService(s: SimState, input: Input) {
       if (value === undefined || value === null || EXTERNAL_UPDATABLE.has(key)) continue;
       if (key === "forceNewDeployment" && value === false) continue;
       throw ecsErrors.invalidParameter(
-        `Unable to update ${key} on a service that uses the ${svc.controller} deployment controller. Only desiredCount, placement, healthCheckGracePeriodSeconds and tag propagation can be updated; use a new task set for anything else.`,
+        `Unable to update ${key} on a service that uses the ${svc.controller} deployment controller. Only desiredCount, placement, healthCheckGracePeriodSeconds, execute command and tag propagation can be updated; use a new task set for anything else.`,
       );
     }
   }

@@ -73,7 +73,10 @@ export function resolveTargetGroup(s: SimState, arn: unknown): TargetGroup {
   return tg;
 }
 
-/** `fixedId`: scenarios recreate a target group whose ARN an app already names. */
+/**
+ * `fixedId`: scenarios recreate a target group whose ARN an app already names — also one with a
+ * placeholder id (`YYYY` in PipeCD's examples), so the ARN can be matched exactly.
+ */
 export function createTargetGroup(s: SimState, p: QueryObject, fixedId?: string) {
   const name = p.Name;
   if (typeof name !== "string" || !NAME_RE.test(name)) {
@@ -92,7 +95,7 @@ export function createTargetGroup(s: SimState, p: QueryObject, fixedId?: string)
       throw elbErrors.duplicateTargetGroupName();
     }
   }
-  if (fixedId !== undefined && !/^[0-9a-f]{16}$/.test(fixedId)) throw elbErrors.validation(`Target group id '${fixedId}' must be 16 hex digits`);
+  if (fixedId !== undefined && !/^[0-9A-Za-z]{1,32}$/.test(fixedId)) throw elbErrors.validation(`Target group id '${fixedId}' must be 1-32 letters or digits`);
   const id = fixedId ?? newHex(s, 16);
   const { Name: _n, Protocol: _p, Port: _po, VpcId: _v, TargetType: _t, Tags, ...props } = p;
   const tg: TargetGroup = {

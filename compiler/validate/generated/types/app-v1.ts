@@ -415,13 +415,25 @@ mentions?: NotificationMention[]
  */
 export interface NotificationMention {
 /**
- * The event (for example DEPLOYMENT_TRIGGERED, DEPLOYMENT_WAIT_APPROVAL, DEPLOYMENT_SUCCEEDED, DEPLOYMENT_FAILED), or "*" for all events.
+ * The event (PipeCD's notification event names without EVENT_, e.g. DEPLOYMENT_TRIGGERED, DEPLOYMENT_WAIT_APPROVAL, DEPLOYMENT_SUCCEEDED, DEPLOYMENT_FAILED), or "*" for all events.
  */
-event: string
+event: ("*" | "DEPLOYMENT_TRIGGERED" | "DEPLOYMENT_PLANNED" | "DEPLOYMENT_APPROVED" | "DEPLOYMENT_ROLLING_BACK" | "DEPLOYMENT_SUCCEEDED" | "DEPLOYMENT_FAILED" | "DEPLOYMENT_CANCELLED" | "DEPLOYMENT_WAIT_APPROVAL" | "DEPLOYMENT_TRIGGER_FAILED" | "DEPLOYMENT_STARTED" | "APPLICATION_SYNCED" | "APPLICATION_OUT_OF_SYNC" | "APPLICATION_HEALTHY" | "PIPED_STARTED" | "PIPED_STOPPED" | "STAGE_STARTED" | "STAGE_SKIPPED" | "STAGE_SUCCEEDED" | "STAGE_FAILED" | "STAGE_CANCELLED")
+/**
+ * Slack user IDs to mention (deprecated in PipeCD in favour of slackUsers).
+ */
+slack?: string[]
 /**
  * Slack user IDs to mention.
  */
-slack?: string[]
+slackUsers?: string[]
+/**
+ * Slack user group IDs to mention.
+ */
+slackGroups?: string[]
+/**
+ * Email addresses to notify (PipeCD accepts them but sends no email yet; nor does Kanaria).
+ */
+email?: string[]
 /**
  * Slack user group IDs to mention.
  */

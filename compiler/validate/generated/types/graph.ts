@@ -127,6 +127,10 @@ awsvpcConfiguration?: {
  */
 autoRollback: boolean
 /**
+ * planner.alwaysUsePipeline: run the pipeline even for a first deployment (a service without a primary task set), instead of a quick sync.
+ */
+alwaysUsePipeline?: boolean
+/**
  * Image of the first container of the new task definition (shown as the version).
  */
 image?: string

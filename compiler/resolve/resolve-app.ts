@@ -216,7 +216,8 @@ export function resolveApp(input: ResolveInput): ResolvedApp {
       awsvpcConfiguration: inp.awsvpcConfiguration,
       clusterArn: inp.clusterArn,
       runStandaloneTask: inp.runStandaloneTask ?? true,
-      autoRollback: inp.autoRollback ?? spec.planner?.autoRollback ?? true,
+      // PipeCD v0 reads only input.autoRollback for ECS (planner.autoRollback is accepted and ignored).
+      autoRollback: inp.autoRollback ?? true,
     },
     service: input.service,
     taskDefinition: input.taskDefinition,

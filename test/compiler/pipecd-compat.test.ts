@@ -65,6 +65,9 @@ describe("what PipeCD accepts, Kanaria accepts", () => {
     const last = r.graph.nodes.filter((n: any) => n.stage === "ECS_TRAFFIC_ROUTING").at(-1);
     assert.deepEqual([last.params.primary, last.params.canary], [100, 0], "PipeCD's ECS_TRAFFIC_ROUTING default: all traffic to primary");
     assert.deepEqual(last.expect.traffic, { primary: 100, canary: 0 });
+    // PipeCD v0 reads only input.autoRollback for ECS: planner.autoRollback: false changes nothing.
+    const ignored = compileJson(appCopy({ app: (a) => PIPECD_EXTRAS(a).replace("    autoRollback: true\n", "    autoRollback: false\n") }));
+    assert.equal(ignored.graph.target.autoRollback, true);
   });
 
   test("kanaria plan says when PipeCD's defaults apply, and what a first deployment does", () => {

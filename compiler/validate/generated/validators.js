@@ -975,7 +975,7 @@ const schema31 = {
     },
     "autoRollback": {
      "type": "boolean",
-     "description": "Automatically roll back on failure. For an ECSApp PipeCD reads input.autoRollback; Kanaria uses this one when input.autoRollback is not given.",
+     "description": "Automatically roll back on failure. For an ECSApp PipeCD reads input.autoRollback; Kanaria does the same: accepted, and ignored in a v0 ECSApp (in a PipeCD v1 app it is the only autoRollback).",
      "default": true
     }
    }
@@ -1695,7 +1695,7 @@ const schema89 = {
   },
   "autoRollback": {
    "type": "boolean",
-   "description": "Automatically roll back on failure. For an ECSApp PipeCD reads input.autoRollback; Kanaria uses this one when input.autoRollback is not given.",
+   "description": "Automatically roll back on failure. For an ECSApp PipeCD reads input.autoRollback; Kanaria does the same: accepted, and ignored in a v0 ECSApp (in a PipeCD v1 app it is the only autoRollback).",
    "default": true
   }
  }

@@ -276,7 +276,7 @@ export interface DeploymentPlanner {
  */
 alwaysUsePipeline?: boolean
 /**
- * Automatically roll back on failure. For an ECSApp PipeCD reads input.autoRollback; Kanaria uses this one when input.autoRollback is not given.
+ * Automatically roll back on failure. For an ECSApp PipeCD reads input.autoRollback; Kanaria does the same: accepted, and ignored in a v0 ECSApp (in a PipeCD v1 app it is the only autoRollback).
  */
 autoRollback?: boolean
 }

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // One small chart per ANALYSIS check: each sample's value over the analysis window, the
 // expected min/max band, and each verdict (shape and word, not colour alone), with the samples
 // listed below for screen readers and small screens.

@@ -1,0 +1,69 @@
+#!/bin/sh
+":" /*
+# The `kanaria` command as installed (npm i -g, npx, bunx, deno run npm:kanaria, a checkout).
+# This file is both a shell script and a JavaScript module. Run as a program (npm's bin links),
+# the shell part below finds the Bun that comes with the package (the `bun` dependency) and
+# execs it on bin/kanaria.ts: no Node start-up on the way, so `kanaria compile` starts as fast
+# as Bun does. Loaded as JavaScript (Deno, Bun, or Node on systems without sh), the code after
+# this comment does the same job. The shell part must never contain a star followed by a slash.
+self=$0
+while [ -L "$self" ]; do
+  link=$(readlink -- "$self")
+  case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac
+done
+[ "${self%/*}" != "$self" ] || self=./$self
+bin=${self%/*}
+case $bin in /*) ;; *) bin=$(cd -- "$bin" && pwd) ;; esac
+musl=; for f in /lib/ld-musl-*; do [ -e "$f" ] && musl=1; done
+# Where npm, npx and bunx put dependencies: beside the package or in any node_modules above it.
+# @oven/bun-<platform> holds the binary until the `bun` package's postinstall moves it to
+# bun/bin/bun.exe (left a placeholder script when install scripts are off).
+dir=${bin%/*}
+while [ -n "$dir" ]; do
+  for d in "$dir"/node_modules/@oven/bun-[a-z]*; do
+    case $d in *-musl) [ -n "$musl" ] || continue ;; *-android) continue ;; *) [ -z "$musl" ] || continue ;; esac
+    if [ -x "$d/bin/bun" ]; then exec "$d/bin/bun" "$bin/kanaria.ts" "$@"; fi
+  done
+  b=$dir/node_modules/bun/bin/bun.exe
+  if [ -x "$b" ]; then exec "$b" "$bin/kanaria.ts" "$@"; fi
+  dir=${dir%/*}
+done
+if command -v bun >/dev/null 2>&1; then exec bun "$bin/kanaria.ts" "$@"; fi
+echo "kanaria: cannot find Bun: the package's \`bun\` dependency is missing from node_modules. Reinstall kanaria (npm install -g kanaria) without --omit=optional." >&2
+exit 127
+*/
+// JavaScript: on Bun or Deno run the CLI in this process; on Node, start the packaged Bun.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const entry = fileURLToPath(new URL("kanaria.ts", import.meta.url));
+
+function packagedBun() {
+  const require = createRequire(import.meta.url);
+  const { platform, arch } = process;
+  const os = platform === "win32" ? "windows" : platform;
+  const cpu = arch === "arm64" ? "aarch64" : arch;
+  const musl = platform === "linux" && !process.report?.getReport?.().header?.glibcVersionRuntime;
+  const exe = platform === "win32" ? "bun.exe" : "bun";
+  for (const name of [`@oven/bun-${os}-${cpu}${musl ? "-musl" : ""}/bin/${exe}`, "bun/bin/bun.exe"]) {
+    try {
+      const path = require.resolve(name);
+      if (existsSync(path)) return path;
+    } catch {}
+  }
+  return "bun";
+}
+
+if (globalThis.Bun || globalThis.Deno) {
+  await import("./kanaria.ts");
+} else {
+  const child = spawn(packagedBun(), [entry, ...process.argv.slice(2)], { stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  child.on("error", (e) => {
+    console.error(`kanaria: cannot start Bun (${e.message}). Reinstall kanaria (npm install -g kanaria).`);
+    process.exit(127);
+  });
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+}

@@ -28,8 +28,13 @@ function freshBundle(dirName: string): string | null {
   }
 }
 
+/** The prebuilt bundle the compiler commands will load, or null for the sources. */
+export function compilerBundle(): string | null {
+  return runtimeName === "bun" && env("KANARIA_FROM_SOURCE") !== "1" ? (freshBundle("dist/") ?? freshBundle("node_modules/.cache/kanaria/")) : null;
+}
+
 export async function loadCompilerCli(): Promise<CompilerCli> {
-  const bundle = runtimeName === "bun" && env("KANARIA_FROM_SOURCE") !== "1" ? (freshBundle("dist/") ?? freshBundle("node_modules/.cache/kanaria/")) : null;
+  const bundle = compilerBundle();
   if (bundle) return createRequire(import.meta.url)(bundle) as CompilerCli;
   return import("../compiler/cli/index.ts");
 }

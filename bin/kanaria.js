@@ -32,7 +32,8 @@ if command -v bun >/dev/null 2>&1; then exec bun "$bin/kanaria.ts" "$@"; fi
 echo "kanaria: cannot find Bun: the package's \`bun\` dependency is missing from node_modules. Reinstall kanaria (npm install -g kanaria) without --omit=optional." >&2
 exit 127
 */
-// JavaScript: on Bun or Deno run the CLI in this process; on Node, start the packaged Bun.
+// JavaScript: on Bun run the CLI in this process, on Deno too unless it refuses TypeScript from
+// node_modules (`deno run -A npm:kanaria`); otherwise start the packaged Bun.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -40,14 +41,21 @@ import { fileURLToPath } from "node:url";
 
 const entry = fileURLToPath(new URL("kanaria.ts", import.meta.url));
 
+function isMusl() {
+  try {
+    return process.platform === "linux" && !process.report.getReport().header.glibcVersionRuntime;
+  } catch {
+    return false;
+  }
+}
+
 function packagedBun() {
   const require = createRequire(import.meta.url);
   const { platform, arch } = process;
   const os = platform === "win32" ? "windows" : platform;
   const cpu = arch === "arm64" ? "aarch64" : arch;
-  const musl = platform === "linux" && !process.report?.getReport?.().header?.glibcVersionRuntime;
   const exe = platform === "win32" ? "bun.exe" : "bun";
-  for (const name of [`@oven/bun-${os}-${cpu}${musl ? "-musl" : ""}/bin/${exe}`, "bun/bin/bun.exe"]) {
+  for (const name of [`@oven/bun-${os}-${cpu}${isMusl() ? "-musl" : ""}/bin/${exe}`, "bun/bin/bun.exe"]) {
     try {
       const path = require.resolve(name);
       if (existsSync(path)) return path;
@@ -56,9 +64,7 @@ function packagedBun() {
   return "bun";
 }
 
-if (globalThis.Bun || globalThis.Deno) {
-  await import("./kanaria.ts");
-} else {
+function runOnBun() {
   const child = spawn(packagedBun(), [entry, ...process.argv.slice(2)], { stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
   child.on("error", (e) => {
@@ -66,4 +72,17 @@ if (globalThis.Bun || globalThis.Deno) {
     process.exit(127);
   });
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+}
+
+if (globalThis.Bun) {
+  await import("./kanaria.ts");
+} else if (globalThis.Deno) {
+  try {
+    await import("./kanaria.ts");
+  } catch (e) {
+    if (!`${e?.code} ${e?.message}`.includes("ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING")) throw e;
+    runOnBun();
+  }
+} else {
+  runOnBun();
 }

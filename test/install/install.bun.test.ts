@@ -3,8 +3,9 @@
 // no Deno: the package brings its own Bun); the same tarball through `npx`; the pre-commit hook
 // with Debian's pre-commit against a clone of this checkout; and the files the Dockerfile copies,
 // with production dependencies only, serving from another folder. Every npm install of the suite
-// lives in this one file (slow: minutes on a loaded machine). npm runs with --prefer-offline, so
-// the cache `npm ci` filled makes it work offline.
+// lives in this one file (slow: minutes on a loaded machine; its cases are spread over two
+// processes). npm runs with --prefer-offline, so the cache `npm ci` filled makes it work offline.
+// kanaria-test-shards: 2
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
@@ -14,6 +15,7 @@ import { delimiter, join } from "node:path";
 import { ROOT, until } from "../helpers/cli.ts";
 import { freePort } from "../helpers/net.ts";
 import { requirement } from "../helpers/requirement.ts";
+import { shardOf } from "../helpers/shard.ts";
 import { LspClient, uri } from "../lsp/client.ts";
 
 const SLOW = { timeout: 900_000 };
@@ -31,6 +33,8 @@ const needNpm = requirement("node and npm", !!node && !!npm, "needs node and npm
 
 let tmp = "";
 let tarball = "";
+/** A copy of the checkout's files (tracked and new), as a clone would have them. */
+let source = "";
 /** Environment with PATH = node, npm, npx and the system folders, and nothing that has bun or deno. */
 let onlyNode: Record<string, string> = {};
 
@@ -63,6 +67,7 @@ const BROKEN_DIAGNOSTIC = /broken\/app\.pipecd\.yaml:\d+:\d+ error traffic-perce
 before(() => {
   if (needNpm.skip) return;
   tmp = realpathSync(mkdtempSync(join(tmpdir(), "kanaria-install-")));
+  source = join(tmp, "source");
   const bin = join(tmp, "only-node-bin");
   mkdirSync(bin);
   for (const tool of ["node", "npm", "npx"]) {
@@ -71,17 +76,25 @@ before(() => {
   }
   const PATH = [bin, "/usr/bin", "/bin"].join(delimiter);
   for (const runtime of ["bun", "deno"]) assert.equal(which(runtime, PATH), null, `${runtime} must not be on the test's PATH (${PATH})`);
-  const keep = ["HOME", "USER", "LANG", "TMPDIR", "CI"];
-  onlyNode = { PATH, NO_COLOR: "1" };
-  for (const k of keep) if (process.env[k] !== undefined) onlyNode[k] = process.env[k]!;
+  // The user's environment (proxy and CA settings reach npm) with that PATH; without the npm_*
+  // variables `npm test` sets for its scripts, which would steer the npm commands below.
+  onlyNode = { NO_COLOR: "1" };
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_/i.test(k)) onlyNode[k] = v;
+  onlyNode.PATH = PATH;
 
-  // What the user packs or what a registry serves: `npm pack` of this checkout.
-  const r = run(npm!, ["pack", "--pack-destination", tmp], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } as Record<string, string> });
+  // What the user packs or what a registry serves: `npm pack` of this checkout's files as they
+  // are now (tracked and new), copied so that packing never touches the checkout.
+  const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\0").filter(Boolean);
+  for (const f of files) if (existsSync(`${ROOT}${f}`)) cpSync(`${ROOT}${f}`, join(source, f), { recursive: true, verbatimSymlinks: true });
+  symlinkSync(`${ROOT}node_modules`, join(source, "node_modules"));
+  const r = run(npm!, ["pack", "--pack-destination", tmp], { cwd: source, env: { ...process.env, NO_COLOR: "1" } as Record<string, string> });
   assert.equal(r.status, 0, show(r));
-  // Tools (pre-commit's node language among them) read the tarball's name from stdout.
-  assert.equal(r.stdout.trim(), `kanaria-${pkg.version}.tgz`, `npm pack must print only the tarball's name on stdout:\n${show(r)}`);
-  tarball = join(tmp, r.stdout.trim());
-  assert.equal(existsSync(`${ROOT}dist`), false, "postpack leaves no dist/ in the checkout");
+  // Scripts read the tarball's name from stdout (`$(npm pack)`, pre-commit's node language): the
+  // build prints to stderr, so stdout holds only the name and npm's own "> kanaria@… prepack" lines.
+  const lines = r.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("> "));
+  assert.deepEqual(lines, [`kanaria-${pkg.version}.tgz`], `npm pack's stdout:\n${show(r)}`);
+  tarball = join(tmp, lines[0]);
+  assert.equal(existsSync(join(source, "dist")), false, "postpack removes dist/ again");
   const listing = spawnSync("tar", ["-tzf", tarball], { encoding: "utf8" }).stdout.split("\n");
   for (const f of ["package/bin/kanaria.js", "package/bin/kanaria.ts", "package/dist/compiler-cli.js", "package/dist/compiler-cli.manifest.json"]) assert.ok(listing.includes(f), `${f} in the tarball`);
   assert.equal(
@@ -95,7 +108,10 @@ after(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-test("npm install -g of the packed tarball, only Node on PATH: --help, compile, serve and lsp work from any folder", { ...SLOW, ...needNpm }, async () => {
+const cases: [string, { skip?: string }, () => void | Promise<void>][] = [];
+const it = (name: string, options: { skip?: string }, fn: () => void | Promise<void>) => void cases.push([name, options, fn]);
+
+it("npm install -g of the packed tarball, only Node on PATH: --help, compile, serve and lsp work from any folder", needNpm, async () => {
   const prefix = join(tmp, "global");
   const install = run(npm!, ["install", "-g", tarball, "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund"]);
   assert.equal(install.status, 0, show(install));
@@ -145,7 +161,7 @@ test("npm install -g of the packed tarball, only Node on PATH: --help, compile, 
   }
 });
 
-test("npx with the tarball, only Node on PATH", { ...SLOW, ...needNpm }, () => {
+it("npx with the tarball, only Node on PATH", needNpm, () => {
   const cwd = elsewhere("npx-user");
   apps(cwd);
   const r = run(npm!, ["exec", "--yes", "--prefer-offline", `--package=${tarball}`, "--", "kanaria", "compile", "broken", "good"], { cwd });
@@ -154,14 +170,12 @@ test("npx with the tarball, only Node on PATH", { ...SLOW, ...needNpm }, () => {
   assert.match(r.stdout, /^2 apps checked: 1 error/m);
 });
 
-test(
+it(
   "pre-commit (Debian's) installs the hook from a clone and blocks a commit with a broken app, passes a good one",
-  { ...SLOW, ...needNpm, ...requirement("pre-commit", !!preCommit, "needs pre-commit (apt-get install pre-commit)") },
+  { ...needNpm, ...requirement("pre-commit", !!preCommit, "needs pre-commit (apt-get install pre-commit)") },
   () => {
-    // The hook repository: this checkout's files as they are now (tracked and new), committed.
-    const hookRepo = join(tmp, "hook-repo");
-    const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\0").filter(Boolean);
-    for (const f of files) if (existsSync(`${ROOT}${f}`)) cpSync(`${ROOT}${f}`, join(hookRepo, f), { recursive: true, verbatimSymlinks: true });
+    // The hook repository: the copy of this checkout, committed (node_modules/ is git-ignored).
+    const hookRepo = source;
     const git = (cwd: string, ...args: string[]) => run("git", args, { cwd, env: { ...onlyNode, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", PRE_COMMIT_HOME: join(tmp, "pre-commit-home") } });
     for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-qm", "hook repo"]]) assert.equal(git(hookRepo, ...args).status, 0);
     const rev = git(hookRepo, "rev-parse", "HEAD").stdout.trim();
@@ -193,7 +207,7 @@ test(
   },
 );
 
-test("the files the Dockerfile copies, production dependencies only: serve starts from another folder and answers /healthz and /", { ...SLOW, ...needNpm }, async () => {
+it("the files the Dockerfile copies, production dependencies only: serve starts from another folder and answers /healthz and /", needNpm, async () => {
   const dockerfile = readFileSync(`${ROOT}Dockerfile`, "utf8").replace(/\\\n/g, " ");
   const stages = dockerfile.split(/^FROM /m).slice(1);
   const deps = stages.find((s) => / AS deps\b/.test(s.split("\n")[0]));
@@ -239,6 +253,39 @@ test("the files the Dockerfile copies, production dependencies only: serve start
     assert.equal(r.status, 0, `HEALTHCHECK: ${show(r)}`);
   });
 });
+
+it("deno run -A npm:kanaria in a project that installed the package with npm", needNpm, () => {
+  // Deno refuses TypeScript under node_modules, so the launcher hands over to the packaged Bun.
+  const project = elsewhere("deno-project");
+  writeFileSync(join(project, "package.json"), '{ "private": true }\n');
+  const install = run(npm!, ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
+  assert.equal(install.status, 0, show(install));
+  apps(project);
+  const r = run(`${ROOT}node_modules/.bin/deno`, ["run", "-A", "npm:kanaria", "compile", "broken", "good"], { cwd: project });
+  assert.equal(r.status, 1, show(r));
+  assert.match(r.stdout, BROKEN_DIAGNOSTIC);
+  assert.match(r.stdout, /^2 apps checked: 1 error/m);
+});
+
+it("bunx with the tarball", needNpm, () => {
+  const cwd = elsewhere("bunx-user");
+  apps(cwd);
+  const bun = `${ROOT}node_modules/.bin/bun`;
+  const version = run(bun, ["x", `--package=${tarball}`, "kanaria", "version"], { cwd });
+  assert.equal(version.status, 0, show(version));
+  // bunx installs into its cache under a folder named after the tarball's path: remove it after.
+  const installed = /^compiler: prebuilt bundle (.+)\/node_modules\/kanaria\/dist\/compiler-cli\.js$/m.exec(version.stdout)?.[1];
+  try {
+    assert.ok(installed, `bunx runs the prebuilt bundle:\n${show(version)}`);
+    const r = run(bun, ["x", `--package=${tarball}`, "kanaria", "compile", "broken", "good"], { cwd });
+    assert.equal(r.status, 1, show(r));
+    assert.match(r.stdout, BROKEN_DIAGNOSTIC);
+  } finally {
+    if (installed?.includes(tmp)) rmSync(installed, { recursive: true, force: true });
+  }
+});
+
+for (const [name, options, fn] of shardOf(cases)) test(name, { ...SLOW, ...options }, fn);
 
 /**
  * Starts `argv` (a `serve` command line; `--config` and `--data` are replaced by a temporary

@@ -239,6 +239,7 @@ it("the files the Dockerfile copies, production dependencies only: serve starts 
   }
   assert.equal(existsSync(join(app, "tsconfig.json")), false, "the image has no tsconfig.json");
   assert.equal(existsSync(join(app, "node_modules/typescript")), false, "no dev dependencies");
+  assert.equal(existsSync(join(app, "node_modules/@oven")), false, "no Bun binaries beside the base image's");
 
   const env: Record<string, string> = { ...onlyNode };
   for (const [, k, v] of final.matchAll(/^ENV (\w+)=(\S+)$/gm)) env[k] = v;

@@ -14,15 +14,17 @@ done
 [ "${self%/*}" != "$self" ] || self=./$self
 bin=${self%/*}
 case $bin in /*) ;; *) bin=$(cd -- "$bin" && pwd) ;; esac
-musl=; for f in /lib/ld-musl-*; do [ -e "$f" ] && musl=1; done
 # Where npm, npx and bunx put dependencies: beside the package or in any node_modules above it.
 # @oven/bun-<platform> holds the binary until the `bun` package's postinstall moves it to
 # bun/bin/bun.exe (left a placeholder script when install scripts are off).
 dir=${bin%/*}
+libc=
 while [ -n "$dir" ]; do
   for d in "$dir"/node_modules/@oven/bun-[a-z]*; do
-    case $d in *-musl) [ -n "$musl" ] || continue ;; *-android) continue ;; *) [ -z "$musl" ] || continue ;; esac
-    if [ -x "$d/bin/bun" ]; then exec "$d/bin/bun" "$bin/kanaria.ts" "$@"; fi
+    [ -x "$d/bin/bun" ] || continue
+    if [ -z "$libc" ]; then libc=glibc; for f in /lib/ld-musl-*; do [ -e "$f" ] && libc=musl; done; fi
+    case $d in *-android) continue ;; *-musl) [ "$libc" = musl ] || continue ;; *) [ "$libc" = glibc ] || continue ;; esac
+    exec "$d/bin/bun" "$bin/kanaria.ts" "$@"
   done
   b=$dir/node_modules/bun/bin/bun.exe
   if [ -x "$b" ]; then exec "$b" "$bin/kanaria.ts" "$@"; fi

@@ -9,7 +9,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { ROOT, until } from "../helpers/cli.ts";
@@ -164,10 +164,19 @@ it("npm install -g of the packed tarball, only Node on PATH: --help, compile, se
 it("npx with the tarball, only Node on PATH", needNpm, () => {
   const cwd = elsewhere("npx-user");
   apps(cwd);
-  const r = run(npm!, ["exec", "--yes", "--prefer-offline", `--package=${tarball}`, "--", "kanaria", "compile", "broken", "good"], { cwd });
-  assert.equal(r.status, 1, show(r));
-  assert.match(r.stdout, BROKEN_DIAGNOSTIC);
-  assert.match(r.stdout, /^2 apps checked: 1 error/m);
+  try {
+    const r = run(npm!, ["exec", "--yes", "--prefer-offline", `--package=${tarball}`, "--", "kanaria", "compile", "broken", "good"], { cwd });
+    assert.equal(r.status, 1, show(r));
+    assert.match(r.stdout, BROKEN_DIAGNOSTIC);
+    assert.match(r.stdout, /^2 apps checked: 1 error/m);
+  } finally {
+    // npx installs into the npm cache's _npx/<hash>/, one per package spec: remove this run's.
+    const npx = join(run(npm!, ["config", "get", "cache"]).stdout.trim(), "_npx");
+    for (const d of existsSync(npx) ? readdirSync(npx) : []) {
+      const manifest = join(npx, d, "package.json");
+      if (existsSync(manifest) && readFileSync(manifest, "utf8").includes(tarball)) rmSync(join(npx, d), { recursive: true, force: true });
+    }
+  }
 });
 
 it(

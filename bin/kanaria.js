@@ -6,14 +6,22 @@
 # execs it on bin/kanaria.ts: no Node start-up on the way, so `kanaria compile` starts as fast
 # as Bun does. Loaded as JavaScript (Deno, Bun, or Node on systems without sh), the code after
 # this comment does the same job. The shell part must never contain a star followed by a slash.
-self=$0
-while [ -L "$self" ]; do
-  link=$(readlink -- "$self")
-  case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac
-done
-[ "${self%/*}" != "$self" ] || self=./$self
-bin=${self%/*}
-case $bin in /*) ;; *) bin=$(cd -- "$bin" && pwd) ;; esac
+# This folder: first the layouts npm links `kanaria` from (each start-up process counts: `kanaria
+# compile` takes tens of milliseconds), else by following the symbolic links.
+here=${0%/*}
+[ "$here" != "$0" ] || here=.
+if [ -f "$here/kanaria.ts" ]; then bin=$here
+elif [ -f "$here/../lib/node_modules/kanaria/bin/kanaria.ts" ]; then bin=$here/../lib/node_modules/kanaria/bin # npm -g
+elif [ -f "$here/../kanaria/bin/kanaria.ts" ]; then bin=$here/../kanaria/bin # node_modules/.bin: npx, bunx, a project
+else
+  self=$0
+  while [ -L "$self" ]; do
+    link=$(readlink -- "$self")
+    case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac
+  done
+  bin=${self%/*}
+fi
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 # Where npm, npx and bunx put dependencies: beside the package or in any node_modules above it.
 # @oven/bun-<platform> holds the binary until the `bun` package's postinstall moves it to
 # bun/bin/bun.exe (left a placeholder script when install scripts are off).

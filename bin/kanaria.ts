@@ -1,8 +1,8 @@
 #!/usr/bin/env bun
 // The `kanaria` CLI. Commands load lazily so `kanaria compile` never pays for the AWS SDK.
-import { argv, env, exit, setExitCode } from "../runtime/platform/index.ts";
+import { argv, env, exit, runtimeName, setExitCode } from "../runtime/platform/index.ts";
 import type { Io } from "../compiler/cli/compile-command.ts";
-import { loadCompilerCli } from "./compiler-cli.ts";
+import { compilerBundle, loadCompilerCli } from "./compiler-cli.ts";
 
 const HELP = `kanaria: progressive delivery for Amazon ECS (reads PipeCD app.pipecd.yaml)
 
@@ -19,6 +19,7 @@ Commands:
   simulate            run the embedded ECS/ELBv2/Datadog simulator
   lsp --stdio         language server for editors
   demo                a successful and a failing canary on the simulator
+  version             version, runtime, and whether compile starts from the prebuilt bundle
 
 Run \`kanaria <command> --help\` for a command's options.
 `;
@@ -61,9 +62,15 @@ async function main(args: string[]): Promise<number> {
       io.out(HELP);
       return command === undefined ? 2 : 0;
     case "--version":
-    case "version":
       io.out(`${(await import("../compiler/version.ts")).COMPILER_ID}\n`);
       return 0;
+    case "version": {
+      // For bug reports: what runs, and whether `compile` starts from the prebuilt bundle.
+      const rt = runtimeName === "bun" ? `bun ${(globalThis as any).Bun.version}` : runtimeName === "deno" ? `deno ${(globalThis as any).Deno.version.deno}` : runtimeName;
+      const bundle = compilerBundle();
+      io.out(`${(await import("../compiler/version.ts")).COMPILER_ID}\nruntime: ${rt} (${(globalThis as any).process.execPath})\ncompiler: ${bundle ? `prebuilt bundle ${bundle}` : "TypeScript sources"}\n`);
+      return 0;
+    }
     default:
       io.err(`kanaria: unknown command "${command}"\n\n${HELP}`);
       return 2;

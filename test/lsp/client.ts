@@ -35,8 +35,8 @@ export class LspClient {
   configuration: Record<string, unknown> = {};
   readonly child: ChildProcess;
 
-  constructor(cmd: string, args: string[], options: { cwd?: string } = {}) {
-    this.child = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  constructor(cmd: string, args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}) {
+    this.child = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ["pipe", "pipe", "pipe"], env: options.env ?? { ...process.env, NO_COLOR: "1" } });
     this.child.stdout!.on("data", (chunk: Uint8Array) => this.onData(chunk));
     this.child.stderr!.on("data", (chunk: Uint8Array) => this.stderr.push(new TextDecoder().decode(chunk)));
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));

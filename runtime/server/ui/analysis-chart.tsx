@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // One chart per ANALYSIS check, the largest evidence on the page: each sample's value over the
 // analysis window, the expected min/max band, and each verdict (shape and word, not colour
 // alone), with the samples listed below for screen readers and small screens.

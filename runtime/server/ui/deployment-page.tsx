@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // GET /deployments/:id: one deployment. Every part that changes is a `data-live` section; the
 // script re-fetches them from /deployments/:id/live (the same components) after each SSE event.
 import { raw } from "hono/html";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // The HTML shell of every page: header, skip link, stylesheet and script (both served by the
 // app, no external assets), and the data attributes the script reads.
 import type { Child } from "hono/jsx";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // GET /: the deployments, newest first, with a state/app filter (a plain GET form, so it works
 // without JavaScript; with it, the table refreshes every few seconds).
 import { Layout, StateBadge } from "./layout.tsx";

@@ -1,3 +1,5 @@
+/** @jsxImportSource hono/jsx */
+// Per-file JSX runtime: it must not depend on a tsconfig.json in the working directory.
 // The status page, mounted on the API app at `/`: server-rendered HTML (hono/jsx), one small
 // script and one stylesheet served from here (no external assets, no build step). Read-only:
 // approve and cancel are done by the browser against the existing token-protected POST

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // The listener's split between primary and canary as a bar, and the task sets with their task
 // counts: what the graph expects after the last finished stage, and what ECS last reported while
 // the runtime watched each task set (from the event log: the page itself never calls AWS).

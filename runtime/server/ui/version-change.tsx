@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // How the page names versions and slash-separated names: the same kind of thing on both sides of
 // an arrow (image, then the task definition revision where known), and names that wrap only at
 // their slashes on a narrow screen.

@@ -2,6 +2,7 @@
 // plain clone). Tests that read them declare `corpusRequirement()`.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { fileURLToPath } from "node:url";
 import { requirement } from "./requirement.ts";
 
@@ -36,16 +37,31 @@ export function validCorpusApps(): CorpusApp[] {
   return corpusApps().filter((e) => !/^(NEGATIVE|REJECT)/.test(e.note) && !e.file.includes("wait-approval"));
 }
 
+/** Names of the attachment sources an app declares (spec.attachment.sources). */
+function attachmentSources(e: CorpusApp): string[] {
+  const app = parse(readFileSync(`${CORPUS_DIR}${e.file}`, "utf8")) as any;
+  return Object.values<string>(app?.spec?.attachment?.sources ?? {});
+}
+
 /**
- * Copies an app into `dir` as app.pipecd.yaml with its servicedef.yaml and taskdef.yaml: its own
- * when the corpus has them, else the corpus stand-ins.
+ * A file beside the app, as the compiler would read it: the app's own when the corpus copied it,
+ * else a stand-in (corpus/pipecd/standin/ for servicedef/taskdef, a line of text for an
+ * attachment source); null for anything else.
  */
-export function materializeCorpusApp(e: CorpusApp, dir: string): string {
+export function corpusFile(e: CorpusApp, name: string): string | null {
+  if (name === "app.pipecd.yaml") return readFileSync(`${CORPUS_DIR}${e.file}`, "utf8");
   const prefix = e.file.replace(/app\.pipecd\.yaml$/, "");
-  writeFileSync(join(dir, "app.pipecd.yaml"), readFileSync(`${CORPUS_DIR}${e.file}`));
-  for (const name of ["servicedef.yaml", "taskdef.yaml"]) {
-    const own = `${CORPUS_DIR}${prefix}${name}`;
-    writeFileSync(join(dir, name), readFileSync(prefix !== e.file && existsSync(own) ? own : `${CORPUS_DIR}standin/${name}`));
+  const own = `${CORPUS_DIR}${prefix}${name}`;
+  if (prefix !== e.file && existsSync(own)) return readFileSync(own, "utf8");
+  if (name === "servicedef.yaml" || name === "taskdef.yaml") return readFileSync(`${CORPUS_DIR}standin/${name}`, "utf8");
+  if (attachmentSources(e).includes(name)) return "stand-in attachment source\n";
+  return null;
+}
+
+/** Copies an app into `dir` as app.pipecd.yaml with the files it names (see corpusFile). */
+export function materializeCorpusApp(e: CorpusApp, dir: string): string {
+  for (const name of ["app.pipecd.yaml", "servicedef.yaml", "taskdef.yaml", ...attachmentSources(e)]) {
+    writeFileSync(join(dir, name), corpusFile(e, name)!);
   }
   return join(dir, "app.pipecd.yaml");
 }

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.ts";
-import { EXAMPLE_CIPHERTEXT, SERVICEDEF, TASKDEF, TG_CANARY, TG_PRIMARY } from "../../compiler/rules/fixtures.ts";
+import { DEFAULT_INPUT, EXAMPLE_CIPHERTEXT, SERVICEDEF, TASKDEF } from "../../compiler/rules/fixtures.ts";
 
 const root = join(tmpdir(), `kanaria-secrets-compile-${process.pid}-${Date.now()}`);
 
@@ -24,19 +24,7 @@ const appFile = (extra: string) => `apiVersion: pipecd.dev/v1beta1
 kind: ECSApp
 spec:
   name: web
-  input:
-    serviceDefinitionFile: servicedef.yaml
-    taskDefinitionFile: taskdef.yaml
-    targetGroups:
-      primary:
-        targetGroupArn: ${TG_PRIMARY}
-        containerName: web
-        containerPort: 80
-      canary:
-        targetGroupArn: ${TG_CANARY}
-        containerName: web
-        containerPort: 80
-${extra}`;
+${DEFAULT_INPUT}${extra}`;
 
 interface Diag {
   file: string;

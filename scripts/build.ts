@@ -3,6 +3,11 @@
 // the yaml package warming up). bin/compiler-cli.ts uses a bundle only while it matches the
 // sources, so editing a source file never runs stale code.
 //
+// The schema validators (ajv standalone code, over 1 MB) are not in that file: each schema's
+// validator is its own bundle beside it, generated from schema/*.schema.json with the options
+// of compiler/validate/build-validators.ts, and loaded on first use. Compiling one app loads
+// the app's, the service's and the task definition's, never the runtime or graph ones.
+//
 //   bun scripts/build.ts                  checkout: node_modules/.cache/kanaria (`npm run build`),
 //                                         fresh while every input keeps its size and mtime
 //   bun scripts/build.ts --release        `npm pack` (prepack): dist/, shipped in the package;
@@ -10,7 +15,7 @@
 //                                         (packing resets every mtime, and the dependencies it
 //                                         inlines are pinned)
 //   bun scripts/build.ts --clean-release  postpack: removes dist/ from the checkout again
-import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { relative } from "node:path";
 
@@ -25,18 +30,16 @@ export async function build(options: { release?: boolean } = {}): Promise<{ dir:
   const outDir = `${root}${dir}`;
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const result = await Bun.build({
-    entrypoints: [`${root}compiler/cli/index.ts`],
-    outdir: outDir,
-    target: "bun",
-    format: "cjs",
-    minify: true,
-    bytecode: true,
-    metafile: true,
-    naming: "compiler-cli.[ext]",
-  });
-  if (!result.success) throw new AggregateError(result.logs, "bundle failed");
-  let inputs = Object.keys(result.metafile.inputs).map((p: string) => {
+  const common = { outdir: outDir, target: "bun", format: "cjs", minify: true, bytecode: true, metafile: true };
+  const validators = await validatorSources();
+  const results = [
+    await Bun.build({ ...common, entrypoints: [`${root}compiler/cli/index.ts`], naming: "compiler-cli.[ext]", plugins: [lazyValidators(Object.keys(validators)), validatorEntries(validators), bundledHandlebars] }),
+  ];
+  for (const result of results) if (!result.success) throw new AggregateError(result.logs, "bundle failed");
+  const metaInputs = results.flatMap((r) => Object.keys(r.metafile.inputs)).filter((p) => !/^[a-z-]+:/.test(p)); // not the plugins' virtual modules
+  // The validators' inputs: the schemas and the generator's options.
+  const schemaInputs = Object.values(validators).map((v) => v.schemaFile);
+  let inputs = [...new Set([...metaInputs, ...schemaInputs, `${root}compiler/validate/build-validators.ts`])].map((p: string) => {
     const abs = p.startsWith("/") ? p : `${root}${p}`;
     const st = statSync(abs);
     return [relative(root, abs), st.mtimeMs, st.size] as [string, number, number];
@@ -44,9 +47,71 @@ export async function build(options: { release?: boolean } = {}): Promise<{ dir:
   if (options.release) inputs = inputs.filter(([path]) => !path.split("/").includes("node_modules"));
   const manifest = options.release ? { bun: Bun.version, release: true, inputs: inputs.map(([path, , size]) => [path, size]) } : { bun: Bun.version, inputs };
   writeFileSync(`${outDir}/compiler-cli.manifest.json`, JSON.stringify(manifest));
-  const bytes = result.outputs.reduce((n: number, o: { size: number }) => n + o.size, 0);
+  const bytes = results.flatMap((r) => r.outputs).reduce((n: number, o: { size: number }) => n + o.size, 0);
   return { dir, inputs: inputs.length, bytes };
 }
+
+const VIRTUAL = "kanaria-validator/";
+const VALIDATOR_PREFIX = "compiler-validator-";
+
+/** One standalone validator module per schema (a fresh ajv each: standalone code of one export). */
+async function validatorSources(): Promise<Record<string, { code: string; schemaFile: string }>> {
+  const { SCHEMAS, createAjv, loadSchema } = await import("../compiler/validate/build-validators.ts");
+  const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
+  const out: Record<string, { code: string; schemaFile: string }> = {};
+  for (const [name, file] of Object.entries(SCHEMAS)) {
+    const ajv = createAjv();
+    for (const f of Object.values(SCHEMAS)) ajv.addSchema(loadSchema(f));
+    out[name] = { code: standaloneCode(ajv, { [name]: loadSchema(file).$id }), schemaFile: `${root}schema/${file}` };
+  }
+  return out;
+}
+
+/** Entry points `kanaria-validator:<name>`: that schema's standalone validator. */
+function validatorEntries(sources: Record<string, { code: string }>) {
+  return {
+    name: "validator-entries",
+    setup(b: any) {
+      b.onResolve({ filter: /^kanaria-validator\// }, (a: { path: string }) => ({ path: a.path.slice(VIRTUAL.length), namespace: "kanaria-validator" }));
+      b.onLoad({ filter: /.*/, namespace: "kanaria-validator" }, (a: { path: string }) => ({ contents: sources[a.path].code, loader: "js" }));
+    },
+  };
+}
+
+/** In the CLI bundle, the generated validators module becomes getters that load each validator's bundle on first use. */
+function lazyValidators(names: string[]) {
+  const contents = `const loaded = {};
+const REQ = (name) => { switch (name) { ${names.map((n) => `case "${n}": return require("${VIRTUAL}${n}");`).join(" ")} } };
+for (const name of ${JSON.stringify(names)}) Object.defineProperty(module.exports, name, { enumerable: true, get: () => (loaded[name] ??= REQ(name)[name]) });
+`;
+  return {
+    name: "lazy-validators",
+    setup(b: any) {
+      b.onLoad({ filter: /compiler\/validate\/generated\/validators\.js$/ }, () => ({ contents, loader: "js" }));
+    },
+  };
+}
+
+/**
+ * compiler/template/expand.ts loads handlebars on first use with createRequire(import.meta.url),
+ * which a bundle would resolve from the build machine's checkout (import.meta.url is inlined):
+ * in the bundle it becomes a plain require, which Bun bundles as a module run on first call.
+ * handlebars' code generator uses `source-map` when it finds it, else a built-in fallback: the
+ * bundle leaves it out (templates never need source maps; it would be loaded with handlebars).
+ */
+const bundledHandlebars = {
+  name: "bundled-handlebars",
+  setup(b: any) {
+    b.onLoad({ filter: /compiler\/template\/expand\.ts$/ }, (a: { path: string }) => {
+      const source = readFileSync(a.path, "utf8");
+      const lazy = 'createRequire(import.meta.url)("handlebars")';
+      if (!source.includes(lazy)) throw new Error(`${a.path} no longer loads handlebars with ${lazy}: update scripts/build.ts`);
+      return { contents: source.replace(lazy, 'require("handlebars")'), loader: "ts" };
+    });
+    b.onResolve({ filter: /^source-map$/ }, (a: { importer: string }) => (a.importer.includes("/handlebars/") ? { path: "source-map", namespace: "no-source-map" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "no-source-map" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+  },
+};
 
 if (import.meta.main) {
   if (process.argv.includes("--clean-release")) {

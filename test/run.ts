@@ -12,7 +12,9 @@
 // `// kanaria-test-shards: N`; each process gets KANARIA_TEST_SHARD=i/N (see helpers/shard.ts).
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+
+declare const Bun: any;
 
 const root = new URL("..", import.meta.url).pathname;
 const argv = process.argv.slice(2);
@@ -40,6 +42,8 @@ interface Result extends Job {
   failed: number;
   skipped: number;
   seconds: number;
+  /** CPU seconds (user + system) of the file's process and the processes it waited for. */
+  cpu: number;
   output: string;
 }
 
@@ -85,23 +89,35 @@ function counts(runtime: Job["runtime"], code: number, output: string) {
   return { passed, failed, skipped };
 }
 
-function run(job: Job): Promise<Result> {
+async function run(job: Job): Promise<Result> {
   const cmd = `${root}node_modules/.bin/${job.runtime}`;
   const args = job.runtime === "bun" ? ["test", "--timeout", "300000", `./${job.file}`] : ["test", "--allow-all", "--no-check", job.file];
   const env = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...(job.shard ? { KANARIA_TEST_SHARD: job.shard } : {}) };
   const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c));
-    child.stderr.on("data", (c: Buffer) => (output += c));
-    child.on("error", (e) => (output += `\n${e.message}\n`));
-    child.on("close", (code) => {
-      const text = strip(output);
-      const c = code ?? 1;
-      resolve({ ...job, code: c, ...counts(job.runtime, c, text), seconds: (performance.now() - t0) / 1000, output: text });
+  let output = "";
+  let code = 1;
+  let cpu = Number.NaN;
+  if (typeof Bun !== "undefined") {
+    // Bun.spawn reports the process's CPU time, with that of the processes it started and waited for.
+    const child = Bun.spawn([cmd, ...args], { cwd: root, stdin: "ignore", stdout: "pipe", stderr: "pipe", env });
+    const drain = async (stream: ReadableStream<Uint8Array>) => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
+    };
+    await Promise.all([drain(child.stdout), drain(child.stderr), child.exited]);
+    code = child.exitCode ?? 1;
+    cpu = Number(child.resourceUsage()?.cpuTime.total ?? Number.NaN) / 1e6;
+  } else {
+    code = await new Promise<number>((resolve) => {
+      const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env });
+      child.stdout.on("data", (c: Buffer) => (output += c));
+      child.stderr.on("data", (c: Buffer) => (output += c));
+      child.on("error", (e) => (output += `\n${e.message}\n`));
+      child.on("close", (c) => resolve(c ?? 1));
     });
-  });
+  }
+  const text = strip(output);
+  return { ...job, code, ...counts(job.runtime, code, text), seconds: (performance.now() - t0) / 1000, cpu, output: text };
 }
 
 const files = testFiles("test").filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
@@ -127,7 +143,7 @@ async function worker(): Promise<void> {
     const r = await run(queue[next++]);
     results.push(r);
     const mark = r.failed > 0 ? "FAIL" : "ok  ";
-    console.log(`${mark} ${label(r).padEnd(58)} ${String(r.passed).padStart(3)} passed ${r.failed} failed ${r.skipped} skipped  ${r.seconds.toFixed(1)}s`);
+    console.log(`${mark} ${label(r).padEnd(58)} ${String(r.passed).padStart(3)} passed ${r.failed} failed ${r.skipped} skipped  ${r.seconds.toFixed(1)}s${Number.isNaN(r.cpu) ? "" : ` (${r.cpu.toFixed(1)}s CPU)`}`);
     if (r.failed > 0 || verbose) console.log(`${r.output.trimEnd()}\n`);
     else for (const line of r.output.split("\n").filter((l) => /^# skip: /.test(l))) console.log(`     ${line.slice(2)}`);
   }
@@ -136,10 +152,15 @@ await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
 const wall = (performance.now() - t0) / 1000;
 
 mkdirSync(`${root}node_modules/.cache/kanaria`, { recursive: true });
-writeFileSync(timingsFile, JSON.stringify(Object.fromEntries(results.map((r) => [label(r), Math.round(r.seconds * 10) / 10]))));
+// Merged with the earlier entries, so running a few files keeps the others' times; written to a
+// temporary file and renamed, so a concurrent run never reads half a file.
+const merged = { ...readTimings(), ...Object.fromEntries(results.map((r) => [label(r), Math.round(r.seconds * 10) / 10])) };
+writeFileSync(`${timingsFile}.${process.pid}`, JSON.stringify(merged));
+renameSync(`${timingsFile}.${process.pid}`, timingsFile);
 
-console.log(`\nTime per file, slowest first (${jobs} at once, ${wall.toFixed(0)} s in all):`);
-for (const r of [...results].sort((a, b) => b.seconds - a.seconds)) console.log(`${r.seconds.toFixed(1).padStart(7)} s  ${label(r)}`);
+const cpuTotal = results.reduce((n, r) => n + (Number.isNaN(r.cpu) ? 0 : r.cpu), 0);
+console.log(`\nTime per file, slowest first (${jobs} at once, ${wall.toFixed(0)} s in all; CPU: user + system of the file's processes, ${cpuTotal.toFixed(0)} s in all):`);
+for (const r of [...results].sort((a, b) => b.seconds - a.seconds)) console.log(`${r.seconds.toFixed(1).padStart(7)} s ${Number.isNaN(r.cpu) ? "" : `${r.cpu.toFixed(1).padStart(7)} s CPU`}  ${label(r)}`);
 
 const sum = (k: "passed" | "failed" | "skipped", rt?: string) => results.filter((r) => !rt || r.runtime === rt).reduce((n, r) => n + r[k], 0);
 console.log("");

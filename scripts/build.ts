@@ -3,10 +3,9 @@
 // the yaml package warming up). bin/compiler-cli.ts uses a bundle only while it matches the
 // sources, so editing a source file never runs stale code.
 //
-// The schema validators (ajv standalone code, over 1 MB) are not in that file: each schema's
-// validator is its own bundle beside it, generated from schema/*.schema.json with the options
-// of compiler/validate/build-validators.ts, and loaded on first use. Compiling one app loads
-// the app's, the service's and the task definition's, never the runtime or graph ones.
+// The schema validators (ajv standalone code, over 1 MB) run on first use, one schema's at a
+// time: compiling one app runs the app's, the service's and the task definition's, never the
+// runtime or graph ones.
 //
 //   bun scripts/build.ts                  checkout: node_modules/.cache/kanaria (`npm run build`),
 //                                         fresh while every input keeps its size and mtime
@@ -31,15 +30,10 @@ export async function build(options: { release?: boolean } = {}): Promise<{ dir:
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const common = { outdir: outDir, target: "bun", format: "cjs", minify: true, bytecode: true, metafile: true };
-  const validators = await validatorSources();
-  const results = [
-    await Bun.build({ ...common, entrypoints: [`${root}compiler/cli/index.ts`], naming: "compiler-cli.[ext]", plugins: [lazyValidators(Object.keys(validators)), validatorEntries(validators), bundledHandlebars] }),
-  ];
+  const results = [await Bun.build({ ...common, entrypoints: [`${root}compiler/cli/index.ts`], naming: "compiler-cli.[ext]", plugins: [lazyValidators(), bundledHandlebars] })];
   for (const result of results) if (!result.success) throw new AggregateError(result.logs, "bundle failed");
   const metaInputs = results.flatMap((r) => Object.keys(r.metafile.inputs)).filter((p) => !/^[a-z-]+:/.test(p)); // not the plugins' virtual modules
-  // The validators' inputs: the schemas and the generator's options.
-  const schemaInputs = Object.values(validators).map((v) => v.schemaFile);
-  let inputs = [...new Set([...metaInputs, ...schemaInputs, `${root}compiler/validate/build-validators.ts`])].map((p: string) => {
+  let inputs = metaInputs.map((p: string) => {
     const abs = p.startsWith("/") ? p : `${root}${p}`;
     const st = statSync(abs);
     return [relative(root, abs), st.mtimeMs, st.size] as [string, number, number];
@@ -51,38 +45,17 @@ export async function build(options: { release?: boolean } = {}): Promise<{ dir:
   return { dir, inputs: inputs.length, bytes };
 }
 
-const VIRTUAL = "kanaria-validator/";
-const VALIDATOR_PREFIX = "compiler-validator-";
-
-/** One standalone validator module per schema (a fresh ajv each: standalone code of one export). */
-async function validatorSources(): Promise<Record<string, { code: string; schemaFile: string }>> {
-  const { SCHEMAS, createAjv, loadSchema } = await import("../compiler/validate/build-validators.ts");
-  const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
-  const out: Record<string, { code: string; schemaFile: string }> = {};
-  for (const [name, file] of Object.entries(SCHEMAS)) {
-    const ajv = createAjv();
-    for (const f of Object.values(SCHEMAS)) ajv.addSchema(loadSchema(f));
-    out[name] = { code: standaloneCode(ajv, { [name]: loadSchema(file).$id }), schemaFile: `${root}schema/${file}` };
-  }
-  return out;
-}
-
-/** Entry points `kanaria-validator:<name>`: that schema's standalone validator. */
-function validatorEntries(sources: Record<string, { code: string }>) {
-  return {
-    name: "validator-entries",
-    setup(b: any) {
-      b.onResolve({ filter: /^kanaria-validator\// }, (a: { path: string }) => ({ path: a.path.slice(VIRTUAL.length), namespace: "kanaria-validator" }));
-      b.onLoad({ filter: /.*/, namespace: "kanaria-validator" }, (a: { path: string }) => ({ contents: sources[a.path].code, loader: "js" }));
-    },
-  };
-}
-
-/** In the CLI bundle, the generated validators module becomes getters that load each validator's bundle on first use. */
-function lazyValidators(names: string[]) {
+/**
+ * In the bundle, compiler/validate/generated/validators.js (which re-exports every schema's
+ * validator module) becomes getters that run a schema's module on first use.
+ */
+function lazyValidators() {
+  const index = readFileSync(`${root}compiler/validate/generated/validators.js`, "utf8");
+  const names = [...index.matchAll(/^export \{ (\w+) \} from "\.\/validators\/\1\.js";$/gm)].map((m) => m[1]);
+  if (names.length === 0) throw new Error("compiler/validate/generated/validators.js re-exports no validators/<name>.js: update scripts/build.ts");
   const contents = `const loaded = {};
-const REQ = (name) => { switch (name) { ${names.map((n) => `case "${n}": return require("${VIRTUAL}${n}");`).join(" ")} } };
-for (const name of ${JSON.stringify(names)}) Object.defineProperty(module.exports, name, { enumerable: true, get: () => (loaded[name] ??= REQ(name)[name]) });
+const load = (name) => { switch (name) { ${names.map((n) => `case "${n}": return require("./validators/${n}.js");`).join(" ")} } };
+for (const name of ${JSON.stringify(names)}) Object.defineProperty(module.exports, name, { enumerable: true, get: () => (loaded[name] ??= load(name)[name]) });
 `;
   return {
     name: "lazy-validators",

@@ -10,9 +10,14 @@
 //
 // A file can ask to be split over several processes with a header line
 // `// kanaria-test-shards: N`; each process gets KANARIA_TEST_SHARD=i/N (see helpers/shard.ts).
+// Every process gets KANARIA_TEST_RUN_DIR, one folder per run for work done once and shared
+// (helpers/once-per-run.ts), removed at the end. The closing table gives each file's wall time
+// and CPU time (user + system of its process and the processes it waited for): on a busy
+// machine the CPU seconds are the numbers to compare.
 import { spawn } from "node:child_process";
-import { availableParallelism } from "node:os";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 
 declare const Bun: any;
 
@@ -92,7 +97,7 @@ function counts(runtime: Job["runtime"], code: number, output: string) {
 async function run(job: Job): Promise<Result> {
   const cmd = `${root}node_modules/.bin/${job.runtime}`;
   const args = job.runtime === "bun" ? ["test", "--timeout", "300000", `./${job.file}`] : ["test", "--allow-all", "--no-check", job.file];
-  const env = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...(job.shard ? { KANARIA_TEST_SHARD: job.shard } : {}) };
+  const env = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", KANARIA_TEST_RUN_DIR: runDir, ...(job.shard ? { KANARIA_TEST_SHARD: job.shard } : {}) };
   const t0 = performance.now();
   let output = "";
   let code = 1;
@@ -120,6 +125,8 @@ async function run(job: Job): Promise<Result> {
   return { ...job, code, ...counts(job.runtime, code, text), seconds: (performance.now() - t0) / 1000, cpu, output: text };
 }
 
+// One folder for the whole run, for work test processes share (helpers/once-per-run.ts).
+const runDir = mkdtempSync(join(tmpdir(), "kanaria-test-run-"));
 const files = testFiles("test").filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 const timings = readTimings();
 const queue: Job[] = [];
@@ -131,8 +138,11 @@ for (const runtime of runtimes as Job["runtime"][]) {
     else for (let i = 1; i <= n; i++) queue.push({ runtime, file, shard: `${i}/${n}` });
   }
 }
-// Longest first (by the last run here, else Bun-only files, which spawn processes, first).
-const guess = (j: Job) => timings[label(j)] ?? (j.file.endsWith(".bun.test.ts") ? 60 : 5);
+// Longest first, by the last run here. A file not timed yet (new, or renamed) goes before all
+// the others, larger files first: were it long, starting it last would make the whole run wait
+// for it; being short, it costs nothing to start early.
+const size = (f: string) => statSync(`${root}${f}`).size;
+const guess = (j: Job) => timings[label(j)] ?? 1e6 + size(j.file) / 1e3;
 queue.sort((a, b) => guess(b) - guess(a));
 
 const results: Result[] = [];
@@ -150,6 +160,7 @@ async function worker(): Promise<void> {
 }
 await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
 const wall = (performance.now() - t0) / 1000;
+rmSync(runDir, { recursive: true, force: true });
 
 mkdirSync(`${root}node_modules/.cache/kanaria`, { recursive: true });
 // Merged with the earlier entries, so running a few files keeps the others' times; written to a

@@ -16,6 +16,7 @@ import { ROOT, until } from "../helpers/cli.ts";
 import { freePort } from "../helpers/net.ts";
 import { requirement } from "../helpers/requirement.ts";
 import { shardOf } from "../helpers/shard.ts";
+import { oncePerRun, type Once } from "../helpers/once-per-run.ts";
 import { LspClient, uri } from "../lsp/client.ts";
 
 const SLOW = { timeout: 900_000 };
@@ -32,6 +33,7 @@ const preCommit = which("pre-commit");
 const needNpm = requirement("node and npm", !!node && !!npm, "needs node and npm on PATH");
 
 let tmp = "";
+let packed: Once<{ source: string; tarball: string }> | undefined;
 let tarball = "";
 /** A copy of the checkout's files (tracked and new), as a clone would have them. */
 let source = "";
@@ -64,10 +66,9 @@ function apps(dir: string): { good: string; broken: string } {
 
 const BROKEN_DIAGNOSTIC = /broken\/app\.pipecd\.yaml:\d+:\d+ error traffic-percentages /;
 
-before(() => {
+before(async () => {
   if (needNpm.skip) return;
   tmp = realpathSync(mkdtempSync(join(tmpdir(), "kanaria-install-")));
-  source = join(tmp, "source");
   const bin = join(tmp, "only-node-bin");
   mkdirSync(bin);
   for (const tool of ["node", "npm", "npx"]) {
@@ -83,18 +84,23 @@ before(() => {
   onlyNode.PATH = PATH;
 
   // What the user packs or what a registry serves: `npm pack` of this checkout's files as they
-  // are now (tracked and new), copied so that packing never touches the checkout.
-  const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\0").filter(Boolean);
-  for (const f of files) if (existsSync(`${ROOT}${f}`)) cpSync(`${ROOT}${f}`, join(source, f), { recursive: true, verbatimSymlinks: true });
-  symlinkSync(`${ROOT}node_modules`, join(source, "node_modules"));
-  const r = run(npm!, ["pack", "--pack-destination", tmp], { cwd: source, env: { ...process.env, NO_COLOR: "1" } as Record<string, string> });
-  assert.equal(r.status, 0, show(r));
-  // Scripts read the tarball's name from stdout (`$(npm pack)`, pre-commit's node language): the
-  // build prints to stderr, so stdout holds only the name and npm's own "> kanaria@… prepack" lines.
-  const lines = r.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("> "));
-  assert.deepEqual(lines, [`kanaria-${pkg.version}.tgz`], `npm pack's stdout:\n${show(r)}`);
-  tarball = join(tmp, lines[0]);
-  assert.equal(existsSync(join(source, "dist")), false, "postpack removes dist/ again");
+  // are now (tracked and new), copied so that packing never touches the checkout. Packed once per
+  // test run (the two shards of this file share the tarball; see helpers/once-per-run.ts).
+  packed = await oncePerRun("npm-pack", (dir) => {
+    const source = join(dir, "source");
+    const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\0").filter(Boolean);
+    for (const f of files) if (existsSync(`${ROOT}${f}`)) cpSync(`${ROOT}${f}`, join(source, f), { recursive: true, verbatimSymlinks: true });
+    symlinkSync(`${ROOT}node_modules`, join(source, "node_modules"));
+    const r = run(npm!, ["pack", "--pack-destination", dir], { cwd: source, env: { ...process.env, NO_COLOR: "1" } as Record<string, string> });
+    assert.equal(r.status, 0, show(r));
+    // Scripts read the tarball's name from stdout (`$(npm pack)`, pre-commit's node language): the
+    // build prints to stderr, so stdout holds only the name and npm's own "> kanaria@… prepack" lines.
+    const lines = r.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("> "));
+    assert.deepEqual(lines, [`kanaria-${pkg.version}.tgz`], `npm pack's stdout:\n${show(r)}`);
+    assert.equal(existsSync(join(source, "dist")), false, "postpack removes dist/ again");
+    return { source, tarball: join(dir, lines[0]) };
+  });
+  ({ source, tarball } = packed.value);
   const listing = spawnSync("tar", ["-tzf", tarball], { encoding: "utf8" }).stdout.split("\n");
   for (const f of ["package/bin/kanaria.js", "package/bin/kanaria.ts", "package/dist/compiler-cli.js", "package/dist/compiler-cli.manifest.json"]) assert.ok(listing.includes(f), `${f} in the tarball`);
   assert.equal(
@@ -106,6 +112,7 @@ before(() => {
 
 after(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (packed?.owned) rmSync(packed.dir, { recursive: true, force: true });
 });
 
 const cases: [string, { skip?: string }, () => void | Promise<void>][] = [];

@@ -3,13 +3,37 @@
 // datadoghq.eu, ...: https://api.<site>) or a full base URL (the embedded simulator, a proxy),
 // which becomes the client's `baseServer`. The client's own retry is off: the engine retries
 // 429/5xx with back-off inside the sample's time budget.
-import { client, logger, v1 } from "@datadog/datadog-api-client";
+import type { client as Client, v1 } from "@datadog/datadog-api-client";
 import type { MetricsProvider, QueryResult, QueryWindow } from "../types.ts";
 import { excerpt, isRetryableStatus, ProviderError } from "./errors.ts";
 import { wallClock, type MetricClock } from "./metric-clock.ts";
 
-// The client logs every failed request itself; Kanaria reports them per sample instead.
-if (!(globalThis as any).process?.env?.DEBUG) logger.setLevel?.("silent");
+interface DatadogClient {
+  client: typeof Client;
+  MetricsApi: typeof v1.MetricsApi;
+}
+
+const PACKAGE = "@datadog/datadog-api-client/dist";
+const cjs = (m: any) => m.default ?? m;
+let loading: Promise<DatadogClient> | undefined;
+
+/**
+ * The client's common part and v1 MetricsApi, loaded on the first query. The package's index
+ * loads every v1 and v2 API (about 9,000 modules): imported at the top, that cost every
+ * `kanaria deploy` and `serve` process seconds of CPU at start, Datadog provider or not.
+ */
+function datadogClient(): Promise<DatadogClient> {
+  loading ??= Promise.all([
+    import(`${PACKAGE}/packages/datadog-api-client-common/index.js`),
+    import(`${PACKAGE}/packages/datadog-api-client-v1/apis/MetricsApi.js`),
+    import(`${PACKAGE}/logger.js`),
+  ]).then(([client, metrics, logger]) => {
+    // The client logs every failed request itself; Kanaria reports them per sample instead.
+    if (!(globalThis as any).process?.env?.DEBUG) cjs(logger).logger.setLevel?.("silent");
+    return { client: cjs(client), MetricsApi: cjs(metrics).MetricsApi };
+  });
+  return loading;
+}
 
 export interface DatadogOptions {
   name: string;
@@ -28,13 +52,12 @@ export function isBaseUrl(address: string): boolean {
 export class DatadogProvider implements MetricsProvider {
   readonly type = "DATADOG";
   readonly name: string;
-  private readonly api: v1.MetricsApi;
+  private api: v1.MetricsApi | undefined;
   private readonly clock: MetricClock;
 
   constructor(private readonly o: DatadogOptions) {
     this.name = o.name;
     this.clock = o.now ?? wallClock;
-    this.api = new v1.MetricsApi(this.configuration());
   }
 
   /** The base URL queries go to (for messages and tests). */
@@ -43,7 +66,7 @@ export class DatadogProvider implements MetricsProvider {
     return isBaseUrl(address) ? address.replace(/\/+$/, "") : `https://api.${address}`;
   }
 
-  private configuration(signal?: AbortSignal): client.Configuration {
+  private configuration(client: typeof Client, signal?: AbortSignal): Client.Configuration {
     const f = this.o.fetch ?? fetch;
     const configuration = client.createConfiguration({
       authMethods: { apiKeyAuth: this.o.apiKey, appKeyAuth: this.o.applicationKey },
@@ -61,12 +84,14 @@ export class DatadogProvider implements MetricsProvider {
   }
 
   async query(query: string, w: QueryWindow, signal: AbortSignal): Promise<QueryResult> {
+    const { client, MetricsApi } = await datadogClient();
+    this.api ??= new MetricsApi(this.configuration(client));
     let res: v1.MetricsQueryResponse;
     try {
       // Datadog takes whole seconds; widen outwards so no point of the window is lost.
-      res = await this.api.queryMetrics({ from: Math.floor(w.from / 1000), to: Math.ceil(w.to / 1000), query }, this.configuration(signal));
+      res = await this.api.queryMetrics({ from: Math.floor(w.from / 1000), to: Math.ceil(w.to / 1000), query }, this.configuration(client, signal));
     } catch (e) {
-      throw toProviderError(e, signal);
+      throw toProviderError(client, e, signal);
     }
     if (res.status === "error" || res.error) throw new ProviderError(`Datadog: ${res.error ?? "query failed"}`, false);
     const values: number[] = [];
@@ -82,7 +107,7 @@ export class DatadogProvider implements MetricsProvider {
   }
 }
 
-function toProviderError(e: unknown, signal: AbortSignal): Error {
+function toProviderError(client: typeof Client, e: unknown, signal: AbortSignal): Error {
   if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
   if (e instanceof client.ApiException) {
     const msg = datadogMessage(e.body);

@@ -5,7 +5,7 @@
 
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { client, v1 } from "@datadog/datadog-api-client";
+import { client, v1 } from "../helpers/datadog-client.ts";
 import { env } from "../../runtime/platform/index.ts";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../runtime/simulator/index.ts";
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateTaskSetCommand, DescribeTaskSetsCommand } from "@aws-sdk/client-ecs";
 import { DescribeTargetGroupsCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, ModifyListenerCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { client } from "@datadog/datadog-api-client";
+import { client } from "../helpers/datadog-client.ts";
 import { type Harness, needsSimDatadog, startHarness } from "./helpers.ts";
 
 const scenario = new URL("../../runtime/simulator/scenarios/canary.yaml", import.meta.url).pathname;

@@ -18,9 +18,10 @@ const cjs = (m: any) => m.default ?? m;
 let loading: Promise<DatadogClient> | undefined;
 
 /**
- * The client's common part and v1 MetricsApi, loaded on the first query. The package's index
- * loads every v1 and v2 API (about 9,000 modules): imported at the top, that cost every
- * `kanaria deploy` and `serve` process seconds of CPU at start, Datadog provider or not.
+ * The client's common part and v1 MetricsApi, loaded when the first Datadog provider is made
+ * (a runtime config that has one), not when this module is imported. The package's index loads
+ * every v1 and v2 API (about 9,000 modules): imported at the top, that cost every `kanaria
+ * deploy` and `serve` process seconds of CPU at start, Datadog provider or not.
  */
 function datadogClient(): Promise<DatadogClient> {
   loading ??= Promise.all([
@@ -58,6 +59,8 @@ export class DatadogProvider implements MetricsProvider {
   constructor(private readonly o: DatadogOptions) {
     this.name = o.name;
     this.clock = o.now ?? wallClock;
+    // Start loading now, so that the first query (inside an analysis' time budget) finds it loaded.
+    datadogClient().catch(() => {});
   }
 
   /** The base URL queries go to (for messages and tests). */

@@ -127,6 +127,12 @@ async function run(job: Job): Promise<Result> {
 
 // One folder for the whole run, for work test processes share (helpers/once-per-run.ts).
 const runDir = mkdtempSync(join(tmpdir(), "kanaria-test-run-"));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    rmSync(runDir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 const files = testFiles("test").filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 const timings = readTimings();
 const queue: Job[] = [];

@@ -5,16 +5,8 @@
 import { describeNode } from "./describe-node.ts";
 import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
 
-/** The part of a graph node the picture needs (the compiler's and the runtime's types both fit). */
-export interface PictureNode {
-  id: string;
-  stage: string;
-  name?: string;
-  params: Record<string, unknown>;
-  timeoutMs: number;
-  next: string | null;
-  onFailure: string | null;
-}
+/** A node of the execution graph. */
+export type PictureNode = ExecutionGraph["nodes"][number];
 
 export interface PictureGraph {
   app?: { name: string };
@@ -166,7 +158,7 @@ export function renderPipelineSvg(graph: PictureGraph, o: SvgOptions = {}): stri
 
   const node = (n: PictureNode, i: number, y: number, path: "main" | "rollback") => {
     const st = states?.[n.id];
-    const desc = describeNode(n as unknown as ExecutionGraph["nodes"][number]);
+    const desc = describeNode(n);
     const timeout = shortDuration(n.timeoutMs);
     const cls = ["kp-node", path === "rollback" ? "kp-rb" : "", st ? `kp-${st.state}` : ""].filter(Boolean).join(" ");
     let status: string;

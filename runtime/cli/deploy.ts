@@ -4,7 +4,6 @@
 import { compileOne } from "../../compiler/cli/compile-one.ts";
 import { DuplicateDigestError } from "../store/store.ts";
 import { SubmitError } from "../executor/runtime.ts";
-import type { Graph } from "../executor/graph.ts";
 import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
 import { ConfigError, loadSettings, readToken } from "./config.ts";
 import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
@@ -86,7 +85,7 @@ export async function deployCommand(args: string[]): Promise<number> {
   }
   const compiled = compileOne(p.positionals[0], { loaded: settings.raw, diagnostics: settings.warnings }, { out, err: (s) => err(s.replace(/\n$/, "")), color: false }, "deploy", str(p, "root"));
   if (!compiled.ok) return compiled.exitCode;
-  const graph = compiled.graph as unknown as Graph;
+  const graph = compiled.graph;
   const appPath = compiled.app;
   const progress = new Progress(out, p.flags.has("verbose"), terminalFor(process.stdout, { NO_COLOR: env("NO_COLOR"), TERM: env("TERM") }));
   const server = str(p, "server");

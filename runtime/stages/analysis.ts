@@ -4,17 +4,16 @@
 // executor runs the rollback path and the API/CLI show why.
 import type { StageHandler } from "../executor/context.ts";
 import { AnalysisFailed, runAnalysis, type AnalysisDeps } from "../analysis/run-analysis.ts";
-import type { AnalysisParams, SampleRecord } from "../analysis/types.ts";
+import type { SampleRecord } from "../analysis/types.ts";
 
-export function analysisStage(deps: AnalysisDeps): StageHandler {
+export function analysisStage(deps: AnalysisDeps): StageHandler<"ANALYSIS"> {
   return async (ctx) => {
-    const params = ctx.node.params as AnalysisParams;
     const outcome = await runAnalysis(
       {
         deploymentId: ctx.deploymentId,
         nodeId: ctx.node.id,
         app: ctx.graph.app.name,
-        params: { durationMs: params.durationMs, metrics: params.metrics ?? [], http: params.http ?? [], logs: params.logs ?? [] },
+        params: ctx.node.params,
         clock: ctx.clock,
         signal: ctx.signal,
         nodeStartedAt: ctx.nodeStartedAt,

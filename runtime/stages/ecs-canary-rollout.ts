@@ -5,9 +5,9 @@ import { createTaskSet, ensureNewTaskDefinition, waitSteady } from "./task-sets.
 import { requireExternalService } from "./guards.ts";
 import { applyServiceDefinition } from "./service-definition.ts";
 
-export const ecsCanaryRollout: StageHandler = async (ctx) => {
+export const ecsCanaryRollout: StageHandler<"ECS_CANARY_ROLLOUT"> = async (ctx) => {
   requireExternalService(ctx);
-  const scale = Number(ctx.node.params.scale ?? 10);
+  const { scale } = ctx.node.params;
   const taskDefinition = await ensureNewTaskDefinition(ctx);
   await applyServiceDefinition(ctx);
   const ts = await createTaskSet(ctx, { step: "create-task-set", role: "canary", taskDefinition, scale, targetGroup: ctx.graph.target.targetGroups.canary });

@@ -6,7 +6,7 @@ import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition,
 import { requireExternalService } from "./guards.ts";
 import { applyServiceDefinition } from "./service-definition.ts";
 
-export const ecsPrimaryRollout: StageHandler = async (ctx) => {
+export const ecsPrimaryRollout: StageHandler<"ECS_PRIMARY_ROLLOUT"> = async (ctx) => {
   requireExternalService(ctx);
   const taskDefinition = await ensureNewTaskDefinition(ctx);
   await applyServiceDefinition(ctx);

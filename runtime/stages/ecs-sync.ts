@@ -11,13 +11,16 @@ import { clientToken } from "./ids.ts";
 import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition, makePrimary, waitSteady } from "./task-sets.ts";
 import { applyServiceDefinition, appliedDesiredCount, serviceUpdateInput } from "./service-definition.ts";
 import { routeTraffic } from "./traffic.ts";
+import type { NodeOfStage } from "../executor/graph.ts";
 
-async function runStandalone(ctx: StageContext) {
+type SyncContext = StageContext<NodeOfStage<"ECS_SYNC">>;
+
+async function runStandalone(ctx: SyncContext) {
   const taskDefinition = await ensureNewTaskDefinition(ctx);
   if (ctx.node.params.runStandaloneTask === false) {
     return { tasks: [], taskDefinition, message: "task definition registered; no task run (runStandaloneTask: false)" };
   }
-  const cps = ctx.graph.target.service?.capacityProviderStrategy;
+  const cps = ctx.graph.target.service?.capacityProviderStrategy as unknown[] | undefined;
   const input = {
     cluster: ctx.cluster,
     taskDefinition,
@@ -76,13 +79,13 @@ async function scaleService(ctx: StageContext, step: string, desiredCount: numbe
   }
 }
 
-export const ecsSync: StageHandler = async (ctx) => {
+export const ecsSync: StageHandler<"ECS_SYNC"> = async (ctx) => {
   if (ctx.node.params.standalone || !ctx.service) return runStandalone(ctx);
   const taskDefinition = await ensureNewTaskDefinition(ctx);
   await applyServiceDefinition(ctx);
   if (ctx.snapshot.serviceExists && ctx.snapshot.controller !== "EXTERNAL") return syncEcsControlled(ctx, taskDefinition);
   const before = await ctx.step("observe-task-sets", "DescribeServices", {}, async () => ({ arns: (await currentTaskSets(ctx)).map((t) => t.arn) }));
-  const recreate = ctx.node.params.recreate === true;
+  const { recreate } = ctx.node.params;
   const count = appliedDesiredCount(ctx);
   if (recreate) await scaleService(ctx, "recreate-scale-down", 0);
   const ts = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });

@@ -4,7 +4,7 @@ import type { StageHandler } from "../executor/context.ts";
 import { currentTaskSets, deleteTaskSet } from "./task-sets.ts";
 import { isOwnedBy } from "./ids.ts";
 
-export const rollbackClean: StageHandler = async (ctx) => {
+export const rollbackClean: StageHandler<"ROLLBACK_CLEAN"> = async (ctx) => {
   if (!ctx.service) return { message: "standalone task: nothing to clean" };
   const canaryTg = ctx.graph.target.targetGroups.canary?.targetGroupArn;
   const restoreNode = ctx.graph.rollback.find((n) => n.stage === "ROLLBACK_PRIMARY")?.id;

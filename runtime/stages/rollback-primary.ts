@@ -4,7 +4,7 @@
 import type { StageHandler } from "../executor/context.ts";
 import { createTaskSet, currentTaskSets, makePrimary, scaleTaskSet, waitSteady } from "./task-sets.ts";
 
-export const rollbackPrimary: StageHandler = async (ctx) => {
+export const rollbackPrimary: StageHandler<"ROLLBACK_PRIMARY"> = async (ctx) => {
   const old = ctx.snapshot.primary;
   if (!ctx.service || !old) return { message: "no previous primary task set to restore (first deployment); ROLLBACK_CLEAN removes the new task sets" };
   const live = (await currentTaskSets(ctx)).find((t) => t.arn === old.arn);

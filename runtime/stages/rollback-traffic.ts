@@ -2,7 +2,7 @@
 import type { StageHandler } from "../executor/context.ts";
 import { routeTraffic } from "./traffic.ts";
 
-export const rollbackTraffic: StageHandler = async (ctx) => {
+export const rollbackTraffic: StageHandler<"ROLLBACK_TRAFFIC"> = async (ctx) => {
   const { primary, canary } = ctx.graph.target.targetGroups;
   if (ctx.graph.target.accessType !== "ELB" || !primary || !canary) return { message: "no weighted routing to undo" };
   const r = await routeTraffic(ctx, 100, 0);

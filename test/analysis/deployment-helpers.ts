@@ -56,7 +56,7 @@ export function compileApp(appText: string, image: string): Graph {
   };
   const r = compile({ appPath, readFile });
   if (!r.graph) throw new Error(`does not compile:\n${r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join("\n")}`);
-  return r.graph as unknown as Graph;
+  return r.graph;
 }
 
 export async function analysisRuntime(sim: Simulator): Promise<{ rt: Runtime; board: ApprovalBoard }> {

@@ -67,7 +67,7 @@ export function compileFixture(name: string, o: CompileOptions = {}): Graph {
   };
   const r = compile({ appPath, readFile });
   if (!r.graph) throw new Error(`fixture ${name} does not compile:\n${r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`).join("\n")}`);
-  return r.graph as unknown as Graph;
+  return r.graph;
 }
 
 export const TEST_TIME_SCALE = 300;

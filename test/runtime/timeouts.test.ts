@@ -15,8 +15,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The canary fixture with the bake WAIT's duration and timeout (and the deployment's) replaced. */
 function withBake(graph: Graph, durationMs: number, timeoutMs: number, deploymentTimeoutMs = graph.timeoutMs): Graph {
-  const nodes = graph.nodes.map((n) => (n.id === "bake" ? { ...n, timeoutMs, params: { ...n.params, durationMs } } : n));
-  return { ...graph, nodes, timeoutMs: deploymentTimeoutMs, digest: `${graph.digest}-${durationMs}-${timeoutMs}` } as Graph;
+  const nodes = graph.nodes.map((n) => (n.id === "bake" && n.stage === "WAIT" ? { ...n, timeoutMs, params: { ...n.params, durationMs } } : n));
+  return { ...graph, nodes, timeoutMs: deploymentTimeoutMs, digest: `${graph.digest}-${durationMs}-${timeoutMs}` };
 }
 
 describe("clock", () => {

@@ -4,12 +4,11 @@
 // set on the listener rules.
 import { describeNode } from "../../../compiler/format/describe-node.ts";
 import type { NodeStatus, PictureGraph, PictureState } from "../../../compiler/format/svg.ts";
-import type { ExecutionGraph } from "../../../compiler/validate/generated/types/graph.ts";
-import type { CheckSummary, MetricParams, SampleRecord, Verdict } from "../../analysis/types.ts";
+import type { CheckSummary, SampleRecord, Verdict } from "../../analysis/types.ts";
 import { APPROVAL_EVENT } from "../../approvals/board.ts";
 import { DEPLOYMENT_NODE } from "../../executor/context.ts";
 import { FIRST_SYNC_NODE, firstSyncNode } from "../../executor/first-deployment.ts";
-import type { Graph, GraphNode } from "../../executor/graph.ts";
+import type { Graph, GraphNode, NodeOfStage } from "../../executor/graph.ts";
 import { redactGraph } from "../../executor/graph-redaction.ts";
 import type { Snapshot } from "../../executor/snapshot.ts";
 import { WAITING_EVENT } from "../../stages/wait-approval.ts";
@@ -180,7 +179,7 @@ const defaultId = (id: string) => /^stage-\d+$/.test(id);
 
 export const nodeLabel = (n: { id: string; stage: string }): string => (defaultId(n.id) || n.id === n.stage ? n.stage : `${n.stage} (${n.id})`);
 
-const imageOf = (g: Graph): string | null => g.target.image ?? (g.target.taskDefinition?.containerDefinitions?.[0]?.image as string | undefined) ?? null;
+const imageOf = (g: Graph): string | null => g.target.image ?? (g.target.taskDefinition.containerDefinitions as { image?: string }[] | undefined)?.[0]?.image ?? null;
 
 function snapshotOf(store: Store, id: string): Snapshot | null {
   const step = store.getStep(id, DEPLOYMENT_NODE, "snapshot");
@@ -290,8 +289,8 @@ function lineOf(e: EventRecord): LogLine {
   }
 }
 
-function analysisOf(n: GraphNode, rec: NodeRecord | undefined, events: EventRecord[]): AnalysisView {
-  const p = n.params as { durationMs?: number; metrics?: MetricParams[]; http?: Array<{ url: string }>; logs?: Array<{ provider: string }> };
+function analysisOf(n: NodeOfStage<"ANALYSIS">, rec: NodeRecord | undefined, events: EventRecord[]): AnalysisView {
+  const p = n.params;
   const fromOutputs = (rec?.outputs?.samples as SampleRecord[] | undefined) ?? null;
   const summaries = (rec?.outputs?.checks as CheckSummary[] | undefined) ?? [];
   const seen = new Map<string, SampleRecord>();
@@ -310,13 +309,13 @@ function analysisOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
     const result: CheckView["result"] = sum?.result ?? (state === "RUNNING" ? "running" : state === "PENDING" ? "pending" : failures > failureLimit ? "failed" : state === "SUCCEEDED" ? "passed" : "stopped");
     checks.push({ kind, index, label, strategy, expected, failureLimit, samples: mine, result });
   };
-  for (const [i, m] of (p.metrics ?? []).entries()) add("metrics", i, `metrics[${i}] ${m.provider} ${m.strategy}`, m.strategy, m.expected ?? null, m.failureLimit ?? 0);
-  for (const [i, h] of (p.http ?? []).entries()) add("http", i, `http[${i}] ${h.url}`, null, null, (h as { failureLimit?: number }).failureLimit ?? 0);
-  for (const [i, l] of (p.logs ?? []).entries()) add("logs", i, `logs[${i}] ${l.provider}`, null, null, (l as { failureLimit?: number }).failureLimit ?? 0);
-  return { nodeId: n.id, label: nodeLabel(n), state, durationMs: p.durationMs ?? 0, checks };
+  for (const [i, m] of p.metrics.entries()) add("metrics", i, `metrics[${i}] ${m.provider} ${m.strategy}`, m.strategy, m.expected ?? null, m.failureLimit);
+  for (const [i, h] of p.http.entries()) add("http", i, `http[${i}] ${h.url}`, null, null, h.failureLimit);
+  for (const [i, l] of p.logs.entries()) add("logs", i, `logs[${i}] ${l.provider}`, null, null, l.failureLimit);
+  return { nodeId: n.id, label: nodeLabel(n), state, durationMs: p.durationMs, checks };
 }
 
-function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventRecord[], graph: GraphNode[]): ApprovalView {
+function approvalOf(n: NodeOfStage<"WAIT_APPROVAL">, rec: NodeRecord | undefined, events: EventRecord[], graph: GraphNode[]): ApprovalView {
   const approvedBy: ApprovalView["approvedBy"] = [];
   let waitingSeen = false;
   for (const e of events) {
@@ -327,8 +326,7 @@ function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
       if (who && !approvedBy.some((a) => a.who === who)) approvedBy.push({ who, at: e.at });
     }
   }
-  const approvers = Array.isArray(n.params.approvers) ? n.params.approvers.map(String) : [];
-  const min = Math.max(1, Number(n.params.minApproverNum ?? 1) || 1);
+  const { approvers, minApproverNum: min } = n.params;
   const next = n.next ? graph.find((x) => x.id === n.next) : undefined;
   return {
     nodeId: n.id,
@@ -337,7 +335,7 @@ function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
     approvers,
     minApproverNum: min,
     approvedBy,
-    nextDescription: next ? `${next.stage}: ${describeNode(next as unknown as ExecutionGraph["nodes"][number])}` : null,
+    nextDescription: next ? `${next.stage}: ${describeNode(next)}` : null,
   };
 }
 
@@ -393,7 +391,7 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
       stage: n.stage,
       label: nodeLabel(n),
       shown: notNeeded ? "NOT_NEEDED" : state,
-      description: describeNode(n as unknown as ExecutionGraph["nodes"][number]),
+      description: describeNode(n),
       state,
       startedAt: r?.startedAt ?? null,
       finishedAt: r?.finishedAt ?? null,
@@ -415,8 +413,8 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
     }
   }
   const ts = taskSetsOf(d.graph, [...main, ...rollback], byId, versions, events);
-  const analyses = all.filter(({ n }) => n.stage === "ANALYSIS").map(({ n }) => analysisOf(n, byId.get(n.id), events));
-  const approvals = all.filter(({ n }) => n.stage === "WAIT_APPROVAL").map(({ n }) => approvalOf(n, byId.get(n.id), events, main));
+  const analyses = all.flatMap(({ n }) => (n.stage === "ANALYSIS" ? [analysisOf(n, byId.get(n.id), events)] : []));
+  const approvals = all.flatMap(({ n }) => (n.stage === "WAIT_APPROVAL" ? [approvalOf(n, byId.get(n.id), events, main)] : []));
   const final = FINAL_STATES.has(d.state);
   const canCancel = d.state === "QUEUED" || (d.state === "RUNNING" && !d.cancelRequested);
 
@@ -435,7 +433,7 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
             ? "the previous primary task set (the version that ran before) is primary again"
             : n.stage === "ROLLBACK_CLEAN"
               ? "the canary and any new task sets are removed"
-              : describeNode(n as unknown as ExecutionGraph["nodes"][number]);
+              : describeNode(n);
       cancelEffect.push(`${n.stage}: ${what}.`);
     }
     cancelEffect.push("The deployment then ends CANCELLED; the new version is not shipped.");

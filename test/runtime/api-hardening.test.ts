@@ -176,6 +176,12 @@ describe("HTTP API hardening (real server)", () => {
       ["forged digest", JSON.stringify({ ...good, digest: `sha256:${"0".repeat(64)}` }), 422, "digest_mismatch", "/digest"],
       ["schema: unknown key", JSON.stringify(mutate(good, (g) => ((g.nodes[0] as any).bogus = 1))), 422, "invalid_graph", "/nodes/0/bogus"],
       ["schema: missing entry", JSON.stringify(mutate(good, (g) => delete (g as any).entry)), 422, "invalid_graph", "/entry"],
+      // Params are part of the contract: typed per node kind, nothing unknown, nothing left to default.
+      ["params: wrong type", JSON.stringify(mutate(good, (g) => ((g.nodes[0].params as any).scale = "ten"))), 422, "invalid_graph", "/nodes/0/params/scale"],
+      ["params: unknown option", JSON.stringify(mutate(good, (g) => ((g.nodes[0].params as any).recreate = true))), 422, "invalid_graph", "/nodes/0/params/recreate"],
+      ["params: missing", JSON.stringify(mutate(good, (g) => delete (g.nodes[1].params as any).canary)), 422, "invalid_graph", "/nodes/1/params/canary"],
+      ["params: out of range", JSON.stringify(mutate(good, (g) => ((g.nodes[0].params as any).scale = 150))), 422, "invalid_graph", "/nodes/0/params/scale"],
+      ["unknown stage", JSON.stringify(mutate(good, (g) => ((g.nodes[0] as any).stage = "ECS_TELEPORT"))), 422, "invalid_graph", "/nodes/0/stage"],
       ["not JSON", "{not json", 400, "invalid_json", ""],
     ];
     for (const [name, body, status, error, path] of cases) {

@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { startSimulator } from "../runtime/simulator/index.ts";
-import { createRuntime } from "../runtime/executor/runtime.ts";
+import { createRuntime } from "../runtime/runtime.ts";
 import { openSqlStore } from "../runtime/store/sql-store.ts";
 import { systemClock } from "../runtime/clock/clock.ts";
 import { fleetGraphs, fleetScenario } from "../test/runtime/fleet.ts";

@@ -7,7 +7,7 @@ import type { SourceParser } from "./source/source-parser.ts";
 import { stripAbsent } from "./resolve/strip.ts";
 import { validate, validateWithPaths, type SchemaName } from "./validate/validators.ts";
 import { resolveApp, type AnalysisTemplates } from "./resolve/resolve-app.ts";
-import { simulate } from "./lint/simulate.ts";
+import { simulate } from "./pipeline/state-model.ts";
 import { runLint } from "./lint/run-lint.ts";
 import { BrokenPart, brokenParts, guardedView, repairValue, type BrokenParts } from "./lint/broken-parts.ts";
 import { applySuppressions } from "./lint/suppressions.ts";

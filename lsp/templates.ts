@@ -1,7 +1,7 @@
 // Template expressions (`<< .Variant.Name >>`) under the cursor, the analysis item a line
 // belongs to, and what a variable expands to for each variant.
 import type { AnalysisHttp, AnalysisLog, AnalysisMetric, ResolvedApp, VariantName } from "../compiler/model.ts";
-import { simulate } from "../compiler/lint/simulate.ts";
+import { simulate } from "../compiler/pipeline/state-model.ts";
 import { variantsFor } from "../compiler/template/check-templates.ts";
 import { lookup, templateContext, TEMPLATE_VARIABLES } from "../compiler/template/variables.ts";
 

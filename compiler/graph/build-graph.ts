@@ -1,7 +1,7 @@
 // Emits the execution graph (schema/graph.schema.json): the main path, the rollback path, and
 // for every node its resolved parameters, timeout, source range and expected state.
 import type { ResolvedApp, Stage } from "../model.ts";
-import type { PipelineState, StageStep } from "../lint/simulate.ts";
+import type { PipelineState, StageStep } from "../pipeline/state-model.ts";
 import { expansionKey, variantsFor, type TemplateResult } from "../template/check-templates.ts";
 import type { AnalysisParams, ExecutionGraph, Variant } from "../validate/generated/types/graph.ts";
 import { graphDigest } from "./digest.ts";

@@ -3,7 +3,7 @@ import type { Diagnostic } from "../diagnostics.ts";
 import type { ResolvedApp } from "../model.ts";
 import type { RuntimeConfig } from "../runtime-config.ts";
 import type { LintContext, LintRule } from "../rules/rule.ts";
-import { simulate } from "./simulate.ts";
+import { simulate } from "../pipeline/state-model.ts";
 import { BrokenPart, guardedView, type BrokenParts } from "./broken-parts.ts";
 
 /** `broken`: the parts of the app that failed the schema (see broken-parts.ts); rules skip what rests on them. */

@@ -4,7 +4,7 @@
 import type { Diagnostic, SourceRange } from "../diagnostics.ts";
 import type { AnalysisMetric, ResolvedApp, Stage, VariantName } from "../model.ts";
 import type { DataPath, SourceFile } from "../source/source-file.ts";
-import type { PipelineState } from "../lint/simulate.ts";
+import type { PipelineState } from "../pipeline/state-model.ts";
 import { scanTemplate, shownExpr, type TemplateExpr } from "./scan.ts";
 import { lookup, templateContext, TEMPLATE_VARIABLES, type TemplateContext } from "./variables.ts";
 import { expand } from "./expand.ts";

@@ -3,7 +3,7 @@
 // compile errors, 2 = usage errors or a server that cannot be reached.
 import { compileOne } from "../../compiler/cli/compile-one.ts";
 import { DuplicateDigestError } from "../store/store.ts";
-import { SubmitError } from "../executor/runtime.ts";
+import { SubmitError } from "../runtime.ts";
 import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
 import { ConfigError, loadSettings, readToken } from "./config.ts";
 import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";

@@ -1,6 +1,6 @@
 // GET /metrics: Prometheus text format.
 import { gauge } from "../metrics/registry.ts";
-import type { Runtime } from "../executor/runtime.ts";
+import type { Runtime } from "../runtime.ts";
 
 const STATES = ["QUEUED", "RUNNING", "ROLLING_BACK", "SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
 

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "../../compiler/compile.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
-import { createRuntime, type Runtime } from "../../runtime/executor/runtime.ts";
+import { createRuntime, type Runtime } from "../../runtime/runtime.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";

@@ -21,7 +21,7 @@ import { checkGraphStructure } from "../../runtime/executor/graph-structure.ts";
 import { redactGraph, maskSecrets } from "../../runtime/executor/graph-redaction.ts";
 import { nestingBeyond } from "../../runtime/server/json-depth.ts";
 import { hostAllowed } from "../../runtime/server/host-check.ts";
-import { SubmitError, type Runtime } from "../../runtime/executor/runtime.ts";
+import { SubmitError, type Runtime } from "../../runtime/runtime.ts";
 import type { Graph, GraphNode, NodeOfStage } from "../../runtime/executor/graph.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 

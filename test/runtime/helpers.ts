@@ -7,7 +7,7 @@ import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { compile } from "../../compiler/compile.ts";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../runtime/simulator/index.ts";
-import { createRuntime, type Runtime } from "../../runtime/executor/runtime.ts";
+import { createRuntime, type Runtime } from "../../runtime/runtime.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";

@@ -13,7 +13,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { Simulator } from "../../runtime/simulator/index.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 import type { RunningServer } from "../../runtime/platform/index.ts";
 import { DEPLOYMENT_NODE } from "../../runtime/executor/context.ts";
 import { appYaml, canaryStages, compileApp } from "../analysis/deployment-helpers.ts";

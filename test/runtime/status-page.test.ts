@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
 import { statusPage } from "../../runtime/server/ui/routes.tsx";
-import { createRuntime } from "../../runtime/executor/runtime.ts";
+import { createRuntime } from "../../runtime/runtime.ts";
 import { createApp } from "../../runtime/server/app.ts";
 import type { SampleRecord } from "../../runtime/analysis/types.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { LIMIT_REAL_FLOOR_MS, longTimer, systemClock } from "../../runtime/clock/clock.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 import { compileFixture, simRuntime, startSim, targetGroupArns, tempDir } from "./helpers.ts";
 import { until } from "../helpers/until.ts";

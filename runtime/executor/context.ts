@@ -1,5 +1,8 @@
-// What a stage gets to work with: its node, the deployment's graph, the AWS clients, the clock,
-// an abort signal (node timeout, deployment timeout, cancel, shutdown) and the journal.
+// The stage contract: what a stage gets to work with (its node, the deployment's graph, the AWS
+// clients, the clock, an abort signal for node timeout, deployment timeout, cancel and shutdown,
+// the journal), what it returns, and the table the executor looks stages up in. The executor
+// depends on this contract only; runtime/stages implements it, and the composition root
+// (runtime/runtime.ts) hands the stage table to the executor, so neither imports the other.
 import type { Service } from "@aws-sdk/client-ecs";
 import type { AwsContext } from "../aws/clients.ts";
 import type { Clock } from "../clock/clock.ts";
@@ -45,3 +48,6 @@ export type StageOutputs = Record<string, unknown> & {
 
 /** Runs nodes of stage `S`; the stage table hands it only nodes of that stage. */
 export type StageHandler<S extends StageName = StageName> = (ctx: StageContext<NodeOfStage<S>>) => Promise<StageOutputs | undefined>;
+
+/** The stage executor of each stage name (built by runtime/stages/registry.ts). */
+export type StageTable = (name: StageName) => StageHandler;

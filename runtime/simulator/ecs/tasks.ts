@@ -6,7 +6,7 @@ import { registerTarget, deregisterTarget } from "../elbv2/target-groups.ts";
 import { availabilityZone, digest, ecsArn, newHex, nextIp, type SimState, type Task, type TaskDefinition } from "../state.ts";
 import { resolveCluster } from "./clusters.ts";
 import { behaviourKeys, isAwsvpc, resolveTaskDefinition } from "./task-definitions.ts";
-import { checkLaunchOptions } from "./services.ts";
+import { checkLaunchOptions } from "./launch-checks.ts";
 import { checkTags, compact, type Input, lastSegment, optionalInt, paginate, requireString, ts, wantsTags } from "./util.ts";
 
 /** Most stopped tasks kept for DescribeTasks; older ones are forgotten (AWS keeps them ~1 hour). */

@@ -59,8 +59,8 @@ export async function deployCommand(args: string[]): Promise<number> {
     }
     if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one APP file" : "missing APP (the app.pipecd.yaml to deploy)");
     if (p.flags.has("server") && p.flags.has("simulate")) throw new UsageError("--server and --simulate do not go together (the server has its own providers)");
-    const ts = str(p, "time-scale");
-    if (ts !== undefined && !(Number(ts) > 0)) throw new UsageError("--time-scale must be a positive number");
+    const timeScale = str(p, "time-scale");
+    if (timeScale !== undefined && !(Number(timeScale) > 0)) throw new UsageError("--time-scale must be a positive number");
     const rate = str(p, "error-rate");
     if (rate !== undefined && !(Number(rate) >= 0 && Number(rate) <= 1)) throw new UsageError("--error-rate must be a fraction between 0 and 1 (e.g. 0.3)");
     if (rate !== undefined && !p.flags.has("simulate")) throw new UsageError("--error-rate goes with --simulate (it sets how the simulated new version behaves)");

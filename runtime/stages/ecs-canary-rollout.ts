@@ -10,7 +10,7 @@ export const ecsCanaryRollout: StageHandler<"ECS_CANARY_ROLLOUT"> = async (ctx) 
   const { scale } = ctx.node.params;
   const taskDefinition = await ensureNewTaskDefinition(ctx);
   await applyServiceDefinition(ctx);
-  const ts = await createTaskSet(ctx, { step: "create-task-set", role: "canary", taskDefinition, scale, targetGroup: ctx.graph.target.targetGroups.canary });
-  const steady = await waitSteady(ctx, ts.arn, "canary", { role: "canary", version: "new" });
-  return { canaryTaskSet: ts.arn, taskDefinition, scale, runningCount: steady.running, message: `canary task set ${ts.id} at ${scale}% is steady` };
+  const created = await createTaskSet(ctx, { step: "create-task-set", role: "canary", taskDefinition, scale, targetGroup: ctx.graph.target.targetGroups.canary });
+  const steady = await waitSteady(ctx, created.arn, "canary", { role: "canary", version: "new" });
+  return { canaryTaskSet: created.arn, taskDefinition, scale, runningCount: steady.running, message: `canary task set ${created.id} at ${scale}% is steady` };
 };

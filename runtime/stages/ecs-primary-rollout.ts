@@ -16,9 +16,9 @@ export const ecsPrimaryRollout: StageHandler<"ECS_PRIMARY_ROLLOUT"> = async (ctx
     const p = (await currentTaskSets(ctx)).find((t) => t.status === "PRIMARY");
     return { arn: p?.arn ?? null, id: p?.id ?? null, taskDefinition: p?.taskDefinition ?? null };
   });
-  const ts = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
-  await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
-  await makePrimary(ctx, "update-primary", ts.arn);
-  if (old.arn && old.arn !== ts.arn) await deleteTaskSet(ctx, "delete-old-primary", old.arn);
-  return { primaryTaskSet: ts.arn, taskDefinition, removed: old.arn, message: `task set ${ts.id} is the primary${old.id ? `; removed ${old.id}` : ""}` };
+  const created = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
+  await waitSteady(ctx, created.arn, "new primary", { role: "primary", version: "new" });
+  await makePrimary(ctx, "update-primary", created.arn);
+  if (old.arn && old.arn !== created.arn) await deleteTaskSet(ctx, "delete-old-primary", old.arn);
+  return { primaryTaskSet: created.arn, taskDefinition, removed: old.arn, message: `task set ${created.id} is the primary${old.id ? `; removed ${old.id}` : ""}` };
 };

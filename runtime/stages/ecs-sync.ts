@@ -88,14 +88,14 @@ export const ecsSync: StageHandler<"ECS_SYNC"> = async (ctx) => {
   const { recreate } = ctx.node.params;
   const count = appliedDesiredCount(ctx);
   if (recreate) await scaleService(ctx, "recreate-scale-down", 0);
-  const ts = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
-  if (!recreate) await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
-  await makePrimary(ctx, "update-primary", ts.arn);
-  const removed = before.arns.filter((a) => a !== ts.arn);
+  const created = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
+  if (!recreate) await waitSteady(ctx, created.arn, "new primary", { role: "primary", version: "new" });
+  await makePrimary(ctx, "update-primary", created.arn);
+  const removed = before.arns.filter((a) => a !== created.arn);
   for (const arn of removed) await deleteTaskSet(ctx, `delete:${arn.split("/").pop()}`, arn);
   if (recreate) {
     await scaleService(ctx, "recreate-scale-up", count);
-    await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
+    await waitSteady(ctx, created.arn, "new primary", { role: "primary", version: "new" });
   }
   const { primary, canary } = ctx.graph.target.targetGroups;
   let traffic: { primary: number; canary: number } | undefined;
@@ -105,11 +105,11 @@ export const ecsSync: StageHandler<"ECS_SYNC"> = async (ctx) => {
   }
   const first = !ctx.snapshot.primary;
   return {
-    primaryTaskSet: ts.arn,
+    primaryTaskSet: created.arn,
     taskDefinition,
     removed,
     ...(traffic ? { traffic } : {}),
     ...(recreate ? { recreated: true } : {}),
-    message: `${first ? "first deployment: " : ""}${recreate ? `recreated (scaled to 0, then back to ${count}): ` : ""}task set ${ts.id} is the primary${removed.length ? `; removed ${removed.length} old task set(s)` : ""}`,
+    message: `${first ? "first deployment: " : ""}${recreate ? `recreated (scaled to 0, then back to ${count}): ` : ""}task set ${created.id} is the primary${removed.length ? `; removed ${removed.length} old task set(s)` : ""}`,
   };
 };

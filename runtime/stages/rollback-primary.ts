@@ -13,8 +13,8 @@ export const rollbackPrimary: StageHandler<"ROLLBACK_PRIMARY"> = async (ctx) => 
     arn = live.arn;
     if (live.scale !== 100) await scaleTaskSet(ctx, "scale-old-primary", arn, 100);
   } else {
-    const ts = await createTaskSet(ctx, { step: "recreate-primary", role: "primary", taskDefinition: old.taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary, like: old });
-    arn = ts.arn;
+    const created = await createTaskSet(ctx, { step: "recreate-primary", role: "primary", taskDefinition: old.taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary, like: old });
+    arn = created.arn;
   }
   await waitSteady(ctx, arn, "restored primary", { role: "primary", version: "current" });
   const current = (await currentTaskSets(ctx)).find((t) => t.status === "PRIMARY");

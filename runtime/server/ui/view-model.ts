@@ -412,7 +412,7 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
       trafficFrom = r.nodeId;
     }
   }
-  const ts = taskSetsOf(d.graph, [...main, ...rollback], byId, versions, events);
+  const taskSets = taskSetsOf(d.graph, [...main, ...rollback], byId, versions, events);
   const analyses = all.flatMap(({ n }) => (n.stage === "ANALYSIS" ? [analysisOf(n, byId.get(n.id), events)] : []));
   const approvals = all.flatMap(({ n }) => (n.stage === "WAIT_APPROVAL" ? [approvalOf(n, byId.get(n.id), events, main)] : []));
   const final = FINAL_STATES.has(d.state);
@@ -465,9 +465,9 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
     picture: { graph: { app: d.graph.app, nodes: main, rollback }, states, failedNode: d.failedNode },
     traffic: currentTraffic(records),
     trafficFrom,
-    taskSets: ts.sets,
-    taskSetsFrom: ts.from,
-    desiredCount: ts.desired,
+    taskSets: taskSets.sets,
+    taskSetsFrom: taskSets.from,
+    desiredCount: taskSets.desired,
     analyses,
     approvals,
     log: events.map(lineOf),

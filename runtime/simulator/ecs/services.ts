@@ -8,7 +8,7 @@ import { checkLaunchOptions, checkLoadBalancers } from "./launch-checks.ts";
 import { findService, serviceTaskSets } from "./service-lookups.ts";
 import { resolveTaskDefinition } from "./task-definitions.ts";
 import { computedDesiredCount, reconcile, taskSetCounts, taskSetView } from "./task-sets.ts";
-import { checkTags, compact, type Input, lastSegment, optionalInt, requireString, ts, wantsTags } from "./util.ts";
+import { checkTags, compact, type Input, lastSegment, optionalInt, requireString, epochSeconds, wantsTags } from "./util.ts";
 
 const CREATE_PROPS = [
   "loadBalancers", "serviceRegistries", "launchType", "capacityProviderStrategy", "platformVersion", "role",
@@ -207,8 +207,8 @@ export function serviceView(s: SimState, svc: Service, withTags: boolean) {
               pendingCount: c.pending,
               runningCount: c.running,
               failedTasks: 0,
-              createdAt: ts(t.createdAt),
-              updatedAt: ts(t.updatedAt),
+              createdAt: epochSeconds(t.createdAt),
+              updatedAt: epochSeconds(t.updatedAt),
               launchType: t.props.launchType,
               capacityProviderStrategy: t.props.capacityProviderStrategy,
               platformVersion: t.props.platformVersion,
@@ -240,7 +240,7 @@ export function serviceView(s: SimState, svc: Service, withTags: boolean) {
     deployments,
     roleArn: p.role,
     events: [],
-    createdAt: ts(svc.createdAt),
+    createdAt: epochSeconds(svc.createdAt),
     placementConstraints: p.placementConstraints ?? [],
     placementStrategy: p.placementStrategy ?? [],
     networkConfiguration: p.networkConfiguration,

@@ -181,7 +181,8 @@ export const nodeLabel = (n: { id: string; stage: string }): string => (defaultI
 
 const imageOf = (g: Graph): string | null => g.target.image ?? (g.target.taskDefinition.containerDefinitions as { image?: string }[] | undefined)?.[0]?.image ?? null;
 
-function snapshotOf(store: Store, id: string): Snapshot | null {
+/** The service as the deployment found it (its journaled snapshot step), once recorded. */
+function journaledSnapshot(store: Store, id: string): Snapshot | null {
   const step = store.getStep(id, DEPLOYMENT_NODE, "snapshot");
   return step?.status === "DONE" ? (step.result as Snapshot) : null;
 }
@@ -223,7 +224,7 @@ function historyOf(store: Store, all: DeploymentRecord[]): History {
  */
 function versionsOf(store: Store, d: DeploymentRecord, h: History): Versions {
   const fresh = version(imageOf(d.graph), registeredOf(store, d.id));
-  const td = snapshotOf(store, d.id)?.primary?.taskDefinition || null;
+  const td = journaledSnapshot(store, d.id)?.primary?.taskDefinition || null;
   if (td) return { old: version(h.imageOfRevision.get(td) ?? null, td), new: fresh };
   const prev = h.previous.get(d.id);
   return { old: version(prev?.image ?? null, prev?.revision ?? null), new: fresh };

@@ -11,7 +11,7 @@ import { EventBus } from "../../runtime/executor/events.ts";
 import { smallGraph } from "../helpers/small-graph.ts";
 import { createNotifier, Notifier } from "../../runtime/notifications/notifier.ts";
 import { fromExecutorEvent, type NotificationEvent } from "../../runtime/notifications/events.ts";
-import { receiversFor, routeMatches } from "../../runtime/notifications/routes.ts";
+import { receiversFor, routeMatches } from "../../runtime/notifications/routing.ts";
 import { hmacSha256Hex, WebhookReceiver } from "../../runtime/notifications/receivers/webhook.ts";
 import { slackMessage } from "../../runtime/notifications/receivers/slack.ts";
 import { tempDir } from "./helpers.ts";

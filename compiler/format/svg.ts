@@ -3,6 +3,7 @@
 // each node's state, so `kanaria graph --format svg` (for PR comments) and the status page
 // (runtime/server/ui/) draw exactly the same picture. Every text is escaped here.
 import { describeNode } from "./describe-node.ts";
+import { shortDuration } from "../resolve/duration.ts";
 import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
 
 /** A node of the execution graph. */
@@ -55,18 +56,6 @@ const STATE_LABEL: Record<PictureState, string> = {
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-/** Compact duration: 850ms, 12s, 4m05s, 1h02m. */
-export function shortDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "–";
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${m}m`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h}h${String(m % 60).padStart(2, "0")}m` : `${h}h`;
 }
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);

@@ -15,6 +15,7 @@ import type { Judgement } from "./strategies/judgement.ts";
 import { judgePrevious } from "./strategies/previous.ts";
 import { judgeThreshold } from "./strategies/threshold.ts";
 import type { AnalysisParams, CheckSummary, HttpParams, MetricParams, MetricsProvider, QueryResult, QueryWindow, SampleRecord, SamplingParams, Variant } from "./types.ts";
+import { formatDuration } from "../../compiler/resolve/duration.ts";
 
 export interface AnalysisDeps {
   providers: ReadonlyMap<string, MetricsProvider>;
@@ -188,7 +189,7 @@ async function takeSample(c: Check, k: number, stopSignal: AbortSignal): Promise
     const base = { kind: c.kind, index: c.index, variants: [], query: {}, window: null, values: {} };
     if (timeout.signal.aborted) {
       const last = (e as any)?.lastError ? `; last error: ${(e as any).lastError}` : "";
-      return { ...base, verdict: "error", reason: `no answer within the query timeout of ${fmtMs(c.sampling.timeoutMs)}${last}` };
+      return { ...base, verdict: "error", reason: `no answer within the query timeout of ${formatDuration(c.sampling.timeoutMs)}${last}` };
     }
     return { ...base, verdict: "error", reason: (e as Error)?.message ?? String(e) };
   } finally {
@@ -196,9 +197,6 @@ async function takeSample(c: Check, k: number, stopSignal: AbortSignal): Promise
   }
 }
 
-function fmtMs(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
 
 function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: AnalysisDeps): Check {
   const label = checkLabel("metrics", index, m);
@@ -231,7 +229,7 @@ function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: Ana
           variants.map(async (v) => {
             results[v] = await withRetry(() => provider.query(query[v]!, w, signal), run.clock, signal, (e, attempt, wait) => {
               lastError = e.message;
-              run.onLog?.(`${label}: ${e.message}; retry ${attempt} in ${fmtMs(wait)}`);
+              run.onLog?.(`${label}: ${e.message}; retry ${attempt} in ${formatDuration(wait)}`);
             });
           }),
         );

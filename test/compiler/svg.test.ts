@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderPipelineSvg, shortDuration, type PictureGraph } from "../../compiler/format/svg.ts";
+import { renderPipelineSvg, type PictureGraph } from "../../compiler/format/svg.ts";
+import { shortDuration } from "../../compiler/resolve/duration.ts";
 import type { NodeOfStage, StageName } from "../../runtime/executor/graph.ts";
 import { runCli } from "../helpers/cli.ts";
 

@@ -8,7 +8,7 @@
 // - on the list page, refreshes the table every few seconds;
 // - approve / cancel: a dialog that says what will happen, asks for the token (kept in memory,
 //   or in sessionStorage when asked; never in a URL) and POSTs with `Authorization: Bearer`.
-import { shortDuration } from "../../../compiler/format/svg.ts";
+import { shortDuration } from "../../../compiler/resolve/duration.ts";
 
 export function clientMain(): void {
   const body = document.body;

@@ -6,6 +6,7 @@
 import type { SampleRecord } from "../analysis/types.ts";
 import { fit, wrap, type Span, type Terminal, type Tone } from "./terminal.ts";
 import { shortDuration } from "../../compiler/resolve/duration.ts";
+import { FINAL_STATES, isOutcome } from "../deployment-states.ts";
 
 export interface ProgressEvent {
   type: string;
@@ -14,7 +15,6 @@ export interface ProgressEvent {
   data: Record<string, any>;
 }
 
-const FINAL = new Set(["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"]);
 const TONE: Record<string, Tone> = {
   RUNNING: "cyan",
   RESUMED: "cyan",
@@ -140,12 +140,12 @@ export class Progress {
         else this.line(e.at, node, stage, "FAILED");
         break;
       case "deployment.state":
-        if (["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "ROLLING_BACK"].includes(d.state)) {
+        if (isOutcome(d.state)) {
           // A node's failure is the deployment's error too: it was printed once already.
           if (d.error && d.error !== this.shownError) this.failureLine(e.at, "deployment", "", d.state, d.error);
           else this.line(e.at, "deployment", "", d.state);
         }
-        if (FINAL.has(d.state)) {
+        if (FINAL_STATES.has(d.state)) {
           this.finalState = d.state;
           this.finalError = d.error ?? null;
           this.running.clear();

@@ -1,5 +1,5 @@
 // The status page's only script (served as /ui/app.js as `(clientMain)()`: it must not use
-// anything outside its own body but `shortDuration`, whose source is put in front of it).
+// anything outside its own body but `shortDuration` and `FINAL_STATE_NAMES`, put in front of it).
 // Progressive enhancement: every page works without it.
 // - ticks the elapsed time of running nodes;
 // - on a deployment page, follows GET /api/deployments/:id/events (SSE) and, after each event,
@@ -9,6 +9,10 @@
 // - approve / cancel: a dialog that says what will happen, asks for the token (kept in memory,
 //   or in sessionStorage when asked; never in a URL) and POSTs with `Authorization: Bearer`.
 import { shortDuration } from "../../../compiler/resolve/duration.ts";
+import { FINAL_STATES } from "../../deployment-states.ts";
+
+/** Defined in front of the script (CLIENT_SCRIPT below). */
+declare const FINAL_STATE_NAMES: readonly string[];
 
 export function clientMain(): void {
   const body = document.body;
@@ -118,7 +122,6 @@ export function clientMain(): void {
   };
   if (id && body.dataset.final !== "true" && typeof EventSource !== "undefined") {
     const es = new EventSource(`/api/deployments/${encodeURIComponent(id)}/events?after=${encodeURIComponent(body.dataset.lastEventId ?? "0")}`);
-    const FINAL = ["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
     const types = ["deployment.state", "deployment.resumed", "node.started", "node.resumed", "node.succeeded", "node.failed", "log", "step", "approval.waiting", "approval.granted", "message"];
     for (const t of types) {
       es.addEventListener(t, (ev) => {
@@ -129,7 +132,7 @@ export function clientMain(): void {
           } catch {
             /* ignore */
           }
-          if (FINAL.includes(state)) {
+          if (FINAL_STATE_NAMES.includes(state)) {
             es.close();
             body.dataset.final = "true";
             setLive(false, `Finished (${state})`);
@@ -248,5 +251,6 @@ export function clientMain(): void {
   });
 }
 
-// The same duration format as the server-rendered picture: one function, shipped as source.
-export const CLIENT_SCRIPT = `const shortDuration = ${shortDuration.toString()};\n(${clientMain.toString()})();\n`;
+// The same duration format as the server-rendered picture (one function, shipped as source), and
+// the final states from runtime/deployment-states.ts.
+export const CLIENT_SCRIPT = `const shortDuration = ${shortDuration.toString()};\nconst FINAL_STATE_NAMES = ${JSON.stringify([...FINAL_STATES])};\n(${clientMain.toString()})();\n`;

@@ -14,8 +14,9 @@ import type { Snapshot } from "../../executor/snapshot.ts";
 import { WAITING_EVENT } from "../../stages/wait-approval.ts";
 import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type EventRecord, type NodeRecord, type NodeState, type Store } from "../../store/store.ts";
 import { currentTraffic, type TrafficSplit } from "../views.ts";
+import { DEPLOYMENT_STATES, isBadOutcome, isDeploymentState } from "../../deployment-states.ts";
 
-export const ALL_STATES: DeploymentState[] = ["QUEUED", "RUNNING", "ROLLING_BACK", "SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
+export const ALL_STATES = DEPLOYMENT_STATES;
 
 /** One side of a version change: the image, and the task definition revision where known. */
 export interface Version {
@@ -233,7 +234,7 @@ function versionsOf(store: Store, d: DeploymentRecord, h: History): Versions {
 const duration = (d: { startedAt: number | null; finishedAt: number | null }, now: number) => (d.startedAt === null ? null : (d.finishedAt ?? now) - d.startedAt);
 
 export function listView(store: Store, q: { state?: string | null; app?: string | null }, now = Date.now()): ListView {
-  const state = q.state && (ALL_STATES as string[]).includes(q.state) ? (q.state as DeploymentState) : null;
+  const state = q.state && isDeploymentState(q.state) ? q.state : null;
   const app = q.app?.trim() || null;
   const all = store.listDeployments({ limit: 1000 });
   const history = historyOf(store, all);
@@ -264,7 +265,7 @@ function lineOf(e: EventRecord): LogLine {
   const base = { id: e.id, at: e.at, nodeId: e.nodeId, type: e.type };
   switch (e.type) {
     case "deployment.state":
-      return { ...base, level: d.state === "SUCCEEDED" ? "ok" : ["FAILED", "ROLLED_BACK", "CANCELLED", "ROLLING_BACK"].includes(String(d.state)) ? "error" : "info", text: `Deployment ${String(d.state)}${d.error ? `: ${String(d.error)}` : ""}` };
+      return { ...base, level: d.state === "SUCCEEDED" ? "ok" : isBadOutcome(String(d.state)) ? "error" : "info", text: `Deployment ${String(d.state)}${d.error ? `: ${String(d.error)}` : ""}` };
     case "deployment.resumed":
       return { ...base, level: "info", text: `Resumed after a restart (${String(d.state)})` };
     case "node.started":

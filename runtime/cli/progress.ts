@@ -5,7 +5,6 @@
 // something moves; in a pipe or a CI log the lines are plain and complete.
 import type { SampleRecord } from "../analysis/types.ts";
 import { fit, wrap, type Span, type Terminal, type Tone } from "./terminal.ts";
-import { shortDuration } from "../../compiler/resolve/duration.ts";
 import { FINAL_STATES, isOutcome } from "../deployment-states.ts";
 
 export interface ProgressEvent {
@@ -27,6 +26,14 @@ const TONE: Record<string, Tone> = {
 const VERDICT_TONE: Record<string, Tone> = { pass: "green", fail: "red", error: "red", nodata: "yellow" };
 const SPINNER = ["|", "/", "-", "\\"];
 const INDENT = "          ";
+
+/** "12s", "3m05s", "1h02m": how long a stage has been running, in whole seconds (the live line's own format, not shortDuration). */
+function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, "0")}m`;
+}
 
 /** ISO window bounds shown as times of day: the dates add nothing mid-deployment. */
 const shortWindow = (text: string) =>
@@ -218,7 +225,7 @@ export class Progress {
   private drawLive(): void {
     if (!this.term || this.running.size === 0) return;
     const now = Date.now();
-    const parts = [...this.running].map(([node, r]) => `${node} ${r.stage} ${shortDuration(now - r.since)}${r.samples ? `, ${r.samples} sample${r.samples === 1 ? "" : "s"}` : ""}`);
+    const parts = [...this.running].map(([node, r]) => `${node} ${r.stage} ${clock(now - r.since)}${r.samples ? `, ${r.samples} sample${r.samples === 1 ? "" : "s"}` : ""}`);
     const text = fit([{ text: `${SPINNER[this.frame % SPINNER.length]} `, tone: "cyan" }, { text: `running: ${parts.join("; ")}`, tone: "dim" }], this.term.columns() - 1, this.term.color);
     this.term.write(text);
     this.liveShown = true;

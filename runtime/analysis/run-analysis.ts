@@ -10,10 +10,7 @@ import type { PreviousRunStore } from "./previous-runs.ts";
 import { runHttpCheck } from "./providers/http-check.ts";
 import { withRetry } from "./retry.ts";
 import { analysisEnd, sampleOffsets, windowAt } from "./schedule.ts";
-import { judgeCanary } from "./strategies/canary.ts";
-import type { Judgement } from "./strategies/judgement.ts";
-import { judgePrevious } from "./strategies/previous.ts";
-import { judgeThreshold } from "./strategies/threshold.ts";
+import { judgeMetric } from "./strategies/judge-metric.ts";
 import type { AnalysisParams, CheckSummary, HttpParams, MetricParams, MetricsProvider, QueryResult, QueryWindow, SampleRecord, SamplingParams, Variant } from "./types.ts";
 import { formatDuration } from "../../compiler/resolve/duration.ts";
 
@@ -244,27 +241,9 @@ function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: Ana
         values[v] = "series" in r ? r.series : [];
       }
       const noDataReasons = variants.filter((v) => "noData" in results[v]!).map((v) => `${v}: ${(results[v] as { reason?: string }).reason ?? "no data"}`);
-      let j: Judgement;
-      switch (m.strategy) {
-        case "THRESHOLD":
-          j = judgeThreshold(values[variants[0]]!, m.expected);
-          break;
-        case "PREVIOUS": {
-          const v = variants[0];
-          const prev = values[v]!.length ? await deps.previous.find({ app: run.app, provider: m.provider, query: query[v]! }, run.deploymentId) : null;
-          j = judgePrevious(values[v]!, prev, m.deviation);
-          if (prev) values.previous = prev.values;
-          break;
-        }
-        case "CANARY_PRIMARY":
-        case "CANARY_BASELINE": {
-          const other = variants[1] ?? (m.strategy === "CANARY_PRIMARY" ? "primary" : "baseline");
-          j = judgeCanary(values[variants[0]] ?? [], values[other] ?? [], other, m.deviation);
-          break;
-        }
-        default:
-          j = { verdict: "fail", reason: `unknown strategy ${(m as { strategy: string }).strategy}` };
-      }
+      const judged = await judgeMetric(m, variants, values, (v) => deps.previous.find({ app: run.app, provider: m.provider, query: query[v]! }, run.deploymentId));
+      if (judged.previous) values.previous = judged.previous;
+      let j = judged.judgement;
       if (j.verdict === "nodata" && noDataReasons.length) j = { ...j, reason: `no data (${noDataReasons.join("; ")})` };
       return { ...base, window: win, values, verdict: j.verdict, reason: j.reason, ...(j.detail ? { detail: j.detail } : {}) };
     },

@@ -372,6 +372,63 @@ function taskSetsOf(graph: Graph, nodes: GraphNode[], records: Map<string, NodeR
   return { sets, from: best?.node.id ?? null, desired };
 }
 
+/** One node as the page shows it (`finalDeployment`: a rollback node still PENDING was not needed). */
+function nodeViewOf(n: GraphNode, path: "main" | "rollback", r: NodeRecord | undefined, finalDeployment: boolean, timeScale: number, now: number): NodeView {
+  const state = r?.state ?? "PENDING";
+  const elapsedMs = r?.startedAt != null ? ((r.finishedAt ?? (state === "RUNNING" ? now : r.startedAt)) - r.startedAt) * timeScale : null;
+  const msg = r?.outputs?.message;
+  const notNeeded = path === "rollback" && state === "PENDING" && finalDeployment;
+  return {
+    id: n.id,
+    path,
+    stage: n.stage,
+    label: nodeLabel(n),
+    shown: notNeeded ? "NOT_NEEDED" : state,
+    description: describeNode(n),
+    state,
+    startedAt: r?.startedAt ?? null,
+    finishedAt: r?.finishedAt ?? null,
+    elapsedMs,
+    timeoutMs: n.timeoutMs,
+    error: r?.error ?? null,
+    message: typeof msg === "string" ? msg : null,
+  };
+}
+
+/** The node whose traffic outputs are the latest (what the traffic split shown comes from). */
+function trafficSource(records: NodeRecord[]): string | null {
+  let from: string | null = null;
+  let at = -1;
+  for (const r of records) {
+    if (r.outputs?.traffic && r.finishedAt !== null && r.finishedAt >= at) {
+      at = r.finishedAt;
+      from = r.nodeId;
+    }
+  }
+  return from;
+}
+
+/** What cancelling does now, sentence by sentence (the cancel dialog says it before anyone confirms). */
+function cancelEffectOf(d: DeploymentRecord, rollback: GraphNode[], currentLabel: string | null): string[] {
+  const doing = `Kanaria stops the stage in progress${currentLabel ? ` (${currentLabel})` : ""}`;
+  if (d.state === "QUEUED") return ["The deployment has not started: nothing changes in ECS, it ends CANCELLED."];
+  if (!d.graph.target.autoRollback || rollback.length === 0) {
+    return [`${doing} where it is. Auto-rollback is off for this app, so task sets and listener weights stay as they are now; the deployment ends CANCELLED.`];
+  }
+  const steps = rollback.map((n) => {
+    const what =
+      n.stage === "ROLLBACK_TRAFFIC"
+        ? "traffic goes back to the primary (100%), the canary gets 0%"
+        : n.stage === "ROLLBACK_PRIMARY"
+          ? "the previous primary task set (the version that ran before) is primary again"
+          : n.stage === "ROLLBACK_CLEAN"
+            ? "the canary and any new task sets are removed"
+            : describeNode(n);
+    return `${n.stage}: ${what}.`;
+  });
+  return [`${doing} and runs the rollback path:`, ...steps, "The deployment then ends CANCELLED; the new version is not shipped."];
+}
+
 export function deploymentView(store: Store, record: DeploymentRecord, timeScale: number, now = Date.now()): DeploymentView {
   const d = { ...record, graph: redactGraph(record.graph) }; // the page never shows secret values
   const records = store.getNodes(d.id);
@@ -381,39 +438,10 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
   const all = [...main.map((n) => ({ n, path: "main" as const })), ...rollback.map((n) => ({ n, path: "rollback" as const }))];
   const versions = versionsOf(store, d, historyOf(store, store.listDeployments({ limit: 1000 })));
 
-  const nodes: NodeView[] = all.map(({ n, path }) => {
-    const r = byId.get(n.id);
-    const state = r?.state ?? "PENDING";
-    const elapsedMs = r?.startedAt != null ? ((r.finishedAt ?? (state === "RUNNING" ? now : r.startedAt)) - r.startedAt) * timeScale : null;
-    const msg = r?.outputs?.message;
-    const notNeeded = path === "rollback" && state === "PENDING" && FINAL_STATES.has(d.state);
-    return {
-      id: n.id,
-      path,
-      stage: n.stage,
-      label: nodeLabel(n),
-      shown: notNeeded ? "NOT_NEEDED" : state,
-      description: describeNode(n),
-      state,
-      startedAt: r?.startedAt ?? null,
-      finishedAt: r?.finishedAt ?? null,
-      elapsedMs,
-      timeoutMs: n.timeoutMs,
-      error: r?.error ?? null,
-      message: typeof msg === "string" ? msg : null,
-    };
-  });
+  const nodes: NodeView[] = all.map(({ n, path }) => nodeViewOf(n, path, byId.get(n.id), FINAL_STATES.has(d.state), timeScale, now));
   const states: Record<string, NodeStatus> = {};
   for (const n of nodes) states[n.id] = { state: n.shown, elapsedMs: n.elapsedMs, startedAt: n.state === "RUNNING" ? n.startedAt : null };
-
-  let trafficFrom: string | null = null;
-  let at = -1;
-  for (const r of records) {
-    if (r.outputs?.traffic && r.finishedAt !== null && r.finishedAt >= at) {
-      at = r.finishedAt;
-      trafficFrom = r.nodeId;
-    }
-  }
+  const trafficFrom = trafficSource(records);
   const taskSets = taskSetsOf(d.graph, [...main, ...rollback], byId, versions, events);
   const analyses = all.flatMap(({ n }) => (n.stage === "ANALYSIS" ? [analysisOf(n, byId.get(n.id), events)] : []));
   const approvals = all.flatMap(({ n }) => (n.stage === "WAIT_APPROVAL" ? [approvalOf(n, byId.get(n.id), events, main)] : []));
@@ -421,25 +449,7 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
   const canCancel = d.state === "QUEUED" || (d.state === "RUNNING" && !d.cancelRequested);
 
   const currentLabel = nodes.find((n) => n.id === d.currentNode)?.label ?? d.currentNode;
-  const cancelEffect: string[] = [];
-  if (d.state === "QUEUED") cancelEffect.push("The deployment has not started: nothing changes in ECS, it ends CANCELLED.");
-  else if (!d.graph.target.autoRollback || rollback.length === 0) {
-    cancelEffect.push(`Kanaria stops the stage in progress${currentLabel ? ` (${currentLabel})` : ""} where it is. Auto-rollback is off for this app, so task sets and listener weights stay as they are now; the deployment ends CANCELLED.`);
-  } else {
-    cancelEffect.push(`Kanaria stops the stage in progress${currentLabel ? ` (${currentLabel})` : ""} and runs the rollback path:`);
-    for (const n of rollback) {
-      const what =
-        n.stage === "ROLLBACK_TRAFFIC"
-          ? "traffic goes back to the primary (100%), the canary gets 0%"
-          : n.stage === "ROLLBACK_PRIMARY"
-            ? "the previous primary task set (the version that ran before) is primary again"
-            : n.stage === "ROLLBACK_CLEAN"
-              ? "the canary and any new task sets are removed"
-              : describeNode(n);
-      cancelEffect.push(`${n.stage}: ${what}.`);
-    }
-    cancelEffect.push("The deployment then ends CANCELLED; the new version is not shipped.");
-  }
+  const cancelEffect = cancelEffectOf(d, rollback, currentLabel);
 
   return {
     id: d.id,

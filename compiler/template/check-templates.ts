@@ -11,7 +11,7 @@ import { expand } from "./expand.ts";
 import { closest } from "../text/closest.ts";
 
 /** Variants a metric's queries are expanded for (see DESIGN.md: which variant is judged). */
-export function variantsFor(strategy: AnalysisMetric["strategy"], before: PipelineState): VariantName[] {
+export function variantsFor(strategy: AnalysisMetric["strategy"], before: PipelineState): [VariantName, ...VariantName[]] {
   switch (strategy) {
     case "CANARY_PRIMARY":
       return ["canary", "primary"];

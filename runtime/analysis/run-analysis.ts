@@ -81,12 +81,12 @@ export function describeSample(s: SampleRecord, label: string, failures: number,
 
 export async function runAnalysis(run: AnalysisRun, deps: AnalysisDeps): Promise<AnalysisOutcome> {
   const p = run.params;
-  if (p.logs?.length) {
+  if (p.logs.length) {
     throw new StageError(`Log analysis (logs[0] provider ${p.logs[0].provider}) is not supported by this runtime: remove the logs entries or use metrics/http checks.`);
   }
   const checks: Check[] = [
-    ...(p.metrics ?? []).map((m, i) => metricCheck(m, i, run, deps)),
-    ...(p.http ?? []).map((h, i) => httpCheck(h, i, deps)),
+    ...p.metrics.map((m, i) => metricCheck(m, i, run, deps)),
+    ...p.http.map((h, i) => httpCheck(h, i, deps)),
   ];
   if (checks.length === 0) throw new StageError("The ANALYSIS stage has no metrics or http checks: there is nothing to judge.");
 
@@ -203,7 +203,7 @@ function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: Ana
     label,
     sampling: m,
     async take(_k, signal) {
-      const variants = m.variants?.length ? m.variants : (["canary"] as Variant[]);
+      const variants = m.variants;
       const query: Partial<Record<Variant, string>> = {};
       for (const v of variants) if (m.queries[v] !== undefined) query[v] = m.queries[v];
       const base = { kind: "metrics" as const, index, strategy: m.strategy, provider: m.provider, variants, query, values: {} as SampleRecord["values"] };

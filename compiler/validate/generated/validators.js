@@ -32552,10 +32552,11 @@ const schema282 = {
     },
     "variants": {
      "type": "array",
+     "minItems": 1,
      "items": {
       "$ref": "#/$defs/variant"
      },
-     "description": "Task sets queried, in order."
+     "description": "Task sets queried, in order (the judged one first)."
     },
     "queries": {
      "type": "object",
@@ -35114,10 +35115,11 @@ const schema303 = {
   },
   "variants": {
    "type": "array",
+   "minItems": 1,
    "items": {
     "$ref": "#/$defs/variant"
    },
-   "description": "Task sets queried, in order."
+   "description": "Task sets queried, in order (the judged one first)."
   },
   "queries": {
    "type": "object",
@@ -35345,11 +35347,8 @@ errors++;
 if(data.variants !== undefined){
 let data2 = data.variants;
 if(Array.isArray(data2)){
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(!(((data3 === "primary") || (data3 === "canary")) || (data3 === "baseline"))){
-const err12 = {instancePath:instancePath+"/variants/" + i0,schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema305.enum},message:"must be equal to one of the allowed values",schema:schema305.enum,parentSchema:schema305,data:data3};
+if(data2.length < 1){
+const err12 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema303.properties.variants,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -35358,10 +35357,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema303.properties.variants.type,parentSchema:schema303.properties.variants,data:data2};
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(!(((data3 === "primary") || (data3 === "canary")) || (data3 === "baseline"))){
+const err13 = {instancePath:instancePath+"/variants/" + i0,schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema305.enum},message:"must be equal to one of the allowed values",schema:schema305.enum,parentSchema:schema305,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -35371,12 +35371,9 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.queries !== undefined){
-let data4 = data.queries;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-for(const key1 in data4){
-if(!(((key1 === "primary") || (key1 === "canary")) || (key1 === "baseline"))){
-const err14 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema303.properties.queries,data:data4};
+}
+else {
+const err14 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema303.properties.variants.type,parentSchema:schema303.properties.variants,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -35386,10 +35383,12 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data4.primary !== undefined){
-let data5 = data4.primary;
-if(typeof data5 !== "string"){
-const err15 = {instancePath:instancePath+"/queries/primary",schemaPath:"#/properties/queries/properties/primary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.primary.type,parentSchema:schema303.properties.queries.properties.primary,data:data5};
+if(data.queries !== undefined){
+let data4 = data.queries;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+if(!(((key1 === "primary") || (key1 === "canary")) || (key1 === "baseline"))){
+const err15 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema303.properties.queries,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -35399,10 +35398,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data4.canary !== undefined){
-let data6 = data4.canary;
-if(typeof data6 !== "string"){
-const err16 = {instancePath:instancePath+"/queries/canary",schemaPath:"#/properties/queries/properties/canary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.canary.type,parentSchema:schema303.properties.queries.properties.canary,data:data6};
+if(data4.primary !== undefined){
+let data5 = data4.primary;
+if(typeof data5 !== "string"){
+const err16 = {instancePath:instancePath+"/queries/primary",schemaPath:"#/properties/queries/properties/primary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.primary.type,parentSchema:schema303.properties.queries.properties.primary,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -35412,10 +35411,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data4.baseline !== undefined){
-let data7 = data4.baseline;
-if(typeof data7 !== "string"){
-const err17 = {instancePath:instancePath+"/queries/baseline",schemaPath:"#/properties/queries/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.baseline.type,parentSchema:schema303.properties.queries.properties.baseline,data:data7};
+if(data4.canary !== undefined){
+let data6 = data4.canary;
+if(typeof data6 !== "string"){
+const err17 = {instancePath:instancePath+"/queries/canary",schemaPath:"#/properties/queries/properties/canary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.canary.type,parentSchema:schema303.properties.queries.properties.canary,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -35425,9 +35424,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.properties.queries.type,parentSchema:schema303.properties.queries,data:data4};
+if(data4.baseline !== undefined){
+let data7 = data4.baseline;
+if(typeof data7 !== "string"){
+const err18 = {instancePath:instancePath+"/queries/baseline",schemaPath:"#/properties/queries/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.baseline.type,parentSchema:schema303.properties.queries.properties.baseline,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -35437,12 +35437,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.expected !== undefined){
-let data8 = data.expected;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-for(const key2 in data8){
-if(!((key2 === "min") || (key2 === "max"))){
-const err19 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema303.properties.expected,data:data8};
+}
+else {
+const err19 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.properties.queries.type,parentSchema:schema303.properties.queries,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -35452,10 +35449,12 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data8.min !== undefined){
-let data9 = data8.min;
-if(!((typeof data9 == "number") && (isFinite(data9)))){
-const err20 = {instancePath:instancePath+"/expected/min",schemaPath:"#/properties/expected/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema303.properties.expected.properties.min.type,parentSchema:schema303.properties.expected.properties.min,data:data9};
+if(data.expected !== undefined){
+let data8 = data.expected;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key2 in data8){
+if(!((key2 === "min") || (key2 === "max"))){
+const err20 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema303.properties.expected,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -35465,10 +35464,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data8.max !== undefined){
-let data10 = data8.max;
-if(!((typeof data10 == "number") && (isFinite(data10)))){
-const err21 = {instancePath:instancePath+"/expected/max",schemaPath:"#/properties/expected/properties/max/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema303.properties.expected.properties.max.type,parentSchema:schema303.properties.expected.properties.max,data:data10};
+if(data8.min !== undefined){
+let data9 = data8.min;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+const err21 = {instancePath:instancePath+"/expected/min",schemaPath:"#/properties/expected/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema303.properties.expected.properties.min.type,parentSchema:schema303.properties.expected.properties.min,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -35478,9 +35477,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.properties.expected.type,parentSchema:schema303.properties.expected,data:data8};
+if(data8.max !== undefined){
+let data10 = data8.max;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+const err22 = {instancePath:instancePath+"/expected/max",schemaPath:"#/properties/expected/properties/max/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema303.properties.expected.properties.max.type,parentSchema:schema303.properties.expected.properties.max,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -35490,10 +35490,9 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.deviation !== undefined){
-let data11 = data.deviation;
-if(!(((data11 === "HIGH") || (data11 === "LOW")) || (data11 === "EITHER"))){
-const err23 = {instancePath:instancePath+"/deviation",schemaPath:"#/$defs/deviation/enum",keyword:"enum",params:{allowedValues: schema306.enum},message:"must be equal to one of the allowed values",schema:schema306.enum,parentSchema:schema306,data:data11};
+}
+else {
+const err23 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.properties.expected.type,parentSchema:schema303.properties.expected,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -35503,10 +35502,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.intervalMs !== undefined){
-let data12 = data.intervalMs;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err24 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.intervalMs.type,parentSchema:schema303.properties.intervalMs,data:data12};
+if(data.deviation !== undefined){
+let data11 = data.deviation;
+if(!(((data11 === "HIGH") || (data11 === "LOW")) || (data11 === "EITHER"))){
+const err24 = {instancePath:instancePath+"/deviation",schemaPath:"#/$defs/deviation/enum",keyword:"enum",params:{allowedValues: schema306.enum},message:"must be equal to one of the allowed values",schema:schema306.enum,parentSchema:schema306,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -35515,9 +35514,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 1 || isNaN(data12)){
-const err25 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema303.properties.intervalMs,data:data12};
+}
+if(data.intervalMs !== undefined){
+let data12 = data.intervalMs;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err25 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.intervalMs.type,parentSchema:schema303.properties.intervalMs,data:data12};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -35526,12 +35527,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-}
-if(data.delayMs !== undefined){
-let data13 = data.delayMs;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err26 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.delayMs.type,parentSchema:schema303.properties.delayMs,data:data13};
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+const err26 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema303.properties.intervalMs,data:data12};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -35540,9 +35538,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 0 || isNaN(data13)){
-const err27 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema303.properties.delayMs,data:data13};
+}
+}
+if(data.delayMs !== undefined){
+let data13 = data.delayMs;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err27 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.delayMs.type,parentSchema:schema303.properties.delayMs,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -35551,12 +35552,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-}
-if(data.failureLimit !== undefined){
-let data14 = data.failureLimit;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-const err28 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.failureLimit.type,parentSchema:schema303.properties.failureLimit,data:data14};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+const err28 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema303.properties.delayMs,data:data13};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -35565,9 +35563,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 < 0 || isNaN(data14)){
-const err29 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema303.properties.failureLimit,data:data14};
+}
+}
+if(data.failureLimit !== undefined){
+let data14 = data.failureLimit;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err29 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.failureLimit.type,parentSchema:schema303.properties.failureLimit,data:data14};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -35576,12 +35577,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-}
-if(data.skipOnNoData !== undefined){
-let data15 = data.skipOnNoData;
-if(typeof data15 !== "boolean"){
-const err30 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema303.properties.skipOnNoData.type,parentSchema:schema303.properties.skipOnNoData,data:data15};
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+const err30 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema303.properties.failureLimit,data:data14};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -35591,10 +35589,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.timeoutMs !== undefined){
-let data16 = data.timeoutMs;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err31 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.timeoutMs.type,parentSchema:schema303.properties.timeoutMs,data:data16};
+}
+if(data.skipOnNoData !== undefined){
+let data15 = data.skipOnNoData;
+if(typeof data15 !== "boolean"){
+const err31 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema303.properties.skipOnNoData.type,parentSchema:schema303.properties.skipOnNoData,data:data15};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -35603,9 +35602,11 @@ vErrors.push(err31);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 1 || isNaN(data16)){
-const err32 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema303.properties.timeoutMs,data:data16};
+}
+if(data.timeoutMs !== undefined){
+let data16 = data.timeoutMs;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err32 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.timeoutMs.type,parentSchema:schema303.properties.timeoutMs,data:data16};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -35614,16 +35615,27 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.type,parentSchema:schema303,data};
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 1 || isNaN(data16)){
+const err33 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema303.properties.timeoutMs,data:data16};
 if(vErrors === null){
 vErrors = [err33];
 }
 else {
 vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.type,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
 }
 errors++;
 }

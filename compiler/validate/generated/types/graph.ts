@@ -402,9 +402,11 @@ export interface MetricCheck {
 provider: string
 strategy: Strategy
 /**
- * Task sets queried, in order.
+ * Task sets queried, in order (the judged one first).
+ * 
+ * @minItems 1
  */
-variants: Variant[]
+variants: [Variant, ...(Variant)[]]
 /**
  * The query for each variant (templates expanded).
  */

@@ -147,31 +147,35 @@ export async function runAnalysis(run: AnalysisRun, deps: AnalysisDeps): Promise
   }
   samples.sort((a, b) => a.at - b.at || a.kind.localeCompare(b.kind) || a.index - b.index || a.sample - b.sample);
 
-  if (failing) {
-    const s = failing.sample;
-    const label = failing.summary.label;
-    const counted = samples.filter((x) => x.kind === s.kind && x.index === s.index && x.counted);
-    const message =
-      `${label} had ${failing.summary.failures} failed samples, more than its failureLimit of ${failing.summary.failureLimit}. ` +
-      counted.map((x) => `Sample ${x.sample}${x.window ? ` [${iso(x.window.from)} – ${iso(x.window.to)}]` : ""}: ${x.verdict}: ${x.reason}.`).join(" ");
-    return { passed: false, message, checks: summaries, samples, failingSample: s, failedAt: failing.at };
-  }
+  if (failing) return { passed: false, message: failureMessage(failing.summary, failing.sample, samples), checks: summaries, samples, failingSample: failing.sample, failedAt: failing.at };
+  await rememberForPrevious(p.metrics, samples, run, deps);
+  return { passed: true, message: passMessage(checks.length, samples), checks: summaries, samples };
+}
 
-  // Success: remember the values PREVIOUS will compare the next deployment with.
-  for (const c of checks) {
-    if (c.kind !== "metrics") continue;
-    const m = p.metrics[c.index];
+/** Why the analysis failed: the check over its limit, and each of its counted samples. */
+function failureMessage(summary: CheckSummary, s: SampleRecord, samples: SampleRecord[]): string {
+  const counted = samples.filter((x) => x.kind === s.kind && x.index === s.index && x.counted);
+  return (
+    `${summary.label} had ${summary.failures} failed samples, more than its failureLimit of ${summary.failureLimit}. ` +
+    counted.map((x) => `Sample ${x.sample}${x.window ? ` [${iso(x.window.from)} – ${iso(x.window.to)}]` : ""}: ${x.verdict}: ${x.reason}.`).join(" ")
+  );
+}
+
+function passMessage(checks: number, samples: SampleRecord[]): string {
+  const noData = samples.filter((s) => s.verdict === "nodata").length;
+  return `Analysis passed: ${checks} check${checks === 1 ? "" : "s"}, ${samples.length} samples${noData ? ` (${noData} without data, skipped by skipOnNoData)` : ""}, failures within limits.`;
+}
+
+/** After a success: the values PREVIOUS will compare the next deployment with. */
+async function rememberForPrevious(metrics: MetricParams[], samples: SampleRecord[], run: AnalysisRun, deps: AnalysisDeps): Promise<void> {
+  for (const [index, m] of metrics.entries()) {
     if (m.strategy !== "PREVIOUS") continue;
     const v = m.variants[0];
     const query = m.queries[v];
     if (!query) continue;
-    const values = samples.filter((s) => s.kind === "metrics" && s.index === c.index).flatMap((s) => s.values[v] ?? []);
+    const values = samples.filter((s) => s.kind === "metrics" && s.index === index).flatMap((s) => s.values[v] ?? []);
     await deps.previous.record({ app: run.app, provider: m.provider, query }, { deploymentId: run.deploymentId, at: run.clock.now(), values });
   }
-  const total = samples.length;
-  const noData = samples.filter((s) => s.verdict === "nodata").length;
-  const message = `Analysis passed: ${checks.length} check${checks.length === 1 ? "" : "s"}, ${total} samples${noData ? ` (${noData} without data, skipped by skipOnNoData)` : ""}, failures within limits.`;
-  return { passed: true, message, checks: summaries, samples };
 }
 
 async function takeSample(c: Check, k: number, stopSignal: AbortSignal): Promise<Omit<SampleRecord, "sample" | "counted" | "at">> {

@@ -7,7 +7,7 @@ import { SecretKeyError } from "../secrets/hybrid.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
 import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type NodeRecord, type PathName, type Store } from "../store/store.ts";
-import { DEPLOYMENT_NODE, type StageContext, type StageOutputs, type StageTable } from "./context.ts";
+import { DEPLOYMENT_NODE, type StageContext, type StageOutputs, type StageTable } from "./stage-contract.ts";
 import { crashPoint } from "./crash.ts";
 import type { EventBus } from "./events.ts";
 import { effectiveGraph, FIRST_SYNC_NODE, needsFirstSync } from "./first-deployment.ts";

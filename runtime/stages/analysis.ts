@@ -2,7 +2,7 @@
 // sample is journaled (a restart resumes without re-judging), logged with its reason, and
 // returned in the outputs; a failure throws with every counted sample's reason, so the
 // executor runs the rollback path and the API/CLI show why.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { AnalysisFailed, runAnalysis, type AnalysisDeps } from "../analysis/run-analysis.ts";
 import type { SampleRecord } from "../analysis/types.ts";
 

@@ -1,5 +1,5 @@
 // ECS_CANARY_CLEAN: delete the canary task set(s). Absent = already clean.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { currentTaskSets, deleteTaskSet } from "./task-sets.ts";
 import { isOwnedBy, roleOf } from "./ids.ts";
 import { requireExternalService } from "./guards.ts";

@@ -1,6 +1,6 @@
 // ECS_CANARY_ROLLOUT: register the new task definition and run it as a canary task set at
 // `scale` percent of the service's desired count, in the canary target group.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { createTaskSet, ensureNewTaskDefinition, waitSteady } from "./task-sets.ts";
 import { requireExternalService } from "./guards.ts";
 import { applyServiceDefinition } from "./service-definition.ts";

@@ -1,7 +1,7 @@
 // ECS_PRIMARY_ROLLOUT: new primary task set (100%) in the primary target group, make it the
 // service's primary, then remove only the old primary (a canary, if any, stays until
 // ECS_CANARY_CLEAN).
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition, makePrimary, waitSteady } from "./task-sets.ts";
 import { requireExternalService } from "./guards.ts";
 import { applyServiceDefinition } from "./service-definition.ts";

@@ -5,7 +5,7 @@
 // does. Standalone apps run the task definition (RunTask) unless runStandaloneTask is false.
 // Services on the ECS deployment controller get an UpdateService instead of task sets.
 import { DescribeTasksCommand, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import type { StageContext, StageHandler } from "../executor/context.ts";
+import type { StageContext, StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { clientToken } from "./ids.ts";
 import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition, makePrimary, waitSteady } from "./task-sets.ts";

@@ -1,5 +1,5 @@
 // ECS_TRAFFIC_ROUTING: weighted forward primary/canary on every rule that forwards to them.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { routeTraffic } from "./traffic.ts";
 

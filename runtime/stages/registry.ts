@@ -2,7 +2,7 @@
 // the stage context; ANALYSIS and WAIT_APPROVAL need the runtime's analysis providers and
 // approval board, so the table is built from them (createRuntime does it). A stage the table
 // lacks fails its node with a clear message instead of crashing the executor.
-import type { StageContext, StageHandler, StageTable } from "../executor/context.ts";
+import type { StageContext, StageHandler, StageTable } from "../executor/stage-contract.ts";
 import type { NodeOfStage, StageName } from "../executor/graph.ts";
 import { StageError } from "../executor/interrupt.ts";
 import type { AnalysisDeps } from "../analysis/run-analysis.ts";

@@ -1,6 +1,6 @@
 // ROLLBACK_CLEAN: remove every task set this deployment created (canary and new primary) and
 // any canary in the canary target group, keeping the primary.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { currentTaskSets, deleteTaskSet } from "./task-sets.ts";
 import { isOwnedBy } from "./ids.ts";
 

@@ -1,7 +1,7 @@
 // ROLLBACK_PRIMARY: put back the task set that was primary before the deployment (from the
 // journaled snapshot): make it primary again at 100%, or recreate it from its task definition
 // when ECS_PRIMARY_ROLLOUT already deleted it.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { createTaskSet, currentTaskSets, makePrimary, scaleTaskSet, waitSteady } from "./task-sets.ts";
 
 export const rollbackPrimary: StageHandler<"ROLLBACK_PRIMARY"> = async (ctx) => {

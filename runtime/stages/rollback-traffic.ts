@@ -1,5 +1,5 @@
 // ROLLBACK_TRAFFIC: all traffic back to the primary target group, first thing in a rollback.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { routeTraffic } from "./traffic.ts";
 
 export const rollbackTraffic: StageHandler<"ROLLBACK_TRAFFIC"> = async (ctx) => {

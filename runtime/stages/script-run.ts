@@ -11,7 +11,7 @@
 // output), so its outcome cannot be judged and it runs again anyway; it gets the same SIGTERM
 // and grace period as on a timeout or cancel, and the re-run does not wait for a script that may
 // hang until the stage's timeout.
-import type { StageContext, StageHandler } from "../executor/context.ts";
+import type { StageContext, StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { processIdentity } from "../platform/process.ts";
 import { runShell, stopScriptGroup } from "../platform/spawn.ts";

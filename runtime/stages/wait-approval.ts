@@ -2,7 +2,7 @@
 // is not empty) have approved through the API (runtime/approvals/). Approvals are events in the
 // store, so a restarted runtime resumes the wait with the approvals already given. The node
 // timeout fails the stage (→ rollback).
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import type { ApprovalBoard } from "../approvals/board.ts";
 

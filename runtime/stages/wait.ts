@@ -1,5 +1,5 @@
 // WAIT: sleep durationMs (deployment time). Resumes where it left off after a restart.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 
 export const wait: StageHandler<"WAIT"> = async (ctx) => {
   const { durationMs: duration, durationDefaulted } = ctx.node.params;

@@ -3,7 +3,7 @@ import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { EventBus } from "../../runtime/executor/events.ts";
 import { Journal } from "../../runtime/executor/journal.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
-import type { StageContext } from "../../runtime/executor/context.ts";
+import type { StageContext } from "../../runtime/executor/stage-contract.ts";
 import type { NodeOfStage, StageName } from "../../runtime/executor/graph.ts";
 import { smallGraph } from "../helpers/small-graph.ts";
 import type { Store } from "../../runtime/store/store.ts";

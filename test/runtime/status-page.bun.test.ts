@@ -15,7 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 import type { Runtime } from "../../runtime/runtime.ts";
 import type { RunningServer } from "../../runtime/platform/index.ts";
-import { DEPLOYMENT_NODE } from "../../runtime/executor/context.ts";
+import { DEPLOYMENT_NODE } from "../../runtime/executor/stage-contract.ts";
 import { appYaml, canaryStages, compileApp } from "../analysis/deployment-helpers.ts";
 import { chromiumRequirement, launchChromium } from "../helpers/chromium.ts";
 import { layoutProblems } from "../helpers/page-layout.ts";

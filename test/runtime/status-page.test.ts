@@ -12,7 +12,7 @@ import type { SampleRecord } from "../../runtime/analysis/types.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
 import type { MetricCheck } from "../../compiler/validate/generated/types/graph.ts";
 import type { Store } from "../../runtime/store/store.ts";
-import { DEPLOYMENT_NODE } from "../../runtime/executor/context.ts";
+import { DEPLOYMENT_NODE } from "../../runtime/executor/stage-contract.ts";
 import { compileFixture, simRuntime, startSim, targetGroupArns } from "./helpers.ts";
 
 const EVIL = `<img src=x onerror="alert(1)">`;

@@ -6,7 +6,7 @@ import { describeNode } from "../../../compiler/format/describe-node.ts";
 import type { NodeStatus, PictureGraph, PictureState } from "../../../compiler/format/svg.ts";
 import type { CheckSummary, SampleRecord, Verdict } from "../../analysis/types.ts";
 import { APPROVAL_EVENT } from "../../approvals/board.ts";
-import { DEPLOYMENT_NODE } from "../../executor/context.ts";
+import { DEPLOYMENT_NODE } from "../../executor/stage-contract.ts";
 import { FIRST_SYNC_NODE, firstSyncNode } from "../../executor/first-deployment.ts";
 import type { Graph, GraphNode, NodeOfStage } from "../../executor/graph.ts";
 import { redactGraph } from "../../executor/graph-redaction.ts";

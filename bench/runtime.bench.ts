@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { startSimulator } from "../runtime/simulator/index.ts";
-import { createRuntime } from "../runtime/executor/runtime.ts";
+import { createRuntime } from "../runtime/runtime.ts";
 import { openSqlStore } from "../runtime/store/sql-store.ts";
 import { systemClock } from "../runtime/clock/clock.ts";
 import { fleetGraphs, fleetScenario } from "../test/runtime/fleet.ts";
@@ -153,7 +153,7 @@ export async function run(o: BenchOptions = {}) {
       const key = `${i + 1} ${x.stage}`;
       const node = g.nodes.find((y) => y.id === x.nodeId);
       const floor =
-        x.stage === "WAIT" ? Number(node?.params.durationMs ?? 0) / timeScale
+        x.stage === "WAIT" ? (node?.stage === "WAIT" ? node.params.durationMs : 0) / timeScale
         : x.stage === "ECS_CANARY_ROLLOUT" || x.stage === "ECS_PRIMARY_ROLLOUT" ? ((taskStartDelaySeconds + healthCheckDelaySeconds) * 1000) / timeScale
         : 0;
       const e = perStage.get(key) ?? { ms: [], floorMs: floor };

@@ -7,7 +7,7 @@ import type { SourceParser } from "./source/source-parser.ts";
 import { stripAbsent } from "./resolve/strip.ts";
 import { validate, validateWithPaths, type SchemaName } from "./validate/validators.ts";
 import { resolveApp, type AnalysisTemplates } from "./resolve/resolve-app.ts";
-import { simulate } from "./lint/simulate.ts";
+import { tracePipeline } from "./pipeline/state-model.ts";
 import { runLint } from "./lint/run-lint.ts";
 import { BrokenPart, brokenParts, guardedView, repairValue, type BrokenParts } from "./lint/broken-parts.ts";
 import { applySuppressions } from "./lint/suppressions.ts";
@@ -141,7 +141,7 @@ export function compile(input: CompileInput): CompileResult {
   const analysisTemplates = loadAnalysisTemplates(value, dir, input.root, input.readFile, parse, files, diagnostics, appSource);
 
   const app = resolveApp({ source: appSource, value, service, taskDefinition, analysisTemplates });
-  const sim = simulate(app);
+  const sim = tracePipeline(app);
   const beforeByIndex = new Map(sim.steps.map((s) => [s.stage.index, s.before]));
   if (broken) {
     diagnostics.push(...brokenAppChecks(app, sim, broken, input.config ?? null, beforeByIndex));
@@ -158,10 +158,10 @@ export function compile(input: CompileInput): CompileResult {
 /** Template and lint checks of an app with schema errors, on the parts that passed the schema. */
 function brokenAppChecks(
   app: ResolvedApp,
-  sim: ReturnType<typeof simulate>,
+  sim: ReturnType<typeof tracePipeline>,
   broken: BrokenParts,
   config: RuntimeConfig | null,
-  beforeByIndex: Map<number, ReturnType<typeof simulate>["initial"]>,
+  beforeByIndex: Map<number, ReturnType<typeof tracePipeline>["initial"]>,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   // Templates are checked stage by stage on the intact stages; one that reads a broken part

@@ -21,9 +21,9 @@ export const TASK_SET_STAGES: ReadonlySet<StageName> = new Set([
   "ECS_CANARY_CLEAN",
 ]);
 
-export type VariantName = "primary" | "canary" | "baseline";
-export type Strategy = "THRESHOLD" | "PREVIOUS" | "CANARY_BASELINE" | "CANARY_PRIMARY";
-export type Deviation = "HIGH" | "LOW" | "EITHER";
+// Defined once, by the graph schema (the analysis engine reads the same types).
+import type { Deviation, Strategy, Variant as VariantName } from "./validate/generated/types/graph.ts";
+export type { Deviation, Strategy, VariantName };
 
 /** A loaded servicedef/taskdef (or any referenced file). */
 export interface LoadedFile<T = Record<string, unknown>> {

@@ -1,6 +1,7 @@
 // What a file is, so the right schema checks it: an app (by name), a service or task definition
 // (referenced by an open app, else by content), or a runtime config.
-import type { SchemaKind } from "./schema-lookup.ts";
+/** The kinds of file Kanaria checks, each against its schema (see schema-lookup.ts). */
+export type SchemaKind = "app" | "service" | "taskDefinition" | "runtime";
 
 export function isAppPath(path: string): boolean {
   return /\.pipecd\.ya?ml$/.test(path);

@@ -2,13 +2,13 @@
 // following $ref, allOf, anyOf/oneOf, if/then on sibling values (a stage's `with` depends on its
 // `name`), items and additionalProperties. Schemas load lazily: diagnostics never need them.
 import { readFileSync } from "node:fs";
-import { isPipecdV1Text } from "./file-kind.ts";
+import { isPipecdV1Text, type SchemaKind } from "./file-kind.ts";
 
 export type Schema = Record<string, any>;
 /** Reads a sibling value of the object being looked at (for `if` conditions); null if unknown. */
 export type SiblingReader = ((key: string) => string | undefined) | null;
 
-export type SchemaKind = "app" | "service" | "taskDefinition" | "runtime";
+export type { SchemaKind };
 /** A schema file: the kinds, and an app in PipeCD v1's format (same kind "app", its own schema). */
 export type SchemaFile = SchemaKind | "appV1";
 

@@ -1,5 +1,5 @@
 // What each stage does to the ECS task sets and to the traffic, for hover on a stage name. Kept
-// in step with compiler/lint/simulate.ts (the compiler's model of the same effects).
+// in step with compiler/pipeline/state-model.ts (the compiler's model of the same effects).
 import type { StageName } from "../compiler/model.ts";
 import { STAGE_TIMEOUT_MS } from "../compiler/resolve/defaults.ts";
 

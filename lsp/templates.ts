@@ -1,7 +1,7 @@
 // Template expressions (`<< .Variant.Name >>`) under the cursor, the analysis item a line
 // belongs to, and what a variable expands to for each variant.
 import type { AnalysisHttp, AnalysisLog, AnalysisMetric, ResolvedApp, VariantName } from "../compiler/model.ts";
-import { simulate } from "../compiler/lint/simulate.ts";
+import { tracePipeline } from "../compiler/pipeline/state-model.ts";
 import { variantsFor } from "../compiler/template/check-templates.ts";
 import { lookup, templateContext, TEMPLATE_VARIABLES } from "../compiler/template/variables.ts";
 
@@ -42,7 +42,7 @@ export interface AnalysisItemAt {
 
 /** The metric / log / http check whose source covers 1-based `line` of the app file. */
 export function analysisItemAt(app: ResolvedApp, line: number): AnalysisItemAt | null {
-  const sim = simulate(app);
+  const sim = tracePipeline(app);
   for (const stage of app.stages) {
     if (stage.with.stage !== "ANALYSIS") continue;
     const sections = [

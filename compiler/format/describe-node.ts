@@ -6,27 +6,26 @@ import { formatDuration } from "../resolve/duration.ts";
 type Node = ExecutionGraph["nodes"][number];
 
 export function describeNode(n: Node): string {
-  const p = n.params as Record<string, any>;
   switch (n.stage) {
     case "ECS_SYNC":
-      if (p.standalone) return p.runStandaloneTask === false ? "register task definition only (runStandaloneTask: false)" : "run standalone task";
-      return p.recreate ? "scale to 0, replace primary with new version, scale back (recreate)" : "replace primary with new version";
+      if (n.params.standalone) return n.params.runStandaloneTask === false ? "register task definition only (runStandaloneTask: false)" : "run standalone task";
+      return n.params.recreate ? "scale to 0, replace primary with new version, scale back (recreate)" : "replace primary with new version";
     case "ECS_CANARY_ROLLOUT":
-      return `canary task set at ${p.scale}% scale`;
+      return `canary task set at ${n.params.scale}% scale`;
     case "ECS_PRIMARY_ROLLOUT":
       return "new version becomes primary";
     case "ECS_TRAFFIC_ROUTING":
-      return `primary ${p.primary}% / canary ${p.canary}%${p.weightsDefaulted ? " (no weights given: PipeCD's default)" : ""}`;
+      return `primary ${n.params.primary}% / canary ${n.params.canary}%${n.params.weightsDefaulted ? " (no weights given: PipeCD's default)" : ""}`;
     case "ECS_CANARY_CLEAN":
       return "remove canary task set";
     case "WAIT":
-      return `wait ${formatDuration(p.durationMs)}${p.durationDefaulted ? " (no duration given: PipeCD's default)" : ""}`;
+      return `wait ${formatDuration(n.params.durationMs)}${n.params.durationDefaulted ? " (no duration given: PipeCD's default)" : ""}`;
     case "WAIT_APPROVAL":
-      return `approval by ${p.minApproverNum}${p.approvers?.length ? ` of ${p.approvers.join(", ")}` : ""}`;
+      return `approval by ${n.params.minApproverNum}${n.params.approvers.length ? ` of ${n.params.approvers.join(", ")}` : ""}`;
     case "ANALYSIS":
-      return `analysis ${formatDuration(p.durationMs)} (${(p.metrics?.length ?? 0) + (p.http?.length ?? 0) + (p.logs?.length ?? 0)} checks)`;
+      return `analysis ${formatDuration(n.params.durationMs)} (${n.params.metrics.length + n.params.http.length + n.params.logs.length} checks)`;
     case "SCRIPT_RUN":
-      return `run: ${String(p.run).split("\n")[0].slice(0, 40)}`;
+      return `run: ${n.params.run.split("\n")[0].slice(0, 40)}`;
     case "ROLLBACK_TRAFFIC":
       return "all traffic to primary";
     case "ROLLBACK_PRIMARY":
@@ -34,8 +33,6 @@ export function describeNode(n: Node): string {
     case "ROLLBACK_CLEAN":
       return "remove new task sets";
     case "ROLLBACK_SCRIPT_RUN":
-      return `run: ${String(p.run).split("\n")[0].slice(0, 40)}`;
-    default:
-      return n.name;
+      return `run: ${n.params.run.split("\n")[0].slice(0, 40)}`;
   }
 }

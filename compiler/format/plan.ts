@@ -6,10 +6,10 @@ import { formatDuration } from "../resolve/duration.ts";
 type Node = ExecutionGraph["nodes"][number];
 type TaskSet = Node["expect"]["taskSets"]["primary"];
 
-function tasks(ts: TaskSet, desired: number | undefined): string {
-  if (!ts) return "-";
-  const count = desired === undefined ? "" : ` ${Math.ceil((desired * ts.scale) / 100)} task${Math.ceil((desired * ts.scale) / 100) === 1 ? "" : "s"}`;
-  return `${ts.version}${count}`;
+function tasks(set: TaskSet, desired: number | undefined): string {
+  if (!set) return "-";
+  const count = desired === undefined ? "" : ` ${Math.ceil((desired * set.scale) / 100)} task${Math.ceil((desired * set.scale) / 100) === 1 ? "" : "s"}`;
+  return `${set.version}${count}`;
 }
 
 function table(rows: string[][]): string {

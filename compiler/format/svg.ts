@@ -3,18 +3,11 @@
 // each node's state, so `kanaria graph --format svg` (for PR comments) and the status page
 // (runtime/server/ui/) draw exactly the same picture. Every text is escaped here.
 import { describeNode } from "./describe-node.ts";
+import { shortDuration } from "../resolve/duration.ts";
 import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
 
-/** The part of a graph node the picture needs (the compiler's and the runtime's types both fit). */
-export interface PictureNode {
-  id: string;
-  stage: string;
-  name?: string;
-  params: Record<string, unknown>;
-  timeoutMs: number;
-  next: string | null;
-  onFailure: string | null;
-}
+/** A node of the execution graph. */
+export type PictureNode = ExecutionGraph["nodes"][number];
 
 export interface PictureGraph {
   app?: { name: string };
@@ -63,18 +56,6 @@ const STATE_LABEL: Record<PictureState, string> = {
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-/** Compact duration: 850ms, 12s, 4m05s, 1h02m. */
-export function shortDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "–";
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${m}m`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h}h${String(m % 60).padStart(2, "0")}m` : `${h}h`;
 }
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -166,7 +147,7 @@ export function renderPipelineSvg(graph: PictureGraph, o: SvgOptions = {}): stri
 
   const node = (n: PictureNode, i: number, y: number, path: "main" | "rollback") => {
     const st = states?.[n.id];
-    const desc = describeNode(n as unknown as ExecutionGraph["nodes"][number]);
+    const desc = describeNode(n);
     const timeout = shortDuration(n.timeoutMs);
     const cls = ["kp-node", path === "rollback" ? "kp-rb" : "", st ? `kp-${st.state}` : ""].filter(Boolean).join(" ");
     let status: string;

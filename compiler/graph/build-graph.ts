@@ -1,14 +1,16 @@
 // Emits the execution graph (schema/graph.schema.json): the main path, the rollback path, and
 // for every node its resolved parameters, timeout, source range and expected state.
 import type { ResolvedApp, Stage } from "../model.ts";
-import type { PipelineState, StageStep } from "../lint/simulate.ts";
+import type { PipelineState, StageStep } from "../pipeline/state-model.ts";
 import { expansionKey, variantsFor, type TemplateResult } from "../template/check-templates.ts";
-import type { ExecutionGraph } from "../validate/generated/types/graph.ts";
+import type { AnalysisParams, ExecutionGraph, Variant } from "../validate/generated/types/graph.ts";
 import { graphDigest } from "./digest.ts";
 import { COMPILER_ID } from "../version.ts";
 import { ROLLBACK_NODE_IDS, rollbackScriptNodeId } from "./node-ids.ts";
 
 type GraphNode = ExecutionGraph["nodes"][number];
+/** A node's kind and its params, typed together (one member per node kind of the schema). */
+type StageAndParams = GraphNode extends infer N ? (N extends GraphNode ? Pick<N, "stage" | "params"> : never) : never;
 
 const MINUTE = 60_000;
 const ROLLED_BACK: PipelineState = { taskSets: { primary: { version: "current", scale: 100 }, canary: null }, traffic: { primary: 100, canary: 0 }, weights: null };
@@ -20,25 +22,30 @@ function expectOf(s: PipelineState): GraphNode["expect"] {
   };
 }
 
-function stageParams(stage: Stage, before: PipelineState, templates: TemplateResult): Record<string, unknown> {
+/** The node kind and final params of a pipeline stage: every default is resolved here, not in the runtime. */
+function stageAndParams(stage: Stage, before: PipelineState, templates: TemplateResult): StageAndParams {
   const w = stage.with;
   const exp = (kind: "metrics" | "https" | "logs", i: number, field: string) => templates.expanded.get(expansionKey(stage.index, kind, i, field))?.byVariant ?? {};
   switch (w.stage) {
     case "ECS_SYNC":
-      return { recreate: w.recreate };
+      return { stage: w.stage, params: { recreate: w.recreate, standalone: false } };
     case "ECS_CANARY_ROLLOUT":
-      return { scale: w.scale };
+      return { stage: w.stage, params: { scale: w.scale } };
+    case "ECS_PRIMARY_ROLLOUT":
+    case "ECS_CANARY_CLEAN":
+      return { stage: w.stage, params: {} };
     case "ECS_TRAFFIC_ROUTING":
-      return { primary: w.primary, canary: w.canary, ...(w.given.primary === undefined && w.given.canary === undefined ? { weightsDefaulted: true } : {}) };
+      return { stage: w.stage, params: { primary: w.primary, canary: w.canary, ...(w.given.primary === undefined && w.given.canary === undefined ? { weightsDefaulted: true as const } : {}) } };
     case "WAIT":
-      return { durationMs: w.durationMs, ...(w.durationGiven ? {} : { durationDefaulted: true }) };
+      return { stage: w.stage, params: { durationMs: w.durationMs, ...(w.durationGiven ? {} : { durationDefaulted: true as const }) } };
     case "WAIT_APPROVAL":
-      return { approvers: w.approvers, minApproverNum: w.minApproverNum };
+      return { stage: w.stage, params: { approvers: w.approvers, minApproverNum: w.minApproverNum } };
     case "SCRIPT_RUN":
-      return { run: w.run, env: w.env, ...(w.onRollback ? { onRollback: w.onRollback } : {}) };
+      // onRollback becomes a node of its own on the rollback path (rollbackPath below).
+      return { stage: w.stage, params: { run: w.run, env: w.env } };
     case "ANALYSIS": {
-      const judged = before.taskSets.canary ? "canary" : "primary";
-      return {
+      const judged: Variant = before.taskSets.canary ? "canary" : "primary";
+      const params: AnalysisParams = {
         durationMs: w.durationMs,
         metrics: w.metrics.map((m, i) => ({
           provider: m.provider,
@@ -77,26 +84,25 @@ function stageParams(stage: Stage, before: PipelineState, templates: TemplateRes
           timeoutMs: l.timeoutMs,
         })),
       };
+      return { stage: w.stage, params };
     }
-    default:
-      return {};
   }
 }
 
 function rollbackPath(app: ResolvedApp, standalone: boolean): GraphNode[] {
   if (!app.input.autoRollback || standalone) return [];
-  const nodes: Omit<GraphNode, "next" | "onFailure">[] = [];
-  const base = { params: {}, source: null, expect: expectOf(ROLLED_BACK) };
+  const nodes: GraphNode[] = [];
+  const base = { source: null, expect: expectOf(ROLLED_BACK), next: null, onFailure: null };
   // Traffic first: users stop seeing the new version before anything else moves.
-  if (app.input.accessType === "ELB") nodes.push({ ...base, id: ROLLBACK_NODE_IDS.traffic, stage: "ROLLBACK_TRAFFIC", name: "Route all traffic back to the primary", timeoutMs: 5 * MINUTE });
-  nodes.push({ ...base, id: ROLLBACK_NODE_IDS.primary, stage: "ROLLBACK_PRIMARY", name: "Restore the previous primary task set", timeoutMs: 30 * MINUTE });
-  nodes.push({ ...base, id: ROLLBACK_NODE_IDS.clean, stage: "ROLLBACK_CLEAN", name: "Remove canary and new task sets", timeoutMs: 15 * MINUTE });
+  if (app.input.accessType === "ELB") nodes.push({ ...base, id: ROLLBACK_NODE_IDS.traffic, stage: "ROLLBACK_TRAFFIC", params: {}, name: "Route all traffic back to the primary", timeoutMs: 5 * MINUTE });
+  nodes.push({ ...base, id: ROLLBACK_NODE_IDS.primary, stage: "ROLLBACK_PRIMARY", params: {}, name: "Restore the previous primary task set", timeoutMs: 30 * MINUTE });
+  nodes.push({ ...base, id: ROLLBACK_NODE_IDS.clean, stage: "ROLLBACK_CLEAN", params: {}, name: "Remove canary and new task sets", timeoutMs: 15 * MINUTE });
   for (const s of app.stages) {
     if (s.with.stage === "SCRIPT_RUN" && s.with.onRollback) {
       nodes.push({ ...base, id: rollbackScriptNodeId(s.id), stage: "ROLLBACK_SCRIPT_RUN", name: `Rollback script of ${s.id}`, params: { run: s.with.onRollback, env: s.with.env }, timeoutMs: s.timeoutMs });
     }
   }
-  return nodes.map((n, i) => ({ ...n, next: nodes[i + 1]?.id ?? null, onFailure: null }));
+  return nodes.map((n, i) => ({ ...n, next: nodes[i + 1]?.id ?? null }));
 }
 
 /**
@@ -137,9 +143,8 @@ export function buildGraph(app: ResolvedApp, steps: StageStep[], initial: Pipeli
   } else {
     nodes = steps.map((step, i) => ({
       id: step.stage.id,
-      stage: step.stage.name,
+      ...stageAndParams(step.stage, step.before, templates),
       name: step.stage.desc ?? step.stage.name,
-      params: stageParams(step.stage, step.before, templates),
       timeoutMs: step.stage.timeoutMs,
       source: { file: app.source.path, ...app.source.rangeOf(step.stage.path) },
       expect: expectOf(step.after),

@@ -10,7 +10,7 @@
 // (`scope: "stage"`) see only the intact stages, so a broken stage costs them nothing else.
 import type { DataPath } from "../source/source-file.ts";
 import type { ResolvedApp, Stage } from "../model.ts";
-import type { PipelineState, StageStep } from "./simulate.ts";
+import type { PipelineState, StageStep } from "../pipeline/state-model.ts";
 
 export class BrokenPart extends Error {
   constructor(what: string) {

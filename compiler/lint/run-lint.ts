@@ -3,11 +3,11 @@ import type { Diagnostic } from "../diagnostics.ts";
 import type { ResolvedApp } from "../model.ts";
 import type { RuntimeConfig } from "../runtime-config.ts";
 import type { LintContext, LintRule } from "../rules/rule.ts";
-import { simulate } from "./simulate.ts";
+import { tracePipeline } from "../pipeline/state-model.ts";
 import { BrokenPart, guardedView, type BrokenParts } from "./broken-parts.ts";
 
 /** `broken`: the parts of the app that failed the schema (see broken-parts.ts); rules skip what rests on them. */
-export function runLint(app: ResolvedApp, config: RuntimeConfig | null, rules: readonly LintRule[], sim = simulate(app), broken?: BrokenParts): Diagnostic[] {
+export function runLint(app: ResolvedApp, config: RuntimeConfig | null, rules: readonly LintRule[], sim = tracePipeline(app), broken?: BrokenParts): Diagnostic[] {
   const out: Diagnostic[] = [];
   const plain = { app, steps: sim.steps, initial: sim.initial, final: sim.final };
   for (const rule of rules) {

@@ -32,3 +32,18 @@ export function formatDuration(ms: number): string {
   if (rest > 0) parts.push(`${rest}ms`);
   return parts.join("");
 }
+
+/**
+ * Rounded, for times measured (elapsed, sample offsets): 850ms, 12s, 4m05s, 1h02m. Self-contained:
+ * the status page sends its source to the browser.
+ */
+export function shortDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "–";
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h}h${String(m % 60).padStart(2, "0")}m` : `${h}h`;
+}

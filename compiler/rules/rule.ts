@@ -3,7 +3,7 @@
 import type { DataPath, SourceFile } from "../source/source-file.ts";
 import type { Fix, Severity } from "../diagnostics.ts";
 import type { ResolvedApp } from "../model.ts";
-import type { StageStep, PipelineState } from "../lint/simulate.ts";
+import type { StageStep, PipelineState } from "../pipeline/state-model.ts";
 import type { RuntimeConfig } from "../runtime-config.ts";
 
 /** Where a rule's check happens. Built-in phases report from the compiler core itself. */

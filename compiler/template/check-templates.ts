@@ -4,14 +4,14 @@
 import type { Diagnostic, SourceRange } from "../diagnostics.ts";
 import type { AnalysisMetric, ResolvedApp, Stage, VariantName } from "../model.ts";
 import type { DataPath, SourceFile } from "../source/source-file.ts";
-import type { PipelineState } from "../lint/simulate.ts";
+import type { PipelineState } from "../pipeline/state-model.ts";
 import { scanTemplate, shownExpr, type TemplateExpr } from "./scan.ts";
 import { lookup, templateContext, TEMPLATE_VARIABLES, type TemplateContext } from "./variables.ts";
 import { expand } from "./expand.ts";
 import { closest } from "../text/closest.ts";
 
 /** Variants a metric's queries are expanded for (see DESIGN.md: which variant is judged). */
-export function variantsFor(strategy: AnalysisMetric["strategy"], before: PipelineState): VariantName[] {
+export function variantsFor(strategy: AnalysisMetric["strategy"], before: PipelineState): [VariantName, ...VariantName[]] {
   switch (strategy) {
     case "CANARY_PRIMARY":
       return ["canary", "primary"];

@@ -28,7 +28,7 @@ export function loadSchema(file: string): Record<string, any> {
 export function createAjv(): InstanceType<typeof Ajv2020> {
   // verbose: errors carry parentSchema, which the error mapper reads for "did you mean".
   // lines: a schema change gives a readable diff of the generated validators.
-  return new Ajv2020({ allErrors: true, strict: true, verbose: true, code: { source: true, esm: true, lines: true } });
+  return new Ajv2020({ allErrors: true, strict: true, verbose: true, discriminator: true, code: { source: true, esm: true, lines: true } });
 }
 
 /** Source of the generated modules, keyed by output file name. */

@@ -37,7 +37,9 @@ export function validateValue(name: SchemaName, value: unknown): { ok: boolean; 
   const fn = validators[name];
   if (fn(value)) return { ok: true, errors: [], issues: [] };
   const issues = (fn.errors ?? []).map((e) => {
-    const prop = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
+    // A discriminator (e.g. a node's `stage`) names the offending property itself.
+    const tag = e.keyword === "discriminator" ? (e.params as { tag?: string }).tag : undefined;
+    const prop = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty ?? tag;
     const path = prop === undefined ? e.instancePath : `${e.instancePath}/${prop.replaceAll("~", "~0").replaceAll("/", "~1")}`;
     return { path, message: `${e.message}` };
   });

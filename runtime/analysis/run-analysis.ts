@@ -10,11 +10,9 @@ import type { PreviousRunStore } from "./previous-runs.ts";
 import { runHttpCheck } from "./providers/http-check.ts";
 import { withRetry } from "./retry.ts";
 import { analysisEnd, sampleOffsets, windowAt } from "./schedule.ts";
-import { judgeCanary } from "./strategies/canary.ts";
-import type { Judgement } from "./strategies/judgement.ts";
-import { judgePrevious } from "./strategies/previous.ts";
-import { judgeThreshold } from "./strategies/threshold.ts";
+import { judgeMetric } from "./strategies/judge-metric.ts";
 import type { AnalysisParams, CheckSummary, HttpParams, MetricParams, MetricsProvider, QueryResult, QueryWindow, SampleRecord, SamplingParams, Variant } from "./types.ts";
+import { formatDuration } from "../../compiler/resolve/duration.ts";
 
 export interface AnalysisDeps {
   providers: ReadonlyMap<string, MetricsProvider>;
@@ -83,12 +81,12 @@ export function describeSample(s: SampleRecord, label: string, failures: number,
 
 export async function runAnalysis(run: AnalysisRun, deps: AnalysisDeps): Promise<AnalysisOutcome> {
   const p = run.params;
-  if (p.logs?.length) {
+  if (p.logs.length) {
     throw new StageError(`Log analysis (logs[0] provider ${p.logs[0].provider}) is not supported by this runtime: remove the logs entries or use metrics/http checks.`);
   }
   const checks: Check[] = [
-    ...(p.metrics ?? []).map((m, i) => metricCheck(m, i, run, deps)),
-    ...(p.http ?? []).map((h, i) => httpCheck(h, i, deps)),
+    ...p.metrics.map((m, i) => metricCheck(m, i, run, deps)),
+    ...p.http.map((h, i) => httpCheck(h, i, deps)),
   ];
   if (checks.length === 0) throw new StageError("The ANALYSIS stage has no metrics or http checks: there is nothing to judge.");
 
@@ -149,31 +147,35 @@ export async function runAnalysis(run: AnalysisRun, deps: AnalysisDeps): Promise
   }
   samples.sort((a, b) => a.at - b.at || a.kind.localeCompare(b.kind) || a.index - b.index || a.sample - b.sample);
 
-  if (failing) {
-    const s = failing.sample;
-    const label = failing.summary.label;
-    const counted = samples.filter((x) => x.kind === s.kind && x.index === s.index && x.counted);
-    const message =
-      `${label} had ${failing.summary.failures} failed samples, more than its failureLimit of ${failing.summary.failureLimit}. ` +
-      counted.map((x) => `Sample ${x.sample}${x.window ? ` [${iso(x.window.from)} – ${iso(x.window.to)}]` : ""}: ${x.verdict}: ${x.reason}.`).join(" ");
-    return { passed: false, message, checks: summaries, samples, failingSample: s, failedAt: failing.at };
-  }
+  if (failing) return { passed: false, message: failureMessage(failing.summary, failing.sample, samples), checks: summaries, samples, failingSample: failing.sample, failedAt: failing.at };
+  await rememberForPrevious(p.metrics, samples, run, deps);
+  return { passed: true, message: passMessage(checks.length, samples), checks: summaries, samples };
+}
 
-  // Success: remember the values PREVIOUS will compare the next deployment with.
-  for (const c of checks) {
-    if (c.kind !== "metrics") continue;
-    const m = p.metrics[c.index];
+/** Why the analysis failed: the check over its limit, and each of its counted samples. */
+function failureMessage(summary: CheckSummary, s: SampleRecord, samples: SampleRecord[]): string {
+  const counted = samples.filter((x) => x.kind === s.kind && x.index === s.index && x.counted);
+  return (
+    `${summary.label} had ${summary.failures} failed samples, more than its failureLimit of ${summary.failureLimit}. ` +
+    counted.map((x) => `Sample ${x.sample}${x.window ? ` [${iso(x.window.from)} – ${iso(x.window.to)}]` : ""}: ${x.verdict}: ${x.reason}.`).join(" ")
+  );
+}
+
+function passMessage(checks: number, samples: SampleRecord[]): string {
+  const noData = samples.filter((s) => s.verdict === "nodata").length;
+  return `Analysis passed: ${checks} check${checks === 1 ? "" : "s"}, ${samples.length} samples${noData ? ` (${noData} without data, skipped by skipOnNoData)` : ""}, failures within limits.`;
+}
+
+/** After a success: the values PREVIOUS will compare the next deployment with. */
+async function rememberForPrevious(metrics: MetricParams[], samples: SampleRecord[], run: AnalysisRun, deps: AnalysisDeps): Promise<void> {
+  for (const [index, m] of metrics.entries()) {
     if (m.strategy !== "PREVIOUS") continue;
     const v = m.variants[0];
     const query = m.queries[v];
     if (!query) continue;
-    const values = samples.filter((s) => s.kind === "metrics" && s.index === c.index).flatMap((s) => s.values[v] ?? []);
+    const values = samples.filter((s) => s.kind === "metrics" && s.index === index).flatMap((s) => s.values[v] ?? []);
     await deps.previous.record({ app: run.app, provider: m.provider, query }, { deploymentId: run.deploymentId, at: run.clock.now(), values });
   }
-  const total = samples.length;
-  const noData = samples.filter((s) => s.verdict === "nodata").length;
-  const message = `Analysis passed: ${checks.length} check${checks.length === 1 ? "" : "s"}, ${total} samples${noData ? ` (${noData} without data, skipped by skipOnNoData)` : ""}, failures within limits.`;
-  return { passed: true, message, checks: summaries, samples };
 }
 
 async function takeSample(c: Check, k: number, stopSignal: AbortSignal): Promise<Omit<SampleRecord, "sample" | "counted" | "at">> {
@@ -188,7 +190,7 @@ async function takeSample(c: Check, k: number, stopSignal: AbortSignal): Promise
     const base = { kind: c.kind, index: c.index, variants: [], query: {}, window: null, values: {} };
     if (timeout.signal.aborted) {
       const last = (e as any)?.lastError ? `; last error: ${(e as any).lastError}` : "";
-      return { ...base, verdict: "error", reason: `no answer within the query timeout of ${fmtMs(c.sampling.timeoutMs)}${last}` };
+      return { ...base, verdict: "error", reason: `no answer within the query timeout of ${formatDuration(c.sampling.timeoutMs)}${last}` };
     }
     return { ...base, verdict: "error", reason: (e as Error)?.message ?? String(e) };
   } finally {
@@ -196,9 +198,6 @@ async function takeSample(c: Check, k: number, stopSignal: AbortSignal): Promise
   }
 }
 
-function fmtMs(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
 
 function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: AnalysisDeps): Check {
   const label = checkLabel("metrics", index, m);
@@ -208,7 +207,7 @@ function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: Ana
     label,
     sampling: m,
     async take(_k, signal) {
-      const variants = m.variants?.length ? m.variants : (["canary"] as Variant[]);
+      const variants = m.variants;
       const query: Partial<Record<Variant, string>> = {};
       for (const v of variants) if (m.queries[v] !== undefined) query[v] = m.queries[v];
       const base = { kind: "metrics" as const, index, strategy: m.strategy, provider: m.provider, variants, query, values: {} as SampleRecord["values"] };
@@ -231,7 +230,7 @@ function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: Ana
           variants.map(async (v) => {
             results[v] = await withRetry(() => provider.query(query[v]!, w, signal), run.clock, signal, (e, attempt, wait) => {
               lastError = e.message;
-              run.onLog?.(`${label}: ${e.message}; retry ${attempt} in ${fmtMs(wait)}`);
+              run.onLog?.(`${label}: ${e.message}; retry ${attempt} in ${formatDuration(wait)}`);
             });
           }),
         );
@@ -246,27 +245,9 @@ function metricCheck(m: MetricParams, index: number, run: AnalysisRun, deps: Ana
         values[v] = "series" in r ? r.series : [];
       }
       const noDataReasons = variants.filter((v) => "noData" in results[v]!).map((v) => `${v}: ${(results[v] as { reason?: string }).reason ?? "no data"}`);
-      let j: Judgement;
-      switch (m.strategy) {
-        case "THRESHOLD":
-          j = judgeThreshold(values[variants[0]]!, m.expected);
-          break;
-        case "PREVIOUS": {
-          const v = variants[0];
-          const prev = values[v]!.length ? await deps.previous.find({ app: run.app, provider: m.provider, query: query[v]! }, run.deploymentId) : null;
-          j = judgePrevious(values[v]!, prev, m.deviation);
-          if (prev) values.previous = prev.values;
-          break;
-        }
-        case "CANARY_PRIMARY":
-        case "CANARY_BASELINE": {
-          const other = variants[1] ?? (m.strategy === "CANARY_PRIMARY" ? "primary" : "baseline");
-          j = judgeCanary(values[variants[0]] ?? [], values[other] ?? [], other, m.deviation);
-          break;
-        }
-        default:
-          j = { verdict: "fail", reason: `unknown strategy ${(m as { strategy: string }).strategy}` };
-      }
+      const judged = await judgeMetric(m, variants, values, (v) => deps.previous.find({ app: run.app, provider: m.provider, query: query[v]! }, run.deploymentId));
+      if (judged.previous) values.previous = judged.previous;
+      let j = judged.judgement;
       if (j.verdict === "nodata" && noDataReasons.length) j = { ...j, reason: `no data (${noDataReasons.join("; ")})` };
       return { ...base, window: win, values, verdict: j.verdict, reason: j.reason, ...(j.detail ? { detail: j.detail } : {}) };
     },

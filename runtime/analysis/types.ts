@@ -1,52 +1,16 @@
 // Shapes shared by the analysis engine, its providers and its strategies. The ANALYSIS node's
 // params come from the compiler (compiler/graph/build-graph.ts); everything is in milliseconds.
 
-export type Variant = "primary" | "canary" | "baseline";
-export type Strategy = "THRESHOLD" | "PREVIOUS" | "CANARY_BASELINE" | "CANARY_PRIMARY";
-export type Deviation = "HIGH" | "LOW" | "EITHER";
+import type { HttpCheck, LogCheck, MetricCheck, Strategy, Variant } from "../../compiler/validate/generated/types/graph.ts";
 
-export interface SamplingParams {
-  intervalMs: number;
-  /** The query window ends this long before the sample time (metric ingestion lag). */
-  delayMs: number;
-  /** The analysis fails when failures exceed this. */
-  failureLimit: number;
-  /** No data counts as a pass (reported as `nodata`) instead of a failure. */
-  skipOnNoData: boolean;
-  /** Budget of one sample's query, retries included (deployment time). */
-  timeoutMs: number;
-}
-
-export interface MetricParams extends SamplingParams {
-  provider: string;
-  strategy: Strategy;
-  variants: Variant[];
-  queries: Partial<Record<Variant, string>>;
-  expected?: { min?: number; max?: number };
-  deviation?: Deviation;
-}
-
-export interface HttpParams extends SamplingParams {
-  variant: Variant;
-  url: string;
-  method: string;
-  headers: { key: string; value: string }[];
-  expectedCode: number;
-  expectedResponse?: string;
-}
-
-export interface LogParams extends SamplingParams {
-  variant: Variant;
-  provider: string;
-  query: string;
-}
-
-export interface AnalysisParams {
-  durationMs: number;
-  metrics: MetricParams[];
-  http: HttpParams[];
-  logs: LogParams[];
-}
+// The ANALYSIS node's params, as the graph schema defines them (one definition for the compiler
+// that emits them and the engine that reads them).
+export type { AnalysisParams, Deviation, Strategy, Variant } from "../../compiler/validate/generated/types/graph.ts";
+export type MetricParams = MetricCheck;
+export type HttpParams = HttpCheck;
+export type LogParams = LogCheck;
+/** How a check samples (common to metric, HTTP and log checks). */
+export type SamplingParams = Pick<MetricCheck, "intervalMs" | "delayMs" | "failureLimit" | "skipOnNoData" | "timeoutMs">;
 
 /** Query window in the metric source's epoch milliseconds. */
 export interface QueryWindow {

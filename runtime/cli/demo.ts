@@ -36,7 +36,7 @@ function demoGraph(image: string, name: string): Graph {
   };
   const r = compile({ appPath: `${DEMO_DIR}app.pipecd.yaml`, readFile });
   if (!r.graph) throw new Error(`the demo app does not compile:\n${r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`).join("\n")}`);
-  return r.graph as unknown as Graph;
+  return r.graph;
 }
 
 export async function demoCommand(args: string[]): Promise<number> {

@@ -3,8 +3,7 @@
 // compile errors, 2 = usage errors or a server that cannot be reached.
 import { compileOne } from "../../compiler/cli/compile-one.ts";
 import { DuplicateDigestError } from "../store/store.ts";
-import { SubmitError } from "../executor/runtime.ts";
-import type { Graph } from "../executor/graph.ts";
+import { SubmitError } from "../runtime.ts";
 import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
 import { ConfigError, loadSettings, readToken } from "./config.ts";
 import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
@@ -12,6 +11,7 @@ import { Progress } from "./progress.ts";
 import { terminalFor } from "./terminal.ts";
 import { scenarioNextTo, simulatedProviders, startSimulation, type RunningSimulation } from "./simulate.ts";
 import { scenarioFromGraph } from "../simulator/scenario-from-graph.ts";
+import type { Graph } from "../executor/graph.ts";
 import { DEFAULT_GIVE_UP_MS, deployRemote } from "./deploy-remote.ts";
 import { formatDuration, parseDuration } from "../../compiler/resolve/duration.ts";
 import { env } from "../platform/index.ts";
@@ -49,31 +49,83 @@ server could not be reached.`;
 const out = (s: string) => console.log(s);
 const err = (s: string) => console.error(s);
 
-export async function deployCommand(args: string[]): Promise<number> {
-  let p: ReturnType<typeof parseArgs>;
-  let giveUpAfterMs = DEFAULT_GIVE_UP_MS;
+type DeployArgs = ReturnType<typeof parseArgs>;
+
+/** The flags, checked; or the exit status when they are wrong (or --help). */
+function parseDeployArgs(args: string[]): { p: DeployArgs; giveUpAfterMs: number } | { exit: number } {
   try {
-    p = parseArgs(args, { booleans: ["simulate", "verbose", "help"], values: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate", "root", "reconnect-timeout"] });
+    const p = parseArgs(args, { booleans: ["simulate", "verbose", "help"], values: ["config", "server", "data", "scenario", "time-scale", "token-file", "error-rate", "root", "reconnect-timeout"] });
     if (p.flags.has("help")) {
       out(USAGE);
-      return 0;
+      return { exit: 0 };
     }
     if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one APP file" : "missing APP (the app.pipecd.yaml to deploy)");
     if (p.flags.has("server") && p.flags.has("simulate")) throw new UsageError("--server and --simulate do not go together (the server has its own providers)");
-    const ts = str(p, "time-scale");
-    if (ts !== undefined && !(Number(ts) > 0)) throw new UsageError("--time-scale must be a positive number");
+    const timeScale = str(p, "time-scale");
+    if (timeScale !== undefined && !(Number(timeScale) > 0)) throw new UsageError("--time-scale must be a positive number");
     const rate = str(p, "error-rate");
     if (rate !== undefined && !(Number(rate) >= 0 && Number(rate) <= 1)) throw new UsageError("--error-rate must be a fraction between 0 and 1 (e.g. 0.3)");
     if (rate !== undefined && !p.flags.has("simulate")) throw new UsageError("--error-rate goes with --simulate (it sets how the simulated new version behaves)");
     if (p.flags.has("reconnect-timeout") && !p.flags.has("server")) throw new UsageError("--reconnect-timeout goes with --server (it is how long to wait for an unreachable server)");
-    giveUpAfterMs = reconnectTimeout(str(p, "reconnect-timeout"));
+    return { p, giveUpAfterMs: reconnectTimeout(str(p, "reconnect-timeout")) };
   } catch (e) {
     if (e instanceof UsageError) {
       err(`kanaria deploy: ${e.message}\n\n${USAGE}`);
-      return 2;
+      return { exit: 2 };
     }
     throw e;
   }
+}
+
+/** --simulate: the simulator for the app's scenario.yaml, or for a world made from the graph (ConfigError when it cannot be simulated). */
+async function simulatorFor(p: DeployArgs, graph: Graph, appPath: string): Promise<RunningSimulation> {
+  const rate = str(p, "error-rate");
+  const scaleFlag = str(p, "time-scale");
+  const file = str(p, "scenario") ?? scenarioNextTo(appPath);
+  if (file && rate !== undefined) throw new ConfigError(`--error-rate applies to the world made from the app; ${file} sets behaviours itself.`);
+  const world = file ?? scenarioFromGraph(graph, rate !== undefined ? { newVersion: { errorRate: Number(rate), latencyMs: 60 } } : {});
+  let sim: RunningSimulation;
+  try {
+    sim = await startSimulation(world, scaleFlag ? Number(scaleFlag) : undefined);
+  } catch (e) {
+    // The world is input (a scenario file, or made from the app): say what is wrong with it.
+    const what = file ? `The scenario ${file}` : `The world made from ${appPath} (write a scenario.yaml next to it to describe one)`;
+    throw new ConfigError(`${what} cannot be simulated: ${(e as Error)?.message ?? e}`);
+  }
+  out(`simulator at ${sim.url} (time scale ${sim.timeScale}x; ${file ? `scenario ${file}` : "a world made from the app"})`);
+  return sim;
+}
+
+/** The in-process runtime the deployment runs in; null (said why, simulator closed) when the config is wrong. */
+async function localRuntime(
+  dataDir: string | null,
+  settings: ReturnType<typeof loadSettings>,
+  providers: Parameters<typeof openRuntime>[0]["providers"],
+  sim: RunningSimulation | null,
+  timeScale: number,
+): Promise<Awaited<ReturnType<typeof openRuntime>> | null> {
+  try {
+    return await openRuntime({
+      command: "kanaria deploy",
+      dataDir,
+      storePath: sim ? null : settings.storePath,
+      providers,
+      timeScale,
+      ...fromSettings(settings),
+      ...(sim ? { simulatorUrl: sim.url } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(e.message);
+    await sim?.close();
+    return null;
+  }
+}
+
+export async function deployCommand(args: string[]): Promise<number> {
+  const parsed = parseDeployArgs(args);
+  if ("exit" in parsed) return parsed.exit;
+  const { p, giveUpAfterMs } = parsed;
   let settings: ReturnType<typeof loadSettings>;
   try {
     settings = loadSettings(str(p, "config"));
@@ -86,7 +138,7 @@ export async function deployCommand(args: string[]): Promise<number> {
   }
   const compiled = compileOne(p.positionals[0], { loaded: settings.raw, diagnostics: settings.warnings }, { out, err: (s) => err(s.replace(/\n$/, "")), color: false }, "deploy", str(p, "root"));
   if (!compiled.ok) return compiled.exitCode;
-  const graph = compiled.graph as unknown as Graph;
+  const graph = compiled.graph;
   const appPath = compiled.app;
   const progress = new Progress(out, p.flags.has("verbose"), terminalFor(process.stdout, { NO_COLOR: env("NO_COLOR"), TERM: env("TERM") }));
   const server = str(p, "server");
@@ -102,20 +154,7 @@ export async function deployCommand(args: string[]): Promise<number> {
         progress.close();
       }
     }
-    if (p.flags.has("simulate")) {
-      const rate = str(p, "error-rate");
-      const file = str(p, "scenario") ?? scenarioNextTo(appPath);
-      if (file && rate !== undefined) throw new ConfigError(`--error-rate applies to the world made from the app; ${file} sets behaviours itself.`);
-      const world = file ?? scenarioFromGraph(graph, rate !== undefined ? { newVersion: { errorRate: Number(rate), latencyMs: 60 } } : {});
-      try {
-        sim = await startSimulation(world, scaleFlag ? Number(scaleFlag) : undefined);
-      } catch (e) {
-        // The world is input (a scenario file, or made from the app): say what is wrong with it.
-        const what = file ? `The scenario ${file}` : `The world made from ${appPath} (write a scenario.yaml next to it to describe one)`;
-        throw new ConfigError(`${what} cannot be simulated: ${(e as Error)?.message ?? e}`);
-      }
-      out(`simulator at ${sim.url} (time scale ${sim.timeScale}x; ${file ? `scenario ${file}` : "a world made from the app"})`);
-    }
+    if (p.flags.has("simulate")) sim = await simulatorFor(p, graph, appPath);
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
@@ -131,24 +170,8 @@ export async function deployCommand(args: string[]): Promise<number> {
     return 2;
   }
   const dataDir = str(p, "data") ?? (sim ? null : DEFAULT_DATA_DIR);
-  const timeScale = sim?.timeScale ?? (scaleFlag ? Number(scaleFlag) : 1);
-  let rt: Awaited<ReturnType<typeof openRuntime>>;
-  try {
-    rt = await openRuntime({
-      command: "kanaria deploy",
-      dataDir,
-      storePath: sim ? null : settings.storePath,
-      providers,
-      timeScale,
-      ...fromSettings(settings),
-      ...(sim ? { simulatorUrl: sim.url } : {}),
-    });
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    err(e.message);
-    await sim?.close();
-    return 2;
-  }
+  const rt = await localRuntime(dataDir, settings, providers, sim, sim?.timeScale ?? (scaleFlag ? Number(scaleFlag) : 1));
+  if (!rt) return 2;
   let id: string | null = null;
   const early: any[] = [];
   const unsubscribe = rt.events.subscribe("*", (e) => {

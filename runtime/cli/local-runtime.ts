@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../clock/clock.ts";
-import { createRuntime, type Runtime } from "../executor/runtime.ts";
+import { createRuntime, type Runtime } from "../runtime.ts";
 import { openSqlStore } from "../store/sql-store.ts";
 import { lockStore, StoreLockedError } from "../store/store-lock.ts";
 import type { PlatformProvider } from "../aws/clients.ts";

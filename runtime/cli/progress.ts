@@ -5,6 +5,7 @@
 // something moves; in a pipe or a CI log the lines are plain and complete.
 import type { SampleRecord } from "../analysis/types.ts";
 import { fit, wrap, type Span, type Terminal, type Tone } from "./terminal.ts";
+import { FINAL_STATES, isOutcome } from "../deployment-states.ts";
 
 export interface ProgressEvent {
   type: string;
@@ -13,7 +14,6 @@ export interface ProgressEvent {
   data: Record<string, any>;
 }
 
-const FINAL = new Set(["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"]);
 const TONE: Record<string, Tone> = {
   RUNNING: "cyan",
   RESUMED: "cyan",
@@ -27,7 +27,7 @@ const VERDICT_TONE: Record<string, Tone> = { pass: "green", fail: "red", error: 
 const SPINNER = ["|", "/", "-", "\\"];
 const INDENT = "          ";
 
-/** "12s", "3m05s", "1h02m": how long a stage has been running, for the live line. */
+/** "12s", "3m05s", "1h02m": how long a stage has been running, in whole seconds (the live line's own format, not shortDuration). */
 function clock(ms: number): string {
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s}s`;
@@ -147,12 +147,12 @@ export class Progress {
         else this.line(e.at, node, stage, "FAILED");
         break;
       case "deployment.state":
-        if (["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "ROLLING_BACK"].includes(d.state)) {
+        if (isOutcome(d.state)) {
           // A node's failure is the deployment's error too: it was printed once already.
           if (d.error && d.error !== this.shownError) this.failureLine(e.at, "deployment", "", d.state, d.error);
           else this.line(e.at, "deployment", "", d.state);
         }
-        if (FINAL.has(d.state)) {
+        if (FINAL_STATES.has(d.state)) {
           this.finalState = d.state;
           this.finalError = d.error ?? null;
           this.running.clear();

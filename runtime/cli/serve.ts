@@ -33,8 +33,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     if (p.positionals.length) throw new UsageError(`unexpected argument ${p.positionals[0]}`);
     if (!p.flags.has("config") && !p.flags.has("simulate")) throw new UsageError("--config is required (or --simulate to try it without AWS)");
-    const ts = str(p, "time-scale");
-    if (ts !== undefined && !(Number(ts) > 0)) throw new UsageError("--time-scale must be a positive number");
+    const timeScale = str(p, "time-scale");
+    if (timeScale !== undefined && !(Number(timeScale) > 0)) throw new UsageError("--time-scale must be a positive number");
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`kanaria serve: ${e.message}\n\n${USAGE}`);
@@ -51,8 +51,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     secrets = serverSecrets(settings);
     address = str(p, "address") ? parseAddress(str(p, "address")) : settings.address;
     if (p.flags.has("simulate")) {
-      const ts = str(p, "time-scale");
-      sim = await startSimulation(str(p, "scenario") ?? new URL("../../examples/scenario.yaml", import.meta.url).pathname, ts ? Number(ts) : undefined);
+      const timeScale = str(p, "time-scale");
+      sim = await startSimulation(str(p, "scenario") ?? new URL("../../examples/scenario.yaml", import.meta.url).pathname, timeScale ? Number(timeScale) : undefined);
       console.log(`simulator at ${sim.url} (time scale ${sim.timeScale}x)`);
     }
   } catch (e) {

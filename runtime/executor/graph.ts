@@ -1,19 +1,15 @@
-// The runtime's view of the execution graph: the types generated from
-// schema/graph.schema.json (the input contract; POST /api/deployments validates bodies against
-// the same schema), with `params` and the ECS service/task definition bodies (free-form objects
-// in that schema) opened up for the stage executors that read them.
+// The runtime's view of the execution graph: exactly the types generated from
+// schema/graph.schema.json (the compiler emits them; POST /api/deployments validates bodies
+// against the same schema, params included), plus lookups over it.
 import type { ExecutionGraph, Node, State, TargetGroup } from "../../compiler/validate/generated/types/graph.ts";
 
 export type StageName = Node["stage"];
 export type TargetGroupRef = TargetGroup;
 export type ExpectedState = State;
-export type GraphNode = Omit<Node, "params"> & { params: Record<string, any> };
-type Target = ExecutionGraph["target"];
-export type Graph = Omit<ExecutionGraph, "nodes" | "rollback" | "target"> & {
-  nodes: GraphNode[];
-  rollback: GraphNode[];
-  target: Omit<Target, "service" | "taskDefinition"> & { service: Record<string, any> | null; taskDefinition: Record<string, any> };
-};
+export type GraphNode = Node;
+export type Graph = ExecutionGraph;
+/** The node type of one stage (its `params` typed by the schema). */
+export type NodeOfStage<S extends StageName> = Node extends infer N ? (N extends { stage: infer T } ? (S extends T ? N : never) : never) : never;
 
 export function findNode(graph: Graph, id: string): { node: GraphNode; path: "main" | "rollback" } | null {
   const main = graph.nodes.find((n) => n.id === id);

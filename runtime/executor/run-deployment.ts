@@ -6,9 +6,8 @@ import { describeError } from "../aws/errors.ts";
 import { SecretKeyError } from "../secrets/hybrid.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
-import type { StageTable } from "../stages/registry.ts";
 import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type NodeRecord, type PathName, type Store } from "../store/store.ts";
-import { DEPLOYMENT_NODE, type StageContext, type StageOutputs } from "./context.ts";
+import { DEPLOYMENT_NODE, type StageContext, type StageOutputs, type StageTable } from "./stage-contract.ts";
 import { crashPoint } from "./crash.ts";
 import type { EventBus } from "./events.ts";
 import { effectiveGraph, FIRST_SYNC_NODE, needsFirstSync } from "./first-deployment.ts";
@@ -16,6 +15,7 @@ import { findNode, serviceIdentity, type Graph, type GraphNode } from "./graph.t
 import { Interrupt, interruptOf, type InterruptKind } from "./interrupt.ts";
 import { Journal } from "./journal.ts";
 import { snapshotOf, taskSetObservation, type Snapshot } from "./snapshot.ts";
+import { formatDuration } from "../../compiler/resolve/duration.ts";
 
 export interface ExecutorDeps {
   store: Store;
@@ -167,10 +167,10 @@ export class DeploymentRun {
       if (left <= 0) controller.abort(new Interrupt(kind, message));
       else cancels.push(clock.afterLimit(left, () => controller.abort(new Interrupt(kind, message))));
     };
-    abortAfter(node.timeoutMs - activeBefore, "node-timeout", `${node.id} (${node.stage}) did not finish within its timeout of ${formatMs(node.timeoutMs)}.`);
+    abortAfter(node.timeoutMs - activeBefore, "node-timeout", `${node.id} (${node.stage}) did not finish within its timeout of ${formatDuration(node.timeoutMs)}.`);
     if (path === "main") {
       if (d.cancelRequested) controller.abort(new Interrupt("cancel", "The deployment was cancelled."));
-      abortAfter(graph.timeoutMs - deploymentActiveBefore, "deployment-timeout", `The deployment did not finish within its timeout of ${formatMs(graph.timeoutMs)}.`);
+      abortAfter(graph.timeoutMs - deploymentActiveBefore, "deployment-timeout", `The deployment did not finish within its timeout of ${formatDuration(graph.timeoutMs)}.`);
     }
     if (this.lifetime.signal.aborted) controller.abort(this.lifetime.signal.reason);
     const heartbeat = setInterval(() => store.updateNode(d.id, node.id, { activeMs: active() }), HEARTBEAT_MS);
@@ -234,9 +234,3 @@ function mainPathActiveMs(nodes: NodeRecord[], current: string): number {
   return nodes.filter((n) => n.path === "main" && n.nodeId !== current).reduce((sum, n) => sum + n.activeMs, 0);
 }
 
-export function formatMs(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}

@@ -4,7 +4,7 @@
 import type { Store } from "../store/store.ts";
 import type { EventRecord } from "../store/store.ts";
 import { fromExecutorEvent, type AppInfo, type NotificationEvent } from "./events.ts";
-import { receiversFor, type NotificationRoute } from "./routes.ts";
+import { receiversFor, type NotificationRoute } from "./routing.ts";
 import { DeliveryQueue, type DeliveryOptions } from "./delivery.ts";
 import type { Receiver } from "./receivers/receiver.ts";
 import { SlackReceiver } from "./receivers/slack.ts";

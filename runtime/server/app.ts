@@ -5,7 +5,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DuplicateDigestError, type DeploymentState } from "../store/store.ts";
-import { SubmitError, type Runtime } from "../executor/runtime.ts";
+import { SubmitError, type Runtime } from "../runtime.ts";
 import { CancelError } from "../executor/scheduler.ts";
 import { checkSubmittedGraph } from "./graph-submission.ts";
 import { tokenMatches } from "./auth.ts";

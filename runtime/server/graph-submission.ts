@@ -4,7 +4,6 @@
 // recomputed with the compiler's own function so a graph edited after compiling is refused.
 // Every answer names the JSON Pointer of what is wrong.
 import { graphDigest } from "../../compiler/graph/digest.ts";
-import type { ExecutionGraph } from "../../compiler/validate/generated/types/graph.ts";
 import { validateValue } from "../../compiler/validate/validators.ts";
 import { checkGraphStructure } from "../executor/graph-structure.ts";
 import type { Graph } from "../executor/graph.ts";
@@ -61,7 +60,7 @@ export function checkSubmittedGraph(text: string): SubmissionCheck {
       details: problems.map((p) => `${p.path}: ${p.message}`),
     };
   }
-  const digest = graphDigest(body as ExecutionGraph);
+  const digest = graphDigest(graph);
   if (digest !== graph.digest) {
     return {
       ok: false,

@@ -1,15 +1,14 @@
 // GET /metrics: Prometheus text format.
 import { gauge } from "../metrics/registry.ts";
-import type { Runtime } from "../executor/runtime.ts";
-
-const STATES = ["QUEUED", "RUNNING", "ROLLING_BACK", "SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
+import type { Runtime } from "../runtime.ts";
+import { DEPLOYMENT_STATES } from "../deployment-states.ts";
 
 export function renderMetrics(rt: Runtime): string {
   const counts = rt.store.countByState();
   const m = rt.metrics;
   return (
     [
-      gauge("kanaria_deployments", "Deployments in the store, by state.", STATES.map((s) => [{ state: s }, counts[s] ?? 0])),
+      gauge("kanaria_deployments", "Deployments in the store, by state.", DEPLOYMENT_STATES.map((s) => [{ state: s }, counts[s] ?? 0])),
       gauge("kanaria_deployments_active", "Deployments being executed by this process.", [[{}, rt.scheduler.active()]]),
       m.deploymentsFinished.render(),
       m.stageDuration.render(),

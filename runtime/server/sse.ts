@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { FINAL_STATES, type EventRecord } from "../store/store.ts";
-import type { Runtime } from "../executor/runtime.ts";
+import type { Runtime } from "../runtime.ts";
 
 const isFinal = (e: EventRecord) => e.type === "deployment.state" && FINAL_STATES.has(e.data.state as any);
 

@@ -2,19 +2,18 @@
 // sample is journaled (a restart resumes without re-judging), logged with its reason, and
 // returned in the outputs; a failure throws with every counted sample's reason, so the
 // executor runs the rollback path and the API/CLI show why.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { AnalysisFailed, runAnalysis, type AnalysisDeps } from "../analysis/run-analysis.ts";
-import type { AnalysisParams, SampleRecord } from "../analysis/types.ts";
+import type { SampleRecord } from "../analysis/types.ts";
 
-export function analysisStage(deps: AnalysisDeps): StageHandler {
+export function analysisStage(deps: AnalysisDeps): StageHandler<"ANALYSIS"> {
   return async (ctx) => {
-    const params = ctx.node.params as AnalysisParams;
     const outcome = await runAnalysis(
       {
         deploymentId: ctx.deploymentId,
         nodeId: ctx.node.id,
         app: ctx.graph.app.name,
-        params: { durationMs: params.durationMs, metrics: params.metrics ?? [], http: params.http ?? [], logs: params.logs ?? [] },
+        params: ctx.node.params,
         clock: ctx.clock,
         signal: ctx.signal,
         nodeStartedAt: ctx.nodeStartedAt,

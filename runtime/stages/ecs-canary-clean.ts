@@ -1,10 +1,10 @@
 // ECS_CANARY_CLEAN: delete the canary task set(s). Absent = already clean.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { currentTaskSets, deleteTaskSet } from "./task-sets.ts";
 import { isOwnedBy, roleOf } from "./ids.ts";
 import { requireExternalService } from "./guards.ts";
 
-export const ecsCanaryClean: StageHandler = async (ctx) => {
+export const ecsCanaryClean: StageHandler<"ECS_CANARY_CLEAN"> = async (ctx) => {
   requireExternalService(ctx);
   const canaryTg = ctx.graph.target.targetGroups.canary?.targetGroupArn;
   const all = await currentTaskSets(ctx, true);

@@ -5,19 +5,22 @@
 // does. Standalone apps run the task definition (RunTask) unless runStandaloneTask is false.
 // Services on the ECS deployment controller get an UpdateService instead of task sets.
 import { DescribeTasksCommand, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import type { StageContext, StageHandler } from "../executor/context.ts";
+import type { StageContext, StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { clientToken } from "./ids.ts";
 import { createTaskSet, currentTaskSets, deleteTaskSet, ensureNewTaskDefinition, makePrimary, waitSteady } from "./task-sets.ts";
 import { applyServiceDefinition, appliedDesiredCount, serviceUpdateInput } from "./service-definition.ts";
 import { routeTraffic } from "./traffic.ts";
+import type { NodeOfStage } from "../executor/graph.ts";
 
-async function runStandalone(ctx: StageContext) {
+type SyncContext = StageContext<NodeOfStage<"ECS_SYNC">>;
+
+async function runStandalone(ctx: SyncContext) {
   const taskDefinition = await ensureNewTaskDefinition(ctx);
   if (ctx.node.params.runStandaloneTask === false) {
     return { tasks: [], taskDefinition, message: "task definition registered; no task run (runStandaloneTask: false)" };
   }
-  const cps = ctx.graph.target.service?.capacityProviderStrategy;
+  const cps = ctx.graph.target.service?.capacityProviderStrategy as unknown[] | undefined;
   const input = {
     cluster: ctx.cluster,
     taskDefinition,
@@ -76,23 +79,23 @@ async function scaleService(ctx: StageContext, step: string, desiredCount: numbe
   }
 }
 
-export const ecsSync: StageHandler = async (ctx) => {
+export const ecsSync: StageHandler<"ECS_SYNC"> = async (ctx) => {
   if (ctx.node.params.standalone || !ctx.service) return runStandalone(ctx);
   const taskDefinition = await ensureNewTaskDefinition(ctx);
   await applyServiceDefinition(ctx);
   if (ctx.snapshot.serviceExists && ctx.snapshot.controller !== "EXTERNAL") return syncEcsControlled(ctx, taskDefinition);
   const before = await ctx.step("observe-task-sets", "DescribeServices", {}, async () => ({ arns: (await currentTaskSets(ctx)).map((t) => t.arn) }));
-  const recreate = ctx.node.params.recreate === true;
+  const { recreate } = ctx.node.params;
   const count = appliedDesiredCount(ctx);
   if (recreate) await scaleService(ctx, "recreate-scale-down", 0);
-  const ts = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
-  if (!recreate) await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
-  await makePrimary(ctx, "update-primary", ts.arn);
-  const removed = before.arns.filter((a) => a !== ts.arn);
+  const created = await createTaskSet(ctx, { step: "create-task-set", role: "primary", taskDefinition, scale: 100, targetGroup: ctx.graph.target.targetGroups.primary });
+  if (!recreate) await waitSteady(ctx, created.arn, "new primary", { role: "primary", version: "new" });
+  await makePrimary(ctx, "update-primary", created.arn);
+  const removed = before.arns.filter((a) => a !== created.arn);
   for (const arn of removed) await deleteTaskSet(ctx, `delete:${arn.split("/").pop()}`, arn);
   if (recreate) {
     await scaleService(ctx, "recreate-scale-up", count);
-    await waitSteady(ctx, ts.arn, "new primary", { role: "primary", version: "new" });
+    await waitSteady(ctx, created.arn, "new primary", { role: "primary", version: "new" });
   }
   const { primary, canary } = ctx.graph.target.targetGroups;
   let traffic: { primary: number; canary: number } | undefined;
@@ -102,11 +105,11 @@ export const ecsSync: StageHandler = async (ctx) => {
   }
   const first = !ctx.snapshot.primary;
   return {
-    primaryTaskSet: ts.arn,
+    primaryTaskSet: created.arn,
     taskDefinition,
     removed,
     ...(traffic ? { traffic } : {}),
     ...(recreate ? { recreated: true } : {}),
-    message: `${first ? "first deployment: " : ""}${recreate ? `recreated (scaled to 0, then back to ${count}): ` : ""}task set ${ts.id} is the primary${removed.length ? `; removed ${removed.length} old task set(s)` : ""}`,
+    message: `${first ? "first deployment: " : ""}${recreate ? `recreated (scaled to 0, then back to ${count}): ` : ""}task set ${created.id} is the primary${removed.length ? `; removed ${removed.length} old task set(s)` : ""}`,
   };
 };

@@ -1,12 +1,12 @@
 // ECS_TRAFFIC_ROUTING: weighted forward primary/canary on every rule that forwards to them.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { routeTraffic } from "./traffic.ts";
 
-export const ecsTrafficRouting: StageHandler = async (ctx) => {
+export const ecsTrafficRouting: StageHandler<"ECS_TRAFFIC_ROUTING"> = async (ctx) => {
   if (ctx.graph.target.accessType !== "ELB") throw new StageError("ECS_TRAFFIC_ROUTING needs accessType ELB; with SERVICE_DISCOVERY traffic follows the task sets' sizes.");
-  const primary = Number(ctx.node.params.primary ?? 100 - Number(ctx.node.params.canary ?? 0));
-  const canary = Number(ctx.node.params.canary ?? 100 - primary);
+  const { primary, canary, weightsDefaulted } = ctx.node.params;
+  if (weightsDefaulted) ctx.log(`no weights given: PipeCD's default (primary ${primary}% / canary ${canary}%)`);
   const r = await routeTraffic(ctx, primary, canary);
   return { traffic: { primary: r.primary, canary: r.canary }, rules: r.rules };
 };

@@ -1,5 +1,5 @@
 // Preconditions shared by the task-set stages.
-import type { StageContext } from "../executor/context.ts";
+import type { StageContext } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 
 export function requireExternalService(ctx: StageContext): void {

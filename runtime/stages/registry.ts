@@ -2,8 +2,8 @@
 // the stage context; ANALYSIS and WAIT_APPROVAL need the runtime's analysis providers and
 // approval board, so the table is built from them (createRuntime does it). A stage the table
 // lacks fails its node with a clear message instead of crashing the executor.
-import type { StageHandler } from "../executor/context.ts";
-import type { StageName } from "../executor/graph.ts";
+import type { StageContext, StageHandler, StageTable } from "../executor/stage-contract.ts";
+import type { NodeOfStage, StageName } from "../executor/graph.ts";
 import { StageError } from "../executor/interrupt.ts";
 import type { AnalysisDeps } from "../analysis/run-analysis.ts";
 import type { ApprovalBoard } from "../approvals/board.ts";
@@ -25,23 +25,37 @@ export interface StageDeps {
   approvals: ApprovalBoard;
 }
 
-export type StageTable = (name: StageName) => StageHandler;
+
+function isOfStage<S extends StageName>(ctx: StageContext, stage: S): ctx is StageContext<NodeOfStage<S>> {
+  return ctx.node.stage === stage;
+}
+
+/** A stage's handler as the executor calls it (with any node): it runs only nodes of its stage. */
+function forStage<S extends StageName>(stage: S, handler: StageHandler<S>): [StageName, StageHandler] {
+  return [
+    stage,
+    (ctx) => {
+      if (!isOfStage(ctx, stage)) throw new StageError(`Node ${ctx.node.id} (${ctx.node.stage}) was handed to the ${stage} executor.`);
+      return handler(ctx);
+    },
+  ];
+}
 
 export function createStageTable(deps: StageDeps): StageTable {
   const handlers = new Map<StageName, StageHandler>([
-    ["ECS_SYNC", ecsSync],
-    ["ECS_CANARY_ROLLOUT", ecsCanaryRollout],
-    ["ECS_PRIMARY_ROLLOUT", ecsPrimaryRollout],
-    ["ECS_TRAFFIC_ROUTING", ecsTrafficRouting],
-    ["ECS_CANARY_CLEAN", ecsCanaryClean],
-    ["WAIT", wait],
-    ["ANALYSIS", analysisStage(deps.analysis)],
-    ["WAIT_APPROVAL", waitApprovalStage(deps.approvals)],
-    ["SCRIPT_RUN", scriptRun],
-    ["ROLLBACK_TRAFFIC", rollbackTraffic],
-    ["ROLLBACK_PRIMARY", rollbackPrimary],
-    ["ROLLBACK_CLEAN", rollbackClean],
-    ["ROLLBACK_SCRIPT_RUN", rollbackScriptRun],
+    forStage("ECS_SYNC", ecsSync),
+    forStage("ECS_CANARY_ROLLOUT", ecsCanaryRollout),
+    forStage("ECS_PRIMARY_ROLLOUT", ecsPrimaryRollout),
+    forStage("ECS_TRAFFIC_ROUTING", ecsTrafficRouting),
+    forStage("ECS_CANARY_CLEAN", ecsCanaryClean),
+    forStage("WAIT", wait),
+    forStage("ANALYSIS", analysisStage(deps.analysis)),
+    forStage("WAIT_APPROVAL", waitApprovalStage(deps.approvals)),
+    forStage("SCRIPT_RUN", scriptRun),
+    forStage("ROLLBACK_TRAFFIC", rollbackTraffic),
+    forStage("ROLLBACK_PRIMARY", rollbackPrimary),
+    forStage("ROLLBACK_CLEAN", rollbackClean),
+    forStage("ROLLBACK_SCRIPT_RUN", rollbackScriptRun),
   ]);
   return (name) =>
     handlers.get(name) ??

@@ -1,10 +1,10 @@
 // ROLLBACK_CLEAN: remove every task set this deployment created (canary and new primary) and
 // any canary in the canary target group, keeping the primary.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { currentTaskSets, deleteTaskSet } from "./task-sets.ts";
 import { isOwnedBy } from "./ids.ts";
 
-export const rollbackClean: StageHandler = async (ctx) => {
+export const rollbackClean: StageHandler<"ROLLBACK_CLEAN"> = async (ctx) => {
   if (!ctx.service) return { message: "standalone task: nothing to clean" };
   const canaryTg = ctx.graph.target.targetGroups.canary?.targetGroupArn;
   const restoreNode = ctx.graph.rollback.find((n) => n.stage === "ROLLBACK_PRIMARY")?.id;

@@ -1,8 +1,8 @@
 // ROLLBACK_TRAFFIC: all traffic back to the primary target group, first thing in a rollback.
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { routeTraffic } from "./traffic.ts";
 
-export const rollbackTraffic: StageHandler = async (ctx) => {
+export const rollbackTraffic: StageHandler<"ROLLBACK_TRAFFIC"> = async (ctx) => {
   const { primary, canary } = ctx.graph.target.targetGroups;
   if (ctx.graph.target.accessType !== "ELB" || !primary || !canary) return { message: "no weighted routing to undo" };
   const r = await routeTraffic(ctx, 100, 0);

@@ -11,11 +11,12 @@
 // output), so its outcome cannot be judged and it runs again anyway; it gets the same SIGTERM
 // and grace period as on a timeout or cancel, and the re-run does not wait for a script that may
 // hang until the stage's timeout.
-import type { StageContext, StageHandler } from "../executor/context.ts";
+import type { StageContext, StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { processIdentity } from "../platform/process.ts";
 import { runShell, stopScriptGroup } from "../platform/spawn.ts";
 import { maskSecrets } from "../executor/graph-redaction.ts";
+import type { NodeOfStage } from "../executor/graph.ts";
 
 /** Set in each script's environment to a value unique to the attempt: how a restarted runtime
  *  recognises the script's processes (and never a process group the system has reused since). */
@@ -56,12 +57,12 @@ export function scriptEnv(ctx: StageContext, env: Record<string, string> | undef
   return { ...out, ...(env ?? {}) };
 }
 
-async function runScript(ctx: StageContext, rollback: boolean) {
-  const run = String(ctx.node.params.run ?? "").trim();
+async function runScript(ctx: StageContext<NodeOfStage<"SCRIPT_RUN">>, rollback: boolean) {
+  const run = ctx.node.params.run.trim();
   if (!run) throw new StageError(`${ctx.node.id}: the script is empty (with.run${rollback ? " / onRollback" : ""}).`);
   const env = scriptEnv(ctx, ctx.node.params.env, rollback);
   // The stage's env values never reach the log or the error, even when the script prints them.
-  const secrets = Object.values((ctx.node.params.env ?? {}) as Record<string, string>).map(String);
+  const secrets = Object.values(ctx.node.params.env);
   const mask = (text: string) => maskSecrets(text, secrets);
   const intent: ScriptIntent = { run, env: Object.keys(env) };
   const execute = async (note: (facts: Partial<ScriptIntent>) => void) => {
@@ -90,5 +91,5 @@ async function runScript(ctx: StageContext, rollback: boolean) {
   return { message: `Script exited 0 (${result.lines} lines of output)`, exitCode: 0, lines: result.lines, elapsedMs: result.elapsedMs };
 }
 
-export const scriptRun: StageHandler = (ctx) => runScript(ctx, false);
-export const rollbackScriptRun: StageHandler = (ctx) => runScript(ctx, true);
+export const scriptRun: StageHandler<"SCRIPT_RUN"> = (ctx) => runScript(ctx, false);
+export const rollbackScriptRun: StageHandler<"ROLLBACK_SCRIPT_RUN"> = (ctx) => runScript(ctx, true);

@@ -5,7 +5,7 @@
 // of the deployment (once per deployment, whichever stage comes first), and each is idempotent,
 // so a re-issue after a crash changes nothing twice.
 import { CreateServiceCommand, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { DEPLOYMENT_NODE, type StageContext } from "../executor/context.ts";
+import { DEPLOYMENT_NODE, type StageContext } from "../executor/stage-contract.ts";
 import { clientToken } from "./ids.ts";
 
 type Tag = { key: string; value: string };

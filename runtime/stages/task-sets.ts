@@ -9,7 +9,7 @@ import {
   UpdateTaskSetCommand,
   type TaskSet,
 } from "@aws-sdk/client-ecs";
-import { DEPLOYMENT_NODE, type StageContext } from "../executor/context.ts";
+import { DEPLOYMENT_NODE, type StageContext } from "../executor/stage-contract.ts";
 import type { TargetGroupRef } from "../executor/graph.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { errorName } from "../aws/errors.ts";

@@ -5,7 +5,7 @@
 // the rules themselves are read fresh every time, since ModifyRule replaces the whole action
 // list and everything else on it must be kept as it is.
 import { ModifyListenerCommand, ModifyRuleCommand, type Action } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { StageContext } from "../executor/context.ts";
+import type { StageContext } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import { listenersOf, readForwardingRules, reweight, weightsOf, type ForwardingRule } from "../aws/elb-rules.ts";
 

@@ -2,16 +2,15 @@
 // is not empty) have approved through the API (runtime/approvals/). Approvals are events in the
 // store, so a restarted runtime resumes the wait with the approvals already given. The node
 // timeout fails the stage (→ rollback).
-import type { StageHandler } from "../executor/context.ts";
+import type { StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
 import type { ApprovalBoard } from "../approvals/board.ts";
 
 export const WAITING_EVENT = "approval.waiting";
 
-export function waitApprovalStage(board: ApprovalBoard): StageHandler {
+export function waitApprovalStage(board: ApprovalBoard): StageHandler<"WAIT_APPROVAL"> {
   return async (ctx) => {
-    const approvers: string[] = Array.isArray(ctx.node.params.approvers) ? ctx.node.params.approvers.map(String) : [];
-    const min = Math.max(1, Number(ctx.node.params.minApproverNum ?? 1) || 1);
+    const { approvers, minApproverNum: min } = ctx.node.params;
     if (approvers.length > 0 && new Set(approvers).size < min) {
       throw new StageError(`${ctx.node.id} needs ${min} approvals but lists only ${new Set(approvers).size} approvers (${approvers.join(", ")}).`);
     }

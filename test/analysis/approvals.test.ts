@@ -21,7 +21,7 @@ const TOKENS = {
 const tokens = parseApproverTokens(JSON.stringify(TOKENS));
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
-async function waiting(params: Record<string, unknown>) {
+async function waiting(params: { approvers: string[]; minApproverNum: number }) {
   const f = await fakeStage("WAIT_APPROVAL", params);
   const board = new ApprovalBoard(f.store, f.events);
   const done = waitApprovalStage(board)(f.ctx);

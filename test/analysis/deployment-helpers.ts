@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "../../compiler/compile.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
-import { createRuntime, type Runtime } from "../../runtime/executor/runtime.ts";
+import { createRuntime, type Runtime } from "../../runtime/runtime.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
@@ -56,7 +56,7 @@ export function compileApp(appText: string, image: string): Graph {
   };
   const r = compile({ appPath, readFile });
   if (!r.graph) throw new Error(`does not compile:\n${r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join("\n")}`);
-  return r.graph as unknown as Graph;
+  return r.graph;
 }
 
 export async function analysisRuntime(sim: Simulator): Promise<{ rt: Runtime; board: ApprovalBoard }> {

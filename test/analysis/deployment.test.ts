@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSimulator, type Simulator } from "../../runtime/simulator/index.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 import type { SampleRecord } from "../../runtime/analysis/types.ts";
 import { analysisRuntime, appYaml, canaryStages, compileApp, FIXTURES, RATIO } from "./deployment-helpers.ts";
 import { tempDir } from "./helpers.ts";

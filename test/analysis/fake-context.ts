@@ -3,12 +3,13 @@ import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { EventBus } from "../../runtime/executor/events.ts";
 import { Journal } from "../../runtime/executor/journal.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
-import type { StageContext } from "../../runtime/executor/context.ts";
-import type { Graph, GraphNode, StageName } from "../../runtime/executor/graph.ts";
+import type { StageContext } from "../../runtime/executor/stage-contract.ts";
+import type { NodeOfStage, StageName } from "../../runtime/executor/graph.ts";
+import { smallGraph } from "../helpers/small-graph.ts";
 import type { Store } from "../../runtime/store/store.ts";
 
-export interface FakeStage {
-  ctx: StageContext;
+export interface FakeStage<S extends StageName = StageName> {
+  ctx: StageContext<NodeOfStage<S>>;
   store: Store;
   events: EventBus;
   abort(reason?: unknown): void;
@@ -16,10 +17,14 @@ export interface FakeStage {
 
 let seq = 0;
 
-export async function fakeStage(stage: StageName, params: Record<string, unknown>, o: { timeScale?: number; store?: Store; events?: EventBus; deploymentId?: string; nodeId?: string } = {}): Promise<FakeStage> {
+export async function fakeStage<S extends StageName>(
+  stage: S,
+  params: NodeOfStage<S>["params"],
+  o: { timeScale?: number; store?: Store; events?: EventBus; deploymentId?: string; nodeId?: string } = {},
+): Promise<FakeStage<S>> {
   const store = o.store ?? (await openSqlStore(":memory:"));
   const events = o.events ?? new EventBus(store);
-  const node: GraphNode = {
+  const node = {
     id: o.nodeId ?? "stage-0",
     stage,
     name: stage,
@@ -29,9 +34,9 @@ export async function fakeStage(stage: StageName, params: Record<string, unknown
     expect: { taskSets: { primary: null, canary: null }, traffic: { primary: 100, canary: 0 } },
     next: null,
     onFailure: null,
-  };
+  } as NodeOfStage<S>;
   const id = o.deploymentId ?? `d-test-${++seq}-${Date.now()}`;
-  const graph = { app: { name: "web", labels: { env: "test", team: "payments" } }, digest: `sha256:${id}`, nodes: [node], rollback: [] } as unknown as Graph;
+  const graph = smallGraph({ app: { name: "web", labels: { env: "test", team: "payments" } }, digest: `sha256:${id}`, nodes: [node] });
   if (!store.getDeployment(id)) store.createDeployment({ id, app: "web", serviceKey: "sim/demo/web", graph, createdAt: Date.now() });
   const journal = new Journal(store, events, id);
   const controller = new AbortController();
@@ -50,6 +55,6 @@ export async function fakeStage(stage: StageName, params: Record<string, unknown
     events,
     step: (name: string, operation: string, intent: unknown, run: () => Promise<unknown>) => journal.step(node.id, name, operation, intent, run),
     log: (message: string, data = {}) => events.emit(id, "log", node.id, { message, ...data }),
-  } as unknown as StageContext;
+  } as unknown as StageContext<NodeOfStage<S>>;
   return { ctx, store, events, abort: (reason) => controller.abort(reason ?? new Error("aborted")) };
 }

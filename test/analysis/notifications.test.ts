@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { serve } from "../../runtime/platform/index.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { EventBus } from "../../runtime/executor/events.ts";
-import type { Graph } from "../../runtime/executor/graph.ts";
+import { smallGraph } from "../helpers/small-graph.ts";
 import { createNotifier, Notifier } from "../../runtime/notifications/notifier.ts";
 import { fromExecutorEvent, type NotificationEvent } from "../../runtime/notifications/events.ts";
-import { receiversFor, routeMatches } from "../../runtime/notifications/routes.ts";
+import { receiversFor, routeMatches } from "../../runtime/notifications/routing.ts";
 import { hmacSha256Hex, WebhookReceiver } from "../../runtime/notifications/receivers/webhook.ts";
 import { slackMessage } from "../../runtime/notifications/receivers/slack.ts";
 import { tempDir } from "./helpers.ts";
@@ -86,7 +86,7 @@ describe("notification delivery", () => {
     );
     const store = await openSqlStore(":memory:");
     const bus = new EventBus(store);
-    const graph = { app: { name: "web", labels: { env: "test" } }, digest: "sha256:x", nodes: [], rollback: [] } as unknown as Graph;
+    const graph = smallGraph({ app: { name: "web", labels: { env: "test" } }, digest: "sha256:x" });
     store.createDeployment({ id: "d-1", app: "web", serviceKey: "k", graph, createdAt: 1 });
     const detach = notifier.attach(bus, store);
     try {

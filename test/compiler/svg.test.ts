@@ -5,18 +5,28 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderPipelineSvg, shortDuration, type PictureGraph } from "../../compiler/format/svg.ts";
+import { renderPipelineSvg, type PictureGraph } from "../../compiler/format/svg.ts";
+import { shortDuration } from "../../compiler/resolve/duration.ts";
+import type { NodeOfStage, StageName } from "../../runtime/executor/graph.ts";
 import { runCli } from "../helpers/cli.ts";
 
-const node = (id: string, stage: string, next: string | null, onFailure: string | null, params: Record<string, unknown> = {}) => ({ id, stage, name: id, params, timeoutMs: 300_000, next, onFailure });
+const expect = { taskSets: { primary: null, canary: null }, traffic: { primary: 100, canary: 0 } };
+const node = <S extends StageName>(id: string, stage: S, next: string | null, onFailure: string | null, params: NodeOfStage<S>["params"]) =>
+  ({ id, stage, name: id, params, timeoutMs: 300_000, source: null, expect, next, onFailure }) as NodeOfStage<S>;
+const sampling = { intervalMs: 60_000, delayMs: 0, failureLimit: 0, skipOnNoData: false, timeoutMs: 30_000 };
 const graph: PictureGraph = {
   app: { name: "web <&> \"shop\"" },
   nodes: [
     node("canary", "ECS_CANARY_ROLLOUT", "traffic", "rb-traffic", { scale: 25 }),
     node("traffic", "ECS_TRAFFIC_ROUTING", "analysis", "rb-traffic", { primary: 80, canary: 20 }),
-    node("analysis", "ANALYSIS", null, "rb-traffic", { durationMs: 600_000, metrics: [{}] }),
+    node("analysis", "ANALYSIS", null, "rb-traffic", {
+      durationMs: 600_000,
+      metrics: [{ provider: "dd", strategy: "THRESHOLD", variants: ["canary"], queries: { canary: "q" }, ...sampling }],
+      http: [],
+      logs: [],
+    }),
   ],
-  rollback: [node("rb-traffic", "ROLLBACK_TRAFFIC", "rb-clean", null), node("rb-clean", "ROLLBACK_CLEAN", null, null)],
+  rollback: [node("rb-traffic", "ROLLBACK_TRAFFIC", "rb-clean", null, {}), node("rb-clean", "ROLLBACK_CLEAN", null, null, {})],
 };
 
 const groups = (svg: string) => [...svg.matchAll(/<g class="([^"]*)" data-node-id="([^"]*)" data-path="(main|rollback)"(?: data-state="([A-Z]+)")?/g)].map((m) => ({ cls: m[1], id: m[2], path: m[3], state: m[4] }));
@@ -42,7 +52,7 @@ describe("pipeline SVG", () => {
   });
 
   test("escapes every text (app name, ids, params)", () => {
-    const evil = { ...graph, nodes: [node("x\"><script>alert(1)</script>", "SCRIPT_RUN", null, null, { run: "echo '<b>' & true" })], rollback: [] };
+    const evil = { ...graph, nodes: [node("x\"><script>alert(1)</script>", "SCRIPT_RUN", null, null, { run: "echo '<b>' & true", env: {} })], rollback: [] };
     const svg = renderPipelineSvg(evil);
     assert.doesNotMatch(svg, /<script>|<b>/);
     assert.match(svg, /x&quot;&gt;&lt;script&gt;/);

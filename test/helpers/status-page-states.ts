@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { until } from "./until.ts";
 import { startSimulator, type Simulator } from "../../runtime/simulator/index.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 import { createApp } from "../../runtime/server/app.ts";
 import { serve, type RunningServer } from "../../runtime/platform/index.ts";
 import { parseApproverTokens } from "../../runtime/approvals/tokens.ts";

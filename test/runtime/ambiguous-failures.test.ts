@@ -14,7 +14,7 @@ import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTaskDefin
 import { CREDENTIALS, compileFixture, inspect, scenarioPath, simRuntime, startSim, targetGroupArns } from "./helpers.ts";
 import { shardOf } from "../helpers/shard.ts";
 import type { FaultRule, Simulator } from "../../runtime/simulator/index.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 
 /** Per-call timeout of the runtime under test (real time); the "timeout" fault answers later than this. */
 const CALL_TIMEOUT_MS = 2_000;

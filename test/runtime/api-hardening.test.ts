@@ -21,9 +21,8 @@ import { checkGraphStructure } from "../../runtime/executor/graph-structure.ts";
 import { redactGraph, maskSecrets } from "../../runtime/executor/graph-redaction.ts";
 import { nestingBeyond } from "../../runtime/server/json-depth.ts";
 import { hostAllowed } from "../../runtime/server/host-check.ts";
-import { SubmitError, type Runtime } from "../../runtime/executor/runtime.ts";
-import type { Graph } from "../../runtime/executor/graph.ts";
-import type { ExecutionGraph } from "../../compiler/validate/generated/types/graph.ts";
+import { SubmitError, type Runtime } from "../../runtime/runtime.ts";
+import type { Graph, GraphNode, NodeOfStage } from "../../runtime/executor/graph.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 
 const TOKEN = "test-token-0123456789";
@@ -48,7 +47,7 @@ const withScript = (run: string) => (text: string) =>
 function mutate(graph: Graph, edit: (g: Graph) => void, sign = true): Graph {
   const g = structuredClone(graph);
   edit(g);
-  if (sign) g.digest = graphDigest(g as unknown as ExecutionGraph);
+  if (sign) g.digest = graphDigest(g);
   return g;
 }
 
@@ -112,15 +111,16 @@ describe("graph structure and nesting checks (pure functions)", () => {
 describe("secret values never leave the process (pure functions)", () => {
   test("redactGraph keeps names, replaces script env and HTTP header values; maskSecrets masks output", () => {
     const graph = compileFixture("canary", { editApp: withScript("echo hi") });
-    const analysis = { ...graph.nodes[1], id: "http", stage: "ANALYSIS" as const, params: { durationMs: 1, http: [{ url: "http://x", headers: [{ key: "Authorization", value: "Bearer abcdef" }] }] } };
+    const analysis = { ...graph.nodes[1], id: "http", stage: "ANALYSIS" as const, params: { durationMs: 1, metrics: [], logs: [], http: [{ variant: "canary" as const, url: "http://x", method: "GET", headers: [{ key: "Authorization", value: "Bearer abcdef" }], expectedCode: 200, intervalMs: 1, delayMs: 0, failureLimit: 0, skipOnNoData: false, timeoutMs: 1 }] } };
     const g: Graph = { ...graph, nodes: [...graph.nodes, analysis] };
     const r = redactGraph(g);
     const text = JSON.stringify(r);
     assert.ok(!text.includes(SECRET) && !text.includes("Bearer abcdef"), text);
-    assert.deepEqual(r.nodes.find((n) => n.id === "migrate")!.params.env, { DB_PASSWORD: "***" });
-    assert.deepEqual(r.rollback.find((n) => n.id === "rollback-migrate")!.params.env, { DB_PASSWORD: "***" });
-    assert.deepEqual(r.nodes.find((n) => n.id === "http")!.params.http[0].headers, [{ key: "Authorization", value: "***" }]);
-    assert.equal(g.nodes[0].params.env.DB_PASSWORD, SECRET, "the graph the executor runs keeps its values");
+    const script = (n: GraphNode | undefined) => n as NodeOfStage<"SCRIPT_RUN">;
+    assert.deepEqual(script(r.nodes.find((n) => n.id === "migrate")).params.env, { DB_PASSWORD: "***" });
+    assert.deepEqual(script(r.rollback.find((n) => n.id === "rollback-migrate")).params.env, { DB_PASSWORD: "***" });
+    assert.deepEqual((r.nodes.find((n) => n.id === "http") as NodeOfStage<"ANALYSIS">).params.http[0].headers, [{ key: "Authorization", value: "***" }]);
+    assert.equal(script(g.nodes[0]).params.env.DB_PASSWORD, SECRET, "the graph the executor runs keeps its values");
     assert.equal(maskSecrets(`pw=${SECRET} short=on`, [SECRET, "on", `${SECRET}-x`]), "pw=*** short=on");
   });
 });
@@ -176,6 +176,12 @@ describe("HTTP API hardening (real server)", () => {
       ["forged digest", JSON.stringify({ ...good, digest: `sha256:${"0".repeat(64)}` }), 422, "digest_mismatch", "/digest"],
       ["schema: unknown key", JSON.stringify(mutate(good, (g) => ((g.nodes[0] as any).bogus = 1))), 422, "invalid_graph", "/nodes/0/bogus"],
       ["schema: missing entry", JSON.stringify(mutate(good, (g) => delete (g as any).entry)), 422, "invalid_graph", "/entry"],
+      // Params are part of the contract: typed per node kind, nothing unknown, nothing left to default.
+      ["params: wrong type", JSON.stringify(mutate(good, (g) => ((g.nodes[0].params as any).scale = "ten"))), 422, "invalid_graph", "/nodes/0/params/scale"],
+      ["params: unknown option", JSON.stringify(mutate(good, (g) => ((g.nodes[0].params as any).recreate = true))), 422, "invalid_graph", "/nodes/0/params/recreate"],
+      ["params: missing", JSON.stringify(mutate(good, (g) => delete (g.nodes[1].params as any).canary)), 422, "invalid_graph", "/nodes/1/params/canary"],
+      ["params: out of range", JSON.stringify(mutate(good, (g) => ((g.nodes[0].params as any).scale = 150))), 422, "invalid_graph", "/nodes/0/params/scale"],
+      ["unknown stage", JSON.stringify(mutate(good, (g) => ((g.nodes[0] as any).stage = "ECS_TELEPORT"))), 422, "invalid_graph", "/nodes/0/stage"],
       ["not JSON", "{not json", 400, "invalid_json", ""],
     ];
     for (const [name, body, status, error, path] of cases) {
@@ -205,7 +211,7 @@ describe("HTTP API hardening (real server)", () => {
   test("SSE: Last-Event-ID beyond the last event still ends when the deployment ends; a non-numeric one is 400", { timeout: 120_000 }, async () => {
     // A bake long enough to still be running when the stream is opened; cancelling ends it.
     const graph = mutate(compileFixture("canary", { targetGroups: targetGroupArns(sim), image: "public.ecr.aws/nginx/nginx:1.27-sse" }), (g) => {
-      g.nodes[2].params.durationMs = 36_000_000; // 2 minutes of real time at the tests' time scale
+      (g.nodes[2] as NodeOfStage<"WAIT">).params.durationMs = 36_000_000; // 2 minutes of real time at the tests' time scale
       g.nodes[2].timeoutMs = g.timeoutMs = 72_000_000;
     });
     const created = await post("/api/deployments", graph);

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { compileFixture, inspect, simRuntime, startSim, targetGroupArns, type WorldView } from "./helpers.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 
 function assertPromoted(world: WorldView, newTaskDefinition: RegExp): void {
   const live = world.taskSets.filter((t) => t.status !== "DRAINING");

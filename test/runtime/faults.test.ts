@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { inspect, simRuntime, startSim } from "./helpers.ts";
 import { fleetGraphs, fleetScenario, serviceName } from "./fleet.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 
 const N = 50;
 

@@ -7,7 +7,7 @@ import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { compile } from "../../compiler/compile.ts";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../runtime/simulator/index.ts";
-import { createRuntime, type Runtime } from "../../runtime/executor/runtime.ts";
+import { createRuntime, type Runtime } from "../../runtime/runtime.ts";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
@@ -67,7 +67,7 @@ export function compileFixture(name: string, o: CompileOptions = {}): Graph {
   };
   const r = compile({ appPath, readFile });
   if (!r.graph) throw new Error(`fixture ${name} does not compile:\n${r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`).join("\n")}`);
-  return r.graph as unknown as Graph;
+  return r.graph;
 }
 
 export const TEST_TIME_SCALE = 300;

@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { compileFixture, CREDENTIALS, simRuntime, startSim, targetGroupArns } from "./helpers.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 
 describe("PipeCD parity on the simulator", () => {
   let sim: Simulator;

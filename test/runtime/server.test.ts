@@ -7,7 +7,7 @@ import { createApp } from "../../runtime/server/app.ts";
 import { serve, type RunningServer } from "../../runtime/platform/index.ts";
 import { readSse } from "../../runtime/cli/sse-client.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 
 const TOKEN = "test-token-0123456789";
 

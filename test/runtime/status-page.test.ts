@@ -6,12 +6,13 @@ import assert from "node:assert/strict";
 import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { systemClock } from "../../runtime/clock/clock.ts";
 import { statusPage } from "../../runtime/server/ui/routes.tsx";
-import { createRuntime } from "../../runtime/executor/runtime.ts";
+import { createRuntime } from "../../runtime/runtime.ts";
 import { createApp } from "../../runtime/server/app.ts";
 import type { SampleRecord } from "../../runtime/analysis/types.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
+import type { MetricCheck } from "../../compiler/validate/generated/types/graph.ts";
 import type { Store } from "../../runtime/store/store.ts";
-import { DEPLOYMENT_NODE } from "../../runtime/executor/context.ts";
+import { DEPLOYMENT_NODE } from "../../runtime/executor/stage-contract.ts";
 import { compileFixture, simRuntime, startSim, targetGroupArns } from "./helpers.ts";
 
 const EVIL = `<img src=x onerror="alert(1)">`;
@@ -25,8 +26,8 @@ async function world(): Promise<{ store: Store; failed: string; ok: string; grap
   const store = await openSqlStore(":memory:");
   const base = compileFixture("canary");
   // The fixture bakes with a WAIT; judge with an ANALYSIS instead (the page charts its samples).
-  const metric = { provider: "datadog", strategy: "THRESHOLD", variants: ["canary"], queries: { canary: "q" }, expected: { max: 0.05 }, intervalMs: 60_000, delayMs: 0, failureLimit: 0, skipOnNoData: false, timeoutMs: 30_000 };
-  const graph: Graph = { ...base, nodes: base.nodes.map((n) => (n.stage === "WAIT" ? { ...n, id: "analysis", stage: "ANALYSIS" as const, params: { durationMs: 180_000, metrics: [metric] } } : n)) };
+  const metric: MetricCheck = { provider: "datadog", strategy: "THRESHOLD", variants: ["canary"], queries: { canary: "q" }, expected: { max: 0.05 }, intervalMs: 60_000, delayMs: 0, failureLimit: 0, skipOnNoData: false, timeoutMs: 30_000 };
+  const graph: Graph = { ...base, nodes: base.nodes.map((n) => (n.stage === "WAIT" ? { ...n, id: "analysis", stage: "ANALYSIS" as const, params: { durationMs: 180_000, metrics: [metric], http: [], logs: [] } } : n)) };
   for (const n of graph.nodes) if (n.next === "bake") n.next = "analysis";
   const t0 = Date.now() - 60_000;
   const arn = (rev: string) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${rev}`;

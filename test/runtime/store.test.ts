@@ -8,17 +8,15 @@ import { MIGRATIONS } from "../../runtime/store/migrations.ts";
 import { openDatabase } from "../../runtime/platform/sqlite.ts";
 import { tempDir } from "./helpers.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
+import { smallGraph, waitNode } from "../helpers/small-graph.ts";
 
-const graph = (digest: string) =>
-  ({
+const graph = (digest: string): Graph =>
+  smallGraph({
     digest,
     app: { name: "a", labels: {} },
-    strategy: "pipeline",
-    target: { service: { serviceName: "web" }, taskDefinition: {}, targetGroups: { primary: null, canary: null } },
-    entry: "n1",
-    nodes: [{ id: "n1", stage: "WAIT" }, { id: "n2", stage: "WAIT" }],
-    rollback: [{ id: "r1", stage: "ROLLBACK_CLEAN" }],
-  }) as unknown as Graph;
+    nodes: [waitNode("n1", "n2"), waitNode("n2")],
+    rollback: [{ ...waitNode("r1"), stage: "ROLLBACK_CLEAN", params: {} }],
+  });
 
 test("store: reopen keeps data (migrations run once), duplicate digest refused while in flight", async () => {
   const path = join(tempDir(), "k.sqlite");

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { LIMIT_REAL_FLOOR_MS, longTimer, systemClock } from "../../runtime/clock/clock.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
-import type { Runtime } from "../../runtime/executor/runtime.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 import type { Simulator } from "../../runtime/simulator/index.ts";
 import { compileFixture, simRuntime, startSim, targetGroupArns, tempDir } from "./helpers.ts";
 import { until } from "../helpers/until.ts";
@@ -15,8 +15,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The canary fixture with the bake WAIT's duration and timeout (and the deployment's) replaced. */
 function withBake(graph: Graph, durationMs: number, timeoutMs: number, deploymentTimeoutMs = graph.timeoutMs): Graph {
-  const nodes = graph.nodes.map((n) => (n.id === "bake" ? { ...n, timeoutMs, params: { ...n.params, durationMs } } : n));
-  return { ...graph, nodes, timeoutMs: deploymentTimeoutMs, digest: `${graph.digest}-${durationMs}-${timeoutMs}` } as Graph;
+  const nodes = graph.nodes.map((n) => (n.id === "bake" && n.stage === "WAIT" ? { ...n, timeoutMs, params: { ...n.params, durationMs } } : n));
+  return { ...graph, nodes, timeoutMs: deploymentTimeoutMs, digest: `${graph.digest}-${durationMs}-${timeoutMs}` };
 }
 
 describe("clock", () => {

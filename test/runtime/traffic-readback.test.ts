@@ -41,7 +41,7 @@ function scriptedElb(o: { lie?: boolean } = {}) {
 }
 
 async function stageWith(elb: AwsApi, o: Parameters<typeof fakeStage>[2] = {}, listeners = new Map<string, string[]>()) {
-  const f = await fakeStage("ECS_TRAFFIC_ROUTING", {}, o);
+  const f = await fakeStage("ECS_TRAFFIC_ROUTING", { primary: 100, canary: 0 }, o);
   (f.ctx.graph as any).target = { targetGroups: { primary: { targetGroupArn: P }, canary: { targetGroupArn: C } } };
   (f.ctx as any).aws = { elb, listeners };
   return f;

@@ -15,7 +15,7 @@ export interface HttpCheckResult {
 export async function runHttpCheck(p: HttpParams, signal: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<HttpCheckResult> {
   const t0 = performance.now();
   const headers = new Headers();
-  for (const h of p.headers ?? []) headers.append(h.key, h.value);
+  for (const h of p.headers) headers.append(h.key, h.value);
   let res: Response;
   try {
     res = await fetchImpl(p.url, { method: p.method || "GET", headers, signal, redirect: "manual" });

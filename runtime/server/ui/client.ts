@@ -1,5 +1,5 @@
-// The status page's only script (served as /ui/app.js as `(clientMain)()`: it must not use
-// anything outside its own body but `shortDuration`, whose source is put in front of it).
+// The status page's only script (served as /ui/app.js: its parts' sources, then `(clientMain)()`;
+// each part uses nothing outside its body but what CLIENT_SCRIPT puts in front of it).
 // Progressive enhancement: every page works without it.
 // - ticks the elapsed time of running nodes;
 // - on a deployment page, follows GET /api/deployments/:id/events (SSE) and, after each event,
@@ -8,12 +8,17 @@
 // - on the list page, refreshes the table every few seconds;
 // - approve / cancel: a dialog that says what will happen, asks for the token (kept in memory,
 //   or in sessionStorage when asked; never in a URL) and POSTs with `Authorization: Bearer`.
-import { shortDuration } from "../../../compiler/format/svg.ts";
+import { shortDuration } from "../../../compiler/resolve/duration.ts";
+import { FINAL_STATES } from "../../deployment-states.ts";
 
-export function clientMain(): void {
-  const body = document.body;
-  const skew = Number(body.dataset.serverNow ?? Date.now()) - Date.now();
+/** Defined in front of the script (CLIENT_SCRIPT below). */
+declare const FINAL_STATE_NAMES: readonly string[];
 
+// Each part below is shipped as its own source text (CLIENT_SCRIPT), so each uses nothing outside
+// its body but its parameters, the browser, shortDuration and FINAL_STATE_NAMES.
+
+/** Ticks the elapsed time of running nodes every second; returns the tick (run it after a swap). */
+export function startTicker(skew: number): () => void {
   const tick = () => {
     for (const el of document.querySelectorAll<HTMLElement | SVGElement>("[data-started-at]")) {
       const started = Number(el.dataset.startedAt);
@@ -22,9 +27,14 @@ export function clientMain(): void {
     }
   };
   setInterval(tick, 1000);
+  return tick;
+}
 
-  // On a narrow screen the picture scrolls sideways: bring the running (or failed) node into
-  // view when it changes; otherwise leave the reader's scroll position alone.
+/**
+ * On a narrow screen the picture scrolls sideways: brings the running (or failed) node into view
+ * when it changes; otherwise leaves the reader's scroll position alone. Returns the check.
+ */
+export function pictureFocus(): () => void {
   let focused = "";
   const focusActive = () => {
     for (const box of document.querySelectorAll<HTMLElement>(".scroll")) {
@@ -39,18 +49,22 @@ export function clientMain(): void {
     }
   };
   focusActive();
+  return focusActive;
+}
 
-  // Scroll boxes say whether they hold more than they show: the hint under each follows that.
-  const markOverflow = () => {
-    for (const box of document.querySelectorAll<HTMLElement>("[data-scroll-box]")) {
-      box.dataset.overflows = String(box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1);
-    }
-  };
-  markOverflow();
-  window.addEventListener("resize", markOverflow);
+/** Scroll boxes say whether they hold more than they show: the hint under each follows that. */
+export function markOverflow(): void {
+  for (const box of document.querySelectorAll<HTMLElement>("[data-scroll-box]")) {
+    box.dataset.overflows = String(box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1);
+  }
+}
 
-  for (const el of document.querySelectorAll<HTMLElement>("[data-needs-js]")) el.hidden = false;
-
+/**
+ * The live swap: re-fetches the server-rendered sections (`liveUrl`) and replaces those that
+ * changed, keeping open <details> and scroll positions; `afterSwap` runs after each swap.
+ * `refresh` fetches now (one request at a time), `soon` within 150 ms (events come in bursts).
+ */
+export function liveSections(liveUrl: string | undefined, afterSwap: () => void): { refresh: () => Promise<void>; soon: () => void } {
   const swap = (html: string) => {
     const doc = new DOMParser().parseFromString(html, "text/html");
     for (const fresh of doc.querySelectorAll<HTMLElement>("[data-live]")) {
@@ -71,12 +85,9 @@ export function clientMain(): void {
     for (const el of document.querySelectorAll<HTMLElement>("[data-needs-js]")) el.hidden = false;
     const t = doc.querySelector("title")?.textContent;
     if (t) document.title = t;
-    tick();
-    focusActive();
-    markOverflow();
+    afterSwap();
   };
 
-  const liveUrl = body.dataset.liveUrl;
   let inFlight = false;
   let again = false;
   const refresh = async () => {
@@ -107,7 +118,11 @@ export function clientMain(): void {
       void refresh();
     }, 150);
   };
+  return { refresh, soon };
+}
 
+/** A deployment page follows its events (SSE) until the deployment ends; the list page refreshes every 5 s. */
+export function followUpdates(body: HTMLElement, live: { refresh: () => Promise<void>; soon: () => void }): void {
   const id = body.dataset.deploymentId;
   const status = document.getElementById("live-status");
   const setLive = (on: boolean, text: string) => {
@@ -118,7 +133,6 @@ export function clientMain(): void {
   };
   if (id && body.dataset.final !== "true" && typeof EventSource !== "undefined") {
     const es = new EventSource(`/api/deployments/${encodeURIComponent(id)}/events?after=${encodeURIComponent(body.dataset.lastEventId ?? "0")}`);
-    const FINAL = ["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
     const types = ["deployment.state", "deployment.resumed", "node.started", "node.resumed", "node.succeeded", "node.failed", "log", "step", "approval.waiting", "approval.granted", "message"];
     for (const t of types) {
       es.addEventListener(t, (ev) => {
@@ -129,13 +143,13 @@ export function clientMain(): void {
           } catch {
             /* ignore */
           }
-          if (FINAL.includes(state)) {
+          if (FINAL_STATE_NAMES.includes(state)) {
             es.close();
             body.dataset.final = "true";
             setLive(false, `Finished (${state})`);
           }
         }
-        soon();
+        live.soon();
       });
     }
     es.onopen = () => setLive(true, "Live: updates as it happens");
@@ -145,11 +159,13 @@ export function clientMain(): void {
     };
   } else if (body.dataset.pollList === "true") {
     setInterval(() => {
-      if (!document.hidden) void refresh();
+      if (!document.hidden) void live.refresh();
     }, 5000);
   }
+}
 
-  // Approve / cancel.
+/** Approve / cancel: a dialog that says what will happen, asks for the token and POSTs; `refresh` after it worked. */
+export function confirmDialogs(refresh: () => Promise<void>): void {
   const dialog = document.getElementById("confirm") as HTMLDialogElement | null;
   if (!dialog) return;
   const form = dialog.querySelector("form") as HTMLFormElement;
@@ -248,5 +264,28 @@ export function clientMain(): void {
   });
 }
 
-// The same duration format as the server-rendered picture: one function, shipped as source.
-export const CLIENT_SCRIPT = `const shortDuration = ${shortDuration.toString()};\n(${clientMain.toString()})();\n`;
+export function clientMain(): void {
+  const body = document.body;
+  const tick = startTicker(Number(body.dataset.serverNow ?? Date.now()) - Date.now());
+  const focusActive = pictureFocus();
+  markOverflow();
+  window.addEventListener("resize", markOverflow);
+  for (const el of document.querySelectorAll<HTMLElement>("[data-needs-js]")) el.hidden = false;
+  const live = liveSections(body.dataset.liveUrl, () => {
+    tick();
+    focusActive();
+    markOverflow();
+  });
+  followUpdates(body, live);
+  confirmDialogs(live.refresh);
+}
+
+// The same duration format as the server-rendered picture (one function, shipped as source), and
+// the final states from runtime/deployment-states.ts.
+export const CLIENT_SCRIPT = [
+  `const shortDuration = ${shortDuration.toString()};`,
+  `const FINAL_STATE_NAMES = ${JSON.stringify([...FINAL_STATES])};`,
+  ...[startTicker, pictureFocus, markOverflow, liveSections, followUpdates, confirmDialogs].map((part) => part.toString()),
+  `(${clientMain.toString()})();`,
+  "",
+].join("\n");

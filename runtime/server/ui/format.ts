@@ -1,5 +1,5 @@
 // Small text formatters shared by the page components.
-import { shortDuration } from "../../../compiler/format/svg.ts";
+import { shortDuration } from "../../../compiler/resolve/duration.ts";
 
 export { shortDuration };
 

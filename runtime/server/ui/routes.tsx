@@ -5,7 +5,7 @@
 // approve and cancel are done by the browser against the existing token-protected POST
 // endpoints. A strict Content-Security-Policy allows only this origin's script.
 import { Hono, type Context } from "hono";
-import type { Runtime } from "../../executor/runtime.ts";
+import type { Runtime } from "../../runtime.ts";
 import { CLIENT_SCRIPT } from "./client.ts";
 import { DeploymentPage, LiveFragment } from "./deployment-page.tsx";
 import { Layout } from "./layout.tsx";

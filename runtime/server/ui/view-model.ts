@@ -4,19 +4,19 @@
 // set on the listener rules.
 import { describeNode } from "../../../compiler/format/describe-node.ts";
 import type { NodeStatus, PictureGraph, PictureState } from "../../../compiler/format/svg.ts";
-import type { ExecutionGraph } from "../../../compiler/validate/generated/types/graph.ts";
-import type { CheckSummary, MetricParams, SampleRecord, Verdict } from "../../analysis/types.ts";
+import type { CheckSummary, SampleRecord, Verdict } from "../../analysis/types.ts";
 import { APPROVAL_EVENT } from "../../approvals/board.ts";
-import { DEPLOYMENT_NODE } from "../../executor/context.ts";
+import { DEPLOYMENT_NODE } from "../../executor/stage-contract.ts";
 import { FIRST_SYNC_NODE, firstSyncNode } from "../../executor/first-deployment.ts";
-import type { Graph, GraphNode } from "../../executor/graph.ts";
+import type { Graph, GraphNode, NodeOfStage } from "../../executor/graph.ts";
 import { redactGraph } from "../../executor/graph-redaction.ts";
 import type { Snapshot } from "../../executor/snapshot.ts";
 import { WAITING_EVENT } from "../../stages/wait-approval.ts";
 import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type EventRecord, type NodeRecord, type NodeState, type Store } from "../../store/store.ts";
 import { currentTraffic, type TrafficSplit } from "../views.ts";
+import { DEPLOYMENT_STATES, isBadOutcome, isDeploymentState } from "../../deployment-states.ts";
 
-export const ALL_STATES: DeploymentState[] = ["QUEUED", "RUNNING", "ROLLING_BACK", "SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
+export const ALL_STATES = DEPLOYMENT_STATES;
 
 /** One side of a version change: the image, and the task definition revision where known. */
 export interface Version {
@@ -180,9 +180,10 @@ const defaultId = (id: string) => /^stage-\d+$/.test(id);
 
 export const nodeLabel = (n: { id: string; stage: string }): string => (defaultId(n.id) || n.id === n.stage ? n.stage : `${n.stage} (${n.id})`);
 
-const imageOf = (g: Graph): string | null => g.target.image ?? (g.target.taskDefinition?.containerDefinitions?.[0]?.image as string | undefined) ?? null;
+const imageOf = (g: Graph): string | null => g.target.image ?? (g.target.taskDefinition.containerDefinitions as { image?: string }[] | undefined)?.[0]?.image ?? null;
 
-function snapshotOf(store: Store, id: string): Snapshot | null {
+/** The service as the deployment found it (its journaled snapshot step), once recorded. */
+function journaledSnapshot(store: Store, id: string): Snapshot | null {
   const step = store.getStep(id, DEPLOYMENT_NODE, "snapshot");
   return step?.status === "DONE" ? (step.result as Snapshot) : null;
 }
@@ -224,7 +225,7 @@ function historyOf(store: Store, all: DeploymentRecord[]): History {
  */
 function versionsOf(store: Store, d: DeploymentRecord, h: History): Versions {
   const fresh = version(imageOf(d.graph), registeredOf(store, d.id));
-  const td = snapshotOf(store, d.id)?.primary?.taskDefinition || null;
+  const td = journaledSnapshot(store, d.id)?.primary?.taskDefinition || null;
   if (td) return { old: version(h.imageOfRevision.get(td) ?? null, td), new: fresh };
   const prev = h.previous.get(d.id);
   return { old: version(prev?.image ?? null, prev?.revision ?? null), new: fresh };
@@ -233,7 +234,7 @@ function versionsOf(store: Store, d: DeploymentRecord, h: History): Versions {
 const duration = (d: { startedAt: number | null; finishedAt: number | null }, now: number) => (d.startedAt === null ? null : (d.finishedAt ?? now) - d.startedAt);
 
 export function listView(store: Store, q: { state?: string | null; app?: string | null }, now = Date.now()): ListView {
-  const state = q.state && (ALL_STATES as string[]).includes(q.state) ? (q.state as DeploymentState) : null;
+  const state = q.state && isDeploymentState(q.state) ? q.state : null;
   const app = q.app?.trim() || null;
   const all = store.listDeployments({ limit: 1000 });
   const history = historyOf(store, all);
@@ -264,7 +265,7 @@ function lineOf(e: EventRecord): LogLine {
   const base = { id: e.id, at: e.at, nodeId: e.nodeId, type: e.type };
   switch (e.type) {
     case "deployment.state":
-      return { ...base, level: d.state === "SUCCEEDED" ? "ok" : ["FAILED", "ROLLED_BACK", "CANCELLED", "ROLLING_BACK"].includes(String(d.state)) ? "error" : "info", text: `Deployment ${String(d.state)}${d.error ? `: ${String(d.error)}` : ""}` };
+      return { ...base, level: d.state === "SUCCEEDED" ? "ok" : isBadOutcome(String(d.state)) ? "error" : "info", text: `Deployment ${String(d.state)}${d.error ? `: ${String(d.error)}` : ""}` };
     case "deployment.resumed":
       return { ...base, level: "info", text: `Resumed after a restart (${String(d.state)})` };
     case "node.started":
@@ -290,8 +291,8 @@ function lineOf(e: EventRecord): LogLine {
   }
 }
 
-function analysisOf(n: GraphNode, rec: NodeRecord | undefined, events: EventRecord[]): AnalysisView {
-  const p = n.params as { durationMs?: number; metrics?: MetricParams[]; http?: Array<{ url: string }>; logs?: Array<{ provider: string }> };
+function analysisOf(n: NodeOfStage<"ANALYSIS">, rec: NodeRecord | undefined, events: EventRecord[]): AnalysisView {
+  const p = n.params;
   const fromOutputs = (rec?.outputs?.samples as SampleRecord[] | undefined) ?? null;
   const summaries = (rec?.outputs?.checks as CheckSummary[] | undefined) ?? [];
   const seen = new Map<string, SampleRecord>();
@@ -310,13 +311,13 @@ function analysisOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
     const result: CheckView["result"] = sum?.result ?? (state === "RUNNING" ? "running" : state === "PENDING" ? "pending" : failures > failureLimit ? "failed" : state === "SUCCEEDED" ? "passed" : "stopped");
     checks.push({ kind, index, label, strategy, expected, failureLimit, samples: mine, result });
   };
-  for (const [i, m] of (p.metrics ?? []).entries()) add("metrics", i, `metrics[${i}] ${m.provider} ${m.strategy}`, m.strategy, m.expected ?? null, m.failureLimit ?? 0);
-  for (const [i, h] of (p.http ?? []).entries()) add("http", i, `http[${i}] ${h.url}`, null, null, (h as { failureLimit?: number }).failureLimit ?? 0);
-  for (const [i, l] of (p.logs ?? []).entries()) add("logs", i, `logs[${i}] ${l.provider}`, null, null, (l as { failureLimit?: number }).failureLimit ?? 0);
-  return { nodeId: n.id, label: nodeLabel(n), state, durationMs: p.durationMs ?? 0, checks };
+  for (const [i, m] of p.metrics.entries()) add("metrics", i, `metrics[${i}] ${m.provider} ${m.strategy}`, m.strategy, m.expected ?? null, m.failureLimit);
+  for (const [i, h] of p.http.entries()) add("http", i, `http[${i}] ${h.url}`, null, null, h.failureLimit);
+  for (const [i, l] of p.logs.entries()) add("logs", i, `logs[${i}] ${l.provider}`, null, null, l.failureLimit);
+  return { nodeId: n.id, label: nodeLabel(n), state, durationMs: p.durationMs, checks };
 }
 
-function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventRecord[], graph: GraphNode[]): ApprovalView {
+function approvalOf(n: NodeOfStage<"WAIT_APPROVAL">, rec: NodeRecord | undefined, events: EventRecord[], graph: GraphNode[]): ApprovalView {
   const approvedBy: ApprovalView["approvedBy"] = [];
   let waitingSeen = false;
   for (const e of events) {
@@ -327,8 +328,7 @@ function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
       if (who && !approvedBy.some((a) => a.who === who)) approvedBy.push({ who, at: e.at });
     }
   }
-  const approvers = Array.isArray(n.params.approvers) ? n.params.approvers.map(String) : [];
-  const min = Math.max(1, Number(n.params.minApproverNum ?? 1) || 1);
+  const { approvers, minApproverNum: min } = n.params;
   const next = n.next ? graph.find((x) => x.id === n.next) : undefined;
   return {
     nodeId: n.id,
@@ -337,7 +337,7 @@ function approvalOf(n: GraphNode, rec: NodeRecord | undefined, events: EventReco
     approvers,
     minApproverNum: min,
     approvedBy,
-    nextDescription: next ? `${next.stage}: ${describeNode(next as unknown as ExecutionGraph["nodes"][number])}` : null,
+    nextDescription: next ? `${next.stage}: ${describeNode(next)}` : null,
   };
 }
 
@@ -372,6 +372,63 @@ function taskSetsOf(graph: Graph, nodes: GraphNode[], records: Map<string, NodeR
   return { sets, from: best?.node.id ?? null, desired };
 }
 
+/** One node as the page shows it (`finalDeployment`: a rollback node still PENDING was not needed). */
+function nodeViewOf(n: GraphNode, path: "main" | "rollback", r: NodeRecord | undefined, finalDeployment: boolean, timeScale: number, now: number): NodeView {
+  const state = r?.state ?? "PENDING";
+  const elapsedMs = r?.startedAt != null ? ((r.finishedAt ?? (state === "RUNNING" ? now : r.startedAt)) - r.startedAt) * timeScale : null;
+  const msg = r?.outputs?.message;
+  const notNeeded = path === "rollback" && state === "PENDING" && finalDeployment;
+  return {
+    id: n.id,
+    path,
+    stage: n.stage,
+    label: nodeLabel(n),
+    shown: notNeeded ? "NOT_NEEDED" : state,
+    description: describeNode(n),
+    state,
+    startedAt: r?.startedAt ?? null,
+    finishedAt: r?.finishedAt ?? null,
+    elapsedMs,
+    timeoutMs: n.timeoutMs,
+    error: r?.error ?? null,
+    message: typeof msg === "string" ? msg : null,
+  };
+}
+
+/** The node whose traffic outputs are the latest (what the traffic split shown comes from). */
+function trafficSource(records: NodeRecord[]): string | null {
+  let from: string | null = null;
+  let at = -1;
+  for (const r of records) {
+    if (r.outputs?.traffic && r.finishedAt !== null && r.finishedAt >= at) {
+      at = r.finishedAt;
+      from = r.nodeId;
+    }
+  }
+  return from;
+}
+
+/** What cancelling does now, sentence by sentence (the cancel dialog says it before anyone confirms). */
+function cancelEffectOf(d: DeploymentRecord, rollback: GraphNode[], currentLabel: string | null): string[] {
+  const doing = `Kanaria stops the stage in progress${currentLabel ? ` (${currentLabel})` : ""}`;
+  if (d.state === "QUEUED") return ["The deployment has not started: nothing changes in ECS, it ends CANCELLED."];
+  if (!d.graph.target.autoRollback || rollback.length === 0) {
+    return [`${doing} where it is. Auto-rollback is off for this app, so task sets and listener weights stay as they are now; the deployment ends CANCELLED.`];
+  }
+  const steps = rollback.map((n) => {
+    const what =
+      n.stage === "ROLLBACK_TRAFFIC"
+        ? "traffic goes back to the primary (100%), the canary gets 0%"
+        : n.stage === "ROLLBACK_PRIMARY"
+          ? "the previous primary task set (the version that ran before) is primary again"
+          : n.stage === "ROLLBACK_CLEAN"
+            ? "the canary and any new task sets are removed"
+            : describeNode(n);
+    return `${n.stage}: ${what}.`;
+  });
+  return [`${doing} and runs the rollback path:`, ...steps, "The deployment then ends CANCELLED; the new version is not shipped."];
+}
+
 export function deploymentView(store: Store, record: DeploymentRecord, timeScale: number, now = Date.now()): DeploymentView {
   const d = { ...record, graph: redactGraph(record.graph) }; // the page never shows secret values
   const records = store.getNodes(d.id);
@@ -381,65 +438,18 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
   const all = [...main.map((n) => ({ n, path: "main" as const })), ...rollback.map((n) => ({ n, path: "rollback" as const }))];
   const versions = versionsOf(store, d, historyOf(store, store.listDeployments({ limit: 1000 })));
 
-  const nodes: NodeView[] = all.map(({ n, path }) => {
-    const r = byId.get(n.id);
-    const state = r?.state ?? "PENDING";
-    const elapsedMs = r?.startedAt != null ? ((r.finishedAt ?? (state === "RUNNING" ? now : r.startedAt)) - r.startedAt) * timeScale : null;
-    const msg = r?.outputs?.message;
-    const notNeeded = path === "rollback" && state === "PENDING" && FINAL_STATES.has(d.state);
-    return {
-      id: n.id,
-      path,
-      stage: n.stage,
-      label: nodeLabel(n),
-      shown: notNeeded ? "NOT_NEEDED" : state,
-      description: describeNode(n as unknown as ExecutionGraph["nodes"][number]),
-      state,
-      startedAt: r?.startedAt ?? null,
-      finishedAt: r?.finishedAt ?? null,
-      elapsedMs,
-      timeoutMs: n.timeoutMs,
-      error: r?.error ?? null,
-      message: typeof msg === "string" ? msg : null,
-    };
-  });
+  const nodes: NodeView[] = all.map(({ n, path }) => nodeViewOf(n, path, byId.get(n.id), FINAL_STATES.has(d.state), timeScale, now));
   const states: Record<string, NodeStatus> = {};
   for (const n of nodes) states[n.id] = { state: n.shown, elapsedMs: n.elapsedMs, startedAt: n.state === "RUNNING" ? n.startedAt : null };
-
-  let trafficFrom: string | null = null;
-  let at = -1;
-  for (const r of records) {
-    if (r.outputs?.traffic && r.finishedAt !== null && r.finishedAt >= at) {
-      at = r.finishedAt;
-      trafficFrom = r.nodeId;
-    }
-  }
-  const ts = taskSetsOf(d.graph, [...main, ...rollback], byId, versions, events);
-  const analyses = all.filter(({ n }) => n.stage === "ANALYSIS").map(({ n }) => analysisOf(n, byId.get(n.id), events));
-  const approvals = all.filter(({ n }) => n.stage === "WAIT_APPROVAL").map(({ n }) => approvalOf(n, byId.get(n.id), events, main));
+  const trafficFrom = trafficSource(records);
+  const taskSets = taskSetsOf(d.graph, [...main, ...rollback], byId, versions, events);
+  const analyses = all.flatMap(({ n }) => (n.stage === "ANALYSIS" ? [analysisOf(n, byId.get(n.id), events)] : []));
+  const approvals = all.flatMap(({ n }) => (n.stage === "WAIT_APPROVAL" ? [approvalOf(n, byId.get(n.id), events, main)] : []));
   const final = FINAL_STATES.has(d.state);
   const canCancel = d.state === "QUEUED" || (d.state === "RUNNING" && !d.cancelRequested);
 
   const currentLabel = nodes.find((n) => n.id === d.currentNode)?.label ?? d.currentNode;
-  const cancelEffect: string[] = [];
-  if (d.state === "QUEUED") cancelEffect.push("The deployment has not started: nothing changes in ECS, it ends CANCELLED.");
-  else if (!d.graph.target.autoRollback || rollback.length === 0) {
-    cancelEffect.push(`Kanaria stops the stage in progress${currentLabel ? ` (${currentLabel})` : ""} where it is. Auto-rollback is off for this app, so task sets and listener weights stay as they are now; the deployment ends CANCELLED.`);
-  } else {
-    cancelEffect.push(`Kanaria stops the stage in progress${currentLabel ? ` (${currentLabel})` : ""} and runs the rollback path:`);
-    for (const n of rollback) {
-      const what =
-        n.stage === "ROLLBACK_TRAFFIC"
-          ? "traffic goes back to the primary (100%), the canary gets 0%"
-          : n.stage === "ROLLBACK_PRIMARY"
-            ? "the previous primary task set (the version that ran before) is primary again"
-            : n.stage === "ROLLBACK_CLEAN"
-              ? "the canary and any new task sets are removed"
-              : describeNode(n as unknown as ExecutionGraph["nodes"][number]);
-      cancelEffect.push(`${n.stage}: ${what}.`);
-    }
-    cancelEffect.push("The deployment then ends CANCELLED; the new version is not shipped.");
-  }
+  const cancelEffect = cancelEffectOf(d, rollback, currentLabel);
 
   return {
     id: d.id,
@@ -467,9 +477,9 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
     picture: { graph: { app: d.graph.app, nodes: main, rollback }, states, failedNode: d.failedNode },
     traffic: currentTraffic(records),
     trafficFrom,
-    taskSets: ts.sets,
-    taskSetsFrom: ts.from,
-    desiredCount: ts.desired,
+    taskSets: taskSets.sets,
+    taskSetsFrom: taskSets.from,
+    desiredCount: taskSets.desired,
     analyses,
     approvals,
     log: events.map(lineOf),

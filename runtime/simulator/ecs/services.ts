@@ -1,90 +1,14 @@
-// ECS services: CreateService, UpdateService, DescribeServices, DeleteService, plus the checks
-// shared with task sets and RunTask (launch type vs capacity providers, awsvpc networking, load
-// balancer target groups).
+// ECS services: CreateService, UpdateService, DescribeServices, DeleteService. The input checks
+// shared with task sets and RunTask are in launch-checks.ts, the lookups in service-lookups.ts.
 
 import { ecsErrors } from "../errors.ts";
-import { loadBalancerArnsOf } from "../elbv2/target-groups.ts";
 import { digest, ecsArn, newTaskSetId, type Service, type SimState, type TaskDefinition, type TaskSet } from "../state.ts";
 import { resolveCluster } from "./clusters.ts";
-import { containerNames, isAwsvpc, resolveTaskDefinition } from "./task-definitions.ts";
+import { checkLaunchOptions, checkLoadBalancers } from "./launch-checks.ts";
+import { findService, serviceTaskSets } from "./service-lookups.ts";
+import { resolveTaskDefinition } from "./task-definitions.ts";
 import { computedDesiredCount, reconcile, taskSetCounts, taskSetView } from "./task-sets.ts";
-import { checkTags, compact, type Input, lastSegment, optionalInt, requireString, ts, wantsTags } from "./util.ts";
-
-/** launchType vs capacityProviderStrategy, and awsvpc needs a networkConfiguration. */
-export function checkLaunchOptions(input: Input, td: TaskDefinition | undefined, needsNetwork: boolean): void {
-  if (input.launchType !== undefined && Array.isArray(input.capacityProviderStrategy) && input.capacityProviderStrategy.length > 0) {
-    throw ecsErrors.invalidParameter(
-      "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.",
-    );
-  }
-  if (input.launchType !== undefined && !["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"].includes(input.launchType)) {
-    throw ecsErrors.invalidParameter(`Invalid launch type: ${input.launchType}`);
-  }
-  if (!td) return;
-  if (input.launchType === "FARGATE" && !isAwsvpc(td)) {
-    throw ecsErrors.invalidParameter("Task definition does not support launch_type FARGATE.");
-  }
-  if (needsNetwork && isAwsvpc(td)) {
-    const subnets = input.networkConfiguration?.awsvpcConfiguration?.subnets;
-    if (!Array.isArray(subnets) || subnets.length === 0) {
-      throw ecsErrors.invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
-    }
-  }
-}
-
-/** Target groups must exist, sit behind a load balancer, fit the network mode and name a real container. */
-export function checkLoadBalancers(s: SimState, loadBalancers: unknown, td: TaskDefinition | undefined, max: number): Array<Record<string, any>> {
-  if (loadBalancers === undefined || loadBalancers === null) return [];
-  if (!Array.isArray(loadBalancers)) throw ecsErrors.invalidParameter("loadBalancers must be a list.");
-  if (loadBalancers.length > max) {
-    throw ecsErrors.invalidParameter(`loadBalancers can have at most ${max} item${max === 1 ? "" : "s"} here.`);
-  }
-  for (const lb of loadBalancers) {
-    const arn = lb?.targetGroupArn;
-    if (typeof arn !== "string") {
-      if (lb?.loadBalancerName) continue; // Classic Load Balancer: accepted, not modeled
-      throw ecsErrors.invalidParameter("targetGroupArn is required for Application and Network Load Balancers.");
-    }
-    const tg = s.targetGroups.get(arn);
-    if (!tg) throw ecsErrors.invalidParameter(`The target group ${arn} does not exist.`);
-    if (loadBalancerArnsOf(s, arn).length === 0) {
-      throw ecsErrors.invalidParameter(`The target group with targetGroupArn ${arn} does not have an associated load balancer.`);
-    }
-    if (td) {
-      if (typeof lb.containerName !== "string" || !containerNames(td).includes(lb.containerName)) {
-        throw ecsErrors.invalidParameter(`The container ${lb.containerName} does not exist in the task definition.`);
-      }
-      if (typeof lb.containerPort !== "number") throw ecsErrors.invalidParameter("containerPort is required.");
-      if (isAwsvpc(td) && tg.targetType !== "ip") {
-        throw ecsErrors.invalidParameter(
-          `The provided target group ${arn} has target type ${tg.targetType}, which is incompatible with the awsvpc network mode specified in the task definition.`,
-        );
-      }
-    }
-  }
-  return loadBalancers;
-}
-
-export function findService(s: SimState, clusterArn: string, ref: string): Service | undefined {
-  const name = lastSegment(ref);
-  return s.services.get(ecsArn(s, `service/${lastSegment(clusterArn)}/${name}`));
-}
-
-export function resolveService(s: SimState, clusterArn: string, ref: string): Service {
-  const svc = findService(s, clusterArn, ref);
-  if (!svc || svc.status === "INACTIVE") throw ecsErrors.serviceNotFound();
-  return svc;
-}
-
-export function resolveActiveService(s: SimState, clusterArn: string, ref: string): Service {
-  const svc = resolveService(s, clusterArn, ref);
-  if (svc.status !== "ACTIVE") throw ecsErrors.serviceNotActive();
-  return svc;
-}
-
-export function serviceTaskSets(s: SimState, svc: Service): TaskSet[] {
-  return [...s.taskSets.values()].filter((t) => t.serviceArn === svc.arn);
-}
+import { checkTags, compact, type Input, lastSegment, optionalInt, requireString, epochSeconds, wantsTags } from "./util.ts";
 
 const CREATE_PROPS = [
   "loadBalancers", "serviceRegistries", "launchType", "capacityProviderStrategy", "platformVersion", "role",
@@ -283,8 +207,8 @@ export function serviceView(s: SimState, svc: Service, withTags: boolean) {
               pendingCount: c.pending,
               runningCount: c.running,
               failedTasks: 0,
-              createdAt: ts(t.createdAt),
-              updatedAt: ts(t.updatedAt),
+              createdAt: epochSeconds(t.createdAt),
+              updatedAt: epochSeconds(t.updatedAt),
               launchType: t.props.launchType,
               capacityProviderStrategy: t.props.capacityProviderStrategy,
               platformVersion: t.props.platformVersion,
@@ -316,7 +240,7 @@ export function serviceView(s: SimState, svc: Service, withTags: boolean) {
     deployments,
     roleArn: p.role,
     events: [],
-    createdAt: ts(svc.createdAt),
+    createdAt: epochSeconds(svc.createdAt),
     placementConstraints: p.placementConstraints ?? [],
     placementStrategy: p.placementStrategy ?? [],
     networkConfiguration: p.networkConfiguration,

@@ -3,7 +3,7 @@
 
 import { ecsErrors, type SimError } from "../errors.ts";
 import { ecsArn, type SimState, type TaskDefinition } from "../state.ts";
-import { checkTags, compact, type Input, paginate, requireString, ts, wantsTags } from "./util.ts";
+import { checkTags, compact, type Input, paginate, requireString, epochSeconds, wantsTags } from "./util.ts";
 
 export function parseTaskDefinitionRef(ref: string): { family: string; revision?: number } {
   const i = ref.indexOf(":task-definition/");
@@ -97,8 +97,8 @@ export function taskDefinitionView(s: SimState, td: TaskDefinition) {
     placementConstraints: td.body.placementConstraints ?? [],
     requiresCompatibilities: td.body.requiresCompatibilities,
     compatibilities: requires.includes("FARGATE") ? ["EC2", "FARGATE"] : ["EC2"],
-    registeredAt: ts(td.registeredAt),
-    deregisteredAt: ts(td.deregisteredAt),
+    registeredAt: epochSeconds(td.registeredAt),
+    deregisteredAt: epochSeconds(td.deregisteredAt),
     registeredBy: `arn:aws:iam::${s.config.accountId}:user/simulator`,
   });
 }

@@ -7,10 +7,11 @@ import { ecsErrors } from "../errors.ts";
 import { targetStateAt } from "../elbv2/target-groups.ts";
 import { digest, ecsArn, newTaskSetId, type Service, type SimState, type TaskSet } from "../state.ts";
 import { resolveCluster } from "./clusters.ts";
-import { checkLaunchOptions, checkLoadBalancers, findService, resolveActiveService, resolveService, serviceTaskSets } from "./services.ts";
+import { checkLaunchOptions, checkLoadBalancers } from "./launch-checks.ts";
+import { findService, resolveActiveService, resolveService, serviceTaskSets } from "./service-lookups.ts";
 import { resolveTaskDefinition } from "./task-definitions.ts";
 import { forgetOldTasks, launchTask, stopTask } from "./tasks.ts";
-import { checkTags, compact, type Input, lastSegment, requireString, ts, wantsTags } from "./util.ts";
+import { checkTags, compact, type Input, lastSegment, requireString, epochSeconds, wantsTags } from "./util.ts";
 
 /** AWS allows at most this many task sets (deployments) per service. */
 const MAX_TASK_SETS = 5;
@@ -140,8 +141,8 @@ export function taskSetView(s: SimState, set: TaskSet, withTags: boolean) {
     computedDesiredCount: computedDesiredCount(s, set),
     pendingCount: pending,
     runningCount: running,
-    createdAt: ts(set.createdAt),
-    updatedAt: ts(set.updatedAt),
+    createdAt: epochSeconds(set.createdAt),
+    updatedAt: epochSeconds(set.updatedAt),
     launchType: p.launchType,
     capacityProviderStrategy: p.capacityProviderStrategy ?? [],
     platformVersion: p.platformVersion ?? (p.launchType === "FARGATE" ? "1.4.0" : undefined),
@@ -151,7 +152,7 @@ export function taskSetView(s: SimState, set: TaskSet, withTags: boolean) {
     serviceRegistries: p.serviceRegistries ?? [],
     scale: set.scale,
     stabilityStatus: set.stabilityStatus,
-    stabilityStatusAt: ts(set.stabilityStatusAt),
+    stabilityStatusAt: epochSeconds(set.stabilityStatusAt),
     tags: withTags ? set.tags : undefined,
   });
 }

@@ -6,8 +6,8 @@ import { registerTarget, deregisterTarget } from "../elbv2/target-groups.ts";
 import { availabilityZone, digest, ecsArn, newHex, nextIp, type SimState, type Task, type TaskDefinition } from "../state.ts";
 import { resolveCluster } from "./clusters.ts";
 import { behaviourKeys, isAwsvpc, resolveTaskDefinition } from "./task-definitions.ts";
-import { checkLaunchOptions } from "./services.ts";
-import { checkTags, compact, type Input, lastSegment, optionalInt, paginate, requireString, ts, wantsTags } from "./util.ts";
+import { checkLaunchOptions } from "./launch-checks.ts";
+import { checkTags, compact, type Input, lastSegment, optionalInt, paginate, requireString, epochSeconds, wantsTags } from "./util.ts";
 
 /** Most stopped tasks kept for DescribeTasks; older ones are forgotten (AWS keeps them ~1 hour). */
 const STOPPED_TASKS_KEPT = 1000;
@@ -120,11 +120,11 @@ export function taskView(s: SimState, task: Task, withTags: boolean) {
     launchType: task.launchType,
     group: task.group,
     startedBy: task.startedBy,
-    createdAt: ts(task.createdAt),
-    pullStartedAt: ts(task.createdAt),
-    startedAt: status !== "PENDING" ? ts(task.startAt) : undefined,
-    stoppedAt: ts(task.stoppedAt),
-    stoppingAt: ts(task.stoppedAt),
+    createdAt: epochSeconds(task.createdAt),
+    pullStartedAt: epochSeconds(task.createdAt),
+    startedAt: status !== "PENDING" ? epochSeconds(task.startAt) : undefined,
+    stoppedAt: epochSeconds(task.stoppedAt),
+    stoppingAt: epochSeconds(task.stoppedAt),
     stoppedReason: task.stoppedReason,
     stopCode: task.stoppedAt !== undefined ? "ServiceSchedulerInitiated" : undefined,
     connectivity: "CONNECTED",

@@ -6,7 +6,8 @@ import type { Tag } from "../state.ts";
 export type Input = Record<string, any>;
 
 /** ECS JSON 1.1 timestamps are epoch seconds. */
-export const ts = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+/** Epoch milliseconds as ECS answers times: epoch seconds (fractional). */
+export const epochSeconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 export function requireString(input: Input, field: string): string {
   const v = input[field];

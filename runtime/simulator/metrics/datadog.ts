@@ -104,8 +104,8 @@ function evalNode(s: SimState, node: DdNode, fromMs: number, toMs: number, text:
       return v.map((x) => {
         const points = new Map([...x.points].map(([t, p]) => [t, node.name === "abs" ? Math.abs(p) : p]));
         if (node.name === "default_zero" && points.size > 0) {
-          const ts = [...points.keys()];
-          const step = ts.length > 1 ? Math.min(...ts.slice(1).map((t, i) => t - ts[i])) : 60_000;
+          const times = [...points.keys()];
+          const step = times.length > 1 ? Math.min(...times.slice(1).map((t, i) => t - times[i])) : 60_000;
           for (let t = Math.floor(fromMs / step) * step; t + step <= Math.min(toMs, s.clock.now()); t += step) {
             if (t >= fromMs && !points.has(t)) points.set(t, 0);
           }

@@ -77,6 +77,74 @@ export function bucketAt(s: SimState, start: number): EntityBucket[] {
   return result;
 }
 
+/** Requests each target group should get from one load balancer in a bucket, by listener rule weights; and those the ELB answers itself (all weights 0). */
+function routedRequests(s: SimState, lb: LoadBalancer, t: number, lbRequests: number): { perTg: Map<string, number>; elbOnly: number } {
+  const perTg = new Map<string, number>();
+  let elbOnly = 0;
+  const listeners = [...s.listeners.values()].filter((l) => l.loadBalancerArn === lb.arn && (s.rules.get(l.defaultRuleArn)?.createdAt ?? Infinity) <= t);
+  for (const listener of listeners) {
+    const rules = [...s.rules.values()].filter((r) => r.listenerArn === listener.arn && r.createdAt <= t);
+    const perRule = listeners.length > 0 && rules.length > 0 ? lbRequests / listeners.length / rules.length : 0;
+    for (const rule of rules) {
+      const actions = actionsAt(rule, t) ?? [];
+      const forward = actions.find((a) => a.Type === "forward");
+      if (!forward) continue;
+      const targets = forwardTargets(forward);
+      const total = targets.reduce((sum, x) => sum + x.weight, 0);
+      for (const x of targets) perTg.set(x.targetGroupArn, (perTg.get(x.targetGroupArn) ?? 0) + (total > 0 ? (perRule * x.weight) / total : 0));
+      if (total === 0) elbOnly += perRule;
+    }
+  }
+  return { perTg, elbOnly };
+}
+
+/** One target group's stats in a bucket: its targets' health and behaviour applied to the requests routed to it. */
+function targetGroupStats(s: SimState, tg: TargetGroup, expected: number, start: number, t: number): BucketStats {
+  const stats = emptyStats();
+  stats.inUse = true;
+  const healthy: Array<{ keys: string[] }> = [];
+  const unhealthy: Array<{ keys: string[] }> = [];
+  for (const rec of tg.targets) {
+    const state = targetStateAt(s, rec, t)?.state;
+    if (state === "healthy") healthy.push({ keys: rec.behaviourKeys });
+    else if (state === "unhealthy") unhealthy.push({ keys: rec.behaviourKeys });
+  }
+  stats.healthyHosts = healthy.length;
+  stats.unhealthyHosts = unhealthy.length;
+  const requests = Math.floor(expected + stableUniform(s.config.seed, tg.arn, start, "requests"));
+  stats.requests = requests;
+  const routable = healthy.length > 0 ? healthy : unhealthy;
+  if (requests > 0 && routable.length === 0) {
+    stats.elb5xx = requests;
+  } else if (requests > 0) {
+    let errorRatio = 0;
+    let latencyMs = 0;
+    for (const target of routable) {
+      const b = behaviourAt(s, target.keys, t);
+      errorRatio += b.errorRate / routable.length;
+      latencyMs += b.latencyMs / routable.length;
+    }
+    const errors = Math.min(requests, Math.floor(requests * errorRatio + stableUniform(s.config.seed, tg.arn, start, "errors")));
+    const jitter = 1 + 0.1 * (stableUniform(s.config.seed, tg.arn, start, "latency") - 0.5);
+    stats.target5xx = errors;
+    stats.target2xx = requests - errors;
+    stats.targetRequests = requests;
+    stats.latencySum = (requests * latencyMs * jitter) / 1000;
+  }
+  return stats;
+}
+
+function addStats(into: BucketStats, from: BucketStats): void {
+  into.requests += from.requests;
+  into.target2xx += from.target2xx;
+  into.target5xx += from.target5xx;
+  into.elb5xx += from.elb5xx;
+  into.latencySum += from.latencySum;
+  into.targetRequests += from.targetRequests;
+  into.healthyHosts += from.healthyHosts;
+  into.unhealthyHosts += from.unhealthyHosts;
+}
+
 function computeBucket(s: SimState, start: number): EntityBucket[] {
   const t = start + BUCKET_MS / 2;
   const seconds = BUCKET_MS / 1000;
@@ -88,69 +156,12 @@ function computeBucket(s: SimState, start: number): EntityBucket[] {
     const lbDim = loadBalancerDimension(lb);
     const lbStats = emptyStats();
     lbStats.inUse = true;
-    const perTg = new Map<string, { expected: number }>();
-    const listeners = [...s.listeners.values()].filter((l) => l.loadBalancerArn === lb.arn && (s.rules.get(l.defaultRuleArn)?.createdAt ?? Infinity) <= t);
-    const lbRequests = rpsAt(lb, t) * seconds;
-    let elbOnly = 0; // requests the ELB answered itself with a 503 (all weights 0)
-    for (const listener of listeners) {
-      const rules = [...s.rules.values()].filter((r) => r.listenerArn === listener.arn && r.createdAt <= t);
-      const perRule = listeners.length > 0 && rules.length > 0 ? lbRequests / listeners.length / rules.length : 0;
-      for (const rule of rules) {
-        const actions = actionsAt(rule, t) ?? [];
-        const forward = actions.find((a) => a.Type === "forward");
-        if (!forward) continue;
-        const targets = forwardTargets(forward);
-        const total = targets.reduce((sum, x) => sum + x.weight, 0);
-        for (const x of targets) {
-          const entry = perTg.get(x.targetGroupArn) ?? { expected: 0 };
-          entry.expected += total > 0 ? (perRule * x.weight) / total : 0;
-          perTg.set(x.targetGroupArn, entry);
-        }
-        if (total === 0) elbOnly += perRule;
-      }
-    }
-    for (const [tgArn, { expected }] of perTg) {
+    const { perTg, elbOnly } = routedRequests(s, lb, t, rpsAt(lb, t) * seconds);
+    for (const [tgArn, expected] of perTg) {
       const tg = s.targetGroups.get(tgArn);
       if (!tg) continue;
-      const stats = emptyStats();
-      stats.inUse = true;
-      const healthy: Array<{ keys: string[] }> = [];
-      const unhealthy: Array<{ keys: string[] }> = [];
-      for (const rec of tg.targets) {
-        const state = targetStateAt(s, rec, t)?.state;
-        if (state === "healthy") healthy.push({ keys: rec.behaviourKeys });
-        else if (state === "unhealthy") unhealthy.push({ keys: rec.behaviourKeys });
-      }
-      stats.healthyHosts = healthy.length;
-      stats.unhealthyHosts = unhealthy.length;
-      const requests = Math.floor(expected + stableUniform(s.config.seed, tgArn, start, "requests"));
-      stats.requests = requests;
-      const routable = healthy.length > 0 ? healthy : unhealthy;
-      if (requests > 0 && routable.length === 0) {
-        stats.elb5xx = requests;
-      } else if (requests > 0) {
-        let errorRatio = 0;
-        let latencyMs = 0;
-        for (const target of routable) {
-          const b = behaviourAt(s, target.keys, t);
-          errorRatio += b.errorRate / routable.length;
-          latencyMs += b.latencyMs / routable.length;
-        }
-        const errors = Math.min(requests, Math.floor(requests * errorRatio + stableUniform(s.config.seed, tgArn, start, "errors")));
-        const jitter = 1 + 0.1 * (stableUniform(s.config.seed, tgArn, start, "latency") - 0.5);
-        stats.target5xx = errors;
-        stats.target2xx = requests - errors;
-        stats.targetRequests = requests;
-        stats.latencySum = (requests * latencyMs * jitter) / 1000;
-      }
-      lbStats.requests += stats.requests;
-      lbStats.target2xx += stats.target2xx;
-      lbStats.target5xx += stats.target5xx;
-      lbStats.elb5xx += stats.elb5xx;
-      lbStats.latencySum += stats.latencySum;
-      lbStats.targetRequests += stats.targetRequests;
-      lbStats.healthyHosts += stats.healthyHosts;
-      lbStats.unhealthyHosts += stats.unhealthyHosts;
+      const stats = targetGroupStats(s, tg, expected, start, t);
+      addStats(lbStats, stats);
       out.push({
         key: `${tgArn}|${lb.arn}`,
         level: "targetgroup",

@@ -121,10 +121,12 @@ const schema282 = {
       "object",
       "null"
      ],
+     "additionalProperties": true,
      "description": "The ECS service definition (CreateService input, nulls and empty strings removed); null for standalone tasks."
     },
     "taskDefinition": {
      "type": "object",
+     "additionalProperties": true,
      "description": "The task definition to register (RegisterTaskDefinition input)."
     },
     "accessType": {
@@ -176,6 +178,7 @@ const schema282 = {
     },
     "awsvpcConfiguration": {
      "type": "object",
+     "additionalProperties": true,
      "description": "Network configuration for standalone tasks (input.awsvpcConfiguration)."
     },
     "autoRollback": {
@@ -359,7 +362,7 @@ const schema282 = {
     }
    }
   },
-  "node": {
+  "nodeFields": {
    "type": "object",
    "additionalProperties": false,
    "required": [
@@ -373,6 +376,7 @@ const schema282 = {
     "next",
     "onFailure"
    ],
+   "description": "What every node has; `node` narrows `stage` and `params` by node kind.",
    "properties": {
     "id": {
      "type": "string",
@@ -402,7 +406,7 @@ const schema282 = {
     },
     "params": {
      "type": "object",
-     "description": "Resolved stage parameters (see the stage's executor for the shape)."
+     "description": "Resolved stage parameters: their shape depends on `stage` (see the node kinds in `node`'s oneOf)."
     },
     "timeoutMs": {
      "type": "integer",
@@ -438,6 +442,631 @@ const schema282 = {
      "description": "Node to run when this one fails (first rollback node), or null to stop."
     }
    }
+  },
+  "node": {
+   "type": "object",
+   "description": "One step of a path. `stage` selects the shape of `params` (every default resolved by the compiler).",
+   "discriminator": {
+    "propertyName": "stage"
+   },
+   "oneOf": [
+    {
+     "$ref": "#/$defs/ecsSyncNode"
+    },
+    {
+     "$ref": "#/$defs/ecsCanaryRolloutNode"
+    },
+    {
+     "$ref": "#/$defs/ecsTrafficRoutingNode"
+    },
+    {
+     "$ref": "#/$defs/waitNode"
+    },
+    {
+     "$ref": "#/$defs/waitApprovalNode"
+    },
+    {
+     "$ref": "#/$defs/analysisNode"
+    },
+    {
+     "$ref": "#/$defs/scriptRunNode"
+    },
+    {
+     "$ref": "#/$defs/taskSetStepNode"
+    }
+   ]
+  },
+  "ecsSyncNode": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "#/$defs/nodeFields"
+    }
+   ],
+   "required": [
+    "stage",
+    "params"
+   ],
+   "description": "Quick sync: the new version replaces every task set (or runs as a standalone task).",
+   "properties": {
+    "stage": {
+     "const": "ECS_SYNC"
+    },
+    "params": {
+     "$ref": "#/$defs/ecsSyncParams"
+    }
+   }
+  },
+  "ecsCanaryRolloutNode": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "#/$defs/nodeFields"
+    }
+   ],
+   "required": [
+    "stage",
+    "params"
+   ],
+   "description": "Start the new version as a canary task set.",
+   "properties": {
+    "stage": {
+     "const": "ECS_CANARY_ROLLOUT"
+    },
+    "params": {
+     "$ref": "#/$defs/ecsCanaryRolloutParams"
+    }
+   }
+  },
+  "ecsTrafficRoutingNode": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "#/$defs/nodeFields"
+    }
+   ],
+   "required": [
+    "stage",
+    "params"
+   ],
+   "description": "Set the primary/canary traffic split.",
+   "properties": {
+    "stage": {
+     "const": "ECS_TRAFFIC_ROUTING"
+    },
+    "params": {
+     "$ref": "#/$defs/ecsTrafficRoutingParams"
+    }
+   }
+  },
+  "waitNode": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "#/$defs/nodeFields"
+    }
+   ],
+   "required": [
+    "stage",
+    "params"
+   ],
+   "description": "Wait.",
+   "properties": {
+    "stage": {
+     "const": "WAIT"
+    },
+    "params": {
+     "$ref": "#/$defs/waitParams"
+    }
+   }
+  },
+  "waitApprovalNode": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "#/$defs/nodeFields"
+    }
+   ],
+   "required": [
+    "stage",
+    "params"
+   ],
+   "description": "Wait for approvals through the API.",
+   "properties": {
+    "stage": {
+     "const": "WAIT_APPROVAL"
+    },
+    "params": {
+     "$ref": "#/$defs/waitApprovalParams"
+    }
+   }
+  },
+  "analysisNode": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "#/$defs/nodeFields"
+    }
+   ],
+   "required": [
+    "stage",
+    "params"
+   ],
+   "description": "Judge the new version from metrics, HTTP checks and logs.",
+   "properties": {
+    "stage": {
+     "const": "ANALYSIS"
+    },
+    "params": {
+     "$ref": "#/$defs/analysisParams"
+    }
+   }
+  },
+  "scriptRunNode": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "#/$defs/nodeFields"
+    }
+   ],
+   "required": [
+    "stage",
+    "params"
+   ],
+   "description": "Run a shell script (a SCRIPT_RUN stage, or its onRollback script on the rollback path).",
+   "properties": {
+    "stage": {
+     "enum": [
+      "SCRIPT_RUN",
+      "ROLLBACK_SCRIPT_RUN"
+     ]
+    },
+    "params": {
+     "$ref": "#/$defs/scriptRunParams"
+    }
+   }
+  },
+  "taskSetStepNode": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "#/$defs/nodeFields"
+    }
+   ],
+   "required": [
+    "stage",
+    "params"
+   ],
+   "description": "Task set and rollback steps: everything they need is in the graph's target.",
+   "properties": {
+    "stage": {
+     "enum": [
+      "ECS_PRIMARY_ROLLOUT",
+      "ECS_CANARY_CLEAN",
+      "ROLLBACK_TRAFFIC",
+      "ROLLBACK_PRIMARY",
+      "ROLLBACK_CLEAN"
+     ]
+    },
+    "params": {
+     "$ref": "#/$defs/noParams"
+    }
+   }
+  },
+  "noParams": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [],
+   "description": "No parameters.",
+   "properties": {}
+  },
+  "ecsSyncParams": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "recreate",
+    "standalone"
+   ],
+   "description": "ECS_SYNC parameters.",
+   "properties": {
+    "recreate": {
+     "type": "boolean",
+     "description": "Scale the service to 0 tasks before the new task set starts, and back afterwards (the stage's `recreate`, else quickSync.recreate)."
+    },
+    "standalone": {
+     "type": "boolean",
+     "description": "The app has no service definition: run the task definition as a standalone task."
+    },
+    "runStandaloneTask": {
+     "type": "boolean",
+     "description": "Standalone only: false registers the task definition without running a task (input.runStandaloneTask)."
+    }
+   }
+  },
+  "ecsCanaryRolloutParams": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "scale"
+   ],
+   "description": "ECS_CANARY_ROLLOUT parameters.",
+   "properties": {
+    "scale": {
+     "type": "number",
+     "minimum": 0,
+     "maximum": 100,
+     "description": "Canary task set size in percent of the service's desiredCount."
+    }
+   }
+  },
+  "ecsTrafficRoutingParams": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "primary",
+    "canary"
+   ],
+   "description": "ECS_TRAFFIC_ROUTING parameters (primary + canary = 100).",
+   "properties": {
+    "primary": {
+     "type": "number",
+     "minimum": 0,
+     "maximum": 100,
+     "description": "Percent of the traffic to the primary target group."
+    },
+    "canary": {
+     "type": "number",
+     "minimum": 0,
+     "maximum": 100,
+     "description": "Percent of the traffic to the canary target group."
+    },
+    "weightsDefaulted": {
+     "const": true,
+     "description": "Present when the stage gave no weights (PipeCD's default applies); shown and logged."
+    }
+   }
+  },
+  "waitParams": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "durationMs"
+   ],
+   "description": "WAIT parameters.",
+   "properties": {
+    "durationMs": {
+     "type": "integer",
+     "minimum": 0,
+     "description": "How long to wait (deployment time)."
+    },
+    "durationDefaulted": {
+     "const": true,
+     "description": "Present when the stage gave no duration (PipeCD's default applies); shown and logged."
+    }
+   }
+  },
+  "waitApprovalParams": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "approvers",
+    "minApproverNum"
+   ],
+   "description": "WAIT_APPROVAL parameters.",
+   "properties": {
+    "approvers": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     },
+     "description": "Who may approve; empty: anyone with the token."
+    },
+    "minApproverNum": {
+     "type": "integer",
+     "minimum": 1,
+     "description": "Distinct approvals needed."
+    }
+   }
+  },
+  "scriptRunParams": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "run",
+    "env"
+   ],
+   "description": "SCRIPT_RUN / ROLLBACK_SCRIPT_RUN parameters.",
+   "properties": {
+    "run": {
+     "type": "string",
+     "description": "Script, run with `sh -c`."
+    },
+    "env": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "string"
+     },
+     "description": "Environment added to PipeCD's SR_* variables (values masked in logs)."
+    }
+   }
+  },
+  "variant": {
+   "enum": [
+    "primary",
+    "canary",
+    "baseline"
+   ],
+   "description": "Which task set a query or check is about."
+  },
+  "strategy": {
+   "enum": [
+    "THRESHOLD",
+    "PREVIOUS",
+    "CANARY_BASELINE",
+    "CANARY_PRIMARY"
+   ],
+   "description": "How a metric is judged."
+  },
+  "deviation": {
+   "enum": [
+    "HIGH",
+    "LOW",
+    "EITHER"
+   ],
+   "description": "Which direction of difference fails a comparison."
+  },
+  "metricCheck": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "provider",
+    "strategy",
+    "variants",
+    "queries",
+    "intervalMs",
+    "delayMs",
+    "failureLimit",
+    "skipOnNoData",
+    "timeoutMs"
+   ],
+   "description": "One metric check.",
+   "properties": {
+    "provider": {
+     "type": "string",
+     "description": "Analysis provider name in the runtime config."
+    },
+    "strategy": {
+     "$ref": "#/$defs/strategy"
+    },
+    "variants": {
+     "type": "array",
+     "minItems": 1,
+     "items": {
+      "$ref": "#/$defs/variant"
+     },
+     "description": "Task sets queried, in order (the judged one first)."
+    },
+    "queries": {
+     "type": "object",
+     "additionalProperties": false,
+     "properties": {
+      "primary": {
+       "type": "string"
+      },
+      "canary": {
+       "type": "string"
+      },
+      "baseline": {
+       "type": "string"
+      }
+     },
+     "description": "The query for each variant (templates expanded)."
+    },
+    "expected": {
+     "type": "object",
+     "additionalProperties": false,
+     "properties": {
+      "min": {
+       "type": "number"
+      },
+      "max": {
+       "type": "number"
+      }
+     },
+     "description": "THRESHOLD bounds."
+    },
+    "deviation": {
+     "$ref": "#/$defs/deviation"
+    },
+    "intervalMs": {
+     "type": "integer",
+     "minimum": 1,
+     "description": "Time between samples."
+    },
+    "delayMs": {
+     "type": "integer",
+     "minimum": 0,
+     "description": "The query window ends this long before the sample time (metric ingestion lag)."
+    },
+    "failureLimit": {
+     "type": "integer",
+     "minimum": 0,
+     "description": "The analysis fails when failures exceed this."
+    },
+    "skipOnNoData": {
+     "type": "boolean",
+     "description": "No data counts as a pass (reported as `nodata`) instead of a failure."
+    },
+    "timeoutMs": {
+     "type": "integer",
+     "minimum": 1,
+     "description": "Budget of one sample's query, retries included (deployment time)."
+    }
+   }
+  },
+  "httpCheck": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "variant",
+    "url",
+    "method",
+    "headers",
+    "expectedCode",
+    "intervalMs",
+    "delayMs",
+    "failureLimit",
+    "skipOnNoData",
+    "timeoutMs"
+   ],
+   "description": "One HTTP check.",
+   "properties": {
+    "variant": {
+     "$ref": "#/$defs/variant"
+    },
+    "url": {
+     "type": "string"
+    },
+    "method": {
+     "type": "string"
+    },
+    "headers": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+       "key",
+       "value"
+      ],
+      "properties": {
+       "key": {
+        "type": "string"
+       },
+       "value": {
+        "type": "string"
+       }
+      }
+     }
+    },
+    "expectedCode": {
+     "type": "integer"
+    },
+    "expectedResponse": {
+     "type": "string",
+     "description": "The body must contain this."
+    },
+    "intervalMs": {
+     "type": "integer",
+     "minimum": 1,
+     "description": "Time between samples."
+    },
+    "delayMs": {
+     "type": "integer",
+     "minimum": 0,
+     "description": "The query window ends this long before the sample time (metric ingestion lag)."
+    },
+    "failureLimit": {
+     "type": "integer",
+     "minimum": 0,
+     "description": "The analysis fails when failures exceed this."
+    },
+    "skipOnNoData": {
+     "type": "boolean",
+     "description": "No data counts as a pass (reported as `nodata`) instead of a failure."
+    },
+    "timeoutMs": {
+     "type": "integer",
+     "minimum": 1,
+     "description": "Budget of one sample's query, retries included (deployment time)."
+    }
+   }
+  },
+  "logCheck": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "variant",
+    "provider",
+    "query",
+    "intervalMs",
+    "delayMs",
+    "failureLimit",
+    "skipOnNoData",
+    "timeoutMs"
+   ],
+   "description": "One log check.",
+   "properties": {
+    "variant": {
+     "$ref": "#/$defs/variant"
+    },
+    "provider": {
+     "type": "string"
+    },
+    "query": {
+     "type": "string"
+    },
+    "intervalMs": {
+     "type": "integer",
+     "minimum": 1,
+     "description": "Time between samples."
+    },
+    "delayMs": {
+     "type": "integer",
+     "minimum": 0,
+     "description": "The query window ends this long before the sample time (metric ingestion lag)."
+    },
+    "failureLimit": {
+     "type": "integer",
+     "minimum": 0,
+     "description": "The analysis fails when failures exceed this."
+    },
+    "skipOnNoData": {
+     "type": "boolean",
+     "description": "No data counts as a pass (reported as `nodata`) instead of a failure."
+    },
+    "timeoutMs": {
+     "type": "integer",
+     "minimum": 1,
+     "description": "Budget of one sample's query, retries included (deployment time)."
+    }
+   }
+  },
+  "analysisParams": {
+   "type": "object",
+   "additionalProperties": false,
+   "required": [
+    "durationMs",
+    "metrics",
+    "http",
+    "logs"
+   ],
+   "description": "ANALYSIS parameters (times in milliseconds).",
+   "properties": {
+    "durationMs": {
+     "type": "integer",
+     "minimum": 0,
+     "description": "How long the analysis runs (deployment time)."
+    },
+    "metrics": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/metricCheck"
+     }
+    },
+    "http": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/httpCheck"
+     }
+    },
+    "logs": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/logCheck"
+     }
+    }
+   }
   }
  }
 };
@@ -471,6 +1100,83 @@ const func1 = Object.prototype.hasOwnProperty;
 const pattern67 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
 const schema285 = {
  "type": "object",
+ "description": "One step of a path. `stage` selects the shape of `params` (every default resolved by the compiler).",
+ "discriminator": {
+  "propertyName": "stage"
+ },
+ "oneOf": [
+  {
+   "$ref": "#/$defs/ecsSyncNode"
+  },
+  {
+   "$ref": "#/$defs/ecsCanaryRolloutNode"
+  },
+  {
+   "$ref": "#/$defs/ecsTrafficRoutingNode"
+  },
+  {
+   "$ref": "#/$defs/waitNode"
+  },
+  {
+   "$ref": "#/$defs/waitApprovalNode"
+  },
+  {
+   "$ref": "#/$defs/analysisNode"
+  },
+  {
+   "$ref": "#/$defs/scriptRunNode"
+  },
+  {
+   "$ref": "#/$defs/taskSetStepNode"
+  }
+ ]
+};
+const schema286 = {
+ "type": "object",
+ "allOf": [
+  {
+   "$ref": "#/$defs/nodeFields"
+  }
+ ],
+ "required": [
+  "stage",
+  "params"
+ ],
+ "description": "Quick sync: the new version replaces every task set (or runs as a standalone task).",
+ "properties": {
+  "stage": {
+   "const": "ECS_SYNC"
+  },
+  "params": {
+   "$ref": "#/$defs/ecsSyncParams"
+  }
+ }
+};
+const schema292 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "recreate",
+  "standalone"
+ ],
+ "description": "ECS_SYNC parameters.",
+ "properties": {
+  "recreate": {
+   "type": "boolean",
+   "description": "Scale the service to 0 tasks before the new task set starts, and back afterwards (the stage's `recreate`, else quickSync.recreate)."
+  },
+  "standalone": {
+   "type": "boolean",
+   "description": "The app has no service definition: run the task definition as a standalone task."
+  },
+  "runStandaloneTask": {
+   "type": "boolean",
+   "description": "Standalone only: false registers the task definition without running a task (input.runStandaloneTask)."
+  }
+ }
+};
+const schema287 = {
+ "type": "object",
  "additionalProperties": false,
  "required": [
   "id",
@@ -483,6 +1189,7 @@ const schema285 = {
   "next",
   "onFailure"
  ],
+ "description": "What every node has; `node` narrows `stage` and `params` by node kind.",
  "properties": {
   "id": {
    "type": "string",
@@ -512,7 +1219,7 @@ const schema285 = {
   },
   "params": {
    "type": "object",
-   "description": "Resolved stage parameters (see the stage's executor for the shape)."
+   "description": "Resolved stage parameters: their shape depends on `stage` (see the node kinds in `node`'s oneOf)."
   },
   "timeoutMs": {
    "type": "integer",
@@ -549,7 +1256,7 @@ const schema285 = {
   }
  }
 };
-const schema286 = {
+const schema288 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -581,7 +1288,7 @@ const schema286 = {
   }
  }
 };
-const schema287 = {
+const schema289 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -628,7 +1335,7 @@ const schema287 = {
   }
  }
 };
-const schema288 = {
+const schema290 = {
  "oneOf": [
   {
    "type": "null"
@@ -659,10 +1366,10 @@ const schema288 = {
  ]
 };
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate207.evaluated;
+const evaluated0 = validate209.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -671,7 +1378,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.taskSets === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -681,7 +1388,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.traffic === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -692,7 +1399,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "taskSets") || (key0 === "traffic"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema287,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -706,7 +1413,7 @@ if(data.taskSets !== undefined){
 let data0 = data.taskSets;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.primary === undefined){
-const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema287.properties.taskSets.required,parentSchema:schema287.properties.taskSets,data:data0};
+const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema289.properties.taskSets.required,parentSchema:schema289.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -716,7 +1423,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0.canary === undefined){
-const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema287.properties.taskSets.required,parentSchema:schema287.properties.taskSets,data:data0};
+const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema289.properties.taskSets.required,parentSchema:schema289.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -727,7 +1434,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "primary") || (key1 === "canary"))){
-const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema287.properties.taskSets,data:data0};
+const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema289.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -744,7 +1451,7 @@ let valid3 = false;
 let passing0 = null;
 const _errs8 = errors;
 if(data1 !== null){
-const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema288.oneOf[0].type,parentSchema:schema288.oneOf[0],data:data1};
+const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema290.oneOf[0].type,parentSchema:schema290.oneOf[0],data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -761,7 +1468,7 @@ passing0 = 0;
 const _errs10 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.version === undefined){
-const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data1};
+const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -771,7 +1478,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1.scale === undefined){
-const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data1};
+const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -782,7 +1489,7 @@ errors++;
 }
 for(const key2 in data1){
 if(!((key2 === "version") || (key2 === "scale"))){
-const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema288.oneOf[1],data:data1};
+const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema290.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -795,7 +1502,7 @@ errors++;
 if(data1.version !== undefined){
 let data2 = data1.version;
 if(!((data2 === "current") || (data2 === "new"))){
-const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema288.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema288.oneOf[1].properties.version.enum,parentSchema:schema288.oneOf[1].properties.version,data:data2};
+const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema290.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema290.oneOf[1].properties.version.enum,parentSchema:schema290.oneOf[1].properties.version,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -809,7 +1516,7 @@ if(data1.scale !== undefined){
 let data3 = data1.scale;
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
+const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -819,7 +1526,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
+const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -830,7 +1537,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema288.oneOf[1].properties.scale.type,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
+const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema290.oneOf[1].properties.scale.type,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -842,7 +1549,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.oneOf[1].type,parentSchema:schema288.oneOf[1],data:data1};
+const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.oneOf[1].type,parentSchema:schema290.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -863,7 +1570,7 @@ passing0 = 1;
 }
 }
 if(!valid3){
-const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema288.oneOf,parentSchema:schema288,data:data1};
+const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema290.oneOf,parentSchema:schema290,data:data1};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -891,7 +1598,7 @@ let valid6 = false;
 let passing1 = null;
 const _errs19 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema288.oneOf[0].type,parentSchema:schema288.oneOf[0],data:data4};
+const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema290.oneOf[0].type,parentSchema:schema290.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -908,7 +1615,7 @@ passing1 = 0;
 const _errs21 = errors;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.version === undefined){
-const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data4};
+const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -918,7 +1625,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data4.scale === undefined){
-const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -929,7 +1636,7 @@ errors++;
 }
 for(const key3 in data4){
 if(!((key3 === "version") || (key3 === "scale"))){
-const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema288.oneOf[1],data:data4};
+const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema290.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -942,7 +1649,7 @@ errors++;
 if(data4.version !== undefined){
 let data5 = data4.version;
 if(!((data5 === "current") || (data5 === "new"))){
-const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema288.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema288.oneOf[1].properties.version.enum,parentSchema:schema288.oneOf[1].properties.version,data:data5};
+const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema290.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema290.oneOf[1].properties.version.enum,parentSchema:schema290.oneOf[1].properties.version,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -956,7 +1663,7 @@ if(data4.scale !== undefined){
 let data6 = data4.scale;
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
+const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -966,7 +1673,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
+const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -977,7 +1684,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema288.oneOf[1].properties.scale.type,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
+const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema290.oneOf[1].properties.scale.type,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -989,7 +1696,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.oneOf[1].type,parentSchema:schema288.oneOf[1],data:data4};
+const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.oneOf[1].type,parentSchema:schema290.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1010,7 +1717,7 @@ passing1 = 1;
 }
 }
 if(!valid6){
-const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema288.oneOf,parentSchema:schema288,data:data4};
+const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema290.oneOf,parentSchema:schema290,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1033,7 +1740,7 @@ vErrors = null;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.taskSets.type,parentSchema:schema287.properties.taskSets,data:data0};
+const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.properties.taskSets.type,parentSchema:schema289.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1047,7 +1754,7 @@ if(data.traffic !== undefined){
 let data7 = data.traffic;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.primary === undefined){
-const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema287.properties.traffic.required,parentSchema:schema287.properties.traffic,data:data7};
+const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema289.properties.traffic.required,parentSchema:schema289.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1057,7 +1764,7 @@ vErrors.push(err27);
 errors++;
 }
 if(data7.canary === undefined){
-const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema287.properties.traffic.required,parentSchema:schema287.properties.traffic,data:data7};
+const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema289.properties.traffic.required,parentSchema:schema289.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1068,7 +1775,7 @@ errors++;
 }
 for(const key4 in data7){
 if(!((key4 === "primary") || (key4 === "canary"))){
-const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema287.properties.traffic,data:data7};
+const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema289.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1082,7 +1789,7 @@ if(data7.primary !== undefined){
 let data8 = data7.primary;
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
+const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1092,7 +1799,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data8 < 0 || isNaN(data8)){
-const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
+const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1103,7 +1810,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema287.properties.traffic.properties.primary.type,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
+const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema289.properties.traffic.properties.primary.type,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1117,7 +1824,7 @@ if(data7.canary !== undefined){
 let data9 = data7.canary;
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 100 || isNaN(data9)){
-const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
+const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1127,7 +1834,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data9 < 0 || isNaN(data9)){
-const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
+const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1138,7 +1845,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema287.properties.traffic.properties.canary.type,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
+const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema289.properties.traffic.properties.canary.type,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1150,7 +1857,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.traffic.type,parentSchema:schema287.properties.traffic,data:data7};
+const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.properties.traffic.type,parentSchema:schema289.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1162,7 +1869,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.type,parentSchema:schema287,data};
+const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.type,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1171,16 +1878,16 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate207.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
-validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate206.evaluated;
+const evaluated0 = validate208.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1189,7 +1896,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1199,7 +1906,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.stage === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1209,7 +1916,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1219,7 +1926,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.params === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1229,7 +1936,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1239,7 +1946,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.source === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1249,7 +1956,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.expect === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1259,7 +1966,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.next === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1269,7 +1976,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.onFailure === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1279,8 +1986,8 @@ vErrors.push(err8);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema285.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema285,data};
+if(!(func1.call(schema287.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1293,7 +2000,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 !== "string"){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.id.type,parentSchema:schema285.properties.id,data:data0};
+const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema287.properties.id.type,parentSchema:schema287.properties.id,data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1306,7 +2013,7 @@ errors++;
 if(data.stage !== undefined){
 let data1 = data.stage;
 if(!(((((((((((((data1 === "ECS_SYNC") || (data1 === "ECS_CANARY_ROLLOUT")) || (data1 === "ECS_PRIMARY_ROLLOUT")) || (data1 === "ECS_TRAFFIC_ROUTING")) || (data1 === "ECS_CANARY_CLEAN")) || (data1 === "WAIT")) || (data1 === "WAIT_APPROVAL")) || (data1 === "ANALYSIS")) || (data1 === "SCRIPT_RUN")) || (data1 === "ROLLBACK_TRAFFIC")) || (data1 === "ROLLBACK_PRIMARY")) || (data1 === "ROLLBACK_CLEAN")) || (data1 === "ROLLBACK_SCRIPT_RUN"))){
-const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema285.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema285.properties.stage.enum,parentSchema:schema285.properties.stage,data:data1};
+const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema287.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema287.properties.stage.enum,parentSchema:schema287.properties.stage,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1319,7 +2026,7 @@ errors++;
 if(data.name !== undefined){
 let data2 = data.name;
 if(typeof data2 !== "string"){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.name.type,parentSchema:schema285.properties.name,data:data2};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema287.properties.name.type,parentSchema:schema287.properties.name,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1332,7 +2039,7 @@ errors++;
 if(data.params !== undefined){
 let data3 = data.params;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.properties.params.type,parentSchema:schema285.properties.params,data:data3};
+const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.params.type,parentSchema:schema287.properties.params,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1345,7 +2052,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data4 = data.timeoutMs;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema285.properties.timeoutMs.type,parentSchema:schema285.properties.timeoutMs,data:data4};
+const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema287.properties.timeoutMs.type,parentSchema:schema287.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1356,7 +2063,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 1 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema285.properties.timeoutMs,data:data4};
+const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema287.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1374,7 +2081,7 @@ let valid1 = false;
 let passing0 = null;
 const _errs13 = errors;
 if(data5 !== null){
-const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema285.properties.source.oneOf[0].type,parentSchema:schema285.properties.source.oneOf[0],data:data5};
+const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema287.properties.source.oneOf[0].type,parentSchema:schema287.properties.source.oneOf[0],data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1391,7 +2098,7 @@ passing0 = 0;
 const _errs15 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.file === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1401,7 +2108,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data5.line === undefined){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1411,7 +2118,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data5.column === undefined){
-const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1421,7 +2128,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data5.endLine === undefined){
-const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1431,7 +2138,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data5.endColumn === undefined){
-const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1442,7 +2149,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!(((((key1 === "file") || (key1 === "line")) || (key1 === "column")) || (key1 === "endLine")) || (key1 === "endColumn"))){
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema286,data:data5};
+const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1455,7 +2162,7 @@ errors++;
 if(data5.file !== undefined){
 let data6 = data5.file;
 if(typeof data6 !== "string"){
-const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema286.properties.file.type,parentSchema:schema286.properties.file,data:data6};
+const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema288.properties.file.type,parentSchema:schema288.properties.file,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1468,7 +2175,7 @@ errors++;
 if(data5.line !== undefined){
 let data7 = data5.line;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.line.type,parentSchema:schema286.properties.line,data:data7};
+const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.line.type,parentSchema:schema288.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1479,7 +2186,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 1 || isNaN(data7)){
-const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.line,data:data7};
+const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1493,7 +2200,7 @@ errors++;
 if(data5.column !== undefined){
 let data8 = data5.column;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.column.type,parentSchema:schema286.properties.column,data:data8};
+const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.column.type,parentSchema:schema288.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1504,7 +2211,7 @@ errors++;
 }
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 1 || isNaN(data8)){
-const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.column,data:data8};
+const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1518,7 +2225,7 @@ errors++;
 if(data5.endLine !== undefined){
 let data9 = data5.endLine;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.endLine.type,parentSchema:schema286.properties.endLine,data:data9};
+const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.endLine.type,parentSchema:schema288.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1529,7 +2236,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 1 || isNaN(data9)){
-const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.endLine,data:data9};
+const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1543,7 +2250,7 @@ errors++;
 if(data5.endColumn !== undefined){
 let data10 = data5.endColumn;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.endColumn.type,parentSchema:schema286.properties.endColumn,data:data10};
+const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.endColumn.type,parentSchema:schema288.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1554,7 +2261,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 1 || isNaN(data10)){
-const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.endColumn,data:data10};
+const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1567,7 +2274,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema286.type,parentSchema:schema286,data:data5};
+const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.type,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1588,7 +2295,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema285.properties.source.oneOf,parentSchema:schema285.properties.source,data:data5};
+const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema287.properties.source.oneOf,parentSchema:schema287.properties.source,data:data5};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1610,15 +2317,15 @@ vErrors = null;
 }
 }
 if(data.expect !== undefined){
-if(!(validate207(data.expect, {instancePath:instancePath+"/expect",parentData:data,parentDataProperty:"expect",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate209(data.expect, {instancePath:instancePath+"/expect",parentData:data,parentDataProperty:"expect",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 }
 if(data.next !== undefined){
 let data12 = data.next;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema285.properties.next.type},message:"must be string,null",schema:schema285.properties.next.type,parentSchema:schema285.properties.next,data:data12};
+const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema287.properties.next.type},message:"must be string,null",schema:schema287.properties.next.type,parentSchema:schema287.properties.next,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1631,7 +2338,7 @@ errors++;
 if(data.onFailure !== undefined){
 let data13 = data.onFailure;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema285.properties.onFailure.type},message:"must be string,null",schema:schema285.properties.onFailure.type,parentSchema:schema285.properties.onFailure,data:data13};
+const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema287.properties.onFailure.type},message:"must be string,null",schema:schema287.properties.onFailure.type,parentSchema:schema287.properties.onFailure,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1643,7 +2350,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.type,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1652,10 +2359,3118 @@ vErrors.push(err36);
 }
 errors++;
 }
-validate206.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
-validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate207.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema286.required,parentSchema:schema286,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.params === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema286.required,parentSchema:schema286,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if("ECS_SYNC" !== data0){
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_SYNC"},message:"must be equal to constant",schema:"ECS_SYNC",parentSchema:schema286.properties.stage,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+let data1 = data.params;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.recreate === undefined){
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/required",keyword:"required",params:{missingProperty: "recreate"},message:"must have required property '"+"recreate"+"'",schema:schema292.required,parentSchema:schema292,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1.standalone === undefined){
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/required",keyword:"required",params:{missingProperty: "standalone"},message:"must have required property '"+"standalone"+"'",schema:schema292.required,parentSchema:schema292,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data1){
+if(!(((key0 === "recreate") || (key0 === "standalone")) || (key0 === "runStandaloneTask"))){
+const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema292,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.recreate !== undefined){
+let data2 = data1.recreate;
+if(typeof data2 !== "boolean"){
+const err6 = {instancePath:instancePath+"/params/recreate",schemaPath:"#/$defs/ecsSyncParams/properties/recreate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema292.properties.recreate.type,parentSchema:schema292.properties.recreate,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.standalone !== undefined){
+let data3 = data1.standalone;
+if(typeof data3 !== "boolean"){
+const err7 = {instancePath:instancePath+"/params/standalone",schemaPath:"#/$defs/ecsSyncParams/properties/standalone/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema292.properties.standalone.type,parentSchema:schema292.properties.standalone,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data1.runStandaloneTask !== undefined){
+let data4 = data1.runStandaloneTask;
+if(typeof data4 !== "boolean"){
+const err8 = {instancePath:instancePath+"/params/runStandaloneTask",schemaPath:"#/$defs/ecsSyncParams/properties/runStandaloneTask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema292.properties.runStandaloneTask.type,parentSchema:schema292.properties.runStandaloneTask,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.type,parentSchema:schema292,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema286.type,parentSchema:schema286,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate207.errors = vErrors;
+return errors === 0;
+}
+validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema293 = {
+ "type": "object",
+ "allOf": [
+  {
+   "$ref": "#/$defs/nodeFields"
+  }
+ ],
+ "required": [
+  "stage",
+  "params"
+ ],
+ "description": "Start the new version as a canary task set.",
+ "properties": {
+  "stage": {
+   "const": "ECS_CANARY_ROLLOUT"
+  },
+  "params": {
+   "$ref": "#/$defs/ecsCanaryRolloutParams"
+  }
+ }
+};
+const schema294 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "scale"
+ ],
+ "description": "ECS_CANARY_ROLLOUT parameters.",
+ "properties": {
+  "scale": {
+   "type": "number",
+   "minimum": 0,
+   "maximum": 100,
+   "description": "Canary task set size in percent of the service's desiredCount."
+  }
+ }
+};
+
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate212.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema293.required,parentSchema:schema293,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.params === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema293.required,parentSchema:schema293,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if("ECS_CANARY_ROLLOUT" !== data0){
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_CANARY_ROLLOUT"},message:"must be equal to constant",schema:"ECS_CANARY_ROLLOUT",parentSchema:schema293.properties.stage,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+let data1 = data.params;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.scale === undefined){
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema294.required,parentSchema:schema294,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data1){
+if(!(key0 === "scale")){
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema294,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.scale !== undefined){
+let data2 = data1.scale;
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 100 || isNaN(data2)){
+const err5 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema294.properties.scale,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema294.properties.scale,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema294.properties.scale.type,parentSchema:schema294.properties.scale,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema294.type,parentSchema:schema294,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema293.type,parentSchema:schema293,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate212.errors = vErrors;
+return errors === 0;
+}
+validate212.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema295 = {
+ "type": "object",
+ "allOf": [
+  {
+   "$ref": "#/$defs/nodeFields"
+  }
+ ],
+ "required": [
+  "stage",
+  "params"
+ ],
+ "description": "Set the primary/canary traffic split.",
+ "properties": {
+  "stage": {
+   "const": "ECS_TRAFFIC_ROUTING"
+  },
+  "params": {
+   "$ref": "#/$defs/ecsTrafficRoutingParams"
+  }
+ }
+};
+const schema296 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "primary",
+  "canary"
+ ],
+ "description": "ECS_TRAFFIC_ROUTING parameters (primary + canary = 100).",
+ "properties": {
+  "primary": {
+   "type": "number",
+   "minimum": 0,
+   "maximum": 100,
+   "description": "Percent of the traffic to the primary target group."
+  },
+  "canary": {
+   "type": "number",
+   "minimum": 0,
+   "maximum": 100,
+   "description": "Percent of the traffic to the canary target group."
+  },
+  "weightsDefaulted": {
+   "const": true,
+   "description": "Present when the stage gave no weights (PipeCD's default applies); shown and logged."
+  }
+ }
+};
+
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate214.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema295.required,parentSchema:schema295,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.params === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema295.required,parentSchema:schema295,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if("ECS_TRAFFIC_ROUTING" !== data0){
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_TRAFFIC_ROUTING"},message:"must be equal to constant",schema:"ECS_TRAFFIC_ROUTING",parentSchema:schema295.properties.stage,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+let data1 = data.params;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.primary === undefined){
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema296.required,parentSchema:schema296,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1.canary === undefined){
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema296.required,parentSchema:schema296,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data1){
+if(!(((key0 === "primary") || (key0 === "canary")) || (key0 === "weightsDefaulted"))){
+const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema296,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.primary !== undefined){
+let data2 = data1.primary;
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 100 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema296.properties.primary,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema296.properties.primary,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema296.properties.primary.type,parentSchema:schema296.properties.primary,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data1.canary !== undefined){
+let data3 = data1.canary;
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 100 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema296.properties.canary,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema296.properties.canary,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema296.properties.canary.type,parentSchema:schema296.properties.canary,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.weightsDefaulted !== undefined){
+let data4 = data1.weightsDefaulted;
+if(true !== data4){
+const err12 = {instancePath:instancePath+"/params/weightsDefaulted",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/weightsDefaulted/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema296.properties.weightsDefaulted,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema296.type,parentSchema:schema296,data:data1};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema295.type,parentSchema:schema295,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate214.errors = vErrors;
+return errors === 0;
+}
+validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema297 = {
+ "type": "object",
+ "allOf": [
+  {
+   "$ref": "#/$defs/nodeFields"
+  }
+ ],
+ "required": [
+  "stage",
+  "params"
+ ],
+ "description": "Wait.",
+ "properties": {
+  "stage": {
+   "const": "WAIT"
+  },
+  "params": {
+   "$ref": "#/$defs/waitParams"
+  }
+ }
+};
+const schema298 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "durationMs"
+ ],
+ "description": "WAIT parameters.",
+ "properties": {
+  "durationMs": {
+   "type": "integer",
+   "minimum": 0,
+   "description": "How long to wait (deployment time)."
+  },
+  "durationDefaulted": {
+   "const": true,
+   "description": "Present when the stage gave no duration (PipeCD's default applies); shown and logged."
+  }
+ }
+};
+
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate216.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema297.required,parentSchema:schema297,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.params === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema297.required,parentSchema:schema297,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if("WAIT" !== data0){
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "WAIT"},message:"must be equal to constant",schema:"WAIT",parentSchema:schema297.properties.stage,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+let data1 = data.params;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.durationMs === undefined){
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/required",keyword:"required",params:{missingProperty: "durationMs"},message:"must have required property '"+"durationMs"+"'",schema:schema298.required,parentSchema:schema298,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data1){
+if(!((key0 === "durationMs") || (key0 === "durationDefaulted"))){
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema298,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.durationMs !== undefined){
+let data2 = data1.durationMs;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err5 = {instancePath:instancePath+"/params/durationMs",schemaPath:"#/$defs/waitParams/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema298.properties.durationMs.type,parentSchema:schema298.properties.durationMs,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/params/durationMs",schemaPath:"#/$defs/waitParams/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema298.properties.durationMs,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data1.durationDefaulted !== undefined){
+let data3 = data1.durationDefaulted;
+if(true !== data3){
+const err7 = {instancePath:instancePath+"/params/durationDefaulted",schemaPath:"#/$defs/waitParams/properties/durationDefaulted/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema298.properties.durationDefaulted,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema298.type,parentSchema:schema298,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema297.type,parentSchema:schema297,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate216.errors = vErrors;
+return errors === 0;
+}
+validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema299 = {
+ "type": "object",
+ "allOf": [
+  {
+   "$ref": "#/$defs/nodeFields"
+  }
+ ],
+ "required": [
+  "stage",
+  "params"
+ ],
+ "description": "Wait for approvals through the API.",
+ "properties": {
+  "stage": {
+   "const": "WAIT_APPROVAL"
+  },
+  "params": {
+   "$ref": "#/$defs/waitApprovalParams"
+  }
+ }
+};
+const schema300 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "approvers",
+  "minApproverNum"
+ ],
+ "description": "WAIT_APPROVAL parameters.",
+ "properties": {
+  "approvers": {
+   "type": "array",
+   "items": {
+    "type": "string"
+   },
+   "description": "Who may approve; empty: anyone with the token."
+  },
+  "minApproverNum": {
+   "type": "integer",
+   "minimum": 1,
+   "description": "Distinct approvals needed."
+  }
+ }
+};
+
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate218.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema299.required,parentSchema:schema299,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.params === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema299.required,parentSchema:schema299,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if("WAIT_APPROVAL" !== data0){
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "WAIT_APPROVAL"},message:"must be equal to constant",schema:"WAIT_APPROVAL",parentSchema:schema299.properties.stage,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+let data1 = data.params;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.approvers === undefined){
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/required",keyword:"required",params:{missingProperty: "approvers"},message:"must have required property '"+"approvers"+"'",schema:schema300.required,parentSchema:schema300,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1.minApproverNum === undefined){
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/required",keyword:"required",params:{missingProperty: "minApproverNum"},message:"must have required property '"+"minApproverNum"+"'",schema:schema300.required,parentSchema:schema300,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data1){
+if(!((key0 === "approvers") || (key0 === "minApproverNum"))){
+const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema300,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.approvers !== undefined){
+let data2 = data1.approvers;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 !== "string"){
+const err6 = {instancePath:instancePath+"/params/approvers/" + i0,schemaPath:"#/$defs/waitApprovalParams/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema300.properties.approvers.items.type,parentSchema:schema300.properties.approvers.items,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/params/approvers",schemaPath:"#/$defs/waitApprovalParams/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema300.properties.approvers.type,parentSchema:schema300.properties.approvers,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data1.minApproverNum !== undefined){
+let data4 = data1.minApproverNum;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err8 = {instancePath:instancePath+"/params/minApproverNum",schemaPath:"#/$defs/waitApprovalParams/properties/minApproverNum/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema300.properties.minApproverNum.type,parentSchema:schema300.properties.minApproverNum,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/params/minApproverNum",schemaPath:"#/$defs/waitApprovalParams/properties/minApproverNum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema300.properties.minApproverNum,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema300.type,parentSchema:schema300,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema299.type,parentSchema:schema299,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate218.errors = vErrors;
+return errors === 0;
+}
+validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema301 = {
+ "type": "object",
+ "allOf": [
+  {
+   "$ref": "#/$defs/nodeFields"
+  }
+ ],
+ "required": [
+  "stage",
+  "params"
+ ],
+ "description": "Judge the new version from metrics, HTTP checks and logs.",
+ "properties": {
+  "stage": {
+   "const": "ANALYSIS"
+  },
+  "params": {
+   "$ref": "#/$defs/analysisParams"
+  }
+ }
+};
+const schema302 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "durationMs",
+  "metrics",
+  "http",
+  "logs"
+ ],
+ "description": "ANALYSIS parameters (times in milliseconds).",
+ "properties": {
+  "durationMs": {
+   "type": "integer",
+   "minimum": 0,
+   "description": "How long the analysis runs (deployment time)."
+  },
+  "metrics": {
+   "type": "array",
+   "items": {
+    "$ref": "#/$defs/metricCheck"
+   }
+  },
+  "http": {
+   "type": "array",
+   "items": {
+    "$ref": "#/$defs/httpCheck"
+   }
+  },
+  "logs": {
+   "type": "array",
+   "items": {
+    "$ref": "#/$defs/logCheck"
+   }
+  }
+ }
+};
+const schema303 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "provider",
+  "strategy",
+  "variants",
+  "queries",
+  "intervalMs",
+  "delayMs",
+  "failureLimit",
+  "skipOnNoData",
+  "timeoutMs"
+ ],
+ "description": "One metric check.",
+ "properties": {
+  "provider": {
+   "type": "string",
+   "description": "Analysis provider name in the runtime config."
+  },
+  "strategy": {
+   "$ref": "#/$defs/strategy"
+  },
+  "variants": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "$ref": "#/$defs/variant"
+   },
+   "description": "Task sets queried, in order (the judged one first)."
+  },
+  "queries": {
+   "type": "object",
+   "additionalProperties": false,
+   "properties": {
+    "primary": {
+     "type": "string"
+    },
+    "canary": {
+     "type": "string"
+    },
+    "baseline": {
+     "type": "string"
+    }
+   },
+   "description": "The query for each variant (templates expanded)."
+  },
+  "expected": {
+   "type": "object",
+   "additionalProperties": false,
+   "properties": {
+    "min": {
+     "type": "number"
+    },
+    "max": {
+     "type": "number"
+    }
+   },
+   "description": "THRESHOLD bounds."
+  },
+  "deviation": {
+   "$ref": "#/$defs/deviation"
+  },
+  "intervalMs": {
+   "type": "integer",
+   "minimum": 1,
+   "description": "Time between samples."
+  },
+  "delayMs": {
+   "type": "integer",
+   "minimum": 0,
+   "description": "The query window ends this long before the sample time (metric ingestion lag)."
+  },
+  "failureLimit": {
+   "type": "integer",
+   "minimum": 0,
+   "description": "The analysis fails when failures exceed this."
+  },
+  "skipOnNoData": {
+   "type": "boolean",
+   "description": "No data counts as a pass (reported as `nodata`) instead of a failure."
+  },
+  "timeoutMs": {
+   "type": "integer",
+   "minimum": 1,
+   "description": "Budget of one sample's query, retries included (deployment time)."
+  }
+ }
+};
+const schema304 = {
+ "enum": [
+  "THRESHOLD",
+  "PREVIOUS",
+  "CANARY_BASELINE",
+  "CANARY_PRIMARY"
+ ],
+ "description": "How a metric is judged."
+};
+const schema305 = {
+ "enum": [
+  "primary",
+  "canary",
+  "baseline"
+ ],
+ "description": "Which task set a query or check is about."
+};
+const schema306 = {
+ "enum": [
+  "HIGH",
+  "LOW",
+  "EITHER"
+ ],
+ "description": "Which direction of difference fails a comparison."
+};
+
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate223.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.provider === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.strategy === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.variants === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variants"},message:"must have required property '"+"variants"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.queries === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "queries"},message:"must have required property '"+"queries"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.intervalMs === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.delayMs === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.failureLimit === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.skipOnNoData === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.timeoutMs === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema303.required,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema303.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.provider !== undefined){
+let data0 = data.provider;
+if(typeof data0 !== "string"){
+const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.provider.type,parentSchema:schema303.properties.provider,data:data0};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.strategy !== undefined){
+let data1 = data.strategy;
+if(!((((data1 === "THRESHOLD") || (data1 === "PREVIOUS")) || (data1 === "CANARY_BASELINE")) || (data1 === "CANARY_PRIMARY"))){
+const err11 = {instancePath:instancePath+"/strategy",schemaPath:"#/$defs/strategy/enum",keyword:"enum",params:{allowedValues: schema304.enum},message:"must be equal to one of the allowed values",schema:schema304.enum,parentSchema:schema304,data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.variants !== undefined){
+let data2 = data.variants;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err12 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema303.properties.variants,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(!(((data3 === "primary") || (data3 === "canary")) || (data3 === "baseline"))){
+const err13 = {instancePath:instancePath+"/variants/" + i0,schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema305.enum},message:"must be equal to one of the allowed values",schema:schema305.enum,parentSchema:schema305,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema303.properties.variants.type,parentSchema:schema303.properties.variants,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.queries !== undefined){
+let data4 = data.queries;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+if(!(((key1 === "primary") || (key1 === "canary")) || (key1 === "baseline"))){
+const err15 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema303.properties.queries,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data4.primary !== undefined){
+let data5 = data4.primary;
+if(typeof data5 !== "string"){
+const err16 = {instancePath:instancePath+"/queries/primary",schemaPath:"#/properties/queries/properties/primary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.primary.type,parentSchema:schema303.properties.queries.properties.primary,data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data4.canary !== undefined){
+let data6 = data4.canary;
+if(typeof data6 !== "string"){
+const err17 = {instancePath:instancePath+"/queries/canary",schemaPath:"#/properties/queries/properties/canary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.canary.type,parentSchema:schema303.properties.queries.properties.canary,data:data6};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data4.baseline !== undefined){
+let data7 = data4.baseline;
+if(typeof data7 !== "string"){
+const err18 = {instancePath:instancePath+"/queries/baseline",schemaPath:"#/properties/queries/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.baseline.type,parentSchema:schema303.properties.queries.properties.baseline,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.properties.queries.type,parentSchema:schema303.properties.queries,data:data4};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.expected !== undefined){
+let data8 = data.expected;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key2 in data8){
+if(!((key2 === "min") || (key2 === "max"))){
+const err20 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema303.properties.expected,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data8.min !== undefined){
+let data9 = data8.min;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+const err21 = {instancePath:instancePath+"/expected/min",schemaPath:"#/properties/expected/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema303.properties.expected.properties.min.type,parentSchema:schema303.properties.expected.properties.min,data:data9};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data8.max !== undefined){
+let data10 = data8.max;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+const err22 = {instancePath:instancePath+"/expected/max",schemaPath:"#/properties/expected/properties/max/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema303.properties.expected.properties.max.type,parentSchema:schema303.properties.expected.properties.max,data:data10};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.properties.expected.type,parentSchema:schema303.properties.expected,data:data8};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.deviation !== undefined){
+let data11 = data.deviation;
+if(!(((data11 === "HIGH") || (data11 === "LOW")) || (data11 === "EITHER"))){
+const err24 = {instancePath:instancePath+"/deviation",schemaPath:"#/$defs/deviation/enum",keyword:"enum",params:{allowedValues: schema306.enum},message:"must be equal to one of the allowed values",schema:schema306.enum,parentSchema:schema306,data:data11};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.intervalMs !== undefined){
+let data12 = data.intervalMs;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err25 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.intervalMs.type,parentSchema:schema303.properties.intervalMs,data:data12};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+const err26 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema303.properties.intervalMs,data:data12};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+if(data.delayMs !== undefined){
+let data13 = data.delayMs;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err27 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.delayMs.type,parentSchema:schema303.properties.delayMs,data:data13};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+const err28 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema303.properties.delayMs,data:data13};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+if(data.failureLimit !== undefined){
+let data14 = data.failureLimit;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err29 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.failureLimit.type,parentSchema:schema303.properties.failureLimit,data:data14};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+const err30 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema303.properties.failureLimit,data:data14};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+if(data.skipOnNoData !== undefined){
+let data15 = data.skipOnNoData;
+if(typeof data15 !== "boolean"){
+const err31 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema303.properties.skipOnNoData.type,parentSchema:schema303.properties.skipOnNoData,data:data15};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.timeoutMs !== undefined){
+let data16 = data.timeoutMs;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err32 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.timeoutMs.type,parentSchema:schema303.properties.timeoutMs,data:data16};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 1 || isNaN(data16)){
+const err33 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema303.properties.timeoutMs,data:data16};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.type,parentSchema:schema303,data};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+validate223.errors = vErrors;
+return errors === 0;
+}
+validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema307 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "variant",
+  "url",
+  "method",
+  "headers",
+  "expectedCode",
+  "intervalMs",
+  "delayMs",
+  "failureLimit",
+  "skipOnNoData",
+  "timeoutMs"
+ ],
+ "description": "One HTTP check.",
+ "properties": {
+  "variant": {
+   "$ref": "#/$defs/variant"
+  },
+  "url": {
+   "type": "string"
+  },
+  "method": {
+   "type": "string"
+  },
+  "headers": {
+   "type": "array",
+   "items": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "key",
+     "value"
+    ],
+    "properties": {
+     "key": {
+      "type": "string"
+     },
+     "value": {
+      "type": "string"
+     }
+    }
+   }
+  },
+  "expectedCode": {
+   "type": "integer"
+  },
+  "expectedResponse": {
+   "type": "string",
+   "description": "The body must contain this."
+  },
+  "intervalMs": {
+   "type": "integer",
+   "minimum": 1,
+   "description": "Time between samples."
+  },
+  "delayMs": {
+   "type": "integer",
+   "minimum": 0,
+   "description": "The query window ends this long before the sample time (metric ingestion lag)."
+  },
+  "failureLimit": {
+   "type": "integer",
+   "minimum": 0,
+   "description": "The analysis fails when failures exceed this."
+  },
+  "skipOnNoData": {
+   "type": "boolean",
+   "description": "No data counts as a pass (reported as `nodata`) instead of a failure."
+  },
+  "timeoutMs": {
+   "type": "integer",
+   "minimum": 1,
+   "description": "Budget of one sample's query, retries included (deployment time)."
+  }
+ }
+};
+
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate225.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.variant === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variant"},message:"must have required property '"+"variant"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.url === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.method === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.headers === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.expectedCode === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expectedCode"},message:"must have required property '"+"expectedCode"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.intervalMs === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.delayMs === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.failureLimit === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.skipOnNoData === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.timeoutMs === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema307.required,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema307.properties, key0))){
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.variant !== undefined){
+let data0 = data.variant;
+if(!(((data0 === "primary") || (data0 === "canary")) || (data0 === "baseline"))){
+const err11 = {instancePath:instancePath+"/variant",schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema305.enum},message:"must be equal to one of the allowed values",schema:schema305.enum,parentSchema:schema305,data:data0};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+let data1 = data.url;
+if(typeof data1 !== "string"){
+const err12 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.url.type,parentSchema:schema307.properties.url,data:data1};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.method !== undefined){
+let data2 = data.method;
+if(typeof data2 !== "string"){
+const err13 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.method.type,parentSchema:schema307.properties.method,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.headers !== undefined){
+let data3 = data.headers;
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.key === undefined){
+const err14 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema307.properties.headers.items.required,parentSchema:schema307.properties.headers.items,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data4.value === undefined){
+const err15 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema307.properties.headers.items.required,parentSchema:schema307.properties.headers.items,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+for(const key1 in data4){
+if(!((key1 === "key") || (key1 === "value"))){
+const err16 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema307.properties.headers.items,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data4.key !== undefined){
+let data5 = data4.key;
+if(typeof data5 !== "string"){
+const err17 = {instancePath:instancePath+"/headers/" + i0+"/key",schemaPath:"#/properties/headers/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.headers.items.properties.key.type,parentSchema:schema307.properties.headers.items.properties.key,data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data4.value !== undefined){
+let data6 = data4.value;
+if(typeof data6 !== "string"){
+const err18 = {instancePath:instancePath+"/headers/" + i0+"/value",schemaPath:"#/properties/headers/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.headers.items.properties.value.type,parentSchema:schema307.properties.headers.items.properties.value,data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema307.properties.headers.items.type,parentSchema:schema307.properties.headers.items,data:data4};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema307.properties.headers.type,parentSchema:schema307.properties.headers,data:data3};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.expectedCode !== undefined){
+let data7 = data.expectedCode;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err21 = {instancePath:instancePath+"/expectedCode",schemaPath:"#/properties/expectedCode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.expectedCode.type,parentSchema:schema307.properties.expectedCode,data:data7};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.expectedResponse !== undefined){
+let data8 = data.expectedResponse;
+if(typeof data8 !== "string"){
+const err22 = {instancePath:instancePath+"/expectedResponse",schemaPath:"#/properties/expectedResponse/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.expectedResponse.type,parentSchema:schema307.properties.expectedResponse,data:data8};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.intervalMs !== undefined){
+let data9 = data.intervalMs;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err23 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.intervalMs.type,parentSchema:schema307.properties.intervalMs,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 1 || isNaN(data9)){
+const err24 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema307.properties.intervalMs,data:data9};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.delayMs !== undefined){
+let data10 = data.delayMs;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err25 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.delayMs.type,parentSchema:schema307.properties.delayMs,data:data10};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err26 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema307.properties.delayMs,data:data10};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+if(data.failureLimit !== undefined){
+let data11 = data.failureLimit;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err27 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.failureLimit.type,parentSchema:schema307.properties.failureLimit,data:data11};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+const err28 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema307.properties.failureLimit,data:data11};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+if(data.skipOnNoData !== undefined){
+let data12 = data.skipOnNoData;
+if(typeof data12 !== "boolean"){
+const err29 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema307.properties.skipOnNoData.type,parentSchema:schema307.properties.skipOnNoData,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.timeoutMs !== undefined){
+let data13 = data.timeoutMs;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err30 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.timeoutMs.type,parentSchema:schema307.properties.timeoutMs,data:data13};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 1 || isNaN(data13)){
+const err31 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema307.properties.timeoutMs,data:data13};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema307.type,parentSchema:schema307,data};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+validate225.errors = vErrors;
+return errors === 0;
+}
+validate225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema309 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "variant",
+  "provider",
+  "query",
+  "intervalMs",
+  "delayMs",
+  "failureLimit",
+  "skipOnNoData",
+  "timeoutMs"
+ ],
+ "description": "One log check.",
+ "properties": {
+  "variant": {
+   "$ref": "#/$defs/variant"
+  },
+  "provider": {
+   "type": "string"
+  },
+  "query": {
+   "type": "string"
+  },
+  "intervalMs": {
+   "type": "integer",
+   "minimum": 1,
+   "description": "Time between samples."
+  },
+  "delayMs": {
+   "type": "integer",
+   "minimum": 0,
+   "description": "The query window ends this long before the sample time (metric ingestion lag)."
+  },
+  "failureLimit": {
+   "type": "integer",
+   "minimum": 0,
+   "description": "The analysis fails when failures exceed this."
+  },
+  "skipOnNoData": {
+   "type": "boolean",
+   "description": "No data counts as a pass (reported as `nodata`) instead of a failure."
+  },
+  "timeoutMs": {
+   "type": "integer",
+   "minimum": 1,
+   "description": "Budget of one sample's query, retries included (deployment time)."
+  }
+ }
+};
+
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate227.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.variant === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variant"},message:"must have required property '"+"variant"+"'",schema:schema309.required,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.provider === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema309.required,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.query === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'",schema:schema309.required,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.intervalMs === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema309.required,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.delayMs === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema309.required,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.failureLimit === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema309.required,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.skipOnNoData === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema309.required,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.timeoutMs === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema309.required,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((((key0 === "variant") || (key0 === "provider")) || (key0 === "query")) || (key0 === "intervalMs")) || (key0 === "delayMs")) || (key0 === "failureLimit")) || (key0 === "skipOnNoData")) || (key0 === "timeoutMs"))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.variant !== undefined){
+let data0 = data.variant;
+if(!(((data0 === "primary") || (data0 === "canary")) || (data0 === "baseline"))){
+const err9 = {instancePath:instancePath+"/variant",schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema305.enum},message:"must be equal to one of the allowed values",schema:schema305.enum,parentSchema:schema305,data:data0};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.provider !== undefined){
+let data1 = data.provider;
+if(typeof data1 !== "string"){
+const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.provider.type,parentSchema:schema309.properties.provider,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.query !== undefined){
+let data2 = data.query;
+if(typeof data2 !== "string"){
+const err11 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.query.type,parentSchema:schema309.properties.query,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.intervalMs !== undefined){
+let data3 = data.intervalMs;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err12 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.intervalMs.type,parentSchema:schema309.properties.intervalMs,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 1 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema309.properties.intervalMs,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.delayMs !== undefined){
+let data4 = data.delayMs;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err14 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.delayMs.type,parentSchema:schema309.properties.delayMs,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err15 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema309.properties.delayMs,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data.failureLimit !== undefined){
+let data5 = data.failureLimit;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err16 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.failureLimit.type,parentSchema:schema309.properties.failureLimit,data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err17 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema309.properties.failureLimit,data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+if(data.skipOnNoData !== undefined){
+let data6 = data.skipOnNoData;
+if(typeof data6 !== "boolean"){
+const err18 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema309.properties.skipOnNoData.type,parentSchema:schema309.properties.skipOnNoData,data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.timeoutMs !== undefined){
+let data7 = data.timeoutMs;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err19 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.timeoutMs.type,parentSchema:schema309.properties.timeoutMs,data:data7};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 1 || isNaN(data7)){
+const err20 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema309.properties.timeoutMs,data:data7};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema309.type,parentSchema:schema309,data};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate227.errors = vErrors;
+return errors === 0;
+}
+validate227.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate222.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.durationMs === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "durationMs"},message:"must have required property '"+"durationMs"+"'",schema:schema302.required,parentSchema:schema302,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.metrics === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'",schema:schema302.required,parentSchema:schema302,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.http === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "http"},message:"must have required property '"+"http"+"'",schema:schema302.required,parentSchema:schema302,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.logs === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema302.required,parentSchema:schema302,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "durationMs") || (key0 === "metrics")) || (key0 === "http")) || (key0 === "logs"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema302,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.durationMs !== undefined){
+let data0 = data.durationMs;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema302.properties.durationMs.type,parentSchema:schema302.properties.durationMs,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema302.properties.durationMs,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.metrics !== undefined){
+let data1 = data.metrics;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate223(data1[i0], {instancePath:instancePath+"/metrics/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema302.properties.metrics.type,parentSchema:schema302.properties.metrics,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.http !== undefined){
+let data3 = data.http;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate225(data3[i1], {instancePath:instancePath+"/http/" + i1,parentData:data3,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/http",schemaPath:"#/properties/http/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema302.properties.http.type,parentSchema:schema302.properties.http,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.logs !== undefined){
+let data5 = data.logs;
+if(Array.isArray(data5)){
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate227(data5[i2], {instancePath:instancePath+"/logs/" + i2,parentData:data5,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema302.properties.logs.type,parentSchema:schema302.properties.logs,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema302.type,parentSchema:schema302,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate222.errors = vErrors;
+return errors === 0;
+}
+validate222.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate220.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema301.required,parentSchema:schema301,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.params === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema301.required,parentSchema:schema301,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if("ANALYSIS" !== data0){
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ANALYSIS"},message:"must be equal to constant",schema:"ANALYSIS",parentSchema:schema301.properties.stage,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+if(!(validate222(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema301.type,parentSchema:schema301,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate220.errors = vErrors;
+return errors === 0;
+}
+validate220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema311 = {
+ "type": "object",
+ "allOf": [
+  {
+   "$ref": "#/$defs/nodeFields"
+  }
+ ],
+ "required": [
+  "stage",
+  "params"
+ ],
+ "description": "Run a shell script (a SCRIPT_RUN stage, or its onRollback script on the rollback path).",
+ "properties": {
+  "stage": {
+   "enum": [
+    "SCRIPT_RUN",
+    "ROLLBACK_SCRIPT_RUN"
+   ]
+  },
+  "params": {
+   "$ref": "#/$defs/scriptRunParams"
+  }
+ }
+};
+const schema312 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [
+  "run",
+  "env"
+ ],
+ "description": "SCRIPT_RUN / ROLLBACK_SCRIPT_RUN parameters.",
+ "properties": {
+  "run": {
+   "type": "string",
+   "description": "Script, run with `sh -c`."
+  },
+  "env": {
+   "type": "object",
+   "additionalProperties": {
+    "type": "string"
+   },
+   "description": "Environment added to PipeCD's SR_* variables (values masked in logs)."
+  }
+ }
+};
+
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate230.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema311.required,parentSchema:schema311,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.params === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema311.required,parentSchema:schema311,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if(!((data0 === "SCRIPT_RUN") || (data0 === "ROLLBACK_SCRIPT_RUN"))){
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema311.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema311.properties.stage.enum,parentSchema:schema311.properties.stage,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+let data1 = data.params;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.run === undefined){
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/required",keyword:"required",params:{missingProperty: "run"},message:"must have required property '"+"run"+"'",schema:schema312.required,parentSchema:schema312,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1.env === undefined){
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema312.required,parentSchema:schema312,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data1){
+if(!((key0 === "run") || (key0 === "env"))){
+const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema312,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.run !== undefined){
+let data2 = data1.run;
+if(typeof data2 !== "string"){
+const err6 = {instancePath:instancePath+"/params/run",schemaPath:"#/$defs/scriptRunParams/properties/run/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema312.properties.run.type,parentSchema:schema312.properties.run,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.env !== undefined){
+let data3 = data1.env;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+let data4 = data3[key1];
+if(typeof data4 !== "string"){
+const err7 = {instancePath:instancePath+"/params/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/scriptRunParams/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema312.properties.env.additionalProperties.type,parentSchema:schema312.properties.env.additionalProperties,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/params/env",schemaPath:"#/$defs/scriptRunParams/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema312.properties.env.type,parentSchema:schema312.properties.env,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema312.type,parentSchema:schema312,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema311.type,parentSchema:schema311,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate230.errors = vErrors;
+return errors === 0;
+}
+validate230.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema313 = {
+ "type": "object",
+ "allOf": [
+  {
+   "$ref": "#/$defs/nodeFields"
+  }
+ ],
+ "required": [
+  "stage",
+  "params"
+ ],
+ "description": "Task set and rollback steps: everything they need is in the graph's target.",
+ "properties": {
+  "stage": {
+   "enum": [
+    "ECS_PRIMARY_ROLLOUT",
+    "ECS_CANARY_CLEAN",
+    "ROLLBACK_TRAFFIC",
+    "ROLLBACK_PRIMARY",
+    "ROLLBACK_CLEAN"
+   ]
+  },
+  "params": {
+   "$ref": "#/$defs/noParams"
+  }
+ }
+};
+const schema314 = {
+ "type": "object",
+ "additionalProperties": false,
+ "required": [],
+ "description": "No parameters.",
+ "properties": {}
+};
+
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate232.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema313.required,parentSchema:schema313,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.params === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema313.required,parentSchema:schema313,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if(!(((((data0 === "ECS_PRIMARY_ROLLOUT") || (data0 === "ECS_CANARY_CLEAN")) || (data0 === "ROLLBACK_TRAFFIC")) || (data0 === "ROLLBACK_PRIMARY")) || (data0 === "ROLLBACK_CLEAN"))){
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema313.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema313.properties.stage.enum,parentSchema:schema313.properties.stage,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+let data1 = data.params;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key0 in data1){
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/noParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema314,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/noParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema314.type,parentSchema:schema314,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema313.type,parentSchema:schema313,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate232.errors = vErrors;
+return errors === 0;
+}
+validate232.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate206.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.stage;
+if(typeof tag0 == "string"){
+if(tag0 === "ECS_SYNC"){
+if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+var props0 = true;
+}
+else if(tag0 === "ECS_CANARY_ROLLOUT"){
+if(!(validate212(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ECS_TRAFFIC_ROUTING"){
+if(!(validate214(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "WAIT"){
+if(!(validate216(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "WAIT_APPROVAL"){
+if(!(validate218(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ANALYSIS"){
+if(!(validate220(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "SCRIPT_RUN"){
+if(!(validate230(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ROLLBACK_SCRIPT_RUN"){
+if(!(validate230(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ECS_PRIMARY_ROLLOUT"){
+if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ECS_CANARY_CLEAN"){
+if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ROLLBACK_TRAFFIC"){
+if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ROLLBACK_PRIMARY"){
+if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ROLLBACK_CLEAN"){
+if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "stage", tagValue: tag0},message:"value of tag \"stage\" must be in oneOf",schema:schema285.discriminator,parentSchema:schema285,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "stage", tagValue: tag0},message:"tag \"stage\" must be string",schema:schema285.discriminator,parentSchema:schema285,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate206.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate206.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
 function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2152,7 +5967,9 @@ errors++;
 }
 if(data15.taskDefinition !== undefined){
 let data18 = data15.taskDefinition;
-if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+}
+else {
 const err41 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.taskDefinition.type,parentSchema:schema282.properties.target.properties.taskDefinition,data:data18};
 if(vErrors === null){
 vErrors = [err41];
@@ -2213,10 +6030,10 @@ errors++;
 }
 if(data20.primary !== undefined){
 let data21 = data20.primary;
-const _errs46 = errors;
+const _errs48 = errors;
 let valid6 = false;
 let passing0 = null;
-const _errs47 = errors;
+const _errs49 = errors;
 if(data21 !== null){
 const err46 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data21};
 if(vErrors === null){
@@ -2227,12 +6044,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-var _valid0 = _errs47 === errors;
+var _valid0 = _errs49 === errors;
 if(_valid0){
 valid6 = true;
 passing0 = 0;
 }
-const _errs49 = errors;
+const _errs51 = errors;
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 if(data21.targetGroupArn === undefined){
 const err47 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema283.required,parentSchema:schema283,data:data21};
@@ -2319,7 +6136,7 @@ vErrors.push(err53);
 }
 errors++;
 }
-var _valid0 = _errs49 === errors;
+var _valid0 = _errs51 === errors;
 if(_valid0 && valid6){
 valid6 = false;
 passing0 = [passing0, 1];
@@ -2341,10 +6158,10 @@ vErrors.push(err54);
 errors++;
 }
 else {
-errors = _errs46;
+errors = _errs48;
 if(vErrors !== null){
-if(_errs46){
-vErrors.length = _errs46;
+if(_errs48){
+vErrors.length = _errs48;
 }
 else {
 vErrors = null;
@@ -2354,10 +6171,10 @@ vErrors = null;
 }
 if(data20.canary !== undefined){
 let data26 = data20.canary;
-const _errs62 = errors;
+const _errs64 = errors;
 let valid9 = false;
 let passing1 = null;
-const _errs63 = errors;
+const _errs65 = errors;
 if(data26 !== null){
 const err55 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data26};
 if(vErrors === null){
@@ -2368,12 +6185,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-var _valid1 = _errs63 === errors;
+var _valid1 = _errs65 === errors;
 if(_valid1){
 valid9 = true;
 passing1 = 0;
 }
-const _errs65 = errors;
+const _errs67 = errors;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 if(data26.targetGroupArn === undefined){
 const err56 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
@@ -2460,7 +6277,7 @@ vErrors.push(err62);
 }
 errors++;
 }
-var _valid1 = _errs65 === errors;
+var _valid1 = _errs67 === errors;
 if(_valid1 && valid9){
 valid9 = false;
 passing1 = [passing1, 1];
@@ -2482,10 +6299,10 @@ vErrors.push(err63);
 errors++;
 }
 else {
-errors = _errs62;
+errors = _errs64;
 if(vErrors !== null){
-if(_errs62){
-vErrors.length = _errs62;
+if(_errs64){
+vErrors.length = _errs64;
 }
 else {
 vErrors = null;
@@ -2520,7 +6337,9 @@ errors++;
 }
 if(data15.awsvpcConfiguration !== undefined){
 let data32 = data15.awsvpcConfiguration;
-if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+}
+else {
 const err66 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema282.properties.target.properties.awsvpcConfiguration,data:data32};
 if(vErrors === null){
 vErrors = [err66];

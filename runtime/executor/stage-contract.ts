@@ -1,9 +1,12 @@
-// What a stage gets to work with: its node, the deployment's graph, the AWS clients, the clock,
-// an abort signal (node timeout, deployment timeout, cancel, shutdown) and the journal.
+// The stage contract: what a stage gets to work with (its node, the deployment's graph, the AWS
+// clients, the clock, an abort signal for node timeout, deployment timeout, cancel and shutdown,
+// the journal), what it returns, and the table the executor looks stages up in. The executor
+// depends on this contract only; runtime/stages implements it, and the composition root
+// (runtime/runtime.ts) hands the stage table to the executor, so neither imports the other.
 import type { Service } from "@aws-sdk/client-ecs";
 import type { AwsContext } from "../aws/clients.ts";
 import type { Clock } from "../clock/clock.ts";
-import type { Graph, GraphNode } from "./graph.ts";
+import type { Graph, GraphNode, NodeOfStage, StageName } from "./graph.ts";
 import type { Journal } from "./journal.ts";
 import type { EventBus } from "./events.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -12,10 +15,11 @@ import type { PathName } from "../store/store.ts";
 /** Node id under which deployment-wide steps (snapshot, task definition, service) are journaled. */
 export { DEPLOYMENT_NODE } from "../../compiler/graph/node-ids.ts";
 
-export interface StageContext {
+/** `N`: the node type a stage runs (its params typed by the graph schema). */
+export interface StageContext<N extends GraphNode = GraphNode> {
   deploymentId: string;
   graph: Graph;
-  node: GraphNode;
+  node: N;
   path: PathName;
   aws: AwsContext;
   cluster: string;
@@ -42,4 +46,8 @@ export type StageOutputs = Record<string, unknown> & {
   message?: string;
 };
 
-export type StageHandler = (ctx: StageContext) => Promise<StageOutputs | undefined>;
+/** Runs nodes of stage `S`; the stage table hands it only nodes of that stage. */
+export type StageHandler<S extends StageName = StageName> = (ctx: StageContext<NodeOfStage<S>>) => Promise<StageOutputs | undefined>;
+
+/** The stage executor of each stage name (built by runtime/stages/registry.ts). */
+export type StageTable = (name: StageName) => StageHandler;

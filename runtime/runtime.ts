@@ -1,22 +1,22 @@
 // Assembles a runtime: store + event bus + AWS contexts + scheduler. `kanaria serve`,
 // `kanaria deploy` (in-process), the demo, the tests and the benchmark all build one of these.
-import { AwsContexts, DEFAULT_LIMITS, type PlatformProvider, type RateLimits } from "../aws/clients.ts";
-import { systemClock, type Clock } from "../clock/clock.ts";
-import { RuntimeMetrics } from "../metrics/registry.ts";
-import type { DeploymentRecord, Store } from "../store/store.ts";
-import { EventBus } from "./events.ts";
-import { serviceIdentity, type Graph } from "./graph.ts";
-import { checkGraphStructure } from "./graph-structure.ts";
-import { Scheduler } from "./scheduler.ts";
-import { ApprovalBoard } from "../approvals/board.ts";
-import { StorePreviousRuns } from "../analysis/previous-runs.ts";
-import type { MetricsProvider } from "../analysis/types.ts";
-import type { Notifier } from "../notifications/notifier.ts";
-import { createStageTable } from "../stages/registry.ts";
-import type { SecretKeyring } from "../secrets/keyring.ts";
-import { revealingApi, secretsProblem } from "../secrets/reveal.ts";
-import { secretNamesIn } from "../../compiler/secrets/references.ts";
-import { isCiphertextProblem, splitCiphertext } from "../../compiler/secrets/ciphertext.ts";
+import { AwsContexts, DEFAULT_LIMITS, type PlatformProvider, type RateLimits } from "./aws/clients.ts";
+import { systemClock, type Clock } from "./clock/clock.ts";
+import { RuntimeMetrics } from "./metrics/registry.ts";
+import type { DeploymentRecord, Store } from "./store/store.ts";
+import { EventBus } from "./executor/events.ts";
+import { serviceIdentity, type Graph } from "./executor/graph.ts";
+import { checkGraphStructure } from "./executor/graph-structure.ts";
+import { Scheduler } from "./executor/scheduler.ts";
+import { ApprovalBoard } from "./approvals/board.ts";
+import { StorePreviousRuns } from "./analysis/previous-runs.ts";
+import type { MetricsProvider } from "./analysis/types.ts";
+import type { Notifier } from "./notifications/notifier.ts";
+import { createStageTable } from "./stages/registry.ts";
+import type { SecretKeyring } from "./secrets/keyring.ts";
+import { revealingApi, secretsProblem } from "./secrets/reveal.ts";
+import { secretNamesIn } from "../compiler/secrets/references.ts";
+import { isCiphertextProblem, splitCiphertext } from "../compiler/secrets/ciphertext.ts";
 
 export interface RuntimeOptions {
   store: Store;

@@ -1,5 +1,5 @@
-// Abstract simulation of a pipeline: which task sets exist, which version each runs and how
-// much traffic each receives after every stage. Lint rules and the graph's `expect` fields
+// The pipeline state model: which task sets exist, which version each runs and how much traffic
+// each receives after every stage (worked out from the stages alone; nothing runs). Lint rules and the graph's `expect` fields
 // both read from it, so "what the compiler thinks happens" is defined in exactly one place.
 import type { ResolvedApp, Stage } from "../model.ts";
 
@@ -84,8 +84,8 @@ export function applyStage(prev: PipelineState, stage: Stage): PipelineState {
   return s;
 }
 
-/** Runs the whole pipeline; returns one step per stage (empty for quick sync). */
-export function simulate(app: ResolvedApp): { steps: StageStep[]; initial: PipelineState; final: PipelineState } {
+/** Traces the whole pipeline through the model; one step per stage (empty for quick sync). */
+export function tracePipeline(app: ResolvedApp): { steps: StageStep[]; initial: PipelineState; final: PipelineState } {
   const initial = initialState(app);
   let cur = initial;
   const steps: StageStep[] = [];

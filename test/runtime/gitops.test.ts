@@ -165,6 +165,9 @@ spec:
     assert.equal(web.diagnostics[0].file, "apps/web/app.pipecd.yaml");
     assert.equal(web.diagnostics[0].code, "file-not-found");
     assert.ok(web.diagnostics[0].line > 1, "the line of serviceDefinitionFile");
+    const page = await (await fetch(`${url}/applications`)).text();
+    assert.match(page, /apps\/web\/app\.pipecd\.yaml:\d+:\d+<\/span> <span class="mono">file-not-found/);
+    assert.match(page, /web: typo/);
     // Fixing it deploys the fix.
     const fixed = shop.commit("web: fix the typo", appFiles("apps/web", "web", "nginx:1.27"));
     assert.equal((await sync("shop")).deployed.length, 1);
@@ -192,6 +195,20 @@ spec:
     });
     assert.equal(d.app, "web");
     assert.equal((await settled(d.id)).state, "SUCCEEDED");
+  });
+
+  test("Sync now (PipeCD's SYNC command) redeploys an app at the head with the server token only", async () => {
+    const path = encodeURIComponent("apps/api/app.pipecd.yaml");
+    const page = await (await fetch(`${url}/applications`)).text();
+    assert.ok(page.includes(`data-url="/api/applications/shop/sync?path=${path}"`), "the Applications view has a Sync now button for the app");
+    assert.equal((await fetch(`${url}/api/applications/shop/sync?path=${path}`, { method: "POST" })).status, 401);
+    const r = await fetch(`${url}/api/applications/shop/sync?path=${path}`, { method: "POST", headers: auth });
+    assert.equal(r.status, 202, await r.clone().text());
+    const { deploymentId } = (await r.json()) as { deploymentId: string };
+    const d = await settled(deploymentId);
+    assert.equal(d.state, "SUCCEEDED");
+    assert.equal(d.commit?.trigger, "SYNC_COMMAND");
+    assert.equal(d.app, "api");
   });
 
   test("kill -9 right after a commit's deployment is queued: the restart runs it, once", async () => {

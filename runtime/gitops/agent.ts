@@ -20,7 +20,7 @@ import { DuplicateDigestError, type DeploymentRecord } from "../store/store.ts";
 import { commitLine, type GraphCommit } from "../notifications/events.ts";
 import type { GitopsSettings } from "../cli/config.ts";
 import { GitMirror, type CommitInfo } from "./git.ts";
-import { compileAtCommit, readTree, type CommitTree } from "./compile-at-commit.ts";
+import { BlobCache, compileAtCommit, readTree, type CommitTree } from "./compile-at-commit.ts";
 import { forcesQuickSync, onCommandDisabled, onCommitDisabled, touchesApp, type CommitMatcher, type TriggerSettings } from "./trigger.ts";
 import { Progress, type AppProgress, type CommitRef } from "./progress.ts";
 
@@ -61,6 +61,7 @@ interface WatchedRepo {
   again: boolean;
   /** App paths found at the head (discovered or listed). */
   known: string[];
+  blobs: BlobCache;
 }
 
 export interface SyncOutcome {
@@ -117,6 +118,7 @@ export class GitopsAgent {
         running: null,
         again: false,
         known: r.apps ?? [],
+        blobs: new BlobCache(),
       });
     }
   }
@@ -168,9 +170,9 @@ export class GitopsAgent {
     if (!repo.known.includes(path)) throw new SyncCommandError(404, `No app ${path} in repository ${repoId} at ${repo.status.head?.slice(0, 7) ?? "its head"}. GET /api/applications lists them.`);
     const head = repo.status.head!;
     const tree = await readTree(repo.mirror, head);
-    const text = (await repo.mirror.readFiles(head, [path])).get(path) ?? null;
+    const text = (await repo.blobs.read(repo.mirror, tree, [path])).get(path) ?? null;
     if (onCommandDisabled(triggerOf(text).trigger)) throw new SyncCommandError(409, `${path} sets trigger.onCommand.disabled: true, so it is not deployed by a SYNC command.`);
-    const p = await this.deployAt(repo, path, tree, await repo.mirror.commitInfo(head), "SYNC_COMMAND", new Map());
+    const p = await this.deployAt(repo, path, tree, await repo.mirror.commitInfo(head), "SYNC_COMMAND", new Map(), text);
     return { deploymentId: p.deploymentId, diagnostics: p.diagnostics };
   }
 
@@ -204,25 +206,28 @@ export class GitopsAgent {
         repo.status.lastError = null;
         return outcome;
       }
-      const tree = await readTree(repo.mirror, head);
-      const cache = new Map<string, string | null>();
-      repo.known = await this.appsAt(repo, tree, cache);
       // A handled commit the mirror lost (force push) cannot be diffed: every app counts as touched.
-      const changed = handled && handled !== head && (await repo.mirror.has(handled)) ? await repo.mirror.changedFiles(handled, head) : handled === head ? [] : null;
-      const commit = await repo.mirror.commitInfo(head);
+      const [tree, changed, commit] = await Promise.all([
+        readTree(repo.mirror, head),
+        handled && handled !== head ? repo.mirror.changedFiles(handled, head) : Promise.resolve(handled === head ? [] : null),
+        repo.mirror.commitInfo(head),
+      ]);
+      const texts = await this.appsAt(repo, tree);
+      repo.known = [...texts.keys()];
       const recorded = this.progress.apps(repo.repoId);
-      const byCommit = deploymentsByCommit(this.o.rt, repo.repoId, head);
+      let byCommit: Map<string, DeploymentRecord> | null = null;
       for (const path of repo.known) {
         if (this.stopped) return outcome;
         const before = recorded.get(path);
-        const { trigger } = triggerOf(cache.get(path) ?? null);
+        const { trigger } = triggerOf(texts.get(path) ?? null);
         if (before && changed && !touchesApp(path, before.files, trigger, changed)) continue;
         if (before?.commit.hash === head) continue; // handled before a restart
         if (onCommitDisabled(trigger)) {
           this.progress.setApp(repo.repoId, path, { ...(before ?? { name: null, deploymentId: null, files: [], diagnostics: [] }), commit: commitRef(commit) });
           continue;
         }
-        const p = await this.deployAt(repo, path, tree, commit, "COMMIT", byCommit, cache);
+        byCommit ??= deploymentsByCommit(this.o.rt, repo.repoId, head);
+        const p = await this.deployAt(repo, path, tree, commit, "COMMIT", byCommit, texts.get(path) ?? null);
         if (p.deploymentId && p.deploymentId !== before?.deploymentId) outcome.deployed.push(p.deploymentId);
         if (p.diagnostics.length) outcome.failed.push(path);
       }
@@ -239,13 +244,13 @@ export class GitopsAgent {
     return outcome;
   }
 
-  /** The app files at the commit: the listed ones, else every *.pipecd.yaml of a kind Kanaria deploys. */
-  private async appsAt(repo: WatchedRepo, tree: CommitTree, cache: Map<string, string | null>): Promise<string[]> {
+  /** The app files at the commit with their texts: the listed ones, else every *.pipecd.yaml of a kind Kanaria deploys. */
+  private async appsAt(repo: WatchedRepo, tree: CommitTree): Promise<Map<string, string | null>> {
     const candidates = repo.apps ?? [...tree.entries.values()].filter((e) => !e.special && APP_FILE.test(e.path)).map((e) => e.path);
-    const present = candidates.filter((p) => tree.entries.has(p));
-    for (const [p, text] of await repo.mirror.readFiles(tree.commit, present)) cache.set(p, text);
+    const texts = await repo.blobs.read(repo.mirror, tree, candidates.filter((p) => tree.entries.has(p)).sort());
     // Listed apps are kept whatever their kind: compiling says what is wrong with them.
-    return (repo.apps ? present : present.filter((p) => APP_KIND.test(cache.get(p) ?? ""))).sort();
+    if (!repo.apps) for (const [p, text] of texts) if (!APP_KIND.test(text ?? "")) texts.delete(p);
+    return texts;
   }
 
   private async deployAt(
@@ -255,11 +260,10 @@ export class GitopsAgent {
     commit: CommitInfo,
     kind: TriggerKind,
     byCommit: Map<string, DeploymentRecord>,
-    cache?: Map<string, string | null>,
+    text: string | null,
   ): Promise<AppProgress> {
-    const text = cache?.get(path) ?? (await repo.mirror.readFiles(tree.commit, [path])).get(path) ?? null;
     const { matcher } = triggerOf(text);
-    const { result, files } = await compileAtCommit(repo.mirror, tree, path, { config: this.o.config, forceQuickSync: forcesQuickSync(matcher, commit.message), ...(cache ? { cache } : {}) });
+    const { result, files } = await compileAtCommit(repo.mirror, tree, path, { config: this.o.config, forceQuickSync: forcesQuickSync(matcher, commit.message), blobs: repo.blobs });
     const name = result.graph?.app.name ?? result.app?.name ?? null;
     let diagnostics = result.diagnostics.filter(isError);
     let deploymentId: string | null = null;

@@ -165,8 +165,35 @@ export class GitMirror {
   }
 
   async commitInfo(commit: string): Promise<CommitInfo> {
-    const out = await this.text(["show", "-s", "--format=%H%x00%s%x00%an <%ae>%x00%ct%x00%B", commit]);
-    const [hash, subject, author, ct, message] = out.split("\0");
-    return { hash, subject, author, at: Number(ct) * 1000, message: (message ?? "").trim() };
+    return parseCommitInfo(await this.text(["show", "-s", COMMIT_FORMAT, commit]));
+  }
+}
+
+const COMMIT_FORMAT = "--format=%H%x00%s%x00%an <%ae>%x00%ct%x00%B";
+
+function parseCommitInfo(out: string): CommitInfo {
+  const [hash, subject, author, ct, message] = out.split("\0");
+  return { hash, subject, author, at: Number(ct) * 1000, message: (message ?? "").trim() };
+}
+
+/**
+ * The HEAD commit of the work tree holding `dir`, when the given paths (relative to `dir`) have
+ * no uncommitted change: what `kanaria deploy` deploys is then exactly that commit. null outside
+ * a repository, with changes, or without git.
+ */
+export async function workTreeCommit(dir: string, paths: string[]): Promise<{ top: string; commit: CommitInfo } | null> {
+  const git = async (args: string[]) => {
+    const r = await runProcess("git", ["-C", dir, ...args], { env: { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } });
+    return r.code === 0 ? decoder.decode(r.stdout) : null;
+  };
+  try {
+    const top = (await git(["rev-parse", "--show-toplevel"]))?.trim();
+    if (!top) return null;
+    const status = await git(["status", "--porcelain", "--", ...paths]);
+    if (status === null || status.trim()) return null;
+    const out = await git(["show", "-s", COMMIT_FORMAT, "HEAD"]);
+    return out ? { top, commit: parseCommitInfo(out) } : null;
+  } catch {
+    return null;
   }
 }

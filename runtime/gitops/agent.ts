@@ -104,6 +104,9 @@ export class GitopsAgent {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private stopped = false;
   private readonly log: (line: string) => void;
+  /** Git's compiled version per app and commit (drift detection), and the trigger settings read with it. */
+  private readonly gitVersions = new Map<string, { graph: Graph | null; trigger: TriggerSettings | undefined }>();
+  private readonly triggers = new Map<string, TriggerSettings | undefined>();
 
   constructor(private readonly o: GitopsAgentOptions) {
     this.progress = new Progress(o.rt.store);
@@ -174,6 +177,60 @@ export class GitopsAgent {
     if (onCommandDisabled(triggerOf(text).trigger)) throw new SyncCommandError(409, `${path} sets trigger.onCommand.disabled: true, so it is not deployed by a SYNC command.`);
     const p = await this.deployAt(repo, path, tree, await repo.mirror.commitInfo(head), "SYNC_COMMAND", new Map(), text);
     return { deploymentId: p.deploymentId, diagnostics: p.diagnostics };
+  }
+
+  /**
+   * Git's version of every app, compiled at the repository's handled commit (for drift
+   * detection), or why there is none. Compiled once per app and commit that last touched it.
+   */
+  async gitGraphs(): Promise<Array<{ repoId: string; path: string; name: string | null } & ({ graph: Graph } | { reason: string })>> {
+    const out: Array<{ repoId: string; path: string; name: string | null } & ({ graph: Graph } | { reason: string })> = [];
+    for (const repo of this.repos.values()) {
+      const head = repo.status.handled;
+      const recorded = this.progress.apps(repo.repoId);
+      let tree: CommitTree | null = null;
+      for (const path of repo.known) {
+        const p = recorded.get(path);
+        const base = { repoId: repo.repoId, path, name: p?.name ?? null };
+        if (!head || !p) {
+          out.push({ ...base, reason: "Not synced from Git yet." });
+          continue;
+        }
+        if (p.diagnostics.length) {
+          out.push({ ...base, reason: `Commit ${p.commit.hash.slice(0, 7)} does not compile (see diagnostics): Git's version is unknown.` });
+          continue;
+        }
+        const cacheKey = `${repo.repoId}:${path}@${p.commit.hash}`;
+        let cached = this.gitVersions.get(cacheKey);
+        if (!cached) {
+          tree ??= await readTree(repo.mirror, head);
+          const text = (await repo.blobs.read(repo.mirror, tree, [path])).get(path) ?? null;
+          const { result } = await compileAtCommit(repo.mirror, tree, path, { config: this.o.config, blobs: repo.blobs });
+          cached = { graph: (result.graph as Graph | null) ?? null, trigger: triggerOf(text).trigger };
+          if (this.gitVersions.size > 10_000) this.gitVersions.clear();
+          this.gitVersions.set(cacheKey, cached);
+          this.triggers.set(`${repo.repoId}:${path}`, cached.trigger);
+        }
+        out.push(cached.graph ? { ...base, graph: cached.graph } : { ...base, reason: "Git's version does not compile." });
+      }
+    }
+    return out;
+  }
+
+  /** The app's trigger settings as last read from Git (drift detection's onOutOfSync). */
+  triggerSettings(repoId: string, path: string): TriggerSettings | undefined {
+    return this.triggers.get(`${repoId}:${path}`);
+  }
+
+  /** PipeCD's onOutOfSync: deploys the app as it is at the handled commit; the deployment id, or null. */
+  async redeployOutOfSync(repoId: string, path: string): Promise<string | null> {
+    const repo = this.repos.get(repoId);
+    const head = repo?.status.handled;
+    if (!repo || !head) return null;
+    const tree = await readTree(repo.mirror, head);
+    const text = (await repo.blobs.read(repo.mirror, tree, [path])).get(path) ?? null;
+    const p = await this.deployAt(repo, path, tree, await repo.mirror.commitInfo(head), "OUT_OF_SYNC", new Map(), text);
+    return p.deploymentId;
   }
 
   repositories(): RepositoryStatus[] {
@@ -265,6 +322,10 @@ export class GitopsAgent {
     const { matcher } = triggerOf(text);
     const { result, files } = await compileAtCommit(repo.mirror, tree, path, { config: this.o.config, forceQuickSync: forcesQuickSync(matcher, commit.message), blobs: repo.blobs });
     const name = result.graph?.app.name ?? result.app?.name ?? null;
+    // Git's version at this commit, for drift detection (gitGraphs) without compiling again.
+    const trigger = triggerOf(text).trigger;
+    this.gitVersions.set(`${repo.repoId}:${path}@${commit.hash}`, { graph: (result.graph as Graph | null) ?? null, trigger });
+    this.triggers.set(`${repo.repoId}:${path}`, trigger);
     let diagnostics = result.diagnostics.filter(isError);
     let deploymentId: string | null = null;
     if (result.graph && !diagnostics.length) {

@@ -27906,6 +27906,97 @@ const schema261 = {
       "$ref": "#/$defs/PipedPlugin",
       "description": "A plugin."
      }
+    },
+    "git": {
+     "$ref": "#/$defs/GitSettings",
+     "description": "How `kanaria serve` reaches the repositories it watches (PipeCD's piped `git` section), how often it polls them, and the GitHub webhook secret."
+    },
+    "repositories": {
+     "type": "array",
+     "description": "Git repositories `kanaria serve` watches (GitOps): a commit that touches an app's files is compiled at that commit and deployed (PipeCD's piped `repositories`).",
+     "items": {
+      "$ref": "#/$defs/GitRepository",
+      "description": "A watched repository."
+     }
+    }
+   }
+  },
+  "GitSettings": {
+   "type": "object",
+   "description": "Git access for the watched repositories. Secrets are files, never inline: an SSH private key for ssh remotes, or an HTTPS token (sent as basic auth with `username`).",
+   "additionalProperties": false,
+   "properties": {
+    "sshKeyFile": {
+     "type": "string",
+     "description": "Path of the SSH private key used for ssh remotes (git@host:owner/repo.git)."
+    },
+    "httpsTokenFile": {
+     "type": "string",
+     "description": "Path of the file holding an access token for https remotes (a GitHub personal access or installation token)."
+    },
+    "username": {
+     "type": "string",
+     "description": "User name sent with the HTTPS token (default x-access-token, which GitHub accepts for any token)."
+    },
+    "pollInterval": {
+     "type": "string",
+     "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+     "description": "How often each repository is fetched when no webhook says it changed (a Go duration; PipeCD's syncInterval).",
+     "default": "1m",
+     "examples": [
+      "1m",
+      "30s"
+     ]
+    },
+    "webhookSecretFile": {
+     "type": "string",
+     "description": "Path of the file holding the secret of the GitHub webhook (POST /api/webhooks/github checks X-Hub-Signature-256 against it). Without it the webhook endpoint refuses every request."
+    }
+   },
+   "not": {
+    "properties": {
+     "sshKeyFile": true,
+     "httpsTokenFile": true
+    },
+    "required": [
+     "sshKeyFile",
+     "httpsTokenFile"
+    ]
+   }
+  },
+  "GitRepository": {
+   "type": "object",
+   "description": "A watched repository: one branch of one remote.",
+   "additionalProperties": false,
+   "required": [
+    "repoId",
+    "remote",
+    "branch"
+   ],
+   "properties": {
+    "repoId": {
+     "type": "string",
+     "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+     "description": "Unique name of the repository (letters, digits, `.`, `_`, `-`): the API and the status page name it so."
+    },
+    "remote": {
+     "type": "string",
+     "minLength": 1,
+     "description": "Where to fetch from: an ssh (git@github.com:owner/repo.git), https or file URL, or a path to a repository on disk."
+    },
+    "branch": {
+     "type": "string",
+     "pattern": "^[^\\s~^:?*\\[\\\\]+$",
+     "description": "The branch whose commits are deployed."
+    },
+    "apps": {
+     "type": "array",
+     "description": "Paths of the app files (from the repository root) to deploy. Absent: every *.pipecd.yaml in the repository whose kind is ECSApp, or Application (PipeCD v1).",
+     "items": {
+      "type": "string",
+      "pattern": "^[^/].*\\.ya?ml$",
+      "description": "Path of an app file from the repository root (for example services/web/app.pipecd.yaml)."
+     }
     }
    }
   },
@@ -28097,6 +28188,18 @@ const schema262 = {
     "$ref": "#/$defs/PipedPlugin",
     "description": "A plugin."
    }
+  },
+  "git": {
+   "$ref": "#/$defs/GitSettings",
+   "description": "How `kanaria serve` reaches the repositories it watches (PipeCD's piped `git` section), how often it polls them, and the GitHub webhook secret."
+  },
+  "repositories": {
+   "type": "array",
+   "description": "Git repositories `kanaria serve` watches (GitOps): a commit that touches an app's files is compiled at that commit and deployed (PipeCD's piped `repositories`).",
+   "items": {
+    "$ref": "#/$defs/GitRepository",
+    "description": "A watched repository."
+   }
   }
  }
 };
@@ -28168,6 +28271,86 @@ const schema278 = {
   }
  }
 };
+const schema282 = {
+ "type": "object",
+ "description": "Git access for the watched repositories. Secrets are files, never inline: an SSH private key for ssh remotes, or an HTTPS token (sent as basic auth with `username`).",
+ "additionalProperties": false,
+ "properties": {
+  "sshKeyFile": {
+   "type": "string",
+   "description": "Path of the SSH private key used for ssh remotes (git@host:owner/repo.git)."
+  },
+  "httpsTokenFile": {
+   "type": "string",
+   "description": "Path of the file holding an access token for https remotes (a GitHub personal access or installation token)."
+  },
+  "username": {
+   "type": "string",
+   "description": "User name sent with the HTTPS token (default x-access-token, which GitHub accepts for any token)."
+  },
+  "pollInterval": {
+   "type": "string",
+   "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+   "description": "How often each repository is fetched when no webhook says it changed (a Go duration; PipeCD's syncInterval).",
+   "default": "1m",
+   "examples": [
+    "1m",
+    "30s"
+   ]
+  },
+  "webhookSecretFile": {
+   "type": "string",
+   "description": "Path of the file holding the secret of the GitHub webhook (POST /api/webhooks/github checks X-Hub-Signature-256 against it). Without it the webhook endpoint refuses every request."
+  }
+ },
+ "not": {
+  "properties": {
+   "sshKeyFile": true,
+   "httpsTokenFile": true
+  },
+  "required": [
+   "sshKeyFile",
+   "httpsTokenFile"
+  ]
+ }
+};
+const schema283 = {
+ "type": "object",
+ "description": "A watched repository: one branch of one remote.",
+ "additionalProperties": false,
+ "required": [
+  "repoId",
+  "remote",
+  "branch"
+ ],
+ "properties": {
+  "repoId": {
+   "type": "string",
+   "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+   "description": "Unique name of the repository (letters, digits, `.`, `_`, `-`): the API and the status page name it so."
+  },
+  "remote": {
+   "type": "string",
+   "minLength": 1,
+   "description": "Where to fetch from: an ssh (git@github.com:owner/repo.git), https or file URL, or a path to a repository on disk."
+  },
+  "branch": {
+   "type": "string",
+   "pattern": "^[^\\s~^:?*\\[\\\\]+$",
+   "description": "The branch whose commits are deployed."
+  },
+  "apps": {
+   "type": "array",
+   "description": "Paths of the app files (from the repository root) to deploy. Absent: every *.pipecd.yaml in the repository whose kind is ECSApp, or Application (PipeCD v1).",
+   "items": {
+    "type": "string",
+    "pattern": "^[^/].*\\.ya?ml$",
+    "description": "Path of an app file from the repository root (for example services/web/app.pipecd.yaml)."
+   }
+  }
+ }
+};
+const func13 = require("ajv/dist/runtime/ucs2length").default;
 const schema263 = {
  "type": "object",
  "description": "A platform (AWS account/region) that applications deploy to; an app selects it by name with spec.platformProvider.",
@@ -31251,6 +31434,9 @@ return errors === 0;
 }
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const pattern68 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
+const pattern69 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+const pattern70 = new RegExp("^[^/].*\\.ya?ml$", "u");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -31264,7 +31450,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "platformProviders") || (key0 === "analysisProviders")) || (key0 === "notifications")) || (key0 === "server")) || (key0 === "store")) || (key0 === "simulator")) || (key0 === "secretManagement")) || (key0 === "plugins"))){
+if(!(func1.call(schema262.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema262,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -31594,14 +31780,344 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(data.git !== undefined){
+let data19 = data.git;
+const _errs43 = errors;
+const _errs44 = errors;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+let missing0;
+if(((data19.sshKeyFile === undefined) && (missing0 = "sshKeyFile")) || ((data19.httpsTokenFile === undefined) && (missing0 = "httpsTokenFile"))){
+const err23 = {};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+}
+var valid15 = _errs44 === errors;
+if(valid15){
+const err24 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema282.not,parentSchema:schema282,data:data19};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs43;
+if(vErrors !== null){
+if(_errs43){
+vErrors.length = _errs43;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key5 in data19){
+if(!(((((key5 === "sshKeyFile") || (key5 === "httpsTokenFile")) || (key5 === "username")) || (key5 === "pollInterval")) || (key5 === "webhookSecretFile"))){
+const err25 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data:data19};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data19.sshKeyFile !== undefined){
+let data20 = data19.sshKeyFile;
+if(typeof data20 !== "string"){
+const err26 = {instancePath:instancePath+"/git/sshKeyFile",schemaPath:"#/$defs/GitSettings/properties/sshKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.sshKeyFile.type,parentSchema:schema282.properties.sshKeyFile,data:data20};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data19.httpsTokenFile !== undefined){
+let data21 = data19.httpsTokenFile;
+if(typeof data21 !== "string"){
+const err27 = {instancePath:instancePath+"/git/httpsTokenFile",schemaPath:"#/$defs/GitSettings/properties/httpsTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.httpsTokenFile.type,parentSchema:schema282.properties.httpsTokenFile,data:data21};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data19.username !== undefined){
+let data22 = data19.username;
+if(typeof data22 !== "string"){
+const err28 = {instancePath:instancePath+"/git/username",schemaPath:"#/$defs/GitSettings/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.username.type,parentSchema:schema282.properties.username,data:data22};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data19.pollInterval !== undefined){
+let data23 = data19.pollInterval;
+if(typeof data23 === "string"){
+if(!pattern57.test(data23)){
+const err29 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.pollInterval,data:data23};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.pollInterval.type,parentSchema:schema282.properties.pollInterval,data:data23};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data19.webhookSecretFile !== undefined){
+let data24 = data19.webhookSecretFile;
+if(typeof data24 !== "string"){
+const err31 = {instancePath:instancePath+"/git/webhookSecretFile",schemaPath:"#/$defs/GitSettings/properties/webhookSecretFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.webhookSecretFile.type,parentSchema:schema282.properties.webhookSecretFile,data:data24};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data:data19};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.repositories !== undefined){
+let data25 = data.repositories;
+if(Array.isArray(data25)){
+const len3 = data25.length;
+for(let i3=0; i3<len3; i3++){
+let data26 = data25[i3];
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.repoId === undefined){
+const err33 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data26.remote === undefined){
+const err34 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(data26.branch === undefined){
+const err35 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+for(const key6 in data26){
+if(!((((key6 === "repoId") || (key6 === "remote")) || (key6 === "branch")) || (key6 === "apps"))){
+const err36 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data26};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data26.repoId !== undefined){
+let data27 = data26.repoId;
+if(typeof data27 === "string"){
+if(!pattern68.test(data27)){
+const err37 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema283.properties.repoId,data:data27};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.repoId.type,parentSchema:schema283.properties.repoId,data:data27};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data26.remote !== undefined){
+let data28 = data26.remote;
+if(typeof data28 === "string"){
+if(func13(data28) < 1){
+const err39 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema283.properties.remote,data:data28};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.remote.type,parentSchema:schema283.properties.remote,data:data28};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data26.branch !== undefined){
+let data29 = data26.branch;
+if(typeof data29 === "string"){
+if(!pattern69.test(data29)){
+const err41 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data29};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.branch.type,parentSchema:schema283.properties.branch,data:data29};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data26.apps !== undefined){
+let data30 = data26.apps;
+if(Array.isArray(data30)){
+const len4 = data30.length;
+for(let i4=0; i4<len4; i4++){
+let data31 = data30[i4];
+if(typeof data31 === "string"){
+if(!pattern70.test(data31)){
+const err43 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data31};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.apps.items.type,parentSchema:schema283.properties.apps.items,data:data31};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/repositories/" + i3+"/apps",schemaPath:"#/$defs/GitRepository/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema283.properties.apps.type,parentSchema:schema283.properties.apps,data:data30};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data26};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/repositories",schemaPath:"#/properties/repositories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.repositories.type,parentSchema:schema262.properties.repositories,data:data25};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
 }
 errors++;
 }
@@ -31714,7 +32230,7 @@ return errors === 0;
 validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const graph = validate205;
-const schema282 = {
+const schema284 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/graph.schema.json",
  "title": "Kanaria execution graph",
@@ -31771,6 +32287,49 @@ const schema282 = {
     "taskDefinitionFile": {
      "type": "string",
      "description": "Path of the task definition, relative to the app file."
+    },
+    "commit": {
+     "type": "object",
+     "additionalProperties": false,
+     "required": [
+      "repoId",
+      "path",
+      "hash",
+      "subject",
+      "author"
+     ],
+     "description": "The Git commit the graph was compiled from, when `kanaria serve` deployed it from a watched repository (GitOps).",
+     "properties": {
+      "repoId": {
+       "type": "string",
+       "description": "The repository's repoId in the runtime config."
+      },
+      "path": {
+       "type": "string",
+       "description": "Path of the app file from the repository root."
+      },
+      "hash": {
+       "type": "string",
+       "pattern": "^[0-9a-f]{40,64}$",
+       "description": "Full commit hash."
+      },
+      "subject": {
+       "type": "string",
+       "description": "First line of the commit message."
+      },
+      "author": {
+       "type": "string",
+       "description": "Commit author as `Name <email>`."
+      },
+      "trigger": {
+       "enum": [
+        "COMMIT",
+        "SYNC_COMMAND",
+        "OUT_OF_SYNC"
+       ],
+       "description": "What started the deployment: a new commit touching the app, a SYNC command (Sync now), or drift (trigger.onOutOfSync)."
+      }
+     }
     }
    }
   },
@@ -32153,7 +32712,7 @@ const schema282 = {
   }
  }
 };
-const schema283 = {
+const schema285 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -32179,8 +32738,9 @@ const schema283 = {
   }
  }
 };
-const pattern67 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const schema285 = {
+const pattern71 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern72 = new RegExp("^[0-9a-f]{40,64}$", "u");
+const schema287 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -32260,7 +32820,7 @@ const schema285 = {
   }
  }
 };
-const schema286 = {
+const schema288 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -32292,7 +32852,7 @@ const schema286 = {
   }
  }
 };
-const schema287 = {
+const schema289 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -32339,7 +32899,7 @@ const schema287 = {
   }
  }
 };
-const schema288 = {
+const schema290 = {
  "oneOf": [
   {
    "type": "null"
@@ -32382,7 +32942,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.taskSets === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -32392,7 +32952,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.traffic === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -32403,7 +32963,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "taskSets") || (key0 === "traffic"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema287,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -32417,7 +32977,7 @@ if(data.taskSets !== undefined){
 let data0 = data.taskSets;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.primary === undefined){
-const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema287.properties.taskSets.required,parentSchema:schema287.properties.taskSets,data:data0};
+const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema289.properties.taskSets.required,parentSchema:schema289.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -32427,7 +32987,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0.canary === undefined){
-const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema287.properties.taskSets.required,parentSchema:schema287.properties.taskSets,data:data0};
+const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema289.properties.taskSets.required,parentSchema:schema289.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -32438,7 +32998,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "primary") || (key1 === "canary"))){
-const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema287.properties.taskSets,data:data0};
+const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema289.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -32455,7 +33015,7 @@ let valid3 = false;
 let passing0 = null;
 const _errs8 = errors;
 if(data1 !== null){
-const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema288.oneOf[0].type,parentSchema:schema288.oneOf[0],data:data1};
+const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema290.oneOf[0].type,parentSchema:schema290.oneOf[0],data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -32472,7 +33032,7 @@ passing0 = 0;
 const _errs10 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.version === undefined){
-const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data1};
+const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -32482,7 +33042,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1.scale === undefined){
-const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data1};
+const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -32493,7 +33053,7 @@ errors++;
 }
 for(const key2 in data1){
 if(!((key2 === "version") || (key2 === "scale"))){
-const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema288.oneOf[1],data:data1};
+const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema290.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -32506,7 +33066,7 @@ errors++;
 if(data1.version !== undefined){
 let data2 = data1.version;
 if(!((data2 === "current") || (data2 === "new"))){
-const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema288.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema288.oneOf[1].properties.version.enum,parentSchema:schema288.oneOf[1].properties.version,data:data2};
+const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema290.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema290.oneOf[1].properties.version.enum,parentSchema:schema290.oneOf[1].properties.version,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -32520,7 +33080,7 @@ if(data1.scale !== undefined){
 let data3 = data1.scale;
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
+const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -32530,7 +33090,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
+const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -32541,7 +33101,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema288.oneOf[1].properties.scale.type,parentSchema:schema288.oneOf[1].properties.scale,data:data3};
+const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema290.oneOf[1].properties.scale.type,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -32553,7 +33113,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.oneOf[1].type,parentSchema:schema288.oneOf[1],data:data1};
+const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.oneOf[1].type,parentSchema:schema290.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -32574,7 +33134,7 @@ passing0 = 1;
 }
 }
 if(!valid3){
-const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema288.oneOf,parentSchema:schema288,data:data1};
+const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema290.oneOf,parentSchema:schema290,data:data1};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -32602,7 +33162,7 @@ let valid6 = false;
 let passing1 = null;
 const _errs19 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema288.oneOf[0].type,parentSchema:schema288.oneOf[0],data:data4};
+const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema290.oneOf[0].type,parentSchema:schema290.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -32619,7 +33179,7 @@ passing1 = 0;
 const _errs21 = errors;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.version === undefined){
-const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data4};
+const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -32629,7 +33189,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data4.scale === undefined){
-const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema288.oneOf[1].required,parentSchema:schema288.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -32640,7 +33200,7 @@ errors++;
 }
 for(const key3 in data4){
 if(!((key3 === "version") || (key3 === "scale"))){
-const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema288.oneOf[1],data:data4};
+const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema290.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -32653,7 +33213,7 @@ errors++;
 if(data4.version !== undefined){
 let data5 = data4.version;
 if(!((data5 === "current") || (data5 === "new"))){
-const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema288.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema288.oneOf[1].properties.version.enum,parentSchema:schema288.oneOf[1].properties.version,data:data5};
+const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema290.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema290.oneOf[1].properties.version.enum,parentSchema:schema290.oneOf[1].properties.version,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -32667,7 +33227,7 @@ if(data4.scale !== undefined){
 let data6 = data4.scale;
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
+const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -32677,7 +33237,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
+const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -32688,7 +33248,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema288.oneOf[1].properties.scale.type,parentSchema:schema288.oneOf[1].properties.scale,data:data6};
+const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema290.oneOf[1].properties.scale.type,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -32700,7 +33260,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.oneOf[1].type,parentSchema:schema288.oneOf[1],data:data4};
+const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.oneOf[1].type,parentSchema:schema290.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -32721,7 +33281,7 @@ passing1 = 1;
 }
 }
 if(!valid6){
-const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema288.oneOf,parentSchema:schema288,data:data4};
+const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema290.oneOf,parentSchema:schema290,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -32744,7 +33304,7 @@ vErrors = null;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.taskSets.type,parentSchema:schema287.properties.taskSets,data:data0};
+const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.properties.taskSets.type,parentSchema:schema289.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -32758,7 +33318,7 @@ if(data.traffic !== undefined){
 let data7 = data.traffic;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.primary === undefined){
-const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema287.properties.traffic.required,parentSchema:schema287.properties.traffic,data:data7};
+const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema289.properties.traffic.required,parentSchema:schema289.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -32768,7 +33328,7 @@ vErrors.push(err27);
 errors++;
 }
 if(data7.canary === undefined){
-const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema287.properties.traffic.required,parentSchema:schema287.properties.traffic,data:data7};
+const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema289.properties.traffic.required,parentSchema:schema289.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -32779,7 +33339,7 @@ errors++;
 }
 for(const key4 in data7){
 if(!((key4 === "primary") || (key4 === "canary"))){
-const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema287.properties.traffic,data:data7};
+const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema289.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -32793,7 +33353,7 @@ if(data7.primary !== undefined){
 let data8 = data7.primary;
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
+const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -32803,7 +33363,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data8 < 0 || isNaN(data8)){
-const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
+const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -32814,7 +33374,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema287.properties.traffic.properties.primary.type,parentSchema:schema287.properties.traffic.properties.primary,data:data8};
+const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema289.properties.traffic.properties.primary.type,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -32828,7 +33388,7 @@ if(data7.canary !== undefined){
 let data9 = data7.canary;
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 100 || isNaN(data9)){
-const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
+const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -32838,7 +33398,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data9 < 0 || isNaN(data9)){
-const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
+const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -32849,7 +33409,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema287.properties.traffic.properties.canary.type,parentSchema:schema287.properties.traffic.properties.canary,data:data9};
+const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema289.properties.traffic.properties.canary.type,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -32861,7 +33421,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.traffic.type,parentSchema:schema287.properties.traffic,data:data7};
+const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.properties.traffic.type,parentSchema:schema289.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -32873,7 +33433,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.type,parentSchema:schema287,data};
+const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.type,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -32900,7 +33460,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -32910,7 +33470,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.stage === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -32920,7 +33480,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -32930,7 +33490,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.params === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -32940,7 +33500,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -32950,7 +33510,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.source === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -32960,7 +33520,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.expect === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -32970,7 +33530,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.next === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -32980,7 +33540,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.onFailure === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema285.required,parentSchema:schema285,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema287.required,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -32990,8 +33550,8 @@ vErrors.push(err8);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema285.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema285,data};
+if(!(func1.call(schema287.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -33004,7 +33564,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 !== "string"){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.id.type,parentSchema:schema285.properties.id,data:data0};
+const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema287.properties.id.type,parentSchema:schema287.properties.id,data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -33017,7 +33577,7 @@ errors++;
 if(data.stage !== undefined){
 let data1 = data.stage;
 if(!(((((((((((((data1 === "ECS_SYNC") || (data1 === "ECS_CANARY_ROLLOUT")) || (data1 === "ECS_PRIMARY_ROLLOUT")) || (data1 === "ECS_TRAFFIC_ROUTING")) || (data1 === "ECS_CANARY_CLEAN")) || (data1 === "WAIT")) || (data1 === "WAIT_APPROVAL")) || (data1 === "ANALYSIS")) || (data1 === "SCRIPT_RUN")) || (data1 === "ROLLBACK_TRAFFIC")) || (data1 === "ROLLBACK_PRIMARY")) || (data1 === "ROLLBACK_CLEAN")) || (data1 === "ROLLBACK_SCRIPT_RUN"))){
-const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema285.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema285.properties.stage.enum,parentSchema:schema285.properties.stage,data:data1};
+const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema287.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema287.properties.stage.enum,parentSchema:schema287.properties.stage,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -33030,7 +33590,7 @@ errors++;
 if(data.name !== undefined){
 let data2 = data.name;
 if(typeof data2 !== "string"){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.name.type,parentSchema:schema285.properties.name,data:data2};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema287.properties.name.type,parentSchema:schema287.properties.name,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -33043,7 +33603,7 @@ errors++;
 if(data.params !== undefined){
 let data3 = data.params;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.properties.params.type,parentSchema:schema285.properties.params,data:data3};
+const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.params.type,parentSchema:schema287.properties.params,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -33056,7 +33616,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data4 = data.timeoutMs;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema285.properties.timeoutMs.type,parentSchema:schema285.properties.timeoutMs,data:data4};
+const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema287.properties.timeoutMs.type,parentSchema:schema287.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -33067,7 +33627,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 1 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema285.properties.timeoutMs,data:data4};
+const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema287.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -33085,7 +33645,7 @@ let valid1 = false;
 let passing0 = null;
 const _errs13 = errors;
 if(data5 !== null){
-const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema285.properties.source.oneOf[0].type,parentSchema:schema285.properties.source.oneOf[0],data:data5};
+const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema287.properties.source.oneOf[0].type,parentSchema:schema287.properties.source.oneOf[0],data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -33102,7 +33662,7 @@ passing0 = 0;
 const _errs15 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.file === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -33112,7 +33672,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data5.line === undefined){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -33122,7 +33682,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data5.column === undefined){
-const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -33132,7 +33692,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data5.endLine === undefined){
-const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -33142,7 +33702,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data5.endColumn === undefined){
-const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema286.required,parentSchema:schema286,data:data5};
+const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -33153,7 +33713,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!(((((key1 === "file") || (key1 === "line")) || (key1 === "column")) || (key1 === "endLine")) || (key1 === "endColumn"))){
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema286,data:data5};
+const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -33166,7 +33726,7 @@ errors++;
 if(data5.file !== undefined){
 let data6 = data5.file;
 if(typeof data6 !== "string"){
-const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema286.properties.file.type,parentSchema:schema286.properties.file,data:data6};
+const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema288.properties.file.type,parentSchema:schema288.properties.file,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -33179,7 +33739,7 @@ errors++;
 if(data5.line !== undefined){
 let data7 = data5.line;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.line.type,parentSchema:schema286.properties.line,data:data7};
+const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.line.type,parentSchema:schema288.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -33190,7 +33750,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 1 || isNaN(data7)){
-const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.line,data:data7};
+const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -33204,7 +33764,7 @@ errors++;
 if(data5.column !== undefined){
 let data8 = data5.column;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.column.type,parentSchema:schema286.properties.column,data:data8};
+const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.column.type,parentSchema:schema288.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -33215,7 +33775,7 @@ errors++;
 }
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 1 || isNaN(data8)){
-const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.column,data:data8};
+const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -33229,7 +33789,7 @@ errors++;
 if(data5.endLine !== undefined){
 let data9 = data5.endLine;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.endLine.type,parentSchema:schema286.properties.endLine,data:data9};
+const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.endLine.type,parentSchema:schema288.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -33240,7 +33800,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 1 || isNaN(data9)){
-const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.endLine,data:data9};
+const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -33254,7 +33814,7 @@ errors++;
 if(data5.endColumn !== undefined){
 let data10 = data5.endColumn;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema286.properties.endColumn.type,parentSchema:schema286.properties.endColumn,data:data10};
+const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.endColumn.type,parentSchema:schema288.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -33265,7 +33825,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 1 || isNaN(data10)){
-const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema286.properties.endColumn,data:data10};
+const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -33278,7 +33838,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema286.type,parentSchema:schema286,data:data5};
+const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.type,parentSchema:schema288,data:data5};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -33299,7 +33859,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema285.properties.source.oneOf,parentSchema:schema285.properties.source,data:data5};
+const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema287.properties.source.oneOf,parentSchema:schema287.properties.source,data:data5};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -33329,7 +33889,7 @@ errors = vErrors.length;
 if(data.next !== undefined){
 let data12 = data.next;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema285.properties.next.type},message:"must be string,null",schema:schema285.properties.next.type,parentSchema:schema285.properties.next,data:data12};
+const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema287.properties.next.type},message:"must be string,null",schema:schema287.properties.next.type,parentSchema:schema287.properties.next,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -33342,7 +33902,7 @@ errors++;
 if(data.onFailure !== undefined){
 let data13 = data.onFailure;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema285.properties.onFailure.type},message:"must be string,null",schema:schema285.properties.onFailure.type,parentSchema:schema285.properties.onFailure,data:data13};
+const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema287.properties.onFailure.type},message:"must be string,null",schema:schema287.properties.onFailure.type,parentSchema:schema287.properties.onFailure,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -33354,7 +33914,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.type,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -33382,7 +33942,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -33392,7 +33952,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -33402,7 +33962,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.digest === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -33412,7 +33972,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.compiler === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -33422,7 +33982,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.app === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -33432,7 +33992,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.strategy === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -33442,7 +34002,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.target === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -33452,7 +34012,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -33462,7 +34022,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.entry === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entry"},message:"must have required property '"+"entry"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entry"},message:"must have required property '"+"entry"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -33472,7 +34032,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.nodes === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -33482,7 +34042,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.rollback === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -33492,8 +34052,8 @@ vErrors.push(err10);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema282.properties, key0))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data};
+if(!(func1.call(schema284.properties, key0))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -33506,7 +34066,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("kanaria.dev/v1alpha1" !== data0){
-const err12 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema282.properties.apiVersion,data:data0};
+const err12 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema284.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -33519,7 +34079,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("ExecutionGraph" !== data1){
-const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ExecutionGraph"},message:"must be equal to constant",schema:"ExecutionGraph",parentSchema:schema282.properties.kind,data:data1};
+const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ExecutionGraph"},message:"must be equal to constant",schema:"ExecutionGraph",parentSchema:schema284.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -33532,8 +34092,8 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern67.test(data2)){
-const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema282.properties.digest,data:data2};
+if(!pattern71.test(data2)){
+const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema284.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -33544,7 +34104,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.digest.type,parentSchema:schema282.properties.digest,data:data2};
+const err15 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.digest.type,parentSchema:schema284.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -33557,7 +34117,7 @@ errors++;
 if(data.compiler !== undefined){
 let data3 = data.compiler;
 if(typeof data3 !== "string"){
-const err16 = {instancePath:instancePath+"/compiler",schemaPath:"#/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.compiler.type,parentSchema:schema282.properties.compiler,data:data3};
+const err16 = {instancePath:instancePath+"/compiler",schemaPath:"#/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.compiler.type,parentSchema:schema284.properties.compiler,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -33571,7 +34131,7 @@ if(data.source !== undefined){
 let data4 = data.source;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.app === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema282.properties.source.required,parentSchema:schema282.properties.source,data:data4};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema284.properties.source.required,parentSchema:schema284.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -33581,8 +34141,8 @@ vErrors.push(err17);
 errors++;
 }
 for(const key1 in data4){
-if(!(((key1 === "app") || (key1 === "serviceDefinitionFile")) || (key1 === "taskDefinitionFile"))){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.source,data:data4};
+if(!((((key1 === "app") || (key1 === "serviceDefinitionFile")) || (key1 === "taskDefinitionFile")) || (key1 === "commit"))){
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -33595,7 +34155,7 @@ errors++;
 if(data4.app !== undefined){
 let data5 = data4.app;
 if(typeof data5 !== "string"){
-const err19 = {instancePath:instancePath+"/source/app",schemaPath:"#/properties/source/properties/app/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.app.type,parentSchema:schema282.properties.source.properties.app,data:data5};
+const err19 = {instancePath:instancePath+"/source/app",schemaPath:"#/properties/source/properties/app/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.app.type,parentSchema:schema284.properties.source.properties.app,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -33608,7 +34168,7 @@ errors++;
 if(data4.serviceDefinitionFile !== undefined){
 let data6 = data4.serviceDefinitionFile;
 if(typeof data6 !== "string"){
-const err20 = {instancePath:instancePath+"/source/serviceDefinitionFile",schemaPath:"#/properties/source/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.serviceDefinitionFile.type,parentSchema:schema282.properties.source.properties.serviceDefinitionFile,data:data6};
+const err20 = {instancePath:instancePath+"/source/serviceDefinitionFile",schemaPath:"#/properties/source/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.serviceDefinitionFile.type,parentSchema:schema284.properties.source.properties.serviceDefinitionFile,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -33621,7 +34181,7 @@ errors++;
 if(data4.taskDefinitionFile !== undefined){
 let data7 = data4.taskDefinitionFile;
 if(typeof data7 !== "string"){
-const err21 = {instancePath:instancePath+"/source/taskDefinitionFile",schemaPath:"#/properties/source/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.taskDefinitionFile.type,parentSchema:schema282.properties.source.properties.taskDefinitionFile,data:data7};
+const err21 = {instancePath:instancePath+"/source/taskDefinitionFile",schemaPath:"#/properties/source/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.taskDefinitionFile.type,parentSchema:schema284.properties.source.properties.taskDefinitionFile,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -33631,9 +34191,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.source.type,parentSchema:schema282.properties.source,data:data4};
+if(data4.commit !== undefined){
+let data8 = data4.commit;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.repoId === undefined){
+const err22 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -33642,12 +34204,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.app !== undefined){
-let data8 = data.app;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.name === undefined){
-const err23 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema282.properties.app.required,parentSchema:schema282.properties.app,data:data8};
+if(data8.path === undefined){
+const err23 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -33656,8 +34214,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data8.labels === undefined){
-const err24 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema282.properties.app.required,parentSchema:schema282.properties.app,data:data8};
+if(data8.hash === undefined){
+const err24 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "hash"},message:"must have required property '"+"hash"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -33666,9 +34224,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!((((key2 === "name") || (key2 === "labels")) || (key2 === "description")) || (key2 === "platformProvider"))){
-const err25 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.app,data:data8};
+if(data8.subject === undefined){
+const err25 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -33677,11 +34234,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data8.name !== undefined){
-let data9 = data8.name;
-if(typeof data9 !== "string"){
-const err26 = {instancePath:instancePath+"/app/name",schemaPath:"#/properties/app/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.name.type,parentSchema:schema282.properties.app.properties.name,data:data9};
+if(data8.author === undefined){
+const err26 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "author"},message:"must have required property '"+"author"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -33690,14 +34244,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data8.labels !== undefined){
-let data10 = data8.labels;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key3 in data10){
-let data11 = data10[key3];
-if(typeof data11 !== "string"){
-const err27 = {instancePath:instancePath+"/app/labels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/app/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.labels.additionalProperties.type,parentSchema:schema282.properties.app.properties.labels.additionalProperties,data:data11};
+for(const key2 in data8){
+if(!((((((key2 === "repoId") || (key2 === "path")) || (key2 === "hash")) || (key2 === "subject")) || (key2 === "author")) || (key2 === "trigger"))){
+const err27 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -33707,9 +34256,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/app/labels",schemaPath:"#/properties/app/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.app.properties.labels.type,parentSchema:schema282.properties.app.properties.labels,data:data10};
+if(data8.repoId !== undefined){
+let data9 = data8.repoId;
+if(typeof data9 !== "string"){
+const err28 = {instancePath:instancePath+"/source/commit/repoId",schemaPath:"#/properties/source/properties/commit/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.repoId.type,parentSchema:schema284.properties.source.properties.commit.properties.repoId,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -33719,10 +34269,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data8.description !== undefined){
-let data12 = data8.description;
-if(typeof data12 !== "string"){
-const err29 = {instancePath:instancePath+"/app/description",schemaPath:"#/properties/app/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.description.type,parentSchema:schema282.properties.app.properties.description,data:data12};
+if(data8.path !== undefined){
+let data10 = data8.path;
+if(typeof data10 !== "string"){
+const err29 = {instancePath:instancePath+"/source/commit/path",schemaPath:"#/properties/source/properties/commit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.path.type,parentSchema:schema284.properties.source.properties.commit.properties.path,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -33732,10 +34282,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data8.platformProvider !== undefined){
-let data13 = data8.platformProvider;
-if(typeof data13 !== "string"){
-const err30 = {instancePath:instancePath+"/app/platformProvider",schemaPath:"#/properties/app/properties/platformProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.platformProvider.type,parentSchema:schema282.properties.app.properties.platformProvider,data:data13};
+if(data8.hash !== undefined){
+let data11 = data8.hash;
+if(typeof data11 === "string"){
+if(!pattern72.test(data11)){
+const err30 = {instancePath:instancePath+"/source/commit/hash",schemaPath:"#/properties/source/properties/commit/properties/hash/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40,64}$"},message:"must match pattern \""+"^[0-9a-f]{40,64}$"+"\"",schema:"^[0-9a-f]{40,64}$",parentSchema:schema284.properties.source.properties.commit.properties.hash,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -33745,9 +34296,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
 else {
-const err31 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.app.type,parentSchema:schema282.properties.app,data:data8};
+const err31 = {instancePath:instancePath+"/source/commit/hash",schemaPath:"#/properties/source/properties/commit/properties/hash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.hash.type,parentSchema:schema284.properties.source.properties.commit.properties.hash,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -33757,10 +34307,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data.strategy !== undefined){
-let data14 = data.strategy;
-if(!(((data14 === "pipeline") || (data14 === "quickSync")) || (data14 === "standalone"))){
-const err32 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema282.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.strategy.enum,parentSchema:schema282.properties.strategy,data:data14};
+if(data8.subject !== undefined){
+let data12 = data8.subject;
+if(typeof data12 !== "string"){
+const err32 = {instancePath:instancePath+"/source/commit/subject",schemaPath:"#/properties/source/properties/commit/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.subject.type,parentSchema:schema284.properties.source.properties.commit.properties.subject,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -33770,11 +34320,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.target !== undefined){
-let data15 = data.target;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.taskDefinition === undefined){
-const err33 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "taskDefinition"},message:"must have required property '"+"taskDefinition"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+if(data8.author !== undefined){
+let data13 = data8.author;
+if(typeof data13 !== "string"){
+const err33 = {instancePath:instancePath+"/source/commit/author",schemaPath:"#/properties/source/properties/commit/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.author.type,parentSchema:schema284.properties.source.properties.commit.properties.author,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -33783,8 +34332,11 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data15.accessType === undefined){
-const err34 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "accessType"},message:"must have required property '"+"accessType"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+}
+if(data8.trigger !== undefined){
+let data14 = data8.trigger;
+if(!(((data14 === "COMMIT") || (data14 === "SYNC_COMMAND")) || (data14 === "OUT_OF_SYNC"))){
+const err34 = {instancePath:instancePath+"/source/commit/trigger",schemaPath:"#/properties/source/properties/commit/properties/trigger/enum",keyword:"enum",params:{allowedValues: schema284.properties.source.properties.commit.properties.trigger.enum},message:"must be equal to one of the allowed values",schema:schema284.properties.source.properties.commit.properties.trigger.enum,parentSchema:schema284.properties.source.properties.commit.properties.trigger,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -33793,8 +34345,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data15.targetGroups === undefined){
-const err35 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "targetGroups"},message:"must have required property '"+"targetGroups"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.source.properties.commit.type,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -33803,8 +34357,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data15.launchType === undefined){
-const err36 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "launchType"},message:"must have required property '"+"launchType"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.source.type,parentSchema:schema284.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -33813,8 +34369,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data15.autoRollback === undefined){
-const err37 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "autoRollback"},message:"must have required property '"+"autoRollback"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+}
+if(data.app !== undefined){
+let data15 = data.app;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.name === undefined){
+const err37 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema284.properties.app.required,parentSchema:schema284.properties.app,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -33823,9 +34383,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key4 in data15){
-if(!(func1.call(schema282.properties.target.properties, key4))){
-const err38 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.target,data:data15};
+if(data15.labels === undefined){
+const err38 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema284.properties.app.required,parentSchema:schema284.properties.app,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -33834,11 +34393,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-if(data15.cluster !== undefined){
-let data16 = data15.cluster;
-if(typeof data16 !== "string"){
-const err39 = {instancePath:instancePath+"/target/cluster",schemaPath:"#/properties/target/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.target.properties.cluster.type,parentSchema:schema282.properties.target.properties.cluster,data:data16};
+for(const key3 in data15){
+if(!((((key3 === "name") || (key3 === "labels")) || (key3 === "description")) || (key3 === "platformProvider"))){
+const err39 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.app,data:data15};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -33848,10 +34405,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data15.service !== undefined){
-let data17 = data15.service;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err40 = {instancePath:instancePath+"/target/service",schemaPath:"#/properties/target/properties/service/type",keyword:"type",params:{type: schema282.properties.target.properties.service.type},message:"must be object,null",schema:schema282.properties.target.properties.service.type,parentSchema:schema282.properties.target.properties.service,data:data17};
+if(data15.name !== undefined){
+let data16 = data15.name;
+if(typeof data16 !== "string"){
+const err40 = {instancePath:instancePath+"/app/name",schemaPath:"#/properties/app/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.app.properties.name.type,parentSchema:schema284.properties.app.properties.name,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -33861,10 +34418,13 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data15.taskDefinition !== undefined){
-let data18 = data15.taskDefinition;
-if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
-const err41 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.taskDefinition.type,parentSchema:schema282.properties.target.properties.taskDefinition,data:data18};
+if(data15.labels !== undefined){
+let data17 = data15.labels;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key4 in data17){
+let data18 = data17[key4];
+if(typeof data18 !== "string"){
+const err41 = {instancePath:instancePath+"/app/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/app/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.app.properties.labels.additionalProperties.type,parentSchema:schema284.properties.app.properties.labels.additionalProperties,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -33874,10 +34434,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data15.accessType !== undefined){
-let data19 = data15.accessType;
-if(!((data19 === "ELB") || (data19 === "SERVICE_DISCOVERY"))){
-const err42 = {instancePath:instancePath+"/target/accessType",schemaPath:"#/properties/target/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema282.properties.target.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.target.properties.accessType.enum,parentSchema:schema282.properties.target.properties.accessType,data:data19};
+}
+else {
+const err42 = {instancePath:instancePath+"/app/labels",schemaPath:"#/properties/app/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.app.properties.labels.type,parentSchema:schema284.properties.app.properties.labels,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -33887,11 +34446,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data15.targetGroups !== undefined){
-let data20 = data15.targetGroups;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.primary === undefined){
-const err43 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema282.properties.target.properties.targetGroups.required,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
+if(data15.description !== undefined){
+let data19 = data15.description;
+if(typeof data19 !== "string"){
+const err43 = {instancePath:instancePath+"/app/description",schemaPath:"#/properties/app/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.app.properties.description.type,parentSchema:schema284.properties.app.properties.description,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -33900,8 +34458,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data20.canary === undefined){
-const err44 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema282.properties.target.properties.targetGroups.required,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
+}
+if(data15.platformProvider !== undefined){
+let data20 = data15.platformProvider;
+if(typeof data20 !== "string"){
+const err44 = {instancePath:instancePath+"/app/platformProvider",schemaPath:"#/properties/app/properties/platformProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.app.properties.platformProvider.type,parentSchema:schema284.properties.app.properties.platformProvider,data:data20};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -33910,9 +34471,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-for(const key5 in data20){
-if(!((key5 === "primary") || (key5 === "canary"))){
-const err45 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.app.type,parentSchema:schema284.properties.app,data:data15};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -33922,14 +34484,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data20.primary !== undefined){
-let data21 = data20.primary;
-const _errs46 = errors;
-let valid6 = false;
-let passing0 = null;
-const _errs47 = errors;
-if(data21 !== null){
-const err46 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data21};
+if(data.strategy !== undefined){
+let data21 = data.strategy;
+if(!(((data21 === "pipeline") || (data21 === "quickSync")) || (data21 === "standalone"))){
+const err46 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema284.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema284.properties.strategy.enum,parentSchema:schema284.properties.strategy,data:data21};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -33938,15 +34496,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-var _valid0 = _errs47 === errors;
-if(_valid0){
-valid6 = true;
-passing0 = 0;
 }
-const _errs49 = errors;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.targetGroupArn === undefined){
-const err47 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema283.required,parentSchema:schema283,data:data21};
+if(data.target !== undefined){
+let data22 = data.target;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.taskDefinition === undefined){
+const err47 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "taskDefinition"},message:"must have required property '"+"taskDefinition"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -33955,9 +34510,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-for(const key6 in data21){
-if(!((((key6 === "targetGroupArn") || (key6 === "containerName")) || (key6 === "containerPort")) || (key6 === "loadBalancerName"))){
-const err48 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data21};
+if(data22.accessType === undefined){
+const err48 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "accessType"},message:"must have required property '"+"accessType"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -33966,11 +34520,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data21.targetGroupArn !== undefined){
-let data22 = data21.targetGroupArn;
-if(typeof data22 !== "string"){
-const err49 = {instancePath:instancePath+"/target/targetGroups/primary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.targetGroupArn.type,parentSchema:schema283.properties.targetGroupArn,data:data22};
+if(data22.targetGroups === undefined){
+const err49 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "targetGroups"},message:"must have required property '"+"targetGroups"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -33979,11 +34530,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data21.containerName !== undefined){
-let data23 = data21.containerName;
-if(typeof data23 !== "string"){
-const err50 = {instancePath:instancePath+"/target/targetGroups/primary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.containerName.type,parentSchema:schema283.properties.containerName,data:data23};
+if(data22.launchType === undefined){
+const err50 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "launchType"},message:"must have required property '"+"launchType"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -33992,11 +34540,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data21.containerPort !== undefined){
-let data24 = data21.containerPort;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err51 = {instancePath:instancePath+"/target/targetGroups/primary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema283.properties.containerPort.type,parentSchema:schema283.properties.containerPort,data:data24};
+if(data22.autoRollback === undefined){
+const err51 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "autoRollback"},message:"must have required property '"+"autoRollback"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -34005,11 +34550,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data21.loadBalancerName !== undefined){
-let data25 = data21.loadBalancerName;
-if(typeof data25 !== "string"){
-const err52 = {instancePath:instancePath+"/target/targetGroups/primary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.loadBalancerName.type,parentSchema:schema283.properties.loadBalancerName,data:data25};
+for(const key5 in data22){
+if(!(func1.call(schema284.properties.target.properties, key5))){
+const err52 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -34019,9 +34562,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-else {
-const err53 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data21};
+if(data22.cluster !== undefined){
+let data23 = data22.cluster;
+if(typeof data23 !== "string"){
+const err53 = {instancePath:instancePath+"/target/cluster",schemaPath:"#/properties/target/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.target.properties.cluster.type,parentSchema:schema284.properties.target.properties.cluster,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -34030,19 +34574,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-var _valid0 = _errs49 === errors;
-if(_valid0 && valid6){
-valid6 = false;
-passing0 = [passing0, 1];
 }
-else {
-if(_valid0){
-valid6 = true;
-passing0 = 1;
-}
-}
-if(!valid6){
-const err54 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf,parentSchema:schema282.properties.target.properties.targetGroups.properties.primary,data:data21};
+if(data22.service !== undefined){
+let data24 = data22.service;
+if((!(data24 && typeof data24 == "object" && !Array.isArray(data24))) && (data24 !== null)){
+const err54 = {instancePath:instancePath+"/target/service",schemaPath:"#/properties/target/properties/service/type",keyword:"type",params:{type: schema284.properties.target.properties.service.type},message:"must be object,null",schema:schema284.properties.target.properties.service.type,parentSchema:schema284.properties.target.properties.service,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -34051,26 +34587,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-else {
-errors = _errs46;
-if(vErrors !== null){
-if(_errs46){
-vErrors.length = _errs46;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data20.canary !== undefined){
-let data26 = data20.canary;
-const _errs62 = errors;
-let valid9 = false;
-let passing1 = null;
-const _errs63 = errors;
-if(data26 !== null){
-const err55 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data26};
+if(data22.taskDefinition !== undefined){
+let data25 = data22.taskDefinition;
+if(!(data25 && typeof data25 == "object" && !Array.isArray(data25))){
+const err55 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.target.properties.taskDefinition.type,parentSchema:schema284.properties.target.properties.taskDefinition,data:data25};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -34079,15 +34600,11 @@ vErrors.push(err55);
 }
 errors++;
 }
-var _valid1 = _errs63 === errors;
-if(_valid1){
-valid9 = true;
-passing1 = 0;
 }
-const _errs65 = errors;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.targetGroupArn === undefined){
-const err56 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
+if(data22.accessType !== undefined){
+let data26 = data22.accessType;
+if(!((data26 === "ELB") || (data26 === "SERVICE_DISCOVERY"))){
+const err56 = {instancePath:instancePath+"/target/accessType",schemaPath:"#/properties/target/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema284.properties.target.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema284.properties.target.properties.accessType.enum,parentSchema:schema284.properties.target.properties.accessType,data:data26};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -34096,9 +34613,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-for(const key7 in data26){
-if(!((((key7 === "targetGroupArn") || (key7 === "containerName")) || (key7 === "containerPort")) || (key7 === "loadBalancerName"))){
-const err57 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data26};
+}
+if(data22.targetGroups !== undefined){
+let data27 = data22.targetGroups;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.primary === undefined){
+const err57 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema284.properties.target.properties.targetGroups.required,parentSchema:schema284.properties.target.properties.targetGroups,data:data27};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -34107,11 +34627,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-if(data26.targetGroupArn !== undefined){
-let data27 = data26.targetGroupArn;
-if(typeof data27 !== "string"){
-const err58 = {instancePath:instancePath+"/target/targetGroups/canary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.targetGroupArn.type,parentSchema:schema283.properties.targetGroupArn,data:data27};
+if(data27.canary === undefined){
+const err58 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema284.properties.target.properties.targetGroups.required,parentSchema:schema284.properties.target.properties.targetGroups,data:data27};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -34120,11 +34637,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data26.containerName !== undefined){
-let data28 = data26.containerName;
-if(typeof data28 !== "string"){
-const err59 = {instancePath:instancePath+"/target/targetGroups/canary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.containerName.type,parentSchema:schema283.properties.containerName,data:data28};
+for(const key6 in data27){
+if(!((key6 === "primary") || (key6 === "canary"))){
+const err59 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.target.properties.targetGroups,data:data27};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -34134,10 +34649,14 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data26.containerPort !== undefined){
-let data29 = data26.containerPort;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err60 = {instancePath:instancePath+"/target/targetGroups/canary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema283.properties.containerPort.type,parentSchema:schema283.properties.containerPort,data:data29};
+if(data27.primary !== undefined){
+let data28 = data27.primary;
+const _errs60 = errors;
+let valid7 = false;
+let passing0 = null;
+const _errs61 = errors;
+if(data28 !== null){
+const err60 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema284.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema284.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data28};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -34146,11 +34665,15 @@ vErrors.push(err60);
 }
 errors++;
 }
+var _valid0 = _errs61 === errors;
+if(_valid0){
+valid7 = true;
+passing0 = 0;
 }
-if(data26.loadBalancerName !== undefined){
-let data30 = data26.loadBalancerName;
-if(typeof data30 !== "string"){
-const err61 = {instancePath:instancePath+"/target/targetGroups/canary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.loadBalancerName.type,parentSchema:schema283.properties.loadBalancerName,data:data30};
+const _errs63 = errors;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.targetGroupArn === undefined){
+const err61 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema285.required,parentSchema:schema285,data:data28};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -34159,10 +34682,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-}
-else {
-const err62 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data26};
+for(const key7 in data28){
+if(!((((key7 === "targetGroupArn") || (key7 === "containerName")) || (key7 === "containerPort")) || (key7 === "loadBalancerName"))){
+const err62 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema285,data:data28};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -34171,19 +34693,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-var _valid1 = _errs65 === errors;
-if(_valid1 && valid9){
-valid9 = false;
-passing1 = [passing1, 1];
 }
-else {
-if(_valid1){
-valid9 = true;
-passing1 = 1;
-}
-}
-if(!valid9){
-const err63 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf,parentSchema:schema282.properties.target.properties.targetGroups.properties.canary,data:data26};
+if(data28.targetGroupArn !== undefined){
+let data29 = data28.targetGroupArn;
+if(typeof data29 !== "string"){
+const err63 = {instancePath:instancePath+"/target/targetGroups/primary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.targetGroupArn.type,parentSchema:schema285.properties.targetGroupArn,data:data29};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -34192,21 +34706,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-else {
-errors = _errs62;
-if(vErrors !== null){
-if(_errs62){
-vErrors.length = _errs62;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.targetGroups.type,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
+if(data28.containerName !== undefined){
+let data30 = data28.containerName;
+if(typeof data30 !== "string"){
+const err64 = {instancePath:instancePath+"/target/targetGroups/primary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.containerName.type,parentSchema:schema285.properties.containerName,data:data30};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -34216,10 +34720,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data15.launchType !== undefined){
-let data31 = data15.launchType;
-if(!((data31 === "FARGATE") || (data31 === "EC2"))){
-const err65 = {instancePath:instancePath+"/target/launchType",schemaPath:"#/properties/target/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema282.properties.target.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.target.properties.launchType.enum,parentSchema:schema282.properties.target.properties.launchType,data:data31};
+if(data28.containerPort !== undefined){
+let data31 = data28.containerPort;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err65 = {instancePath:instancePath+"/target/targetGroups/primary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema285.properties.containerPort.type,parentSchema:schema285.properties.containerPort,data:data31};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -34229,10 +34733,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data15.awsvpcConfiguration !== undefined){
-let data32 = data15.awsvpcConfiguration;
-if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
-const err66 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema282.properties.target.properties.awsvpcConfiguration,data:data32};
+if(data28.loadBalancerName !== undefined){
+let data32 = data28.loadBalancerName;
+if(typeof data32 !== "string"){
+const err66 = {instancePath:instancePath+"/target/targetGroups/primary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.loadBalancerName.type,parentSchema:schema285.properties.loadBalancerName,data:data32};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -34242,10 +34746,9 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data15.autoRollback !== undefined){
-let data33 = data15.autoRollback;
-if(typeof data33 !== "boolean"){
-const err67 = {instancePath:instancePath+"/target/autoRollback",schemaPath:"#/properties/target/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema282.properties.target.properties.autoRollback.type,parentSchema:schema282.properties.target.properties.autoRollback,data:data33};
+}
+else {
+const err67 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -34254,11 +34757,19 @@ vErrors.push(err67);
 }
 errors++;
 }
+var _valid0 = _errs63 === errors;
+if(_valid0 && valid7){
+valid7 = false;
+passing0 = [passing0, 1];
 }
-if(data15.alwaysUsePipeline !== undefined){
-let data34 = data15.alwaysUsePipeline;
-if(typeof data34 !== "boolean"){
-const err68 = {instancePath:instancePath+"/target/alwaysUsePipeline",schemaPath:"#/properties/target/properties/alwaysUsePipeline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema282.properties.target.properties.alwaysUsePipeline.type,parentSchema:schema282.properties.target.properties.alwaysUsePipeline,data:data34};
+else {
+if(_valid0){
+valid7 = true;
+passing0 = 1;
+}
+}
+if(!valid7){
+const err68 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema284.properties.target.properties.targetGroups.properties.primary.oneOf,parentSchema:schema284.properties.target.properties.targetGroups.properties.primary,data:data28};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -34267,11 +34778,26 @@ vErrors.push(err68);
 }
 errors++;
 }
+else {
+errors = _errs60;
+if(vErrors !== null){
+if(_errs60){
+vErrors.length = _errs60;
 }
-if(data15.image !== undefined){
-let data35 = data15.image;
-if(typeof data35 !== "string"){
-const err69 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.target.properties.image.type,parentSchema:schema282.properties.target.properties.image,data:data35};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data27.canary !== undefined){
+let data33 = data27.canary;
+const _errs76 = errors;
+let valid10 = false;
+let passing1 = null;
+const _errs77 = errors;
+if(data33 !== null){
+const err69 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema284.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema284.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -34280,10 +34806,15 @@ vErrors.push(err69);
 }
 errors++;
 }
+var _valid1 = _errs77 === errors;
+if(_valid1){
+valid10 = true;
+passing1 = 0;
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.type,parentSchema:schema282.properties.target,data:data15};
+const _errs79 = errors;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.targetGroupArn === undefined){
+const err70 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema285.required,parentSchema:schema285,data:data33};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -34292,14 +34823,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data.secrets !== undefined){
-let data36 = data.secrets;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key8 in data36){
-let data37 = data36[key8];
-if(typeof data37 !== "string"){
-const err71 = {instancePath:instancePath+"/secrets/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.secrets.additionalProperties.type,parentSchema:schema282.properties.secrets.additionalProperties,data:data37};
+for(const key8 in data33){
+if(!((((key8 === "targetGroupArn") || (key8 === "containerName")) || (key8 === "containerPort")) || (key8 === "loadBalancerName"))){
+const err71 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema285,data:data33};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -34309,9 +34835,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.secrets.type,parentSchema:schema282.properties.secrets,data:data36};
+if(data33.targetGroupArn !== undefined){
+let data34 = data33.targetGroupArn;
+if(typeof data34 !== "string"){
+const err72 = {instancePath:instancePath+"/target/targetGroups/canary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.targetGroupArn.type,parentSchema:schema285.properties.targetGroupArn,data:data34};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -34321,10 +34848,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.timeoutMs !== undefined){
-let data38 = data.timeoutMs;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err73 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema282.properties.timeoutMs.type,parentSchema:schema282.properties.timeoutMs,data:data38};
+if(data33.containerName !== undefined){
+let data35 = data33.containerName;
+if(typeof data35 !== "string"){
+const err73 = {instancePath:instancePath+"/target/targetGroups/canary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.containerName.type,parentSchema:schema285.properties.containerName,data:data35};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -34333,9 +34860,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 1 || isNaN(data38)){
-const err74 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema282.properties.timeoutMs,data:data38};
+}
+if(data33.containerPort !== undefined){
+let data36 = data33.containerPort;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err74 = {instancePath:instancePath+"/target/targetGroups/canary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema285.properties.containerPort.type,parentSchema:schema285.properties.containerPort,data:data36};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -34345,11 +34874,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-if(data.entry !== undefined){
-let data39 = data.entry;
-if(typeof data39 !== "string"){
-const err75 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.entry.type,parentSchema:schema282.properties.entry,data:data39};
+if(data33.loadBalancerName !== undefined){
+let data37 = data33.loadBalancerName;
+if(typeof data37 !== "string"){
+const err75 = {instancePath:instancePath+"/target/targetGroups/canary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.loadBalancerName.type,parentSchema:schema285.properties.loadBalancerName,data:data37};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -34359,19 +34887,9 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data.nodes !== undefined){
-let data40 = data.nodes;
-if(Array.isArray(data40)){
-const len0 = data40.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate206(data40[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data40,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err76 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.nodes.type,parentSchema:schema282.properties.nodes,data:data40};
+const err76 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data:data33};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -34380,20 +34898,19 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data.rollback !== undefined){
-let data42 = data.rollback;
-if(Array.isArray(data42)){
-const len1 = data42.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate206(data42[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data42,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-}
+var _valid1 = _errs79 === errors;
+if(_valid1 && valid10){
+valid10 = false;
+passing1 = [passing1, 1];
 }
 else {
-const err77 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.rollback.type,parentSchema:schema282.properties.rollback,data:data42};
+if(_valid1){
+valid10 = true;
+passing1 = 1;
+}
+}
+if(!valid10){
+const err77 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema284.properties.target.properties.targetGroups.properties.canary.oneOf,parentSchema:schema284.properties.target.properties.targetGroups.properties.canary,data:data33};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -34402,15 +34919,225 @@ vErrors.push(err77);
 }
 errors++;
 }
+else {
+errors = _errs76;
+if(vErrors !== null){
+if(_errs76){
+vErrors.length = _errs76;
+}
+else {
+vErrors = null;
+}
+}
+}
 }
 }
 else {
-const err78 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data};
+const err78 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.target.properties.targetGroups.type,parentSchema:schema284.properties.target.properties.targetGroups,data:data27};
 if(vErrors === null){
 vErrors = [err78];
 }
 else {
 vErrors.push(err78);
+}
+errors++;
+}
+}
+if(data22.launchType !== undefined){
+let data38 = data22.launchType;
+if(!((data38 === "FARGATE") || (data38 === "EC2"))){
+const err79 = {instancePath:instancePath+"/target/launchType",schemaPath:"#/properties/target/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema284.properties.target.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema284.properties.target.properties.launchType.enum,parentSchema:schema284.properties.target.properties.launchType,data:data38};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data22.awsvpcConfiguration !== undefined){
+let data39 = data22.awsvpcConfiguration;
+if(!(data39 && typeof data39 == "object" && !Array.isArray(data39))){
+const err80 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema284.properties.target.properties.awsvpcConfiguration,data:data39};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data22.autoRollback !== undefined){
+let data40 = data22.autoRollback;
+if(typeof data40 !== "boolean"){
+const err81 = {instancePath:instancePath+"/target/autoRollback",schemaPath:"#/properties/target/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema284.properties.target.properties.autoRollback.type,parentSchema:schema284.properties.target.properties.autoRollback,data:data40};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data22.alwaysUsePipeline !== undefined){
+let data41 = data22.alwaysUsePipeline;
+if(typeof data41 !== "boolean"){
+const err82 = {instancePath:instancePath+"/target/alwaysUsePipeline",schemaPath:"#/properties/target/properties/alwaysUsePipeline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema284.properties.target.properties.alwaysUsePipeline.type,parentSchema:schema284.properties.target.properties.alwaysUsePipeline,data:data41};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data22.image !== undefined){
+let data42 = data22.image;
+if(typeof data42 !== "string"){
+const err83 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.target.properties.image.type,parentSchema:schema284.properties.target.properties.image,data:data42};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.target.type,parentSchema:schema284.properties.target,data:data22};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data.secrets !== undefined){
+let data43 = data.secrets;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key9 in data43){
+let data44 = data43[key9];
+if(typeof data44 !== "string"){
+const err85 = {instancePath:instancePath+"/secrets/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.secrets.additionalProperties.type,parentSchema:schema284.properties.secrets.additionalProperties,data:data44};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.secrets.type,parentSchema:schema284.properties.secrets,data:data43};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data.timeoutMs !== undefined){
+let data45 = data.timeoutMs;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err87 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema284.properties.timeoutMs.type,parentSchema:schema284.properties.timeoutMs,data:data45};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 1 || isNaN(data45)){
+const err88 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema284.properties.timeoutMs,data:data45};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+if(data.entry !== undefined){
+let data46 = data.entry;
+if(typeof data46 !== "string"){
+const err89 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.entry.type,parentSchema:schema284.properties.entry,data:data46};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data.nodes !== undefined){
+let data47 = data.nodes;
+if(Array.isArray(data47)){
+const len0 = data47.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate206(data47[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data47,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema284.properties.nodes.type,parentSchema:schema284.properties.nodes,data:data47};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data.rollback !== undefined){
+let data49 = data.rollback;
+if(Array.isArray(data49)){
+const len1 = data49.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate206(data49[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data49,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema284.properties.rollback.type,parentSchema:schema284.properties.rollback,data:data49};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+}
+else {
+const err92 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.type,parentSchema:schema284,data};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
 }
 errors++;
 }
@@ -34420,7 +35147,7 @@ return errors === 0;
 validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const analysisTemplate = validate211;
-const schema290 = {
+const schema292 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/analysis-template.schema.json",
  "title": "PipeCD analysis template (.pipe/analysis-template.yaml)",
@@ -35708,7 +36435,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema290.required,parentSchema:schema290,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema292.required,parentSchema:schema292,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -35718,7 +36445,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema290.required,parentSchema:schema290,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema292.required,parentSchema:schema292,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -35728,7 +36455,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.spec === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema290.required,parentSchema:schema290,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema292.required,parentSchema:schema292,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -35739,7 +36466,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema290,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema292,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -35752,7 +36479,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("pipecd.dev/v1beta1" !== data0){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema290.properties.apiVersion,data:data0};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema292.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -35765,7 +36492,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("AnalysisTemplate" !== data1){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AnalysisTemplate"},message:"must be equal to constant",schema:"AnalysisTemplate",parentSchema:schema290.properties.kind,data:data1};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AnalysisTemplate"},message:"must be equal to constant",schema:"AnalysisTemplate",parentSchema:schema292.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -35780,7 +36507,7 @@ let data2 = data.spec;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 if(!(((key1 === "metrics") || (key1 === "logs")) || (key1 === "https"))){
-const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema290.properties.spec,data:data2};
+const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema292.properties.spec,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -35801,7 +36528,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.properties.spec.properties.metrics.type,parentSchema:schema290.properties.spec.properties.metrics,data:data3};
+const err7 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.properties.spec.properties.metrics.type,parentSchema:schema292.properties.spec.properties.metrics,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -35822,7 +36549,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/spec/logs",schemaPath:"#/properties/spec/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.properties.spec.properties.logs.type,parentSchema:schema290.properties.spec.properties.logs,data:data5};
+const err8 = {instancePath:instancePath+"/spec/logs",schemaPath:"#/properties/spec/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.properties.spec.properties.logs.type,parentSchema:schema292.properties.spec.properties.logs,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -35843,7 +36570,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/spec/https",schemaPath:"#/properties/spec/properties/https/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.properties.spec.properties.https.type,parentSchema:schema290.properties.spec.properties.https,data:data7};
+const err9 = {instancePath:instancePath+"/spec/https",schemaPath:"#/properties/spec/properties/https/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.properties.spec.properties.https.type,parentSchema:schema292.properties.spec.properties.https,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -35855,7 +36582,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.properties.spec.type,parentSchema:schema290.properties.spec,data:data2};
+const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.properties.spec.type,parentSchema:schema292.properties.spec,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -35867,7 +36594,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.type,parentSchema:schema290,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.type,parentSchema:schema292,data};
 if(vErrors === null){
 vErrors = [err11];
 }

@@ -63,14 +63,20 @@ function revealStrings(value: unknown, path: string, revealed: ReadonlyMap<strin
   return value;
 }
 
-export function desiredState(graph: Graph, revealed?: ReadonlyMap<string, string>): DesiredState {
+/**
+ * `revealed`: plaintext of the graph's secrets by name; "references": keep the references as
+ * written (comparing Git with Git, where both sides hold references, not values).
+ */
+export function desiredState(graph: Graph, revealed?: ReadonlyMap<string, string> | "references"): DesiredState {
   const sensitive: string[] = [];
+  const comparable = {
+    service: serviceSettingsOf(graph.target.service ?? {}),
+    primaryTaskSet: desiredPrimary(graph),
+    taskDefinition: taskDefinitionOf(graph.target.taskDefinition, true),
+  };
+  if (revealed === "references") return { state: comparable, sensitive };
   const state = revealStrings(
-    {
-      service: serviceSettingsOf(graph.target.service ?? {}),
-      primaryTaskSet: desiredPrimary(graph),
-      taskDefinition: taskDefinitionOf(graph.target.taskDefinition, true),
-    },
+    comparable,
     "",
     revealed,
     sensitive,

@@ -22,7 +22,8 @@ import type { AwsApi } from "../../aws/call.ts";
 import type { AwsContexts, PlatformProvider } from "../../aws/clients.ts";
 import { providerFor } from "../../executor/runtime.ts";
 import { serviceIdentity, type Graph } from "../../executor/graph.ts";
-import { desiredState } from "./desired-state.ts";
+import { desiredState, type DesiredState } from "./desired-state.ts";
+import type { Comparable } from "./comparable.ts";
 import { diffValues, type DiffEntry } from "./differ.ts";
 import { fetchLive, liveState, type ServiceRef } from "./live-state.ts";
 
@@ -62,15 +63,19 @@ function masked(diff: DiffEntry[], sensitive: string[]): DiffEntry[] {
   return diff.map((d) => (hit(d.path) ? { path: d.path, git: d.git === null ? null : MASK, live: d.live === null ? null : MASK } : d));
 }
 
-/** Compares Git's state with the live one (pure; exported for `kanaria plan --live`). */
-export function compareStates(git: ReturnType<typeof desiredState>, live: { service: unknown; primaryTaskSet: unknown; taskDefinition: unknown }): DiffEntry[] {
+/**
+ * Compares Git's state with the live one (pure; `kanaria plan` uses it too). `base`: the other
+ * side is Git at another revision (every key counts; its secrets masked as well).
+ */
+export function compareStates(git: DesiredState, live: Comparable, base?: DesiredState): DiffEntry[] {
+  const strict = base !== undefined;
   return masked(
     [
-      ...diffValues(git.state.service, live.service, "service"),
-      ...diffValues(git.state.primaryTaskSet, live.primaryTaskSet, "primaryTaskSet"),
-      ...diffValues(git.state.taskDefinition, live.taskDefinition, "taskDefinition"),
+      ...diffValues(git.state.service, live.service, "service", strict),
+      ...diffValues(git.state.primaryTaskSet, live.primaryTaskSet, "primaryTaskSet", strict),
+      ...diffValues(git.state.taskDefinition, live.taskDefinition, "taskDefinition", strict),
     ],
-    git.sensitive,
+    [...git.sensitive, ...(base?.sensitive ?? [])],
   );
 }
 

@@ -55,7 +55,7 @@ export function plain(v: unknown): unknown {
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
-function diffInto(out: DiffEntry[], path: string, git: unknown, live: unknown): void {
+function diffInto(out: DiffEntry[], path: string, git: unknown, live: unknown, strict: boolean): void {
   if (git === UNCHECKED) return;
   if (isEmpty(git) && isEmpty(live)) return;
   if (git === undefined || git === null || live === undefined || live === null) {
@@ -70,7 +70,7 @@ function diffInto(out: DiffEntry[], path: string, git: unknown, live: unknown): 
   }
   if (git instanceof Map && live instanceof Map) {
     for (const [k, g] of git) {
-      if (live.has(k) || g === UNCHECKED) diffInto(out, `${path}[${k}]`, g, live.get(k));
+      if (live.has(k) || g === UNCHECKED) diffInto(out, `${path}[${k}]`, g, live.get(k), strict);
       else out.push({ path: `${path}[${k}]`, git: plain(g), live: null });
     }
     for (const [k, l] of live) if (!git.has(k)) out.push({ path: `${path}[${k}]`, git: null, live: plain(l) });
@@ -81,15 +81,17 @@ function diffInto(out: DiffEntry[], path: string, git: unknown, live: unknown): 
     for (let i = 0; i < n; i++) {
       // PipeCD reports items past the shorter list even when they are empty values.
       if (i >= git.length || i >= live.length) out.push({ path: `${path}[${i}]`, git: plain(git[i]), live: plain(live[i]) });
-      else diffInto(out, `${path}[${i}]`, git[i], live[i]);
+      else diffInto(out, `${path}[${i}]`, git[i], live[i], strict);
     }
     return;
   }
   const gObj = typeof git === "object" && !Array.isArray(git) && !(git instanceof Map);
   const lObj = typeof live === "object" && !Array.isArray(live) && !(live instanceof Map);
   if (gObj && lObj) {
-    // Keys only the live side has are ECS's business (defaults, read-only fields).
-    for (const [k, g] of Object.entries(git as object)) diffInto(out, join(path, k), g, (live as Record<string, unknown>)[k]);
+    // Keys only the live side has are ECS's business (defaults, read-only fields), unless both
+    // sides come from files (strict: Git at two revisions).
+    for (const [k, g] of Object.entries(git as object)) diffInto(out, join(path, k), g, (live as Record<string, unknown>)[k], strict);
+    if (strict) for (const [k, l] of Object.entries(live as object)) if (!(k in (git as object))) diffInto(out, join(path, k), undefined, l, strict);
     return;
   }
   if (typeof git !== typeof live || gObj || lObj || Array.isArray(git) !== Array.isArray(live) || (git instanceof Map) !== (live instanceof Map)) {
@@ -99,9 +101,12 @@ function diffInto(out: DiffEntry[], path: string, git: unknown, live: unknown): 
   if (git !== live) out.push({ path, git, live });
 }
 
-/** The differences between Git's value and the live one, in Git's key order. */
-export function diffValues(git: unknown, live: unknown, path = ""): DiffEntry[] {
+/**
+ * The differences between Git's value and the live one, in Git's key order. `strict`: the
+ * "live" side is Git too (another revision), so keys only it has count as well.
+ */
+export function diffValues(git: unknown, live: unknown, path = "", strict = false): DiffEntry[] {
   const out: DiffEntry[] = [];
-  diffInto(out, path, git, live);
+  diffInto(out, path, git, live, strict);
   return out;
 }

@@ -16,7 +16,8 @@ export interface ServiceRef {
   service: string;
 }
 
-export type LiveService = { found: true; service: Obj; primary: Obj | null } | { found: false; reason: string };
+/** `missing`: ECS has no such service (or only a deleted one), as opposed to a failed call. */
+export type LiveService = { found: true; service: Obj; primary: Obj | null } | { found: false; reason: string; missing?: boolean };
 
 /** Results of one fetch, by client: services by `cluster/service`, task definitions by ARN. */
 export interface LiveSnapshot {
@@ -63,12 +64,12 @@ export async function fetchLive(api: AwsApi, refs: ServiceRef[], signal?: AbortS
         const r = await api.call(new DescribeServicesCommand({ cluster, services: names, include: ["TAGS"] }), { signal, background: true });
         for (const f of r.failures ?? []) {
           const name = lastSegment(String(f.arn ?? ""));
-          services.set(at(name), { found: false, reason: `ECS has no service "${name}" in cluster "${lastSegment(cluster)}" (${f.reason ?? "MISSING"}${f.detail ? `: ${f.detail}` : ""}).` });
+          services.set(at(name), { found: false, missing: true, reason: `ECS has no service "${name}" in cluster "${lastSegment(cluster)}" (${f.reason ?? "MISSING"}${f.detail ? `: ${f.detail}` : ""}).` });
         }
         for (const svc of r.services ?? []) {
           const name = String(svc.serviceName);
           if (svc.status !== "ACTIVE") {
-            services.set(at(name), { found: false, reason: `The service "${name}" in cluster "${lastSegment(cluster)}" is ${svc.status} (deleted or being deleted).` });
+            services.set(at(name), { found: false, missing: svc.status === "INACTIVE", reason: `The service "${name}" in cluster "${lastSegment(cluster)}" is ${svc.status} (deleted or being deleted).` });
             continue;
           }
           const primary = await primaryOf(api, cluster, svc, signal);

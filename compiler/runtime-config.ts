@@ -80,7 +80,10 @@ function duplicateRepoIds(source: SourceFile, file: RuntimeFile): Diagnostic[] {
   const out: Diagnostic[] = [];
   (file.spec?.repositories ?? []).forEach((r, i) => {
     const seen = first.get(r.repoId);
-    if (seen === undefined) return void first.set(r.repoId, i);
+    if (seen === undefined) {
+      first.set(r.repoId, i);
+      return;
+    }
     out.push({
       file: source.path,
       ...source.rangeOf(["spec", "repositories", i, "repoId"]),

@@ -56,7 +56,8 @@ export function gitopsRoutes(o: GitopsRoutesOptions): Hono {
     try {
       const outcome = await o.agent.requestSync(c.req.param("id"));
       if (outcome.error) return c.json({ ...outcome, message: `The sync failed: ${outcome.error}` }, 502);
-      return c.json(outcome);
+      const failed = outcome.failed.length ? `; ${outcome.failed.length} app(s) did not compile` : "";
+      return c.json({ ...outcome, message: `Synced at ${outcome.head?.slice(0, 7)}: ${outcome.deployed.length} deployment(s) queued${failed}.` });
     } catch (e) {
       if (e instanceof SyncCommandError) return fail(c, e.status, "not_found", e.message);
       throw e;
@@ -70,7 +71,7 @@ export function gitopsRoutes(o: GitopsRoutesOptions): Hono {
     try {
       const r = await o.agent.syncApp(c.req.param("repoId"), path);
       if (!r.deploymentId) return c.json({ ...r, message: "The app's config at the head commit does not compile; nothing was deployed." }, 422);
-      return c.json(r, 202);
+      return c.json({ ...r, message: `Deployment ${r.deploymentId} queued.` }, 202);
     } catch (e) {
       if (e instanceof SyncCommandError) return fail(c, e.status, e.status === 404 ? "not_found" : "sync_disabled", e.message);
       throw e;

@@ -195,7 +195,7 @@ export async function serveGitHttp(root: string, token?: string): Promise<Runnin
       if (k.toLowerCase() === "status") status = Number.parseInt(v, 10);
       else if (k) headers.append(k, v);
     }
-    return new Response(out.subarray(split + 4), { status, headers });
+    return new Response(out.slice(split + 4).buffer as ArrayBuffer, { status, headers });
   });
   return { ...server, requests: () => requests };
 }

@@ -10,6 +10,7 @@ import { createHmac } from "node:crypto";
 import { freePort } from "../helpers/net.ts";
 import { startCli, until, type CliProcess } from "../helpers/cli.ts";
 import { requirement } from "../helpers/requirement.ts";
+import { serve, type RunningServer } from "../../runtime/platform/index.ts";
 import { appFiles, gitPresent, scenario, serveGitHttp, taskdef, TestRepo } from "../helpers/gitops-repo.ts";
 
 const TOKEN = "t0ken-for-the-gitops-test-0123456789";
@@ -29,6 +30,8 @@ describe("kanaria serve watching Git repositories", requirement("git", gitPresen
   const remoteRoot = join(dir, "served");
   const served = new TestRepo(remoteRoot, "billing");
   let http: Awaited<ReturnType<typeof serveGitHttp>>;
+  let receiver: RunningServer | undefined;
+  const notified: Array<{ event: string; message: string; data?: Record<string, any> }> = [];
   let server: CliProcess | undefined;
   let url = "";
   let args: string[] = [];
@@ -66,6 +69,10 @@ describe("kanaria serve watching Git repositories", requirement("git", gitPresen
 
   before(async () => {
     http = await serveGitHttp(remoteRoot, GIT_TOKEN);
+    receiver = await serve(async (req) => {
+      notified.push(await req.json());
+      return new Response("ok");
+    });
     shop.commit("Add web and api", { ...appFiles("apps/web", "web", "nginx:1.26"), ...appFiles("apps/api", "api", "nginx:1.26"), "README.md": "shop\n" });
     served.commit("Add billing", appFiles("billing", "billing", "nginx:1.26"));
     writeFileSync(join(dir, "token"), `${TOKEN}\n`);
@@ -84,6 +91,14 @@ spec:
       config: { region: us-east-1 }
   server:
     tokenFile: token
+  notifications:
+    routes:
+      - name: all
+        receiver: hook
+    receivers:
+      - name: hook
+        webhook:
+          url: ${receiver!.url}/hook
   git:
     httpsTokenFile: git-token
     webhookSecretFile: webhook-secret
@@ -106,6 +121,7 @@ spec:
   after(async () => {
     await stop();
     await http?.close();
+    await receiver?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -122,6 +138,9 @@ spec:
     assert.equal(web.commit?.subject, "Add web and api");
     assert.equal(web.commit?.author, "Ada Lovelace <ada@example.com>");
     assert.equal(web.commit?.repoId, "shop");
+    const triggered = await until("DEPLOYMENT_TRIGGERED of web at the receiver", () => notified.find((n) => n.event === "DEPLOYMENT_TRIGGERED" && /^web /.test(n.message)));
+    assert.match(triggered.message, /by commit [0-9a-f]{7} "Add web and api" by Ada Lovelace <ada@example.com>/);
+    assert.equal(triggered.data?.commit.hash, web.commit?.hash);
     assert.ok(http.requests() > 0, "the HTTP repository was fetched through git http-backend");
     const repos = (await api<{ repositories: Array<{ repoId: string; lastError: string | null }> }>("/api/repositories")).repositories;
     assert.deepEqual(repos.map((r) => [r.repoId, r.lastError]), [["shop", null], ["billing", null]]);
@@ -165,6 +184,13 @@ spec:
     assert.equal(web.diagnostics[0].file, "apps/web/app.pipecd.yaml");
     assert.equal(web.diagnostics[0].code, "file-not-found");
     assert.ok(web.diagnostics[0].line > 1, "the line of serviceDefinitionFile");
+    const sent = await until("DEPLOYMENT_TRIGGER_FAILED at the receiver", () => notified.find((n) => n.event === "DEPLOYMENT_TRIGGER_FAILED"));
+    assert.equal(sent.data?.commit.hash, broken);
+    assert.equal(sent.data?.diagnostics[0].code, "file-not-found");
+    assert.match(sent.message, /web \(shop\) was not deployed: commit [0-9a-f]{7} "web: typo" by Ada Lovelace/);
+    const page = await (await fetch(`${url}/applications`)).text();
+    assert.match(page, /apps\/web\/app\.pipecd\.yaml:\d+:\d+<\/span> <span class="mono">file-not-found/);
+    assert.match(page, /web: typo/);
     // Fixing it deploys the fix.
     const fixed = shop.commit("web: fix the typo", appFiles("apps/web", "web", "nginx:1.27"));
     assert.equal((await sync("shop")).deployed.length, 1);
@@ -192,6 +218,20 @@ spec:
     });
     assert.equal(d.app, "web");
     assert.equal((await settled(d.id)).state, "SUCCEEDED");
+  });
+
+  test("Sync now (PipeCD's SYNC command) redeploys an app at the head with the server token only", async () => {
+    const path = encodeURIComponent("apps/api/app.pipecd.yaml");
+    const page = await (await fetch(`${url}/applications`)).text();
+    assert.ok(page.includes(`data-url="/api/applications/shop/sync?path=${path}"`), "the Applications view has a Sync now button for the app");
+    assert.equal((await fetch(`${url}/api/applications/shop/sync?path=${path}`, { method: "POST" })).status, 401);
+    const r = await fetch(`${url}/api/applications/shop/sync?path=${path}`, { method: "POST", headers: auth });
+    assert.equal(r.status, 202, await r.clone().text());
+    const { deploymentId } = (await r.json()) as { deploymentId: string };
+    const d = await settled(deploymentId);
+    assert.equal(d.state, "SUCCEEDED");
+    assert.equal(d.commit?.trigger, "SYNC_COMMAND");
+    assert.equal(d.app, "api");
   });
 
   test("kill -9 right after a commit's deployment is queued: the restart runs it, once", async () => {

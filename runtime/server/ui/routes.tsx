@@ -13,6 +13,8 @@ import { ListPage } from "./list-page.tsx";
 import { STYLES } from "./styles.ts";
 import { deploymentView, listView } from "./view-model.ts";
 import type { GitopsRoutesOptions } from "../../gitops/routes.ts";
+import { applicationsView, repositoriesView } from "../../gitops/views.ts";
+import { ApplicationsPage, type ApplicationsPageView } from "./applications-page.tsx";
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -65,6 +67,15 @@ export function statusPage(rt: Pick<Runtime, "store" | "clock">, gitops?: Pick<G
     const d = rt.store.getDeployment(c.req.param("id"));
     if (!d) return notFound(c, c.req.param("id"));
     return html(c, String(<LiveFragment v={deploymentView(rt.store, d, rt.clock.timeScale)} />));
+  });
+
+  app.get("/applications", (c) => {
+    const view: ApplicationsPageView = {
+      now: Date.now(),
+      repositories: gitops ? repositoriesView(gitops.agent) : null,
+      applications: gitops ? applicationsView(rt.store, gitops.agent, gitops.syncStates?.() ?? null) : [],
+    };
+    return html(c, String(<ApplicationsPage view={view} />));
   });
 
   return app;

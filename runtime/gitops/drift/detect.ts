@@ -17,7 +17,8 @@
 //
 // Per call: ⌈services/10⌉ DescribeServices per ECS client and cluster, one DescribeTaskDefinition
 // per distinct task definition, DescribeTaskSets only for an EXTERNAL service whose answer lists
-// no task sets. Nothing is cached between calls: every cycle looks at ECS afresh.
+// no task sets. Nothing live is cached between calls: every cycle looks at ECS afresh (Git's
+// side is worked out once per graph object).
 import type { AwsApi } from "../../aws/call.ts";
 import type { AwsContexts, PlatformProvider } from "../../aws/clients.ts";
 import { providerFor } from "../../executor/runtime.ts";
@@ -79,6 +80,14 @@ export function compareStates(git: DesiredState, live: Comparable, base?: Desire
   );
 }
 
+/** Git's side depends on the graph alone (without secrets): worked out once per graph, not per cycle. */
+const desiredCache = new WeakMap<Graph, DesiredState>();
+function desiredOf(graph: Graph): DesiredState {
+  let d = desiredCache.get(graph);
+  if (!d) desiredCache.set(graph, (d = desiredState(graph)));
+  return d;
+}
+
 export async function detectDrift(apps: DriftApp[], clients: DriftClients, opts: DriftOptions = {}): Promise<Map<string, DriftResult>> {
   const results = new Map<string, DriftResult>();
   const groups = new Map<AwsApi, Array<{ app: DriftApp; ref: ServiceRef }>>();
@@ -116,7 +125,7 @@ export async function detectDrift(apps: DriftApp[], clients: DriftClients, opts:
           });
           continue;
         }
-        const git = desiredState(app.graph, await opts.reveal?.(app.graph));
+        const git = opts.reveal ? desiredState(app.graph, await opts.reveal(app.graph)) : desiredOf(app.graph);
         const diff = compareStates(git, live.state);
         results.set(app.key, diff.length ? { state: "OUT_OF_SYNC", diff } : { state: "SYNCED", diff: [] });
       }

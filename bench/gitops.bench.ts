@@ -58,7 +58,7 @@ export async function run(): Promise<void> {
   }
   const agent = new GitopsAgent({
     rt,
-    settings: { repositories: [{ repoId: "fleet", remote: repo.remote, branch: "main", apps: null }], sshKeyFile: null, httpsTokenFile: null, username: null, webhookSecretFile: null, pollIntervalMs: 3_600_000 },
+    settings: { repositories: [{ repoId: "fleet", remote: repo.remote, branch: "main", apps: null }], sshKeyFile: null, httpsTokenFile: null, username: null, webhookSecretFile: null, pollIntervalMs: 3_600_000, driftIntervalMs: 3_600_000 },
     httpsToken: null,
     mirrorRoot: join(dir, "git"),
     config: null,

@@ -46,6 +46,7 @@ export interface GitopsSettings {
   username: string | null;
   webhookSecretFile: string | null;
   pollIntervalMs: number;
+  driftIntervalMs: number;
 }
 
 export const DEFAULT_POLL_INTERVAL = "1m";
@@ -53,11 +54,14 @@ export const DEFAULT_POLL_INTERVAL = "1m";
 function gitopsSettings(spec: RuntimeSpec, rel: (p: string | undefined) => string | undefined, path: string, source: RuntimeConfig["source"]): GitopsSettings | null {
   const repos = spec.repositories ?? [];
   const git = spec.git ?? {};
-  const pollIntervalMs = parseDuration(git.pollInterval ?? DEFAULT_POLL_INTERVAL) ?? 0;
-  if (!(pollIntervalMs > 0)) {
-    const at = source?.rangeOf(["spec", "git", "pollInterval"]);
-    throw new ConfigError(`${path}:${at?.line ?? 1}:${at?.column ?? 1} error schema spec.git.pollInterval must be above 0 (for example 1m).`);
-  }
+  const interval = (key: "pollInterval" | "driftInterval") => {
+    const ms = parseDuration(git[key] ?? DEFAULT_POLL_INTERVAL) ?? 0;
+    if (ms > 0) return ms;
+    const at = source?.rangeOf(["spec", "git", key]);
+    throw new ConfigError(`${path}:${at?.line ?? 1}:${at?.column ?? 1} error schema spec.git.${key} must be above 0 (for example 1m).`);
+  };
+  const pollIntervalMs = interval("pollInterval");
+  const driftIntervalMs = interval("driftInterval");
   // A local path is a remote too; relative ones are relative to the config, like every other path.
   const remoteOf = (r: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(r) || /^[^/]+@[^/:]+:/.test(r) || r.startsWith("/") ? r : resolve(dirname(resolve(path)), r));
   if (!repos.length) return null;
@@ -68,6 +72,7 @@ function gitopsSettings(spec: RuntimeSpec, rel: (p: string | undefined) => strin
     username: git.username ?? null,
     webhookSecretFile: rel(git.webhookSecretFile) ?? null,
     pollIntervalMs,
+    driftIntervalMs,
   };
 }
 

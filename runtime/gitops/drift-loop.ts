@@ -130,6 +130,6 @@ export class DriftLoop {
       const [repoId, ...rest] = key.split(":");
       for (const state of STATES) values.push([{ repo_id: repoId, path: rest.join(":"), state }, s.state === state ? 1 : 0]);
     }
-    return gauge("kanaria_application_sync_state", "Drift detection: 1 for the state each app known from Git is in (SYNCED, OUT_OF_SYNC, DEPLOYING, UNKNOWN).", values);
+    return `${gauge("kanaria_application_sync_state", "Drift detection: 1 for the state each app known from Git is in (SYNCED, OUT_OF_SYNC, DEPLOYING, UNKNOWN).", values)}\n`;
   }
 }

@@ -16,6 +16,8 @@ export interface GitopsRoutesOptions {
   requireToken: MiddlewareHandler;
   /** Drift detection's states, once it runs. */
   syncStates?: () => SyncStates | null;
+  /** Drift detection's gauges for /metrics. */
+  metrics?: () => string;
 }
 
 const fail = (c: Context, status: number, error: string, message: string) => c.json({ error, message }, status as 401);

@@ -5,7 +5,7 @@ import type { Runtime } from "../executor/runtime.ts";
 import type { RuntimeSettings } from "../cli/config.ts";
 import { GitopsAgent } from "./agent.ts";
 import type { GitopsRoutesOptions } from "./routes.ts";
-import type { SyncStates } from "./views.ts";
+import { DriftLoop } from "./drift-loop.ts";
 
 export interface RunningGitops {
   agent: GitopsAgent;
@@ -16,11 +16,17 @@ export interface RunningGitops {
 
 export function startGitops(rt: Runtime, settings: RuntimeSettings, secrets: { httpsToken: string | null; webhookSecret: string | null }, dataDir: string): RunningGitops {
   const agent = new GitopsAgent({ rt, settings: settings.gitops!, httpsToken: secrets.httpsToken, mirrorRoot: join(dataDir, "git"), config: settings.raw });
-  let drift: SyncStates | null = null;
+  const drift = new DriftLoop(rt, agent, settings.gitops!.driftIntervalMs);
   return {
     agent,
-    routes: { agent, webhookSecret: secrets.webhookSecret, syncStates: () => drift },
-    start: () => agent.start(),
-    stop: () => agent.stop(),
+    routes: { agent, webhookSecret: secrets.webhookSecret, syncStates: () => drift.stateOf, metrics: () => drift.metrics() },
+    start: () => {
+      agent.start();
+      drift.start();
+    },
+    stop: async () => {
+      await drift.stop();
+      await agent.stop();
+    },
   };
 }

@@ -49,7 +49,7 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
   app.notFound((c) => fail(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /api/deployments.`));
 
   app.get("/healthz", (c) => c.json({ status: "ok", active: rt.scheduler.active() }));
-  app.get("/metrics", (c) => c.text(renderMetrics(rt), 200, { "content-type": "text/plain; version=0.0.4" }));
+  app.get("/metrics", (c) => c.text(renderMetrics(rt) + (o.gitops?.metrics?.() ?? ""), 200, { "content-type": "text/plain; version=0.0.4" }));
 
   app.get("/api/deployments", (c) => {
     const state = c.req.query("state");

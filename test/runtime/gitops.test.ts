@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHmac } from "node:crypto";
+import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { CREDENTIALS } from "./helpers.ts";
 import { freePort } from "../helpers/net.ts";
 import { runCli, startCli, until, type CliProcess } from "../helpers/cli.ts";
 import { requirement } from "../helpers/requirement.ts";
@@ -103,6 +105,7 @@ spec:
     httpsTokenFile: git-token
     webhookSecretFile: webhook-secret
     pollInterval: 1h
+    driftInterval: 1s
   repositories:
     - repoId: shop
       remote: ${shop.remote}
@@ -232,6 +235,52 @@ spec:
     assert.equal(d.state, "SUCCEEDED");
     assert.equal(d.commit?.trigger, "SYNC_COMMAND");
     assert.equal(d.app, "api");
+  });
+
+  test("drift: a service changed behind Kanaria's back is OUT_OF_SYNC with the field diff, notified once, on /metrics", async () => {
+    const simUrl = /simulator at (http:\/\/\S+)/.exec(server!.output())?.[1];
+    assert.ok(simUrl, server!.output());
+    const ecs = new ECSClient({ region: "us-east-1", endpoint: simUrl, credentials: CREDENTIALS });
+    type App = { path: string; sync: { state: string; diff?: Array<{ path: string; git: unknown; live: unknown }> } };
+    const appOf = async (path: string) => (await api<{ applications: App[] }>("/api/applications")).applications.find((a) => a.path === path)!;
+    await until("api SYNCED", async () => (await appOf("apps/api/app.pipecd.yaml")).sync.state === "SYNCED" || null);
+    await ecs.send(new UpdateServiceCommand({ cluster: "demo", service: "api", desiredCount: 5 }));
+    const drifted = await until("api OUT_OF_SYNC", async () => {
+      const a = await appOf("apps/api/app.pipecd.yaml");
+      return a.sync.state === "OUT_OF_SYNC" ? a : null;
+    });
+    assert.deepEqual(drifted.sync.diff, [{ path: "service.desiredCount", git: 2, live: 5 }]);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /kanaria_application_sync_state\{path="apps\/api\/app\.pipecd\.yaml",repo_id="shop",state="OUT_OF_SYNC"\} 1/);
+    assert.match(metrics, /kanaria_application_sync_state\{path="apps\/web\/app\.pipecd\.yaml",repo_id="shop",state="OUT_OF_SYNC"\} 0/);
+    const page = await (await fetch(`${url}/applications`)).text();
+    assert.match(page, /<td class="mono">service\.desiredCount<\/td><td class="mono">2<\/td><td class="mono">5<\/td>/);
+    await new Promise((r) => setTimeout(r, 3500)); // three more detection cycles
+    const outOfSync = notified.filter((n) => n.event === "APPLICATION_OUT_OF_SYNC" && n.data?.path === "apps/api/app.pipecd.yaml");
+    assert.equal(outOfSync.length, 1, "notified once, on entering the state");
+    assert.deepEqual(outOfSync[0].data?.diff, [{ path: "service.desiredCount", git: 2, live: 5 }]);
+    assert.equal((await appOf("apps/api/app.pipecd.yaml")).sync.state, "OUT_OF_SYNC", "without onOutOfSync nothing redeploys it");
+    await ecs.send(new UpdateServiceCommand({ cluster: "demo", service: "api", desiredCount: 2 }));
+    await until("api SYNCED again", async () => (await appOf("apps/api/app.pipecd.yaml")).sync.state === "SYNCED" || null);
+    await until("APPLICATION_SYNCED", () => notified.some((n) => n.event === "APPLICATION_SYNCED" && n.data?.path === "apps/api/app.pipecd.yaml") || null);
+  });
+
+  test("drift: trigger.onOutOfSync.disabled: false redeploys Git's version after minWindow", async () => {
+    const extra = "  trigger:\n    onOutOfSync:\n      disabled: false\n      minWindow: 2s\n";
+    const hash = shop.commit("web: redeploy when drifted", appFiles("apps/web", "web", "nginx:1.28", extra));
+    const [first] = (await sync("shop")).deployed;
+    await settled(first);
+    const simUrl = /simulator at (http:\/\/\S+)/.exec(server!.output())![1];
+    const ecs = new ECSClient({ region: "us-east-1", endpoint: simUrl, credentials: CREDENTIALS });
+    await until("web SYNCED", async () => (await api<{ applications: Array<{ path: string; sync: { state: string } }> }>("/api/applications")).applications.find((a) => a.path === "apps/web/app.pipecd.yaml")!.sync.state === "SYNCED" || null);
+    const driftedAt = Date.now();
+    await ecs.send(new UpdateServiceCommand({ cluster: "demo", service: "web", desiredCount: 4 }));
+    const redeploy = await until("the onOutOfSync redeploy", async () => (await ofCommit(hash)).find((d) => d.commit?.trigger === "OUT_OF_SYNC"));
+    assert.ok(Date.now() - driftedAt >= 2000, "not before minWindow");
+    assert.equal(redeploy.app, "web");
+    assert.equal((await settled(redeploy.id)).state, "SUCCEEDED");
+    await until("web SYNCED after the redeploy", async () => (await api<{ applications: Array<{ path: string; sync: { state: string } }> }>("/api/applications")).applications.find((a) => a.path === "apps/web/app.pipecd.yaml")!.sync.state === "SYNCED" || null);
+    assert.equal((await ofCommit(hash)).filter((d) => d.commit?.trigger === "OUT_OF_SYNC").length, 1, "one redeploy");
   });
 
   test("kanaria deploy shows the commit of committed, unchanged app files (and none once they are edited)", () => {

@@ -27948,6 +27948,16 @@ const schema261 = {
       "30s"
      ]
     },
+    "driftInterval": {
+     "type": "string",
+     "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+     "description": "How often every app known from Git is compared with what runs on ECS (drift detection: SYNCED / OUT_OF_SYNC with the field diff / DEPLOYING / UNKNOWN). A Go duration.",
+     "default": "1m",
+     "examples": [
+      "1m",
+      "5m"
+     ]
+    },
     "webhookSecretFile": {
      "type": "string",
      "description": "Path of the file holding the secret of the GitHub webhook (POST /api/webhooks/github checks X-Hub-Signature-256 against it). Without it the webhook endpoint refuses every request."
@@ -28296,6 +28306,16 @@ const schema282 = {
    "examples": [
     "1m",
     "30s"
+   ]
+  },
+  "driftInterval": {
+   "type": "string",
+   "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+   "description": "How often every app known from Git is compared with what runs on ECS (drift detection: SYNCED / OUT_OF_SYNC with the field diff / DEPLOYING / UNKNOWN). A Go duration.",
+   "default": "1m",
+   "examples": [
+    "1m",
+    "5m"
    ]
   },
   "webhookSecretFile": {
@@ -31433,10 +31453,10 @@ return errors === 0;
 }
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern68 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
-const pattern69 = new RegExp("\\S", "u");
-const pattern70 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
-const pattern71 = new RegExp("^[^/].*\\.ya?ml$", "u");
+const pattern69 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
+const pattern70 = new RegExp("\\S", "u");
+const pattern71 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+const pattern72 = new RegExp("^[^/].*\\.ya?ml$", "u");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -31821,7 +31841,7 @@ vErrors = null;
 }
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 for(const key5 in data19){
-if(!(((((key5 === "sshKeyFile") || (key5 === "httpsTokenFile")) || (key5 === "username")) || (key5 === "pollInterval")) || (key5 === "webhookSecretFile"))){
+if(!((((((key5 === "sshKeyFile") || (key5 === "httpsTokenFile")) || (key5 === "username")) || (key5 === "pollInterval")) || (key5 === "driftInterval")) || (key5 === "webhookSecretFile"))){
 const err25 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data:data19};
 if(vErrors === null){
 vErrors = [err25];
@@ -31896,10 +31916,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data19.webhookSecretFile !== undefined){
-let data24 = data19.webhookSecretFile;
-if(typeof data24 !== "string"){
-const err31 = {instancePath:instancePath+"/git/webhookSecretFile",schemaPath:"#/$defs/GitSettings/properties/webhookSecretFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.webhookSecretFile.type,parentSchema:schema282.properties.webhookSecretFile,data:data24};
+if(data19.driftInterval !== undefined){
+let data24 = data19.driftInterval;
+if(typeof data24 === "string"){
+if(!pattern57.test(data24)){
+const err31 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.driftInterval,data:data24};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -31909,9 +31930,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
 else {
-const err32 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data:data19};
+const err32 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.driftInterval.type,parentSchema:schema282.properties.driftInterval,data:data24};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -31921,15 +31941,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.repositories !== undefined){
-let data25 = data.repositories;
-if(Array.isArray(data25)){
-const len3 = data25.length;
-for(let i3=0; i3<len3; i3++){
-let data26 = data25[i3];
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.repoId === undefined){
-const err33 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
+if(data19.webhookSecretFile !== undefined){
+let data25 = data19.webhookSecretFile;
+if(typeof data25 !== "string"){
+const err33 = {instancePath:instancePath+"/git/webhookSecretFile",schemaPath:"#/$defs/GitSettings/properties/webhookSecretFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.webhookSecretFile.type,parentSchema:schema282.properties.webhookSecretFile,data:data25};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -31938,8 +31953,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data26.remote === undefined){
-const err34 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data:data19};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -31948,8 +31965,16 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data26.branch === undefined){
-const err35 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
+}
+if(data.repositories !== undefined){
+let data26 = data.repositories;
+if(Array.isArray(data26)){
+const len3 = data26.length;
+for(let i3=0; i3<len3; i3++){
+let data27 = data26[i3];
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.repoId === undefined){
+const err35 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -31958,9 +31983,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-for(const key6 in data26){
-if(!((((key6 === "repoId") || (key6 === "remote")) || (key6 === "branch")) || (key6 === "apps"))){
-const err36 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data26};
+if(data27.remote === undefined){
+const err36 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -31969,12 +31993,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data26.repoId !== undefined){
-let data27 = data26.repoId;
-if(typeof data27 === "string"){
-if(!pattern68.test(data27)){
-const err37 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema283.properties.repoId,data:data27};
+if(data27.branch === undefined){
+const err37 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -31983,9 +32003,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.repoId.type,parentSchema:schema283.properties.repoId,data:data27};
+for(const key6 in data27){
+if(!((((key6 === "repoId") || (key6 === "remote")) || (key6 === "branch")) || (key6 === "apps"))){
+const err38 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data27};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -31995,11 +32015,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data26.remote !== undefined){
-let data28 = data26.remote;
+if(data27.repoId !== undefined){
+let data28 = data27.repoId;
 if(typeof data28 === "string"){
 if(!pattern69.test(data28)){
-const err39 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema283.properties.remote,data:data28};
+const err39 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema283.properties.repoId,data:data28};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -32010,7 +32030,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.remote.type,parentSchema:schema283.properties.remote,data:data28};
+const err40 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.repoId.type,parentSchema:schema283.properties.repoId,data:data28};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -32020,11 +32040,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data26.branch !== undefined){
-let data29 = data26.branch;
+if(data27.remote !== undefined){
+let data29 = data27.remote;
 if(typeof data29 === "string"){
 if(!pattern70.test(data29)){
-const err41 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data29};
+const err41 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema283.properties.remote,data:data29};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -32035,7 +32055,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.branch.type,parentSchema:schema283.properties.branch,data:data29};
+const err42 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.remote.type,parentSchema:schema283.properties.remote,data:data29};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -32045,15 +32065,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data26.apps !== undefined){
-let data30 = data26.apps;
-if(Array.isArray(data30)){
-const len4 = data30.length;
-for(let i4=0; i4<len4; i4++){
-let data31 = data30[i4];
-if(typeof data31 === "string"){
-if(!pattern71.test(data31)){
-const err43 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data31};
+if(data27.branch !== undefined){
+let data30 = data27.branch;
+if(typeof data30 === "string"){
+if(!pattern71.test(data30)){
+const err43 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data30};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -32064,7 +32080,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.apps.items.type,parentSchema:schema283.properties.apps.items,data:data31};
+const err44 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.branch.type,parentSchema:schema283.properties.branch,data:data30};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -32074,9 +32090,15 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/repositories/" + i3+"/apps",schemaPath:"#/$defs/GitRepository/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema283.properties.apps.type,parentSchema:schema283.properties.apps,data:data30};
+if(data27.apps !== undefined){
+let data31 = data27.apps;
+if(Array.isArray(data31)){
+const len4 = data31.length;
+for(let i4=0; i4<len4; i4++){
+let data32 = data31[i4];
+if(typeof data32 === "string"){
+if(!pattern72.test(data32)){
+const err45 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data32};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -32086,9 +32108,8 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
 else {
-const err46 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data26};
+const err46 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.apps.items.type,parentSchema:schema283.properties.apps.items,data:data32};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -32100,7 +32121,7 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/repositories",schemaPath:"#/properties/repositories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.repositories.type,parentSchema:schema262.properties.repositories,data:data25};
+const err47 = {instancePath:instancePath+"/repositories/" + i3+"/apps",schemaPath:"#/$defs/GitRepository/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema283.properties.apps.type,parentSchema:schema283.properties.apps,data:data31};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -32112,12 +32133,36 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+const err48 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data27};
 if(vErrors === null){
 vErrors = [err48];
 }
 else {
 vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/repositories",schemaPath:"#/properties/repositories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.repositories.type,parentSchema:schema262.properties.repositories,data:data26};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+}
+else {
+const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
 }
 errors++;
 }
@@ -32738,8 +32783,8 @@ const schema285 = {
   }
  }
 };
-const pattern72 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern73 = new RegExp("^[0-9a-f]{40,64}$", "u");
+const pattern73 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern74 = new RegExp("^[0-9a-f]{40,64}$", "u");
 const schema287 = {
  "type": "object",
  "additionalProperties": false,
@@ -34092,7 +34137,7 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern72.test(data2)){
+if(!pattern73.test(data2)){
 const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema284.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];
@@ -34285,7 +34330,7 @@ errors++;
 if(data8.hash !== undefined){
 let data11 = data8.hash;
 if(typeof data11 === "string"){
-if(!pattern73.test(data11)){
+if(!pattern74.test(data11)){
 const err30 = {instancePath:instancePath+"/source/commit/hash",schemaPath:"#/properties/source/properties/commit/properties/hash/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40,64}$"},message:"must match pattern \""+"^[0-9a-f]{40,64}$"+"\"",schema:"^[0-9a-f]{40,64}$",parentSchema:schema284.properties.source.properties.commit.properties.hash,data:data11};
 if(vErrors === null){
 vErrors = [err30];

@@ -442,6 +442,10 @@ username?: string
  */
 pollInterval?: string
 /**
+ * How often every app known from Git is compared with what runs on ECS (drift detection: SYNCED / OUT_OF_SYNC with the field diff / DEPLOYING / UNKNOWN). A Go duration.
+ */
+driftInterval?: string
+/**
  * Path of the file holding the secret of the GitHub webhook (POST /api/webhooks/github checks X-Hub-Signature-256 against it). Without it the webhook endpoint refuses every request.
  */
 webhookSecretFile?: string

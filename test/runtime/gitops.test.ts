@@ -283,6 +283,26 @@ spec:
     assert.equal((await ofCommit(hash)).filter((d) => d.commit?.trigger === "OUT_OF_SYNC").length, 1, "one redeploy");
   });
 
+  test("a newer commit cancels the deployment of an older one still queued behind a running one", async () => {
+    const slow = "  pipeline:\n    stages:\n      - name: WAIT\n        with:\n          duration: 2h\n      - name: ECS_PRIMARY_ROLLOUT\n";
+    served.commit("billing: slow pipeline", appFiles("billing", "billing", "nginx:1.29", slow));
+    const [running] = (await sync("billing")).deployed;
+    await until("the slow deployment to run", async () => (await api<Deployment>(`/api/deployments/${running}`)).state === "RUNNING" || null);
+    served.commit("billing: nginx 1.30", { "billing/taskdef.yaml": taskdef("billing", "nginx:1.30") });
+    const [older] = (await sync("billing")).deployed;
+    assert.equal((await api<Deployment>(`/api/deployments/${older}`)).state, "QUEUED");
+    const newest = served.commit("billing: nginx 1.31, quick", appFiles("billing", "billing", "nginx:1.31"));
+    const [newer] = (await sync("billing")).deployed;
+    assert.equal((await api<Deployment>(`/api/deployments/${older}`)).state, "CANCELLED");
+    const events = await (await fetch(`${url}/api/deployments/${older}/events`)).text();
+    assert.ok(events.includes(`Superseded by deployment ${newer} of a newer commit.`), events);
+    assert.equal((await api<Deployment>(`/api/deployments/${newer}`)).state, "QUEUED");
+    assert.equal((await fetch(`${url}/api/deployments/${running}/cancel`, { method: "POST", headers: auth })).status, 202);
+    const done = await settled(newer);
+    assert.equal(done.state, "SUCCEEDED");
+    assert.equal(done.commit?.hash, newest);
+  });
+
   test("kanaria deploy shows the commit of committed, unchanged app files (and none once they are edited)", () => {
     const head = git(shop.work, "rev-parse", "HEAD");
     const r = runCli(["deploy", join(shop.work, "apps/web"), "--simulate", "--time-scale", "600"], { timeoutMs: 300_000 });

@@ -15,6 +15,8 @@ import { simulatedProviders, startSimulation, type RunningSimulation } from "./s
 const USAGE = `Usage: kanaria serve --config runtime.yaml [options]
 
 Runs deployments and serves the HTTP API (GET /api/deployments, POST /api/deployments, ...).
+With spec.repositories in the runtime config it also watches those Git repositories: a commit
+that touches an app deploys it, and drift from Git is detected (GET /api/applications).
 
 Options:
   --config FILE       runtime config (platform providers, server.address, server.tokenFile, store)

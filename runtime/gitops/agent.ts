@@ -353,8 +353,9 @@ export class GitopsAgent {
     for (const d of this.o.rt.store.listDeployments({ states: ["QUEUED"], limit: 1000 })) {
       const c = d.graph.source?.commit;
       if (d.id === newer || c?.repoId !== repoId || c.path !== path) continue;
-      this.o.rt.scheduler.cancel(d.id);
+      // Said before the cancel: the event stream of a deployment ends with its final state.
       this.o.rt.events.emit(d.id, "log", null, { message: `Superseded by deployment ${newer} of a newer commit.` });
+      this.o.rt.scheduler.cancel(d.id);
     }
   }
 

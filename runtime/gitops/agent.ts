@@ -20,7 +20,7 @@ import { DuplicateDigestError, type DeploymentRecord } from "../store/store.ts";
 import { commitLine, type GraphCommit } from "../notifications/events.ts";
 import type { GitopsSettings } from "../cli/config.ts";
 import { GitMirror, type CommitInfo } from "./git.ts";
-import { compileAtCommit, readTree, type CommitTree } from "./compile-at-commit.ts";
+import { BlobCache, compileAtCommit, readTree, type CommitTree } from "./compile-at-commit.ts";
 import { forcesQuickSync, onCommandDisabled, onCommitDisabled, touchesApp, type CommitMatcher, type TriggerSettings } from "./trigger.ts";
 import { Progress, type AppProgress, type CommitRef } from "./progress.ts";
 
@@ -61,6 +61,7 @@ interface WatchedRepo {
   again: boolean;
   /** App paths found at the head (discovered or listed). */
   known: string[];
+  blobs: BlobCache;
 }
 
 export interface SyncOutcome {
@@ -103,6 +104,9 @@ export class GitopsAgent {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private stopped = false;
   private readonly log: (line: string) => void;
+  /** Git's compiled version per app and commit (drift detection), and the trigger settings read with it. */
+  private readonly gitVersions = new Map<string, { graph: Graph | null; trigger: TriggerSettings | undefined }>();
+  private readonly triggers = new Map<string, TriggerSettings | undefined>();
 
   constructor(private readonly o: GitopsAgentOptions) {
     this.progress = new Progress(o.rt.store);
@@ -117,6 +121,7 @@ export class GitopsAgent {
         running: null,
         again: false,
         known: r.apps ?? [],
+        blobs: new BlobCache(),
       });
     }
   }
@@ -168,10 +173,64 @@ export class GitopsAgent {
     if (!repo.known.includes(path)) throw new SyncCommandError(404, `No app ${path} in repository ${repoId} at ${repo.status.head?.slice(0, 7) ?? "its head"}. GET /api/applications lists them.`);
     const head = repo.status.head!;
     const tree = await readTree(repo.mirror, head);
-    const text = (await repo.mirror.readFiles(head, [path])).get(path) ?? null;
+    const text = (await repo.blobs.read(repo.mirror, tree, [path])).get(path) ?? null;
     if (onCommandDisabled(triggerOf(text).trigger)) throw new SyncCommandError(409, `${path} sets trigger.onCommand.disabled: true, so it is not deployed by a SYNC command.`);
-    const p = await this.deployAt(repo, path, tree, await repo.mirror.commitInfo(head), "SYNC_COMMAND", new Map());
+    const p = await this.deployAt(repo, path, tree, await repo.mirror.commitInfo(head), "SYNC_COMMAND", new Map(), text);
     return { deploymentId: p.deploymentId, diagnostics: p.diagnostics };
+  }
+
+  /**
+   * Git's version of every app, compiled at the repository's handled commit (for drift
+   * detection), or why there is none. Compiled once per app and commit that last touched it.
+   */
+  async gitGraphs(): Promise<Array<{ repoId: string; path: string; name: string | null } & ({ graph: Graph } | { reason: string })>> {
+    const out: Array<{ repoId: string; path: string; name: string | null } & ({ graph: Graph } | { reason: string })> = [];
+    for (const repo of this.repos.values()) {
+      const head = repo.status.handled;
+      const recorded = this.progress.apps(repo.repoId);
+      let tree: CommitTree | null = null;
+      for (const path of repo.known) {
+        const p = recorded.get(path);
+        const base = { repoId: repo.repoId, path, name: p?.name ?? null };
+        if (!head || !p) {
+          out.push({ ...base, reason: "Not synced from Git yet." });
+          continue;
+        }
+        if (p.diagnostics.length) {
+          out.push({ ...base, reason: `Commit ${p.commit.hash.slice(0, 7)} does not compile (see diagnostics): Git's version is unknown.` });
+          continue;
+        }
+        const cacheKey = `${repo.repoId}:${path}@${p.commit.hash}`;
+        let cached = this.gitVersions.get(cacheKey);
+        if (!cached) {
+          tree ??= await readTree(repo.mirror, head);
+          const text = (await repo.blobs.read(repo.mirror, tree, [path])).get(path) ?? null;
+          const { result } = await compileAtCommit(repo.mirror, tree, path, { config: this.o.config, blobs: repo.blobs });
+          cached = { graph: (result.graph as Graph | null) ?? null, trigger: triggerOf(text).trigger };
+          if (this.gitVersions.size > 10_000) this.gitVersions.clear();
+          this.gitVersions.set(cacheKey, cached);
+          this.triggers.set(`${repo.repoId}:${path}`, cached.trigger);
+        }
+        out.push(cached.graph ? { ...base, graph: cached.graph } : { ...base, reason: "Git's version does not compile." });
+      }
+    }
+    return out;
+  }
+
+  /** The app's trigger settings as last read from Git (drift detection's onOutOfSync). */
+  triggerSettings(repoId: string, path: string): TriggerSettings | undefined {
+    return this.triggers.get(`${repoId}:${path}`);
+  }
+
+  /** PipeCD's onOutOfSync: deploys the app as it is at the handled commit; the deployment id, or null. */
+  async redeployOutOfSync(repoId: string, path: string): Promise<string | null> {
+    const repo = this.repos.get(repoId);
+    const head = repo?.status.handled;
+    if (!repo || !head) return null;
+    const tree = await readTree(repo.mirror, head);
+    const text = (await repo.blobs.read(repo.mirror, tree, [path])).get(path) ?? null;
+    const p = await this.deployAt(repo, path, tree, await repo.mirror.commitInfo(head), "OUT_OF_SYNC", new Map(), text);
+    return p.deploymentId;
   }
 
   repositories(): RepositoryStatus[] {
@@ -204,25 +263,28 @@ export class GitopsAgent {
         repo.status.lastError = null;
         return outcome;
       }
-      const tree = await readTree(repo.mirror, head);
-      const cache = new Map<string, string | null>();
-      repo.known = await this.appsAt(repo, tree, cache);
       // A handled commit the mirror lost (force push) cannot be diffed: every app counts as touched.
-      const changed = handled && handled !== head && (await repo.mirror.has(handled)) ? await repo.mirror.changedFiles(handled, head) : handled === head ? [] : null;
-      const commit = await repo.mirror.commitInfo(head);
+      const [tree, changed, commit] = await Promise.all([
+        readTree(repo.mirror, head),
+        handled && handled !== head ? repo.mirror.changedFiles(handled, head) : Promise.resolve(handled === head ? [] : null),
+        repo.mirror.commitInfo(head),
+      ]);
+      const texts = await this.appsAt(repo, tree);
+      repo.known = [...texts.keys()];
       const recorded = this.progress.apps(repo.repoId);
-      const byCommit = deploymentsByCommit(this.o.rt, repo.repoId, head);
+      let byCommit: Map<string, DeploymentRecord> | null = null;
       for (const path of repo.known) {
         if (this.stopped) return outcome;
         const before = recorded.get(path);
-        const { trigger } = triggerOf(cache.get(path) ?? null);
+        const { trigger } = triggerOf(texts.get(path) ?? null);
         if (before && changed && !touchesApp(path, before.files, trigger, changed)) continue;
         if (before?.commit.hash === head) continue; // handled before a restart
         if (onCommitDisabled(trigger)) {
           this.progress.setApp(repo.repoId, path, { ...(before ?? { name: null, deploymentId: null, files: [], diagnostics: [] }), commit: commitRef(commit) });
           continue;
         }
-        const p = await this.deployAt(repo, path, tree, commit, "COMMIT", byCommit, cache);
+        byCommit ??= deploymentsByCommit(this.o.rt, repo.repoId, head);
+        const p = await this.deployAt(repo, path, tree, commit, "COMMIT", byCommit, texts.get(path) ?? null);
         if (p.deploymentId && p.deploymentId !== before?.deploymentId) outcome.deployed.push(p.deploymentId);
         if (p.diagnostics.length) outcome.failed.push(path);
       }
@@ -239,13 +301,13 @@ export class GitopsAgent {
     return outcome;
   }
 
-  /** The app files at the commit: the listed ones, else every *.pipecd.yaml of a kind Kanaria deploys. */
-  private async appsAt(repo: WatchedRepo, tree: CommitTree, cache: Map<string, string | null>): Promise<string[]> {
+  /** The app files at the commit with their texts: the listed ones, else every *.pipecd.yaml of a kind Kanaria deploys. */
+  private async appsAt(repo: WatchedRepo, tree: CommitTree): Promise<Map<string, string | null>> {
     const candidates = repo.apps ?? [...tree.entries.values()].filter((e) => !e.special && APP_FILE.test(e.path)).map((e) => e.path);
-    const present = candidates.filter((p) => tree.entries.has(p));
-    for (const [p, text] of await repo.mirror.readFiles(tree.commit, present)) cache.set(p, text);
+    const texts = await repo.blobs.read(repo.mirror, tree, candidates.filter((p) => tree.entries.has(p)).sort());
     // Listed apps are kept whatever their kind: compiling says what is wrong with them.
-    return (repo.apps ? present : present.filter((p) => APP_KIND.test(cache.get(p) ?? ""))).sort();
+    if (!repo.apps) for (const [p, text] of texts) if (!APP_KIND.test(text ?? "")) texts.delete(p);
+    return texts;
   }
 
   private async deployAt(
@@ -255,12 +317,15 @@ export class GitopsAgent {
     commit: CommitInfo,
     kind: TriggerKind,
     byCommit: Map<string, DeploymentRecord>,
-    cache?: Map<string, string | null>,
+    text: string | null,
   ): Promise<AppProgress> {
-    const text = cache?.get(path) ?? (await repo.mirror.readFiles(tree.commit, [path])).get(path) ?? null;
     const { matcher } = triggerOf(text);
-    const { result, files } = await compileAtCommit(repo.mirror, tree, path, { config: this.o.config, forceQuickSync: forcesQuickSync(matcher, commit.message), ...(cache ? { cache } : {}) });
+    const { result, files } = await compileAtCommit(repo.mirror, tree, path, { config: this.o.config, forceQuickSync: forcesQuickSync(matcher, commit.message), blobs: repo.blobs });
     const name = result.graph?.app.name ?? result.app?.name ?? null;
+    // Git's version at this commit, for drift detection (gitGraphs) without compiling again.
+    const trigger = triggerOf(text).trigger;
+    this.gitVersions.set(`${repo.repoId}:${path}@${commit.hash}`, { graph: (result.graph as Graph | null) ?? null, trigger });
+    this.triggers.set(`${repo.repoId}:${path}`, trigger);
     let diagnostics = result.diagnostics.filter(isError);
     let deploymentId: string | null = null;
     if (result.graph && !diagnostics.length) {

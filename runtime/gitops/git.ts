@@ -29,6 +29,8 @@ export interface CommitInfo {
 export interface TreeEntry {
   /** Path from the repository root. */
   path: string;
+  /** The blob's object id: the same id is the same content, in any commit. */
+  oid: string;
   size: number;
   /** A symbolic link (mode 120000) or a submodule: never read as a file. */
   special: boolean;
@@ -76,18 +78,24 @@ export class GitMirror {
     return decoder.decode(await this.git(args));
   }
 
+  private ready = false;
+
   /** Creates the bare mirror on first use; the remote URL follows the config on every start. */
   async ensure(): Promise<void> {
+    if (this.ready) return;
     if (!existsSync(join(this.dir, "HEAD"))) {
       mkdirSync(this.dir, { recursive: true });
       await this.git(["init", "--bare", "--quiet"]);
     }
     await this.git(["config", "remote.origin.url", this.remote]);
+    // Nobody reads forced-update notes in a mirror; computing them costs a walk per fetch.
+    await this.git(["config", "fetch.showForcedUpdates", "false"]);
+    this.ready = true;
   }
 
   /** Fetches the branch; returns its head commit. */
   async fetch(): Promise<string> {
-    await this.git(["fetch", "--quiet", "--no-tags", "--force", "origin", `+refs/heads/${this.branch}:refs/heads/${this.branch}`]);
+    await this.git(["fetch", "--quiet", "--no-tags", "--force", "--no-write-fetch-head", "origin", `+refs/heads/${this.branch}:refs/heads/${this.branch}`]);
     return this.head() as Promise<string>;
   }
 
@@ -110,10 +118,15 @@ export class GitMirror {
     }
   }
 
-  /** Files changed between two commits, repository-relative. */
-  async changedFiles(from: string, to: string): Promise<string[]> {
-    const out = await this.text(["diff", "--name-only", "--no-renames", "-z", from, to]);
-    return out.split("\0").filter(Boolean);
+  /** Files changed between two commits, repository-relative; null when `from` is not in the mirror (a force push dropped it). */
+  async changedFiles(from: string, to: string): Promise<string[] | null> {
+    try {
+      const out = await this.text(["diff", "--name-only", "--no-renames", "-z", from, to]);
+      return out.split("\0").filter(Boolean);
+    } catch (e) {
+      if (await this.has(from)) throw e;
+      return null;
+    }
   }
 
   /** Every file of the commit's tree. */
@@ -124,8 +137,8 @@ export class GitMirror {
       .filter(Boolean)
       .map((line) => {
         const tab = line.indexOf("\t");
-        const [mode, type, , size] = line.slice(0, tab).split(/\s+/);
-        return { path: line.slice(tab + 1), size: Number(size) || 0, special: type !== "blob" || mode === "120000" };
+        const [mode, type, oid, size] = line.slice(0, tab).split(/\s+/);
+        return { path: line.slice(tab + 1), oid, size: Number(size) || 0, special: type !== "blob" || mode === "120000" };
       });
   }
 
@@ -152,8 +165,35 @@ export class GitMirror {
   }
 
   async commitInfo(commit: string): Promise<CommitInfo> {
-    const out = await this.text(["show", "-s", "--format=%H%x00%s%x00%an <%ae>%x00%ct%x00%B", commit]);
-    const [hash, subject, author, ct, message] = out.split("\0");
-    return { hash, subject, author, at: Number(ct) * 1000, message: (message ?? "").trim() };
+    return parseCommitInfo(await this.text(["show", "-s", COMMIT_FORMAT, commit]));
+  }
+}
+
+const COMMIT_FORMAT = "--format=%H%x00%s%x00%an <%ae>%x00%ct%x00%B";
+
+function parseCommitInfo(out: string): CommitInfo {
+  const [hash, subject, author, ct, message] = out.split("\0");
+  return { hash, subject, author, at: Number(ct) * 1000, message: (message ?? "").trim() };
+}
+
+/**
+ * The HEAD commit of the work tree holding `dir`, when the given paths (relative to `dir`) have
+ * no uncommitted change: what `kanaria deploy` deploys is then exactly that commit. null outside
+ * a repository, with changes, or without git.
+ */
+export async function workTreeCommit(dir: string, paths: string[]): Promise<{ top: string; commit: CommitInfo } | null> {
+  const git = async (args: string[]) => {
+    const r = await runProcess("git", ["-C", dir, ...args], { env: { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } });
+    return r.code === 0 ? decoder.decode(r.stdout) : null;
+  };
+  try {
+    const top = (await git(["rev-parse", "--show-toplevel"]))?.trim();
+    if (!top) return null;
+    const status = await git(["status", "--porcelain", "--", ...paths]);
+    if (status === null || status.trim()) return null;
+    const out = await git(["show", "-s", COMMIT_FORMAT, "HEAD"]);
+    return out ? { top, commit: parseCommitInfo(out) } : null;
+  } catch {
+    return null;
   }
 }

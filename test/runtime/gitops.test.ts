@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHmac } from "node:crypto";
 import { freePort } from "../helpers/net.ts";
-import { startCli, until, type CliProcess } from "../helpers/cli.ts";
+import { runCli, startCli, until, type CliProcess } from "../helpers/cli.ts";
 import { requirement } from "../helpers/requirement.ts";
 import { serve, type RunningServer } from "../../runtime/platform/index.ts";
-import { appFiles, gitPresent, scenario, serveGitHttp, taskdef, TestRepo } from "../helpers/gitops-repo.ts";
+import { appFiles, git, gitPresent, scenario, serveGitHttp, taskdef, TestRepo } from "../helpers/gitops-repo.ts";
 
 const TOKEN = "t0ken-for-the-gitops-test-0123456789";
 const WEBHOOK_SECRET = "webhook-secret-for-the-gitops-test";
@@ -232,6 +232,18 @@ spec:
     assert.equal(d.state, "SUCCEEDED");
     assert.equal(d.commit?.trigger, "SYNC_COMMAND");
     assert.equal(d.app, "api");
+  });
+
+  test("kanaria deploy shows the commit of committed, unchanged app files (and none once they are edited)", () => {
+    const head = git(shop.work, "rev-parse", "HEAD");
+    const r = runCli(["deploy", join(shop.work, "apps/web"), "--simulate", "--time-scale", "600"], { timeoutMs: 300_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes(`commit ${head.slice(0, 7)} "${git(shop.work, "log", "-1", "--format=%s")}" by Ada Lovelace <ada@example.com>`), r.stdout);
+    shop.write({ "apps/web/taskdef.yaml": taskdef("web", "nginx:edited") });
+    const edited = runCli(["deploy", join(shop.work, "apps/web"), "--simulate", "--time-scale", "600"], { timeoutMs: 300_000 });
+    assert.equal(edited.code, 0, edited.stdout + edited.stderr);
+    assert.doesNotMatch(edited.stdout, /^commit /m);
+    git(shop.work, "checkout", "--", ".");
   });
 
   test("kill -9 right after a commit's deployment is queued: the restart runs it, once", async () => {

@@ -27981,7 +27981,7 @@ const schema261 = {
     },
     "remote": {
      "type": "string",
-     "minLength": 1,
+     "pattern": "\\S",
      "description": "Where to fetch from: an ssh (git@github.com:owner/repo.git), https or file URL, or a path to a repository on disk."
     },
     "branch": {
@@ -28331,7 +28331,7 @@ const schema283 = {
   },
   "remote": {
    "type": "string",
-   "minLength": 1,
+   "pattern": "\\S",
    "description": "Where to fetch from: an ssh (git@github.com:owner/repo.git), https or file URL, or a path to a repository on disk."
   },
   "branch": {
@@ -28350,7 +28350,6 @@ const schema283 = {
   }
  }
 };
-const func13 = require("ajv/dist/runtime/ucs2length").default;
 const schema263 = {
  "type": "object",
  "description": "A platform (AWS account/region) that applications deploy to; an app selects it by name with spec.platformProvider.",
@@ -31435,8 +31434,9 @@ return errors === 0;
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const pattern68 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
-const pattern69 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
-const pattern70 = new RegExp("^[^/].*\\.ya?ml$", "u");
+const pattern69 = new RegExp("\\S", "u");
+const pattern70 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+const pattern71 = new RegExp("^[^/].*\\.ya?ml$", "u");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -31998,8 +31998,8 @@ errors++;
 if(data26.remote !== undefined){
 let data28 = data26.remote;
 if(typeof data28 === "string"){
-if(func13(data28) < 1){
-const err39 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema283.properties.remote,data:data28};
+if(!pattern69.test(data28)){
+const err39 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema283.properties.remote,data:data28};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -32023,7 +32023,7 @@ errors++;
 if(data26.branch !== undefined){
 let data29 = data26.branch;
 if(typeof data29 === "string"){
-if(!pattern69.test(data29)){
+if(!pattern70.test(data29)){
 const err41 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data29};
 if(vErrors === null){
 vErrors = [err41];
@@ -32052,7 +32052,7 @@ const len4 = data30.length;
 for(let i4=0; i4<len4; i4++){
 let data31 = data30[i4];
 if(typeof data31 === "string"){
-if(!pattern70.test(data31)){
+if(!pattern71.test(data31)){
 const err43 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data31};
 if(vErrors === null){
 vErrors = [err43];
@@ -32738,8 +32738,8 @@ const schema285 = {
   }
  }
 };
-const pattern71 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern72 = new RegExp("^[0-9a-f]{40,64}$", "u");
+const pattern72 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern73 = new RegExp("^[0-9a-f]{40,64}$", "u");
 const schema287 = {
  "type": "object",
  "additionalProperties": false,
@@ -34092,7 +34092,7 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern71.test(data2)){
+if(!pattern72.test(data2)){
 const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema284.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];
@@ -34285,7 +34285,7 @@ errors++;
 if(data8.hash !== undefined){
 let data11 = data8.hash;
 if(typeof data11 === "string"){
-if(!pattern72.test(data11)){
+if(!pattern73.test(data11)){
 const err30 = {instancePath:instancePath+"/source/commit/hash",schemaPath:"#/properties/source/properties/commit/properties/hash/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40,64}$"},message:"must match pattern \""+"^[0-9a-f]{40,64}$"+"\"",schema:"^[0-9a-f]{40,64}$",parentSchema:schema284.properties.source.properties.commit.properties.hash,data:data11};
 if(vErrors === null){
 vErrors = [err30];

@@ -17,6 +17,7 @@ import { GitMirror } from "../gitops/git.ts";
 import { compileAtCommit, readTree } from "../gitops/compile-at-commit.ts";
 import { planOnly, previewBase, previewLive, PreviewError, type PlanPreview } from "../gitops/plan/preview.ts";
 import { formatPreview, type PreviewFormat } from "../gitops/plan/format.ts";
+import { revealWith } from "../gitops/drift/detect.ts";
 import { ConfigError, loadSettings, type RuntimeSettings } from "./config.ts";
 
 export const PLAN_PREVIEW_HELP = `Usage: kanaria plan APP [--live | --base REF] [--format text|markdown|json] [--config FILE] [--root DIR]
@@ -85,11 +86,12 @@ async function againstLive(graph: Graph, app: string, settings: RuntimeSettings)
     if (e instanceof SubmitError) throw new PlanFailure(e.message);
     throw e;
   }
-  let revealed: Map<string, string> | undefined;
-  if (settings.secrets && graph.secrets) {
-    // Fields holding encrypted secrets are compared with their plaintext, which is never printed.
-    revealed = new Map();
-    for (const [name, text] of Object.entries(graph.secrets)) revealed.set(name, await settings.secrets.decrypt(name, text));
+  // Fields holding encrypted secrets are compared with their plaintext, which is never printed.
+  let revealed: ReadonlyMap<string, string> | undefined;
+  try {
+    revealed = await revealWith(settings.secrets)?.(graph);
+  } catch (e) {
+    throw new PlanFailure(`The app's encrypted secrets cannot be decrypted with the key of --config: ${(e as Error)?.message ?? e}`);
   }
   const aws = new AwsContexts(new RuntimeMetrics());
   try {

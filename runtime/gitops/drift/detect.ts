@@ -11,6 +11,7 @@
 //   opts: { signal?, reveal? } — `reveal(graph)`: plaintext of the graph's encrypted secrets
 //                        (decrypted with the runtime's key) so fields that use them are compared;
 //                        without it those fields are skipped. Secret values never appear in a diff.
+//                        `revealWith(keyring)` makes one from the runtime's key.
 // Output: Map<key, DriftResult> — state SYNCED, OUT_OF_SYNC (diff: [{path, git, live}]) or
 //   UNKNOWN (reason: why it could not be compared). DEPLOYING is the caller's to decide (a
 //   deployment of the service is queued or running): `withDeploying(results, isDeploying)`.
@@ -23,6 +24,7 @@ import type { AwsApi } from "../../aws/call.ts";
 import type { AwsContexts, PlatformProvider } from "../../aws/clients.ts";
 import { providerFor } from "../../executor/runtime.ts";
 import { serviceIdentity, type Graph } from "../../executor/graph.ts";
+import type { SecretKeyring } from "../../secrets/keyring.ts";
 import { desiredState, type DesiredState } from "./desired-state.ts";
 import type { Comparable } from "./comparable.ts";
 import { diffValues, type DiffEntry } from "./differ.ts";
@@ -125,7 +127,13 @@ export async function detectDrift(apps: DriftApp[], clients: DriftClients, opts:
           });
           continue;
         }
-        const git = opts.reveal ? desiredState(app.graph, await opts.reveal(app.graph)) : desiredOf(app.graph);
+        let git: DesiredState;
+        try {
+          git = opts.reveal ? desiredState(app.graph, await opts.reveal(app.graph)) : desiredOf(app.graph);
+        } catch (e) {
+          results.set(app.key, { state: "UNKNOWN", reason: `The app's encrypted secrets could not be decrypted: ${e instanceof Error ? e.message : String(e)}`, diff: [] });
+          continue;
+        }
         const diff = compareStates(git, live.state);
         results.set(app.key, diff.length ? { state: "OUT_OF_SYNC", diff } : { state: "SYNCED", diff: [] });
       }
@@ -139,6 +147,17 @@ export function withDeploying(results: Map<string, DriftResult>, isDeploying: (k
   const out = new Map<string, DriftResult>();
   for (const [key, r] of results) out.set(key, isDeploying(key) ? { state: "DEPLOYING", reason: "A deployment of this service is queued or running.", diff: [] } : r);
   return out;
+}
+
+/** DriftOptions.reveal with the runtime's key (config `secretManagement`); undefined without one. */
+export function revealWith(keyring: Pick<SecretKeyring, "decrypt"> | null | undefined): DriftOptions["reveal"] {
+  if (!keyring) return undefined;
+  return async (graph) => {
+    if (!graph.secrets) return undefined;
+    const plain = new Map<string, string>();
+    for (const [name, text] of Object.entries(graph.secrets)) plain.set(name, await keyring.decrypt(name, text));
+    return plain;
+  };
 }
 
 /** DriftClients from the runtime's AWS contexts and platform providers (as deployments pick them). */

@@ -16,6 +16,8 @@ const STATES: SyncStateName[] = ["SYNCED", "OUT_OF_SYNC", "DEPLOYING", "UNKNOWN"
 
 export class DriftLoop {
   private readonly states = new Map<string, SyncState>();
+  /** Apps whose current drift has been notified (APPLICATION_OUT_OF_SYNC goes out once per drift). */
+  private readonly notified = new Set<string>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -90,7 +92,11 @@ export class DriftLoop {
     const [repoId, ...rest] = key.split(":");
     const path = rest.join(":");
     const app = { name: name ?? path, labels: {} };
-    if (next.state === "OUT_OF_SYNC" && prev?.state !== "OUT_OF_SYNC") {
+    // Once per drift: a check that could not tell (UNKNOWN: a describe call failed) in between does not count.
+    const wasOutOfSync = this.notified.has(key);
+    if (next.state === "SYNCED" || next.state === "DEPLOYING") this.notified.delete(key);
+    if (next.state === "OUT_OF_SYNC" && !this.notified.has(key)) {
+      this.notified.add(key);
       const fields = next.diff?.map((d) => d.path).join(", ") ?? "";
       this.rt.notifier?.notify({
         type: "APPLICATION_OUT_OF_SYNC",
@@ -100,7 +106,7 @@ export class DriftLoop {
         message: `${app.name} (${repoId}) is out of sync with Git${fields ? `: ${fields}` : next.reason ? `: ${next.reason}` : ""}`,
         data: { repoId, path, diff: next.diff ?? [], ...(next.reason ? { reason: next.reason } : {}) },
       });
-    } else if (next.state === "SYNCED" && prev?.state === "OUT_OF_SYNC") {
+    } else if (next.state === "SYNCED" && wasOutOfSync) {
       this.rt.notifier?.notify({ type: "APPLICATION_SYNCED", deploymentId: "", app, at: now, message: `${app.name} (${repoId}) is in sync with Git again`, data: { repoId, path } });
     }
     return since;

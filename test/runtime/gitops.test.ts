@@ -117,7 +117,7 @@ spec:
     );
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    args = ["serve", "--simulate", "--scenario", join(dir, "scenario.yaml"), "--config", join(dir, "runtime.yaml"), "--address", `127.0.0.1:${port}`, "--data", join(dir, "data"), "--time-scale", "600"];
+    args = ["serve", "--simulate", "--scenario", join(dir, "scenario.yaml"), "--config", join(dir, "runtime.yaml"), "--address", `127.0.0.1:${port}`, "--data", join(dir, "data"), "--time-scale", "60"];
     await start();
   });
 

@@ -78,6 +78,8 @@ function gitopsSettings(spec: RuntimeSpec, rel: (p: string | undefined) => strin
 
 /** The GitOps secrets (`kanaria serve` only): the HTTPS token and the webhook secret, read from their files. */
 export function gitopsSecrets(g: GitopsSettings): { httpsToken: string | null; webhookSecret: string | null } {
+  // ssh reads the key itself; a missing one would only show as a failed fetch, later.
+  if (g.sshKeyFile && readInputFile(g.sshKeyFile) === null) throw new ConfigError(`git.sshKeyFile: ${g.sshKeyFile} does not exist. Give the path of the deploy key's private half (relative to the runtime config).`);
   return {
     httpsToken: g.httpsTokenFile ? readToken(g.httpsTokenFile) : null,
     webhookSecret: g.webhookSecretFile ? readToken(g.webhookSecretFile) : null,

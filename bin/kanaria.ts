@@ -10,7 +10,7 @@ Usage: kanaria <command> [options]
 
 Commands:
   compile [PATH...]   check apps and build execution graphs (pre-commit, CI)
-  plan APP            show what a deployment will do, step by step
+  plan APP            show what a deployment will do, step by step (--live / --base REF: what it changes)
   graph APP           print the execution graph (json | mermaid)
   deploy APP          compile and run a deployment (--simulate: on the embedded simulator)
   serve               run the deployment service (HTTP API, status)
@@ -40,6 +40,8 @@ async function main(args: string[]): Promise<number> {
     case "graph":
       return (await loadCompilerCli()).graphCommand(rest, cio);
     case "plan":
+      // Comparing with ECS or another revision (or another format) needs the runtime's modules.
+      if (rest.some((a) => /^--(live|base|format)(=|$)/.test(a))) return (await import("../runtime/cli/plan-preview.ts")).planPreviewCommand(rest, cio);
       return (await loadCompilerCli()).planCommand(rest, cio);
     case "deploy":
       return (await import("../runtime/cli/deploy.ts")).deployCommand(rest);

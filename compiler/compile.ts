@@ -58,6 +58,8 @@ export interface CompileInput {
   graph?: boolean;
   /** How files are parsed; the LSP passes a caching parser (same result, see source-parser.ts). */
   parse?: SourceParser;
+  /** Emit a quick sync whatever the pipeline says (PipeCD's commitMatcher.quickSync matched the commit). */
+  forceQuickSync?: boolean;
 }
 
 export interface CompileResult {
@@ -152,7 +154,8 @@ export function compile(input: CompileInput): CompileResult {
   diagnostics.push(...templates.diagnostics);
   diagnostics.push(...runLint(app, input.config ?? null, LINT_RULES, sim));
   if (diagnostics.some(isError) || input.graph === false) return finish(app, null);
-  return finish(app, buildGraph(app, sim.steps, sim.initial, templates, secrets.secrets));
+  const built = input.forceQuickSync ? { ...app, stages: [] } : app;
+  return finish(app, buildGraph(built, sim.steps, sim.initial, templates, secrets.secrets));
 }
 
 /** Template and lint checks of an app with schema errors, on the parts that passed the schema. */

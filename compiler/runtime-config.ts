@@ -74,6 +74,27 @@ function duplicateNames(source: SourceFile, entries: { name: string; path: DataP
   return out;
 }
 
+/** Two watched repositories with one repoId: the API and the store could not tell them apart. */
+function duplicateRepoIds(source: SourceFile, file: RuntimeFile): Diagnostic[] {
+  const first = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  (file.spec?.repositories ?? []).forEach((r, i) => {
+    const seen = first.get(r.repoId);
+    if (seen === undefined) {
+      first.set(r.repoId, i);
+      return;
+    }
+    out.push({
+      file: source.path,
+      ...source.rangeOf(["spec", "repositories", i, "repoId"]),
+      severity: "error",
+      code: "schema",
+      message: `The repoId "${r.repoId}" is already used at line ${source.rangeOf(["spec", "repositories", seen, "repoId"]).line}. Give each watched repository its own repoId.`,
+    });
+  });
+  return out;
+}
+
 export function loadRuntimeConfig(path: string, text: string): LoadedRuntimeConfig {
   const source = parseSource(path, text);
   if (source.diagnostics.some((d) => d.severity === "error")) return { config: null, diagnostics: source.diagnostics };
@@ -84,6 +105,7 @@ export function loadRuntimeConfig(path: string, text: string): LoadedRuntimeConf
   diagnostics.push(
     ...duplicateNames(source, platformEntries(file), "platform"),
     ...duplicateNames(source, analysisEntries(file).map((a) => ({ name: a.provider.name, path: a.path })), "analysis provider"),
+    ...duplicateRepoIds(source, file),
   );
   if (diagnostics.some((d) => d.severity === "error")) return { config: null, diagnostics };
   return { config: { ...file, source }, diagnostics };

@@ -57,6 +57,8 @@ export interface Runtime {
   providers: PlatformProvider[];
   /** WAIT_APPROVAL stages wait here; the HTTP API approves. */
   approvals: ApprovalBoard;
+  /** The runtime config's notifications (null without); GitOps sends its own events through it. */
+  notifier: Notifier | null;
   /** Queues a compiled graph (already schema-checked); SubmitError when it cannot run. */
   submit(graph: Graph): DeploymentRecord;
   close(): Promise<void>;
@@ -126,6 +128,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     clock,
     providers: o.providers,
     approvals,
+    notifier: o.notifier ?? null,
     submit(graph) {
       // Every way in (API, in-process deploy) gets the same structural check; the API has also
       // checked the schema and digest by now.

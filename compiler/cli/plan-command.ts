@@ -4,11 +4,14 @@ import { flagString, parseCommandArgs } from "./args.ts";
 import { compileOne } from "./compile-one.ts";
 import type { Io } from "./compile-command.ts";
 
-export const PLAN_HELP = `Usage: kanaria plan APP [--config FILE] [--root DIR]
+export const PLAN_HELP = `Usage: kanaria plan APP [--config FILE] [--root DIR] [--live | --base REF] [--format text|markdown|json]
 
 Shows what a deployment will do, step by step: task sets, task counts and traffic split after
 each stage, timeouts, and the rollback path. --root DIR: the repository root the files APP
 names must be in (default: the Git top level above APP, else its folder).
+--live: also what it would change on the running service (ECS, through --config's platform
+provider); --base REF: compared with the app at Git revision REF, without AWS; --format
+markdown for a pull-request comment (kanaria plan --live --help for more).
 `;
 
 export function planCommand(args: string[], io: Io): number {

@@ -34,6 +34,56 @@ export interface RuntimeSettings {
   secrets: SecretKeyring | null;
   /** secretManagement's public key file, for `kanaria encrypt --config`. */
   publicKeyFile: string | null;
+  /** spec.repositories and spec.git (GitOps); null when no repository is watched. */
+  gitops: GitopsSettings | null;
+}
+
+export interface GitopsSettings {
+  repositories: Array<{ repoId: string; remote: string; branch: string; apps: string[] | null }>;
+  /** Absolute paths; read by gitopsSecrets() (serve only). */
+  sshKeyFile: string | null;
+  httpsTokenFile: string | null;
+  username: string | null;
+  webhookSecretFile: string | null;
+  pollIntervalMs: number;
+  driftIntervalMs: number;
+}
+
+export const DEFAULT_POLL_INTERVAL = "1m";
+
+function gitopsSettings(spec: RuntimeSpec, rel: (p: string | undefined) => string | undefined, path: string, source: RuntimeConfig["source"]): GitopsSettings | null {
+  const repos = spec.repositories ?? [];
+  const git = spec.git ?? {};
+  const interval = (key: "pollInterval" | "driftInterval") => {
+    const ms = parseDuration(git[key] ?? DEFAULT_POLL_INTERVAL) ?? 0;
+    if (ms > 0) return ms;
+    const at = source?.rangeOf(["spec", "git", key]);
+    throw new ConfigError(`${path}:${at?.line ?? 1}:${at?.column ?? 1} error schema spec.git.${key} must be above 0 (for example 1m).`);
+  };
+  const pollIntervalMs = interval("pollInterval");
+  const driftIntervalMs = interval("driftInterval");
+  // A local path is a remote too; relative ones are relative to the config, like every other path.
+  const remoteOf = (r: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(r) || /^[^/]+@[^/:]+:/.test(r) || r.startsWith("/") ? r : resolve(dirname(resolve(path)), r));
+  if (!repos.length) return null;
+  return {
+    repositories: repos.map((r) => ({ repoId: r.repoId, remote: remoteOf(r.remote), branch: r.branch, apps: r.apps ?? null })),
+    sshKeyFile: rel(git.sshKeyFile) ?? null,
+    httpsTokenFile: rel(git.httpsTokenFile) ?? null,
+    username: git.username ?? null,
+    webhookSecretFile: rel(git.webhookSecretFile) ?? null,
+    pollIntervalMs,
+    driftIntervalMs,
+  };
+}
+
+/** The GitOps secrets (`kanaria serve` only): the HTTPS token and the webhook secret, read from their files. */
+export function gitopsSecrets(g: GitopsSettings): { httpsToken: string | null; webhookSecret: string | null } {
+  // ssh reads the key itself; a missing one would only show as a failed fetch, later.
+  if (g.sshKeyFile && readInputFile(g.sshKeyFile) === null) throw new ConfigError(`git.sshKeyFile: ${g.sshKeyFile} does not exist. Give the path of the deploy key's private half (relative to the runtime config).`);
+  return {
+    httpsToken: g.httpsTokenFile ? readToken(g.httpsTokenFile) : null,
+    webhookSecret: g.webhookSecretFile ? readToken(g.webhookSecretFile) : null,
+  };
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +132,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       warnings: [],
       secrets: null,
       publicKeyFile: null,
+      gitops: null,
     };
   }
   const text = readGuarded(path, "runtime config");
@@ -126,6 +177,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
     warnings: diagnostics,
     secrets,
     publicKeyFile: rel(keyPair?.publicKeyFile) ?? null,
+    gitops: gitopsSettings(spec, rel, path, config.source),
   };
 }
 

@@ -4,6 +4,7 @@
 // idle limit) is simply reopened; only failures to reach the server count, with a back-off
 // (0.25 s doubling to 5 s), and after `giveUpAfterMs` of failures in a row the command stops
 // with exit 2, naming the server. The deployment itself runs on the server either way.
+import { commitLine } from "../notifications/events.ts";
 import { formatDuration } from "../../compiler/resolve/duration.ts";
 import type { Graph } from "../executor/graph.ts";
 import type { Progress } from "./progress.ts";
@@ -55,6 +56,7 @@ export async function deployRemote(o: RemoteDeploy): Promise<number> {
   const id = String(body.id);
   o.progress.approveAt = { id, server: base };
   o.out(`deployment ${id} on ${base}: ${o.graph.app.name} (${o.graph.strategy})${body.redeployOf ? `, a redeploy of ${body.redeployOf}` : ""}`);
+  if (o.graph.source?.commit) o.out(`commit ${commitLine(o.graph.source.commit)}`);
   return follow(o, base, id);
 }
 

@@ -16,6 +16,9 @@ import { DEFAULT_GIVE_UP_MS, deployRemote } from "./deploy-remote.ts";
 import { formatDuration, parseDuration } from "../../compiler/resolve/duration.ts";
 import { env } from "../platform/index.ts";
 import { onShutdownSignal } from "../platform/process.ts";
+import { basename, dirname, relative, resolve } from "node:path";
+import { workTreeCommit } from "../gitops/git.ts";
+import { commitLine } from "../notifications/events.ts";
 
 const USAGE = `Usage: kanaria deploy APP [options]
 
@@ -138,8 +141,8 @@ export async function deployCommand(args: string[]): Promise<number> {
   }
   const compiled = compileOne(p.positionals[0], { loaded: settings.raw, diagnostics: settings.warnings }, { out, err: (s) => err(s.replace(/\n$/, "")), color: false }, "deploy", str(p, "root"));
   if (!compiled.ok) return compiled.exitCode;
-  const graph = compiled.graph;
   const appPath = compiled.app;
+  const graph = await withWorkTreeCommit(compiled.graph, appPath);
   const progress = new Progress(out, p.flags.has("verbose"), terminalFor(process.stdout, { NO_COLOR: env("NO_COLOR"), TERM: env("TERM") }));
   const server = str(p, "server");
   const scaleFlag = str(p, "time-scale");
@@ -205,6 +208,7 @@ export async function deployCommand(args: string[]): Promise<number> {
       throw e;
     }
     out(`deployment ${id}: ${graph.app.name} (${graph.strategy}, ${graph.nodes.length} step${graph.nodes.length === 1 ? "" : "s"})${redeployOf ? `, a redeploy of ${redeployOf}` : ""}`);
+    if (graph.source?.commit) out(`commit ${commitLine(graph.source.commit)}`);
     for (const e of early) if (e.deploymentId === id) progress.handle(e);
     const final = await rt.scheduler.wait(id);
     return final.state === "SUCCEEDED" ? 0 : 1;
@@ -219,6 +223,20 @@ export async function deployCommand(args: string[]): Promise<number> {
 }
 
 /** --reconnect-timeout, else $KANARIA_RECONNECT_TIMEOUT, else the default; UsageError when not a duration. */
+/**
+ * The graph with the Git commit it was compiled from, when the app's files are committed and
+ * unchanged (the deployment then shows it, like the ones `kanaria serve` starts from Git).
+ */
+async function withWorkTreeCommit(graph: Graph, appPath: string): Promise<Graph> {
+  const dir = dirname(appPath);
+  const files = [basename(appPath), graph.source?.serviceDefinitionFile, graph.source?.taskDefinitionFile].filter((f): f is string => !!f).map((f) => f.replace(/^\/+/, ""));
+  const found = await workTreeCommit(dir, files);
+  if (!found) return graph;
+  const { top, commit } = found;
+  const c = { repoId: basename(top), path: relative(top, resolve(appPath)), hash: commit.hash, subject: commit.subject, author: commit.author };
+  return { ...graph, source: { ...(graph.source ?? { app: appPath }), commit: c } } as Graph;
+}
+
 function reconnectTimeout(flag: string | undefined): number {
   const fromEnv = env("KANARIA_RECONNECT_TIMEOUT");
   const [text, what] = flag !== undefined ? [flag, "--reconnect-timeout"] : fromEnv ? [fromEnv, "KANARIA_RECONNECT_TIMEOUT"] : [null, ""];

@@ -2,16 +2,21 @@
 // submitted ones, serves the HTTP API. AWS credentials come from the default chain unless the
 // provider config says otherwise.
 import { createApp } from "../server/app.ts";
+import { dirname } from "node:path";
 import { serve } from "../platform/index.ts";
+import { formatDuration } from "../../compiler/resolve/duration.ts";
 import { onShutdownSignal } from "../platform/process.ts";
 import { flagString as str, parseArgs, UsageError } from "../../compiler/cli/args.ts";
-import { ConfigError, loadSettings, parseAddress, serverSecrets } from "./config.ts";
+import { ConfigError, gitopsSecrets, loadSettings, parseAddress, serverSecrets } from "./config.ts";
+import { startGitops, type RunningGitops } from "../gitops/start.ts";
 import { fromSettings, openRuntime, DEFAULT_DATA_DIR } from "./local-runtime.ts";
 import { simulatedProviders, startSimulation, type RunningSimulation } from "./simulate.ts";
 
 const USAGE = `Usage: kanaria serve --config runtime.yaml [options]
 
 Runs deployments and serves the HTTP API (GET /api/deployments, POST /api/deployments, ...).
+With spec.repositories in the runtime config it also watches those Git repositories: a commit
+that touches an app deploys it, and drift from Git is detected (GET /api/applications).
 
 Options:
   --config FILE       runtime config (platform providers, server.address, server.tokenFile, store)
@@ -46,9 +51,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   let settings: ReturnType<typeof loadSettings>;
   let address: ReturnType<typeof parseAddress>;
   let secrets: ReturnType<typeof serverSecrets>;
+  let gitSecrets: ReturnType<typeof gitopsSecrets> | null = null;
   try {
     settings = loadSettings(str(p, "config"));
     secrets = serverSecrets(settings);
+    gitSecrets = settings.gitops ? gitopsSecrets(settings.gitops) : null;
     address = str(p, "address") ? parseAddress(str(p, "address")) : settings.address;
     if (p.flags.has("simulate")) {
       const timeScale = str(p, "time-scale");
@@ -87,17 +94,29 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   if (!secrets.token) console.warn("warning: no server.tokenFile in the runtime config: the API is read-only (POST requests get 403).");
   if (!secrets.approverTokens) console.warn("warning: no server.approvers.tokensFile: WAIT_APPROVAL stages cannot be approved over HTTP.");
-  const app = createApp(rt, { token: secrets.token, approverTokens: secrets.approverTokens, host: { bindHostname: address.hostname, allowedHosts: settings.allowedHosts } });
+  // GitOps: mirrors live next to the store.
+  const gitops: RunningGitops | null = settings.gitops && gitSecrets ? startGitops(rt, settings, gitSecrets, dataDir ?? dirname(settings.storePath ?? ".")) : null;
+  const app = createApp(rt, {
+    token: secrets.token,
+    approverTokens: secrets.approverTokens,
+    host: { bindHostname: address.hostname, allowedHosts: settings.allowedHosts },
+    ...(gitops ? { gitops: gitops.routes } : {}),
+  });
   const server = await serve(app.fetch, address);
   const names = providers.map((x) => x.name).join(", ");
   console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath}; platform providers ${names}${sim ? `, all simulated at ${sim.url}` : ""})`);
   console.log(`status page: ${server.url}/`);
+  if (gitops) {
+    console.log(`watching ${settings.gitops!.repositories.map((r) => `${r.repoId} (${r.branch})`).join(", ")}: poll every ${formatDuration(settings.gitops!.pollIntervalMs)}${gitSecrets?.webhookSecret ? ", webhook POST /api/webhooks/github" : ""}`);
+    gitops.start();
+  }
   const resumed = rt.scheduler.active();
   if (resumed) console.log(`resumed ${resumed} deployment(s) that were in flight`);
   const done = Promise.withResolvers<void>();
   onShutdownSignal(() => done.resolve());
   await done.promise;
   console.log("shutting down: in-flight deployments resume on the next start");
+  await gitops?.stop();
   await server.close();
   await rt.close();
   await sim?.close();

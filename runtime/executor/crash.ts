@@ -3,11 +3,13 @@
 //   start  - right after the node is marked RUNNING
 //   intent - right after a side effect's intent is journaled (before the AWS call)
 //   call   - right after the AWS call returned, before its result is journaled
+//   submitted - (node "gitops") right after a commit's deployment is queued, before the commit
+//            is recorded as handled (runtime/gitops/agent.ts)
 // Without <step> the first matching step of the node triggers it.
 import { env } from "../platform/index.ts";
 import { killSelf } from "../platform/process.ts";
 
-export type CrashPhase = "start" | "intent" | "call";
+export type CrashPhase = "start" | "intent" | "call" | "submitted";
 
 const spec = (() => {
   const raw = env("KANARIA_CRASH_AT");

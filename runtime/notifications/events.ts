@@ -1,6 +1,7 @@
 // Notification events (PipeCD's names without the EVENT_ prefix) and how executor events map
 // to them. Everything here is pure.
 import type { EventRecord } from "../store/store.ts";
+import type { ExecutionGraph } from "../../compiler/validate/generated/types/graph.ts";
 
 export type NotificationType =
   | "DEPLOYMENT_TRIGGERED"
@@ -10,7 +11,10 @@ export type NotificationType =
   | "DEPLOYMENT_ROLLING_BACK"
   | "DEPLOYMENT_WAIT_APPROVAL"
   | "DEPLOYMENT_APPROVED"
-  | "STAGE_FAILED";
+  | "STAGE_FAILED"
+  | "DEPLOYMENT_TRIGGER_FAILED"
+  | "APPLICATION_OUT_OF_SYNC"
+  | "APPLICATION_SYNCED";
 
 export const NOTIFICATION_TYPES: readonly NotificationType[] = [
   "DEPLOYMENT_TRIGGERED",
@@ -21,13 +25,17 @@ export const NOTIFICATION_TYPES: readonly NotificationType[] = [
   "DEPLOYMENT_WAIT_APPROVAL",
   "DEPLOYMENT_APPROVED",
   "STAGE_FAILED",
+  "DEPLOYMENT_TRIGGER_FAILED",
+  "APPLICATION_OUT_OF_SYNC",
+  "APPLICATION_SYNCED",
 ];
 
-/** PipeCD's event groups; every event Kanaria sends belongs to DEPLOYMENT. */
-export const groupOf = (_t: NotificationType): string => "DEPLOYMENT";
+/** PipeCD's event groups: drift events are APPLICATION_SYNC, the rest DEPLOYMENT. */
+export const groupOf = (t: NotificationType): string => (t.startsWith("APPLICATION_") ? "APPLICATION_SYNC" : "DEPLOYMENT");
 
 export interface NotificationEvent {
   type: NotificationType;
+  /** "" for events about an app rather than a deployment (GitOps: a commit that does not compile, drift). */
   deploymentId: string;
   app: { name: string; labels: Record<string, string> };
   /** Real epoch ms. */
@@ -42,6 +50,18 @@ export interface NotificationEvent {
 }
 
 export type AppInfo = { name: string; labels: Record<string, string> };
+
+/** The Git commit a GitOps deployment was compiled from (graph.source.commit). */
+export type GraphCommit = NonNullable<NonNullable<ExecutionGraph["source"]>["commit"]>;
+
+/** "abc1234 \"subject\" by Name <email>": how people see a commit in one line. */
+export const commitLine = (c: Pick<GraphCommit, "hash" | "subject" | "author">): string => `${c.hash.slice(0, 7)} "${c.subject}" by ${c.author}`;
+
+/** The notification with the commit its deployment came from (data.commit, and the trigger's message). */
+export function withCommit(n: NotificationEvent, c: GraphCommit): NotificationEvent {
+  const message = n.type === "DEPLOYMENT_TRIGGERED" ? `${n.message} by commit ${commitLine(c)}` : n.message;
+  return { ...n, message, data: { ...(n.data ?? {}), commit: { repoId: c.repoId, hash: c.hash, subject: c.subject, author: c.author } } };
+}
 
 /** The notification an executor event stands for, or null. */
 export function fromExecutorEvent(e: EventRecord, app: AppInfo): NotificationEvent | null {

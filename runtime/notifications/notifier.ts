@@ -3,7 +3,7 @@
 // `notifications` with createNotifier(), and feed it the executor's events with attach().
 import type { Store } from "../store/store.ts";
 import type { EventRecord } from "../store/store.ts";
-import { fromExecutorEvent, type AppInfo, type NotificationEvent } from "./events.ts";
+import { fromExecutorEvent, withCommit, type AppInfo, type GraphCommit, type NotificationEvent } from "./events.ts";
 import { receiversFor, type NotificationRoute } from "./routing.ts";
 import { DeliveryQueue, type DeliveryOptions } from "./delivery.ts";
 import type { Receiver } from "./receivers/receiver.ts";
@@ -37,17 +37,17 @@ export class Notifier {
 
   /** Subscribes to every deployment's executor events. Returns the unsubscribe function. */
   attach(events: { subscribe(id: string, l: (e: EventRecord) => void): () => void }, store: Pick<Store, "getDeployment">): () => void {
-    const apps = new Map<string, AppInfo>();
+    const apps = new Map<string, { app: AppInfo; commit: GraphCommit | undefined }>();
     return events.subscribe("*", (rec) => {
-      let app = apps.get(rec.deploymentId);
-      if (!app) {
+      let known = apps.get(rec.deploymentId);
+      if (!known) {
         const g = store.getDeployment(rec.deploymentId)?.graph;
-        app = { name: g?.app.name ?? "unknown", labels: { ...(g?.app.labels ?? {}) } };
+        known = { app: { name: g?.app.name ?? "unknown", labels: { ...(g?.app.labels ?? {}) } }, commit: g?.source?.commit };
         if (apps.size > 1000) apps.clear();
-        apps.set(rec.deploymentId, app);
+        apps.set(rec.deploymentId, known);
       }
-      const n = fromExecutorEvent(rec, app);
-      if (n) this.notify(n);
+      const n = fromExecutorEvent(rec, known.app);
+      if (n) this.notify(known.commit ? withCommit(n, known.commit) : n);
     });
   }
 

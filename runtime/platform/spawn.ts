@@ -202,3 +202,60 @@ export async function stopScriptGroup(pgid: number, envEntry: string, o: { grace
   }
   return "stopped";
 }
+
+export interface ProcessOptions {
+  cwd?: string;
+  /** Added to the inherited environment. */
+  env?: Record<string, string>;
+  /** Written to the child's stdin, which is then closed. */
+  input?: string | Uint8Array;
+  signal?: AbortSignal;
+}
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: Uint8Array;
+  stderr: string;
+}
+
+/**
+ * Runs a program (no shell) to completion and returns its whole output: for short-lived tools
+ * such as `git`, whose arguments must never pass through a shell.
+ */
+export function runProcess(program: string, args: string[], o: ProcessOptions = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    if (o.signal?.aborted) return reject(o.signal.reason);
+    const env = { ...(globalThis as any).process?.env, ...(o.env ?? {}) };
+    const child = spawn(program, args, { env, cwd: o.cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const out: Uint8Array[] = [];
+    const err: Uint8Array[] = [];
+    child.stdout?.on("data", (c: Uint8Array) => out.push(c));
+    child.stderr?.on("data", (c: Uint8Array) => err.push(c));
+    const onAbort = () => child.kill("SIGTERM");
+    o.signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("error", (e) => {
+      o.signal?.removeEventListener("abort", onAbort);
+      reject(e);
+    });
+    child.stdin?.on("error", () => {
+      /* the program exited without reading all of its input; "close" reports it */
+    });
+    child.stdin?.end(o.input ?? "");
+    child.on("close", (code: number | null) => {
+      o.signal?.removeEventListener("abort", onAbort);
+      const stdout = concatBytes(out);
+      resolve({ code, stdout, stderr: new TextDecoder().decode(concatBytes(err)) });
+    });
+  });
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}

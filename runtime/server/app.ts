@@ -16,6 +16,7 @@ import { renderMetrics } from "./metrics.ts";
 import { statusPage } from "./ui/routes.tsx";
 import { approvalRoutes } from "../approvals/routes.ts";
 import type { ApproverTokens } from "../approvals/tokens.ts";
+import { gitopsRoutes, type GitopsRoutesOptions } from "../gitops/routes.ts";
 
 export interface AppOptions {
   /** Token for mutating endpoints; null disables them (403 with an explanation). */
@@ -25,6 +26,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Which Host headers to answer (runtime/server/host-check.ts); default: bound to 127.0.0.1. */
   host?: HostPolicy;
+  /** The GitOps agent (runtime config spec.repositories), its webhook secret and drift states. */
+  gitops?: Omit<GitopsRoutesOptions, "requireToken" | "store">;
 }
 
 const fail = (c: Context, status: number, error: string, message: string) => c.json({ error, message }, status as any);
@@ -46,7 +49,7 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
   app.notFound((c) => fail(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /api/deployments.`));
 
   app.get("/healthz", (c) => c.json({ status: "ok", active: rt.scheduler.active() }));
-  app.get("/metrics", (c) => c.text(renderMetrics(rt), 200, { "content-type": "text/plain; version=0.0.4" }));
+  app.get("/metrics", (c) => c.text(renderMetrics(rt) + (o.gitops?.metrics?.() ?? ""), 200, { "content-type": "text/plain; version=0.0.4" }));
 
   app.get("/api/deployments", (c) => {
     const state = c.req.query("state");
@@ -105,7 +108,9 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
 
   app.route("/", approvalRoutes({ board: rt.approvals, tokens: o.approverTokens ?? null, exists: (id) => rt.store.getDeployment(id) !== null }));
 
-  app.route("/", statusPage(rt)); // the status page (HTML, read-only; runtime/server/ui/)
+  if (o.gitops) app.route("/", gitopsRoutes({ ...o.gitops, store: rt.store, requireToken }));
+
+  app.route("/", statusPage(rt, o.gitops)); // the status page (HTML, read-only; runtime/server/ui/)
 
   return app;
 }

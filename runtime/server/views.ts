@@ -25,6 +25,8 @@ export function summary(d: DeploymentRecord) {
     digest: d.digest,
     redeployOf: d.redeployOf,
     strategy: d.graph.strategy,
+    /** The Git commit a GitOps deployment came from (hash, subject, author, repoId, path). */
+    commit: d.graph.source?.commit ?? null,
     state: d.state,
     currentNode: d.currentNode,
     error: d.error,

@@ -84,4 +84,10 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX deployments_state ON deployments(state);
    CREATE INDEX deployments_service ON deployments(service_key, state);
    CREATE INDEX deployments_digest ON deployments(digest, created_at);`,
+  // GitOps: the last commit handled per repository and per app (runtime/gitops/progress.ts).
+  `CREATE TABLE gitops_state (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];

@@ -208,6 +208,16 @@ export async function openSqlStore(path: string): Promise<Store> {
     listJournal(deploymentId) {
       return db.prepare("SELECT * FROM journal WHERE deployment_id = ? ORDER BY id").all(deploymentId).map(toJournal);
     },
+    getGitopsState(key) {
+      return db.prepare("SELECT value FROM gitops_state WHERE key = ?").get<{ value: string }>(key)?.value ?? null;
+    },
+    putGitopsState(key, value, at) {
+      db.prepare("INSERT INTO gitops_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at").run(key, value, at);
+    },
+    listGitopsState(prefix) {
+      // Prefix by range, not LIKE: keys hold paths with `_` and `%`.
+      return db.prepare("SELECT key, value FROM gitops_state WHERE key >= ? AND key < ? ORDER BY key").all<{ key: string; value: string }>(prefix, `${prefix}\uffff`);
+    },
     appendEvent(e) {
       const r = db
         .prepare("INSERT INTO events (deployment_id, at, type, node_id, data) VALUES (?, ?, ?, ?, ?)")

@@ -118,6 +118,15 @@ export interface Store {
   updateIntent(id: number, intent: unknown): void;
   listJournal(deploymentId: string): JournalEntry[];
 
+  /**
+   * GitOps bookkeeping (runtime/gitops/progress.ts): one JSON text per key, such as the last
+   * commit handled per repository and per app, so a restart neither loses nor repeats a commit.
+   */
+  getGitopsState(key: string): string | null;
+  putGitopsState(key: string, value: string, at: number): void;
+  /** Every key starting with `prefix`, in key order. */
+  listGitopsState(prefix: string): Array<{ key: string; value: string }>;
+
   appendEvent(e: Omit<EventRecord, "id">): EventRecord;
   listEvents(deploymentId: string, afterId?: number): EventRecord[];
 

@@ -23,7 +23,7 @@ export async function hmacSha256Hex(secret: string, body: string): Promise<strin
 export function webhookBody(e: NotificationEvent): string {
   return JSON.stringify({
     event: e.type,
-    deploymentId: e.deploymentId,
+    ...(e.deploymentId ? { deploymentId: e.deploymentId } : {}),
     app: e.app,
     at: new Date(e.at).toISOString(),
     ...(e.nodeId ? { nodeId: e.nodeId } : {}),

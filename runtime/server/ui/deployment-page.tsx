@@ -5,7 +5,7 @@ import { raw } from "hono/html";
 import { renderPipelineSvg } from "../../../compiler/format/svg.ts";
 import { AnalysisCharts } from "./analysis-chart.tsx";
 import { isoOf, shortDuration, STATE_WORDS, utc } from "./format.ts";
-import { Layout, StateBadge } from "./layout.tsx";
+import { CommitLine, ConfirmDialog, Layout, StateBadge } from "./layout.tsx";
 import { SlashName, VersionChange, versionsText } from "./version-change.tsx";
 import { TaskSets, TrafficBar } from "./traffic-bar.tsx";
 import type { DeploymentView } from "./view-model.ts";
@@ -50,6 +50,14 @@ function Summary(p: { v: DeploymentView }) {
             {v.final ? "" : " so far"}
           </dd>
         </div>
+        {v.commit ? (
+          <div>
+            <dt>Commit</dt>
+            <dd>
+              <CommitLine c={v.commit} />
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>Strategy</dt>
           <dd>
@@ -342,30 +350,7 @@ export function DeploymentPage(p: { v: DeploymentView }) {
         </span>
       </nav>
       <LiveSections v={v} />
-      <dialog id="confirm" aria-labelledby="confirm-title">
-        <form method="dialog">
-          <h2 id="confirm-title">Confirm</h2>
-          <div id="confirm-body"></div>
-          <div class="field">
-            <label for="confirm-token" id="confirm-token-label">
-              Token
-            </label>
-            <input id="confirm-token" type="password" autocomplete="off" spellcheck={false} />
-          </div>
-          <label style="font-weight:400">
-            <input type="checkbox" id="confirm-remember" /> Remember the token in this browser tab (sessionStorage)
-          </label>
-          <div class="actions">
-            <button type="submit" id="confirm-go" class="primary">
-              Confirm
-            </button>
-            <button type="button" id="confirm-close">
-              Close, change nothing
-            </button>
-          </div>
-          <p id="confirm-result" class="result" role="status" aria-live="polite"></p>
-        </form>
-      </dialog>
+      <ConfirmDialog />
     </Layout>
   );
 }

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // GET /: the deployments, newest first, with a state/app filter (a plain GET form, so it works
 // without JavaScript; with it, the table refreshes every few seconds).
-import { Layout, StateBadge } from "./layout.tsx";
+import { CommitLine, Layout, StateBadge } from "./layout.tsx";
 import { isoOf, shortDuration, utc } from "./format.ts";
 import { SlashName, VersionChange } from "./version-change.tsx";
 import { ALL_STATES, type ListView } from "./view-model.ts";
@@ -37,6 +37,11 @@ export function ListTable(p: { view: ListView }) {
               <div>
                 <a href={`/deployments/${encodeURIComponent(r.id)}`}>{r.app}</a>
                 <div class="muted mono">{r.id}</div>
+                {r.commit ? (
+                  <div class="small">
+                    <CommitLine c={r.commit} />
+                  </div>
+                ) : null}
               </div>
             </td>
             <td data-label="Service" class="mono">

@@ -12,6 +12,9 @@ import { Layout } from "./layout.tsx";
 import { ListPage } from "./list-page.tsx";
 import { STYLES } from "./styles.ts";
 import { deploymentView, listView } from "./view-model.ts";
+import type { GitopsRoutesOptions } from "../../gitops/routes.ts";
+import { applicationsView, repositoriesView } from "../../gitops/views.ts";
+import { ApplicationsPage, type ApplicationsPageView } from "./applications-page.tsx";
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -25,7 +28,7 @@ function html(c: Context, body: string, status = 200): Response {
   });
 }
 
-export function statusPage(rt: Pick<Runtime, "store" | "clock">): Hono {
+export function statusPage(rt: Pick<Runtime, "store" | "clock">, gitops?: Pick<GitopsRoutesOptions, "agent" | "syncStates">): Hono {
   const app = new Hono();
   const asset = (type: string, text: string) => (c: Context) => c.body(text, 200, { "content-type": type, "cache-control": "no-cache", "x-content-type-options": "nosniff" });
   app.get("/ui/app.js", asset("text/javascript; charset=utf-8", CLIENT_SCRIPT));
@@ -64,6 +67,15 @@ export function statusPage(rt: Pick<Runtime, "store" | "clock">): Hono {
     const d = rt.store.getDeployment(c.req.param("id"));
     if (!d) return notFound(c, c.req.param("id"));
     return html(c, String(<LiveFragment v={deploymentView(rt.store, d, rt.clock.timeScale)} />));
+  });
+
+  app.get("/applications", (c) => {
+    const view: ApplicationsPageView = {
+      now: Date.now(),
+      repositories: gitops ? repositoriesView(gitops.agent) : null,
+      applications: gitops ? applicationsView(rt.store, gitops.agent, gitops.syncStates?.() ?? null) : [],
+    };
+    return html(c, String(<ApplicationsPage view={view} />));
   });
 
   return app;

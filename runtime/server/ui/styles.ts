@@ -12,6 +12,10 @@ a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible,su
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px;z-index:10}
 header.top{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;padding:10px 16px;border-bottom:1px solid var(--line);background:var(--panel)}
+header.top nav.views{display:flex;gap:12px}
+.small{font-size:.85rem}
+.commit{overflow-wrap:anywhere}
+ul.repos{padding-left:1.2rem}
 header.top .brand{font-weight:700;text-decoration:none;color:var(--fg)}
 main{padding:12px 16px 48px;max-width:1400px;margin:0 auto}
 h1{font-size:1.4rem;margin:.4rem 0}
@@ -24,7 +28,10 @@ h3{font-size:1rem;margin:1rem 0 .3rem}
 .s-FAILED,.s-ROLLED_BACK,.v-fail,.r-failed{color:var(--bad);background:var(--bad-bg)}
 .s-RUNNING,.r-running{color:var(--run);background:var(--run-bg)}
 .s-ROLLING_BACK,.s-CANCELLED,.v-error,.r-stopped{color:var(--warn);background:var(--warn-bg)}
-.s-QUEUED,.s-PENDING,.s-SKIPPED,.s-NOT_NEEDED,.v-nodata,.r-pending{color:var(--idle);background:var(--idle-bg)}
+.s-SYNCED{color:var(--ok);background:var(--ok-bg)}
+.s-OUT_OF_SYNC{color:var(--bad);background:var(--bad-bg)}
+.s-DEPLOYING{color:var(--run);background:var(--run-bg)}
+.s-UNKNOWN,.s-QUEUED,.s-PENDING,.s-SKIPPED,.s-NOT_NEEDED,.v-nodata,.r-pending{color:var(--idle);background:var(--idle-bg)}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.85rem;color:var(--muted);font-weight:600}

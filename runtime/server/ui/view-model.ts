@@ -34,9 +34,18 @@ export interface Versions {
   new: Version;
 }
 
+/** The Git commit a GitOps deployment came from. */
+export type CommitView = { hash: string; subject: string; author: string } | null;
+
+const commitOf = (d: DeploymentRecord): CommitView => {
+  const c = d.graph.source?.commit;
+  return c ? { hash: c.hash, subject: c.subject, author: c.author } : null;
+};
+
 export interface ListRow {
   id: string;
   app: string;
+  commit: CommitView;
   service: string;
   state: DeploymentState;
   versions: Versions;
@@ -130,6 +139,7 @@ export interface DeploymentView {
   error: string | null;
   failedNode: string | null;
   cancelRequested: boolean;
+  commit: CommitView;
   strategy: string;
   autoRollback: boolean;
   versions: Versions;
@@ -244,6 +254,7 @@ export function listView(store: Store, q: { state?: string | null; app?: string 
     .map((d) => ({
       id: d.id,
       app: d.app,
+      commit: commitOf(d),
       service: d.serviceKey,
       state: d.state,
       versions: versionsOf(store, d, history),
@@ -460,6 +471,7 @@ export function deploymentView(store: Store, record: DeploymentRecord, timeScale
     error: d.error,
     failedNode: d.failedNode,
     cancelRequested: d.cancelRequested,
+    commit: commitOf(d),
     strategy: d.graph.strategy,
     autoRollback: d.graph.target.autoRollback,
     versions,

@@ -119,6 +119,35 @@ serviceDefinitionFile?: string
  * Path of the task definition, relative to the app file.
  */
 taskDefinitionFile?: string
+/**
+ * The Git commit the graph was compiled from, when `kanaria serve` deployed it from a watched repository (GitOps).
+ */
+commit?: {
+/**
+ * The repository's repoId in the runtime config.
+ */
+repoId: string
+/**
+ * Path of the app file from the repository root.
+ */
+path: string
+/**
+ * Full commit hash.
+ */
+hash: string
+/**
+ * First line of the commit message.
+ */
+subject: string
+/**
+ * Commit author as `Name <email>`.
+ */
+author: string
+/**
+ * What started the deployment: a new commit touching the app, a SYNC command (Sync now), or drift (trigger.onOutOfSync).
+ */
+trigger?: ("COMMIT" | "SYNC_COMMAND" | "OUT_OF_SYNC")
+}
 }
 /**
  * The application being deployed.

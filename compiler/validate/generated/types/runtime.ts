@@ -166,6 +166,11 @@ secretManagement?: SecretManagement
  * PipeCD v1's piped plugins, as in its piped config: the ecs plugin's deployTargets are platform providers (an app selects one with spec.deployTarget, or spec.platformProvider), the analysis plugin's config.analysisProviders are analysis providers. Names must be unique across platformProviders and deploy targets, and across both analysis provider lists.
  */
 plugins?: PipedPlugin[]
+git?: GitSettings
+/**
+ * Git repositories `kanaria serve` watches (GitOps): a commit that touches an app's files is compiled at that commit and deployed (PipeCD's piped `repositories`).
+ */
+repositories?: GitRepository[]
 }
 /**
  * A platform provider.
@@ -415,4 +420,56 @@ endpoints?: ECSEndpoints
  * How long one ECS or ELBv2 API call may take, in real time, before Kanaria abandons it and tries again (a Go duration such as 30s or 1m30s). A call that timed out may still have taken effect; Kanaria finds that out (clientToken, read-back) before it acts again.
  */
 callTimeout?: string
+}
+/**
+ * How `kanaria serve` reaches the repositories it watches (PipeCD's piped `git` section), how often it polls them, and the GitHub webhook secret.
+ */
+export interface GitSettings {
+/**
+ * Path of the SSH private key used for ssh remotes (git@host:owner/repo.git).
+ */
+sshKeyFile?: string
+/**
+ * Path of the file holding an access token for https remotes (a GitHub personal access or installation token).
+ */
+httpsTokenFile?: string
+/**
+ * User name sent with the HTTPS token (default x-access-token, which GitHub accepts for any token).
+ */
+username?: string
+/**
+ * How often each repository is fetched when no webhook says it changed (a Go duration; PipeCD's syncInterval).
+ */
+pollInterval?: string
+/**
+ * How often every app known from Git is compared with what runs on ECS (drift detection: SYNCED / OUT_OF_SYNC with the field diff / DEPLOYING / UNKNOWN). A Go duration.
+ */
+driftInterval?: string
+/**
+ * Path of the file holding the secret of the GitHub webhook (POST /api/webhooks/github checks X-Hub-Signature-256 against it). Without it the webhook endpoint refuses every request.
+ */
+webhookSecretFile?: string
+}
+/**
+ * A watched repository.
+ */
+export interface GitRepository {
+/**
+ * Unique name of the repository (letters, digits, `.`, `_`, `-`): the API and the status page name it so.
+ */
+repoId: string
+/**
+ * Where to fetch from: an ssh (git@github.com:owner/repo.git), https or file URL, or a path to a repository on disk.
+ */
+remote: string
+/**
+ * The branch whose commits are deployed.
+ */
+branch: string
+/**
+ * Paths of the app files (from the repository root) to deploy. Absent: every *.pipecd.yaml in the repository whose kind is ECSApp, or Application (PipeCD v1).
+ * 
+ * Items: Path of an app file from the repository root (for example services/web/app.pipecd.yaml).
+ */
+apps?: string[]
 }

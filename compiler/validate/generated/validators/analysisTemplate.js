@@ -2,7 +2,7 @@
 // @ts-nocheck
 "use strict";
 export const analysisTemplate = validate249;
-const schema315 = {
+const schema317 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/analysis-template.schema.json",
  "title": "PipeCD analysis template (.pipe/analysis-template.yaml)",
@@ -1729,7 +1729,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema315.required,parentSchema:schema315,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema317.required,parentSchema:schema317,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1739,7 +1739,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema315.required,parentSchema:schema315,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema317.required,parentSchema:schema317,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1749,7 +1749,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.spec === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema315.required,parentSchema:schema315,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema317.required,parentSchema:schema317,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1760,7 +1760,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema315,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema317,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1773,7 +1773,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("pipecd.dev/v1beta1" !== data0){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema315.properties.apiVersion,data:data0};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pipecd.dev/v1beta1"},message:"must be equal to constant",schema:"pipecd.dev/v1beta1",parentSchema:schema317.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1786,7 +1786,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("AnalysisTemplate" !== data1){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AnalysisTemplate"},message:"must be equal to constant",schema:"AnalysisTemplate",parentSchema:schema315.properties.kind,data:data1};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AnalysisTemplate"},message:"must be equal to constant",schema:"AnalysisTemplate",parentSchema:schema317.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1801,7 +1801,7 @@ let data2 = data.spec;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 if(!(((key1 === "metrics") || (key1 === "logs")) || (key1 === "https"))){
-const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema315.properties.spec,data:data2};
+const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema317.properties.spec,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1822,7 +1822,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema315.properties.spec.properties.metrics.type,parentSchema:schema315.properties.spec.properties.metrics,data:data3};
+const err7 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema317.properties.spec.properties.metrics.type,parentSchema:schema317.properties.spec.properties.metrics,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1843,7 +1843,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/spec/logs",schemaPath:"#/properties/spec/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema315.properties.spec.properties.logs.type,parentSchema:schema315.properties.spec.properties.logs,data:data5};
+const err8 = {instancePath:instancePath+"/spec/logs",schemaPath:"#/properties/spec/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema317.properties.spec.properties.logs.type,parentSchema:schema317.properties.spec.properties.logs,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1864,7 +1864,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/spec/https",schemaPath:"#/properties/spec/properties/https/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema315.properties.spec.properties.https.type,parentSchema:schema315.properties.spec.properties.https,data:data7};
+const err9 = {instancePath:instancePath+"/spec/https",schemaPath:"#/properties/spec/properties/https/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema317.properties.spec.properties.https.type,parentSchema:schema317.properties.spec.properties.https,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1876,7 +1876,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema315.properties.spec.type,parentSchema:schema315.properties.spec,data:data2};
+const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema317.properties.spec.type,parentSchema:schema317.properties.spec,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1888,7 +1888,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema315.type,parentSchema:schema315,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema317.type,parentSchema:schema317,data};
 if(vErrors === null){
 vErrors = [err11];
 }

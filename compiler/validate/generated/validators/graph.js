@@ -2,7 +2,7 @@
 // @ts-nocheck
 "use strict";
 export const graph = validate205;
-const schema282 = {
+const schema284 = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://kanaria.dev/schema/graph.schema.json",
  "title": "Kanaria execution graph",
@@ -59,6 +59,49 @@ const schema282 = {
     "taskDefinitionFile": {
      "type": "string",
      "description": "Path of the task definition, relative to the app file."
+    },
+    "commit": {
+     "type": "object",
+     "additionalProperties": false,
+     "required": [
+      "repoId",
+      "path",
+      "hash",
+      "subject",
+      "author"
+     ],
+     "description": "The Git commit the graph was compiled from, when `kanaria serve` deployed it from a watched repository (GitOps).",
+     "properties": {
+      "repoId": {
+       "type": "string",
+       "description": "The repository's repoId in the runtime config."
+      },
+      "path": {
+       "type": "string",
+       "description": "Path of the app file from the repository root."
+      },
+      "hash": {
+       "type": "string",
+       "pattern": "^[0-9a-f]{40,64}$",
+       "description": "Full commit hash."
+      },
+      "subject": {
+       "type": "string",
+       "description": "First line of the commit message."
+      },
+      "author": {
+       "type": "string",
+       "description": "Commit author as `Name <email>`."
+      },
+      "trigger": {
+       "enum": [
+        "COMMIT",
+        "SYNC_COMMAND",
+        "OUT_OF_SYNC"
+       ],
+       "description": "What started the deployment: a new commit touching the app, a SYNC command (Sync now), or drift (trigger.onOutOfSync)."
+      }
+     }
     }
    }
   },
@@ -1070,7 +1113,7 @@ const schema282 = {
   }
  }
 };
-const schema283 = {
+const schema285 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -1097,8 +1140,9 @@ const schema283 = {
  }
 };
 const func1 = Object.prototype.hasOwnProperty;
-const pattern67 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const schema285 = {
+const pattern73 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern74 = new RegExp("^[0-9a-f]{40,64}$", "u");
+const schema287 = {
  "type": "object",
  "description": "One step of a path. `stage` selects the shape of `params` (every default resolved by the compiler).",
  "discriminator": {
@@ -1131,7 +1175,7 @@ const schema285 = {
   }
  ]
 };
-const schema286 = {
+const schema288 = {
  "type": "object",
  "allOf": [
   {
@@ -1152,7 +1196,7 @@ const schema286 = {
   }
  }
 };
-const schema292 = {
+const schema294 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -1175,7 +1219,7 @@ const schema292 = {
   }
  }
 };
-const schema287 = {
+const schema289 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -1256,7 +1300,7 @@ const schema287 = {
   }
  }
 };
-const schema288 = {
+const schema290 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -1288,7 +1332,7 @@ const schema288 = {
   }
  }
 };
-const schema289 = {
+const schema291 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -1335,7 +1379,7 @@ const schema289 = {
   }
  }
 };
-const schema290 = {
+const schema292 = {
  "oneOf": [
   {
    "type": "null"
@@ -1378,7 +1422,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.taskSets === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema289.required,parentSchema:schema289,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskSets"},message:"must have required property '"+"taskSets"+"'",schema:schema291.required,parentSchema:schema291,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1388,7 +1432,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.traffic === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema289.required,parentSchema:schema289,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "traffic"},message:"must have required property '"+"traffic"+"'",schema:schema291.required,parentSchema:schema291,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1399,7 +1443,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "taskSets") || (key0 === "traffic"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema289,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema291,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1413,7 +1457,7 @@ if(data.taskSets !== undefined){
 let data0 = data.taskSets;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.primary === undefined){
-const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema289.properties.taskSets.required,parentSchema:schema289.properties.taskSets,data:data0};
+const err3 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema291.properties.taskSets.required,parentSchema:schema291.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1423,7 +1467,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0.canary === undefined){
-const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema289.properties.taskSets.required,parentSchema:schema289.properties.taskSets,data:data0};
+const err4 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema291.properties.taskSets.required,parentSchema:schema291.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1434,7 +1478,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "primary") || (key1 === "canary"))){
-const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema289.properties.taskSets,data:data0};
+const err5 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema291.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1451,7 +1495,7 @@ let valid3 = false;
 let passing0 = null;
 const _errs8 = errors;
 if(data1 !== null){
-const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema290.oneOf[0].type,parentSchema:schema290.oneOf[0],data:data1};
+const err6 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema292.oneOf[0].type,parentSchema:schema292.oneOf[0],data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1468,7 +1512,7 @@ passing0 = 0;
 const _errs10 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.version === undefined){
-const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data1};
+const err7 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema292.oneOf[1].required,parentSchema:schema292.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1478,7 +1522,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data1.scale === undefined){
-const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data1};
+const err8 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema292.oneOf[1].required,parentSchema:schema292.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1489,7 +1533,7 @@ errors++;
 }
 for(const key2 in data1){
 if(!((key2 === "version") || (key2 === "scale"))){
-const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema290.oneOf[1],data:data1};
+const err9 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema292.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1502,7 +1546,7 @@ errors++;
 if(data1.version !== undefined){
 let data2 = data1.version;
 if(!((data2 === "current") || (data2 === "new"))){
-const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema290.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema290.oneOf[1].properties.version.enum,parentSchema:schema290.oneOf[1].properties.version,data:data2};
+const err10 = {instancePath:instancePath+"/taskSets/primary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema292.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema292.oneOf[1].properties.version.enum,parentSchema:schema292.oneOf[1].properties.version,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1516,7 +1560,7 @@ if(data1.scale !== undefined){
 let data3 = data1.scale;
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
+const err11 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema292.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1526,7 +1570,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
+const err12 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema292.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1537,7 +1581,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema290.oneOf[1].properties.scale.type,parentSchema:schema290.oneOf[1].properties.scale,data:data3};
+const err13 = {instancePath:instancePath+"/taskSets/primary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema292.oneOf[1].properties.scale.type,parentSchema:schema292.oneOf[1].properties.scale,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1549,7 +1593,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.oneOf[1].type,parentSchema:schema290.oneOf[1],data:data1};
+const err14 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.oneOf[1].type,parentSchema:schema292.oneOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1570,7 +1614,7 @@ passing0 = 1;
 }
 }
 if(!valid3){
-const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema290.oneOf,parentSchema:schema290,data:data1};
+const err15 = {instancePath:instancePath+"/taskSets/primary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema292.oneOf,parentSchema:schema292,data:data1};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1598,7 +1642,7 @@ let valid6 = false;
 let passing1 = null;
 const _errs19 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema290.oneOf[0].type,parentSchema:schema290.oneOf[0],data:data4};
+const err16 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema292.oneOf[0].type,parentSchema:schema292.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1615,7 +1659,7 @@ passing1 = 0;
 const _errs21 = errors;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.version === undefined){
-const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data4};
+const err17 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema292.oneOf[1].required,parentSchema:schema292.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1625,7 +1669,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data4.scale === undefined){
-const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema290.oneOf[1].required,parentSchema:schema290.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema292.oneOf[1].required,parentSchema:schema292.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1636,7 +1680,7 @@ errors++;
 }
 for(const key3 in data4){
 if(!((key3 === "version") || (key3 === "scale"))){
-const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema290.oneOf[1],data:data4};
+const err19 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema292.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1649,7 +1693,7 @@ errors++;
 if(data4.version !== undefined){
 let data5 = data4.version;
 if(!((data5 === "current") || (data5 === "new"))){
-const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema290.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema290.oneOf[1].properties.version.enum,parentSchema:schema290.oneOf[1].properties.version,data:data5};
+const err20 = {instancePath:instancePath+"/taskSets/canary/version",schemaPath:"#/$defs/taskSet/oneOf/1/properties/version/enum",keyword:"enum",params:{allowedValues: schema292.oneOf[1].properties.version.enum},message:"must be equal to one of the allowed values",schema:schema292.oneOf[1].properties.version.enum,parentSchema:schema292.oneOf[1].properties.version,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1663,7 +1707,7 @@ if(data4.scale !== undefined){
 let data6 = data4.scale;
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
+const err21 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema292.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1673,7 +1717,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
+const err22 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema292.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1684,7 +1728,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema290.oneOf[1].properties.scale.type,parentSchema:schema290.oneOf[1].properties.scale,data:data6};
+const err23 = {instancePath:instancePath+"/taskSets/canary/scale",schemaPath:"#/$defs/taskSet/oneOf/1/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema292.oneOf[1].properties.scale.type,parentSchema:schema292.oneOf[1].properties.scale,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1696,7 +1740,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.oneOf[1].type,parentSchema:schema290.oneOf[1],data:data4};
+const err24 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.oneOf[1].type,parentSchema:schema292.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1717,7 +1761,7 @@ passing1 = 1;
 }
 }
 if(!valid6){
-const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema290.oneOf,parentSchema:schema290,data:data4};
+const err25 = {instancePath:instancePath+"/taskSets/canary",schemaPath:"#/$defs/taskSet/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema292.oneOf,parentSchema:schema292,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1740,7 +1784,7 @@ vErrors = null;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.properties.taskSets.type,parentSchema:schema289.properties.taskSets,data:data0};
+const err26 = {instancePath:instancePath+"/taskSets",schemaPath:"#/properties/taskSets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema291.properties.taskSets.type,parentSchema:schema291.properties.taskSets,data:data0};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1754,7 +1798,7 @@ if(data.traffic !== undefined){
 let data7 = data.traffic;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.primary === undefined){
-const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema289.properties.traffic.required,parentSchema:schema289.properties.traffic,data:data7};
+const err27 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema291.properties.traffic.required,parentSchema:schema291.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1764,7 +1808,7 @@ vErrors.push(err27);
 errors++;
 }
 if(data7.canary === undefined){
-const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema289.properties.traffic.required,parentSchema:schema289.properties.traffic,data:data7};
+const err28 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema291.properties.traffic.required,parentSchema:schema291.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1775,7 +1819,7 @@ errors++;
 }
 for(const key4 in data7){
 if(!((key4 === "primary") || (key4 === "canary"))){
-const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema289.properties.traffic,data:data7};
+const err29 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema291.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1789,7 +1833,7 @@ if(data7.primary !== undefined){
 let data8 = data7.primary;
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
+const err30 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema291.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1799,7 +1843,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data8 < 0 || isNaN(data8)){
-const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
+const err31 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema291.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1810,7 +1854,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema289.properties.traffic.properties.primary.type,parentSchema:schema289.properties.traffic.properties.primary,data:data8};
+const err32 = {instancePath:instancePath+"/traffic/primary",schemaPath:"#/properties/traffic/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema291.properties.traffic.properties.primary.type,parentSchema:schema291.properties.traffic.properties.primary,data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1824,7 +1868,7 @@ if(data7.canary !== undefined){
 let data9 = data7.canary;
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 100 || isNaN(data9)){
-const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
+const err33 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema291.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1834,7 +1878,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data9 < 0 || isNaN(data9)){
-const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
+const err34 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema291.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1845,7 +1889,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema289.properties.traffic.properties.canary.type,parentSchema:schema289.properties.traffic.properties.canary,data:data9};
+const err35 = {instancePath:instancePath+"/traffic/canary",schemaPath:"#/properties/traffic/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema291.properties.traffic.properties.canary.type,parentSchema:schema291.properties.traffic.properties.canary,data:data9};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1857,7 +1901,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.properties.traffic.type,parentSchema:schema289.properties.traffic,data:data7};
+const err36 = {instancePath:instancePath+"/traffic",schemaPath:"#/properties/traffic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema291.properties.traffic.type,parentSchema:schema291.properties.traffic,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1869,7 +1913,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.type,parentSchema:schema289,data};
+const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema291.type,parentSchema:schema291,data};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1896,7 +1940,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1906,7 +1950,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.stage === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1916,7 +1960,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1926,7 +1970,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.params === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1936,7 +1980,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1946,7 +1990,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.source === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1956,7 +2000,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.expect === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1966,7 +2010,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.next === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next"},message:"must have required property '"+"next"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1976,7 +2020,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.onFailure === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema287.required,parentSchema:schema287,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "onFailure"},message:"must have required property '"+"onFailure"+"'",schema:schema289.required,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1986,8 +2030,8 @@ vErrors.push(err8);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema287.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema287,data};
+if(!(func1.call(schema289.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2000,7 +2044,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 !== "string"){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema287.properties.id.type,parentSchema:schema287.properties.id,data:data0};
+const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema289.properties.id.type,parentSchema:schema289.properties.id,data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2013,7 +2057,7 @@ errors++;
 if(data.stage !== undefined){
 let data1 = data.stage;
 if(!(((((((((((((data1 === "ECS_SYNC") || (data1 === "ECS_CANARY_ROLLOUT")) || (data1 === "ECS_PRIMARY_ROLLOUT")) || (data1 === "ECS_TRAFFIC_ROUTING")) || (data1 === "ECS_CANARY_CLEAN")) || (data1 === "WAIT")) || (data1 === "WAIT_APPROVAL")) || (data1 === "ANALYSIS")) || (data1 === "SCRIPT_RUN")) || (data1 === "ROLLBACK_TRAFFIC")) || (data1 === "ROLLBACK_PRIMARY")) || (data1 === "ROLLBACK_CLEAN")) || (data1 === "ROLLBACK_SCRIPT_RUN"))){
-const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema287.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema287.properties.stage.enum,parentSchema:schema287.properties.stage,data:data1};
+const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema289.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema289.properties.stage.enum,parentSchema:schema289.properties.stage,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2026,7 +2070,7 @@ errors++;
 if(data.name !== undefined){
 let data2 = data.name;
 if(typeof data2 !== "string"){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema287.properties.name.type,parentSchema:schema287.properties.name,data:data2};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema289.properties.name.type,parentSchema:schema289.properties.name,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2039,7 +2083,7 @@ errors++;
 if(data.params !== undefined){
 let data3 = data.params;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.properties.params.type,parentSchema:schema287.properties.params,data:data3};
+const err13 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.properties.params.type,parentSchema:schema289.properties.params,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2052,7 +2096,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data4 = data.timeoutMs;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema287.properties.timeoutMs.type,parentSchema:schema287.properties.timeoutMs,data:data4};
+const err14 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema289.properties.timeoutMs.type,parentSchema:schema289.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2063,7 +2107,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 1 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema287.properties.timeoutMs,data:data4};
+const err15 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema289.properties.timeoutMs,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2081,7 +2125,7 @@ let valid1 = false;
 let passing0 = null;
 const _errs13 = errors;
 if(data5 !== null){
-const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema287.properties.source.oneOf[0].type,parentSchema:schema287.properties.source.oneOf[0],data:data5};
+const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema289.properties.source.oneOf[0].type,parentSchema:schema289.properties.source.oneOf[0],data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2098,7 +2142,7 @@ passing0 = 0;
 const _errs15 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.file === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema290.required,parentSchema:schema290,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2108,7 +2152,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data5.line === undefined){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema290.required,parentSchema:schema290,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2118,7 +2162,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data5.column === undefined){
-const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
+const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema290.required,parentSchema:schema290,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2128,7 +2172,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data5.endLine === undefined){
-const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
+const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endLine"},message:"must have required property '"+"endLine"+"'",schema:schema290.required,parentSchema:schema290,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2138,7 +2182,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data5.endColumn === undefined){
-const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema288.required,parentSchema:schema288,data:data5};
+const err21 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/required",keyword:"required",params:{missingProperty: "endColumn"},message:"must have required property '"+"endColumn"+"'",schema:schema290.required,parentSchema:schema290,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2149,7 +2193,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!(((((key1 === "file") || (key1 === "line")) || (key1 === "column")) || (key1 === "endLine")) || (key1 === "endColumn"))){
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema288,data:data5};
+const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema290,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2162,7 +2206,7 @@ errors++;
 if(data5.file !== undefined){
 let data6 = data5.file;
 if(typeof data6 !== "string"){
-const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema288.properties.file.type,parentSchema:schema288.properties.file,data:data6};
+const err23 = {instancePath:instancePath+"/source/file",schemaPath:"#/$defs/range/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema290.properties.file.type,parentSchema:schema290.properties.file,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2175,7 +2219,7 @@ errors++;
 if(data5.line !== undefined){
 let data7 = data5.line;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.line.type,parentSchema:schema288.properties.line,data:data7};
+const err24 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema290.properties.line.type,parentSchema:schema290.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2186,7 +2230,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 1 || isNaN(data7)){
-const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.line,data:data7};
+const err25 = {instancePath:instancePath+"/source/line",schemaPath:"#/$defs/range/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema290.properties.line,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2200,7 +2244,7 @@ errors++;
 if(data5.column !== undefined){
 let data8 = data5.column;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.column.type,parentSchema:schema288.properties.column,data:data8};
+const err26 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema290.properties.column.type,parentSchema:schema290.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2211,7 +2255,7 @@ errors++;
 }
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 1 || isNaN(data8)){
-const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.column,data:data8};
+const err27 = {instancePath:instancePath+"/source/column",schemaPath:"#/$defs/range/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema290.properties.column,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2225,7 +2269,7 @@ errors++;
 if(data5.endLine !== undefined){
 let data9 = data5.endLine;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.endLine.type,parentSchema:schema288.properties.endLine,data:data9};
+const err28 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema290.properties.endLine.type,parentSchema:schema290.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2236,7 +2280,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 1 || isNaN(data9)){
-const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.endLine,data:data9};
+const err29 = {instancePath:instancePath+"/source/endLine",schemaPath:"#/$defs/range/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema290.properties.endLine,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2250,7 +2294,7 @@ errors++;
 if(data5.endColumn !== undefined){
 let data10 = data5.endColumn;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema288.properties.endColumn.type,parentSchema:schema288.properties.endColumn,data:data10};
+const err30 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema290.properties.endColumn.type,parentSchema:schema290.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2261,7 +2305,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 1 || isNaN(data10)){
-const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema288.properties.endColumn,data:data10};
+const err31 = {instancePath:instancePath+"/source/endColumn",schemaPath:"#/$defs/range/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema290.properties.endColumn,data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2274,7 +2318,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.type,parentSchema:schema288,data:data5};
+const err32 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/range/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema290.type,parentSchema:schema290,data:data5};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2295,7 +2339,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema287.properties.source.oneOf,parentSchema:schema287.properties.source,data:data5};
+const err33 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema289.properties.source.oneOf,parentSchema:schema289.properties.source,data:data5};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2325,7 +2369,7 @@ errors = vErrors.length;
 if(data.next !== undefined){
 let data12 = data.next;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema287.properties.next.type},message:"must be string,null",schema:schema287.properties.next.type,parentSchema:schema287.properties.next,data:data12};
+const err34 = {instancePath:instancePath+"/next",schemaPath:"#/properties/next/type",keyword:"type",params:{type: schema289.properties.next.type},message:"must be string,null",schema:schema289.properties.next.type,parentSchema:schema289.properties.next,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2338,7 +2382,7 @@ errors++;
 if(data.onFailure !== undefined){
 let data13 = data.onFailure;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema287.properties.onFailure.type},message:"must be string,null",schema:schema287.properties.onFailure.type,parentSchema:schema287.properties.onFailure,data:data13};
+const err35 = {instancePath:instancePath+"/onFailure",schemaPath:"#/properties/onFailure/type",keyword:"type",params:{type: schema289.properties.onFailure.type},message:"must be string,null",schema:schema289.properties.onFailure.type,parentSchema:schema289.properties.onFailure,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2350,7 +2394,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.type,parentSchema:schema287,data};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema289.type,parentSchema:schema289,data};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2381,7 +2425,7 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.stage === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema286.required,parentSchema:schema286,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema288.required,parentSchema:schema288,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2391,7 +2435,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.params === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema286.required,parentSchema:schema286,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema288.required,parentSchema:schema288,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2403,7 +2447,7 @@ errors++;
 if(data.stage !== undefined){
 let data0 = data.stage;
 if("ECS_SYNC" !== data0){
-const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_SYNC"},message:"must be equal to constant",schema:"ECS_SYNC",parentSchema:schema286.properties.stage,data:data0};
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_SYNC"},message:"must be equal to constant",schema:"ECS_SYNC",parentSchema:schema288.properties.stage,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2417,7 +2461,7 @@ if(data.params !== undefined){
 let data1 = data.params;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.recreate === undefined){
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/required",keyword:"required",params:{missingProperty: "recreate"},message:"must have required property '"+"recreate"+"'",schema:schema292.required,parentSchema:schema292,data:data1};
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/required",keyword:"required",params:{missingProperty: "recreate"},message:"must have required property '"+"recreate"+"'",schema:schema294.required,parentSchema:schema294,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2427,7 +2471,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1.standalone === undefined){
-const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/required",keyword:"required",params:{missingProperty: "standalone"},message:"must have required property '"+"standalone"+"'",schema:schema292.required,parentSchema:schema292,data:data1};
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/required",keyword:"required",params:{missingProperty: "standalone"},message:"must have required property '"+"standalone"+"'",schema:schema294.required,parentSchema:schema294,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2438,7 +2482,7 @@ errors++;
 }
 for(const key0 in data1){
 if(!(((key0 === "recreate") || (key0 === "standalone")) || (key0 === "runStandaloneTask"))){
-const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema292,data:data1};
+const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema294,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2451,7 +2495,7 @@ errors++;
 if(data1.recreate !== undefined){
 let data2 = data1.recreate;
 if(typeof data2 !== "boolean"){
-const err6 = {instancePath:instancePath+"/params/recreate",schemaPath:"#/$defs/ecsSyncParams/properties/recreate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema292.properties.recreate.type,parentSchema:schema292.properties.recreate,data:data2};
+const err6 = {instancePath:instancePath+"/params/recreate",schemaPath:"#/$defs/ecsSyncParams/properties/recreate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema294.properties.recreate.type,parentSchema:schema294.properties.recreate,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2464,7 +2508,7 @@ errors++;
 if(data1.standalone !== undefined){
 let data3 = data1.standalone;
 if(typeof data3 !== "boolean"){
-const err7 = {instancePath:instancePath+"/params/standalone",schemaPath:"#/$defs/ecsSyncParams/properties/standalone/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema292.properties.standalone.type,parentSchema:schema292.properties.standalone,data:data3};
+const err7 = {instancePath:instancePath+"/params/standalone",schemaPath:"#/$defs/ecsSyncParams/properties/standalone/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema294.properties.standalone.type,parentSchema:schema294.properties.standalone,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2477,7 +2521,7 @@ errors++;
 if(data1.runStandaloneTask !== undefined){
 let data4 = data1.runStandaloneTask;
 if(typeof data4 !== "boolean"){
-const err8 = {instancePath:instancePath+"/params/runStandaloneTask",schemaPath:"#/$defs/ecsSyncParams/properties/runStandaloneTask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema292.properties.runStandaloneTask.type,parentSchema:schema292.properties.runStandaloneTask,data:data4};
+const err8 = {instancePath:instancePath+"/params/runStandaloneTask",schemaPath:"#/$defs/ecsSyncParams/properties/runStandaloneTask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema294.properties.runStandaloneTask.type,parentSchema:schema294.properties.runStandaloneTask,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2489,7 +2533,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema292.type,parentSchema:schema292,data:data1};
+const err9 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsSyncParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema294.type,parentSchema:schema294,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2501,7 +2545,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema286.type,parentSchema:schema286,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema288.type,parentSchema:schema288,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2515,7 +2559,7 @@ return errors === 0;
 }
 validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema293 = {
+const schema295 = {
  "type": "object",
  "allOf": [
   {
@@ -2536,7 +2580,7 @@ const schema293 = {
   }
  }
 };
-const schema294 = {
+const schema296 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -2569,7 +2613,7 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.stage === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema293.required,parentSchema:schema293,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema295.required,parentSchema:schema295,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2579,7 +2623,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.params === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema293.required,parentSchema:schema293,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema295.required,parentSchema:schema295,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2591,7 +2635,7 @@ errors++;
 if(data.stage !== undefined){
 let data0 = data.stage;
 if("ECS_CANARY_ROLLOUT" !== data0){
-const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_CANARY_ROLLOUT"},message:"must be equal to constant",schema:"ECS_CANARY_ROLLOUT",parentSchema:schema293.properties.stage,data:data0};
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_CANARY_ROLLOUT"},message:"must be equal to constant",schema:"ECS_CANARY_ROLLOUT",parentSchema:schema295.properties.stage,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2605,7 +2649,7 @@ if(data.params !== undefined){
 let data1 = data.params;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.scale === undefined){
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema294.required,parentSchema:schema294,data:data1};
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'",schema:schema296.required,parentSchema:schema296,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2616,7 +2660,7 @@ errors++;
 }
 for(const key0 in data1){
 if(!(key0 === "scale")){
-const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema294,data:data1};
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema296,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2630,7 +2674,7 @@ if(data1.scale !== undefined){
 let data2 = data1.scale;
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 100 || isNaN(data2)){
-const err5 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema294.properties.scale,data:data2};
+const err5 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema296.properties.scale,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2640,7 +2684,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data2 < 0 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema294.properties.scale,data:data2};
+const err6 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema296.properties.scale,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2651,7 +2695,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema294.properties.scale.type,parentSchema:schema294.properties.scale,data:data2};
+const err7 = {instancePath:instancePath+"/params/scale",schemaPath:"#/$defs/ecsCanaryRolloutParams/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema296.properties.scale.type,parentSchema:schema296.properties.scale,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2663,7 +2707,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema294.type,parentSchema:schema294,data:data1};
+const err8 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsCanaryRolloutParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema296.type,parentSchema:schema296,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2675,7 +2719,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema293.type,parentSchema:schema293,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema295.type,parentSchema:schema295,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2689,7 +2733,7 @@ return errors === 0;
 }
 validate212.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema295 = {
+const schema297 = {
  "type": "object",
  "allOf": [
   {
@@ -2710,7 +2754,7 @@ const schema295 = {
   }
  }
 };
-const schema296 = {
+const schema298 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -2754,7 +2798,7 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.stage === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema295.required,parentSchema:schema295,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema297.required,parentSchema:schema297,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2764,7 +2808,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.params === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema295.required,parentSchema:schema295,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema297.required,parentSchema:schema297,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2776,7 +2820,7 @@ errors++;
 if(data.stage !== undefined){
 let data0 = data.stage;
 if("ECS_TRAFFIC_ROUTING" !== data0){
-const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_TRAFFIC_ROUTING"},message:"must be equal to constant",schema:"ECS_TRAFFIC_ROUTING",parentSchema:schema295.properties.stage,data:data0};
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ECS_TRAFFIC_ROUTING"},message:"must be equal to constant",schema:"ECS_TRAFFIC_ROUTING",parentSchema:schema297.properties.stage,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2790,7 +2834,7 @@ if(data.params !== undefined){
 let data1 = data.params;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.primary === undefined){
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema296.required,parentSchema:schema296,data:data1};
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema298.required,parentSchema:schema298,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2800,7 +2844,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1.canary === undefined){
-const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema296.required,parentSchema:schema296,data:data1};
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema298.required,parentSchema:schema298,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2811,7 +2855,7 @@ errors++;
 }
 for(const key0 in data1){
 if(!(((key0 === "primary") || (key0 === "canary")) || (key0 === "weightsDefaulted"))){
-const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema296,data:data1};
+const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema298,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2825,7 +2869,7 @@ if(data1.primary !== undefined){
 let data2 = data1.primary;
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 100 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema296.properties.primary,data:data2};
+const err6 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema298.properties.primary,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2835,7 +2879,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data2 < 0 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema296.properties.primary,data:data2};
+const err7 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema298.properties.primary,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2846,7 +2890,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema296.properties.primary.type,parentSchema:schema296.properties.primary,data:data2};
+const err8 = {instancePath:instancePath+"/params/primary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/primary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema298.properties.primary.type,parentSchema:schema298.properties.primary,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2860,7 +2904,7 @@ if(data1.canary !== undefined){
 let data3 = data1.canary;
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema296.properties.canary,data:data3};
+const err9 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema298.properties.canary,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2870,7 +2914,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data3 < 0 || isNaN(data3)){
-const err10 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema296.properties.canary,data:data3};
+const err10 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema298.properties.canary,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2881,7 +2925,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema296.properties.canary.type,parentSchema:schema296.properties.canary,data:data3};
+const err11 = {instancePath:instancePath+"/params/canary",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/canary/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema298.properties.canary.type,parentSchema:schema298.properties.canary,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2894,7 +2938,7 @@ errors++;
 if(data1.weightsDefaulted !== undefined){
 let data4 = data1.weightsDefaulted;
 if(true !== data4){
-const err12 = {instancePath:instancePath+"/params/weightsDefaulted",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/weightsDefaulted/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema296.properties.weightsDefaulted,data:data4};
+const err12 = {instancePath:instancePath+"/params/weightsDefaulted",schemaPath:"#/$defs/ecsTrafficRoutingParams/properties/weightsDefaulted/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema298.properties.weightsDefaulted,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2906,7 +2950,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema296.type,parentSchema:schema296,data:data1};
+const err13 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/ecsTrafficRoutingParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema298.type,parentSchema:schema298,data:data1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2918,7 +2962,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema295.type,parentSchema:schema295,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema297.type,parentSchema:schema297,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2932,7 +2976,7 @@ return errors === 0;
 }
 validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema297 = {
+const schema299 = {
  "type": "object",
  "allOf": [
   {
@@ -2953,7 +2997,7 @@ const schema297 = {
   }
  }
 };
-const schema298 = {
+const schema300 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -2989,7 +3033,7 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.stage === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema297.required,parentSchema:schema297,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema299.required,parentSchema:schema299,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2999,7 +3043,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.params === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema297.required,parentSchema:schema297,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema299.required,parentSchema:schema299,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3011,7 +3055,7 @@ errors++;
 if(data.stage !== undefined){
 let data0 = data.stage;
 if("WAIT" !== data0){
-const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "WAIT"},message:"must be equal to constant",schema:"WAIT",parentSchema:schema297.properties.stage,data:data0};
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "WAIT"},message:"must be equal to constant",schema:"WAIT",parentSchema:schema299.properties.stage,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3025,7 +3069,7 @@ if(data.params !== undefined){
 let data1 = data.params;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.durationMs === undefined){
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/required",keyword:"required",params:{missingProperty: "durationMs"},message:"must have required property '"+"durationMs"+"'",schema:schema298.required,parentSchema:schema298,data:data1};
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/required",keyword:"required",params:{missingProperty: "durationMs"},message:"must have required property '"+"durationMs"+"'",schema:schema300.required,parentSchema:schema300,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3036,7 +3080,7 @@ errors++;
 }
 for(const key0 in data1){
 if(!((key0 === "durationMs") || (key0 === "durationDefaulted"))){
-const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema298,data:data1};
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema300,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3049,7 +3093,7 @@ errors++;
 if(data1.durationMs !== undefined){
 let data2 = data1.durationMs;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err5 = {instancePath:instancePath+"/params/durationMs",schemaPath:"#/$defs/waitParams/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema298.properties.durationMs.type,parentSchema:schema298.properties.durationMs,data:data2};
+const err5 = {instancePath:instancePath+"/params/durationMs",schemaPath:"#/$defs/waitParams/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema300.properties.durationMs.type,parentSchema:schema300.properties.durationMs,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3060,7 +3104,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/params/durationMs",schemaPath:"#/$defs/waitParams/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema298.properties.durationMs,data:data2};
+const err6 = {instancePath:instancePath+"/params/durationMs",schemaPath:"#/$defs/waitParams/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema300.properties.durationMs,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3074,7 +3118,7 @@ errors++;
 if(data1.durationDefaulted !== undefined){
 let data3 = data1.durationDefaulted;
 if(true !== data3){
-const err7 = {instancePath:instancePath+"/params/durationDefaulted",schemaPath:"#/$defs/waitParams/properties/durationDefaulted/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema298.properties.durationDefaulted,data:data3};
+const err7 = {instancePath:instancePath+"/params/durationDefaulted",schemaPath:"#/$defs/waitParams/properties/durationDefaulted/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema300.properties.durationDefaulted,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3086,7 +3130,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema298.type,parentSchema:schema298,data:data1};
+const err8 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema300.type,parentSchema:schema300,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3098,7 +3142,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema297.type,parentSchema:schema297,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema299.type,parentSchema:schema299,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3112,7 +3156,7 @@ return errors === 0;
 }
 validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema299 = {
+const schema301 = {
  "type": "object",
  "allOf": [
   {
@@ -3133,7 +3177,7 @@ const schema299 = {
   }
  }
 };
-const schema300 = {
+const schema302 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -3173,7 +3217,7 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.stage === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema299.required,parentSchema:schema299,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema301.required,parentSchema:schema301,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3183,7 +3227,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.params === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema299.required,parentSchema:schema299,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema301.required,parentSchema:schema301,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3195,7 +3239,7 @@ errors++;
 if(data.stage !== undefined){
 let data0 = data.stage;
 if("WAIT_APPROVAL" !== data0){
-const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "WAIT_APPROVAL"},message:"must be equal to constant",schema:"WAIT_APPROVAL",parentSchema:schema299.properties.stage,data:data0};
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "WAIT_APPROVAL"},message:"must be equal to constant",schema:"WAIT_APPROVAL",parentSchema:schema301.properties.stage,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3209,7 +3253,7 @@ if(data.params !== undefined){
 let data1 = data.params;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.approvers === undefined){
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/required",keyword:"required",params:{missingProperty: "approvers"},message:"must have required property '"+"approvers"+"'",schema:schema300.required,parentSchema:schema300,data:data1};
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/required",keyword:"required",params:{missingProperty: "approvers"},message:"must have required property '"+"approvers"+"'",schema:schema302.required,parentSchema:schema302,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3219,7 +3263,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1.minApproverNum === undefined){
-const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/required",keyword:"required",params:{missingProperty: "minApproverNum"},message:"must have required property '"+"minApproverNum"+"'",schema:schema300.required,parentSchema:schema300,data:data1};
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/required",keyword:"required",params:{missingProperty: "minApproverNum"},message:"must have required property '"+"minApproverNum"+"'",schema:schema302.required,parentSchema:schema302,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3230,7 +3274,7 @@ errors++;
 }
 for(const key0 in data1){
 if(!((key0 === "approvers") || (key0 === "minApproverNum"))){
-const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema300,data:data1};
+const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema302,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3247,7 +3291,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/params/approvers/" + i0,schemaPath:"#/$defs/waitApprovalParams/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema300.properties.approvers.items.type,parentSchema:schema300.properties.approvers.items,data:data3};
+const err6 = {instancePath:instancePath+"/params/approvers/" + i0,schemaPath:"#/$defs/waitApprovalParams/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema302.properties.approvers.items.type,parentSchema:schema302.properties.approvers.items,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3259,7 +3303,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/params/approvers",schemaPath:"#/$defs/waitApprovalParams/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema300.properties.approvers.type,parentSchema:schema300.properties.approvers,data:data2};
+const err7 = {instancePath:instancePath+"/params/approvers",schemaPath:"#/$defs/waitApprovalParams/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema302.properties.approvers.type,parentSchema:schema302.properties.approvers,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3272,7 +3316,7 @@ errors++;
 if(data1.minApproverNum !== undefined){
 let data4 = data1.minApproverNum;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err8 = {instancePath:instancePath+"/params/minApproverNum",schemaPath:"#/$defs/waitApprovalParams/properties/minApproverNum/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema300.properties.minApproverNum.type,parentSchema:schema300.properties.minApproverNum,data:data4};
+const err8 = {instancePath:instancePath+"/params/minApproverNum",schemaPath:"#/$defs/waitApprovalParams/properties/minApproverNum/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema302.properties.minApproverNum.type,parentSchema:schema302.properties.minApproverNum,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3283,7 +3327,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 1 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/params/minApproverNum",schemaPath:"#/$defs/waitApprovalParams/properties/minApproverNum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema300.properties.minApproverNum,data:data4};
+const err9 = {instancePath:instancePath+"/params/minApproverNum",schemaPath:"#/$defs/waitApprovalParams/properties/minApproverNum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema302.properties.minApproverNum,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3296,7 +3340,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema300.type,parentSchema:schema300,data:data1};
+const err10 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/waitApprovalParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema302.type,parentSchema:schema302,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3308,7 +3352,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema299.type,parentSchema:schema299,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema301.type,parentSchema:schema301,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3322,7 +3366,7 @@ return errors === 0;
 }
 validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema301 = {
+const schema303 = {
  "type": "object",
  "allOf": [
   {
@@ -3343,7 +3387,7 @@ const schema301 = {
   }
  }
 };
-const schema302 = {
+const schema304 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -3379,7 +3423,7 @@ const schema302 = {
   }
  }
 };
-const schema303 = {
+const schema305 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -3468,7 +3512,7 @@ const schema303 = {
   }
  }
 };
-const schema304 = {
+const schema306 = {
  "enum": [
   "THRESHOLD",
   "PREVIOUS",
@@ -3477,7 +3521,7 @@ const schema304 = {
  ],
  "description": "How a metric is judged."
 };
-const schema305 = {
+const schema307 = {
  "enum": [
   "primary",
   "canary",
@@ -3485,7 +3529,7 @@ const schema305 = {
  ],
  "description": "Which task set a query or check is about."
 };
-const schema306 = {
+const schema308 = {
  "enum": [
   "HIGH",
   "LOW",
@@ -3506,7 +3550,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.provider === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3516,7 +3560,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.strategy === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3526,7 +3570,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.variants === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variants"},message:"must have required property '"+"variants"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variants"},message:"must have required property '"+"variants"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3536,7 +3580,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.queries === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "queries"},message:"must have required property '"+"queries"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "queries"},message:"must have required property '"+"queries"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3546,7 +3590,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.intervalMs === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3556,7 +3600,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.delayMs === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3566,7 +3610,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.failureLimit === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3576,7 +3620,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.skipOnNoData === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3586,7 +3630,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema303.required,parentSchema:schema303,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema305.required,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3596,8 +3640,8 @@ vErrors.push(err8);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema303.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema303,data};
+if(!(func1.call(schema305.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3610,7 +3654,7 @@ errors++;
 if(data.provider !== undefined){
 let data0 = data.provider;
 if(typeof data0 !== "string"){
-const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.provider.type,parentSchema:schema303.properties.provider,data:data0};
+const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema305.properties.provider.type,parentSchema:schema305.properties.provider,data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3623,7 +3667,7 @@ errors++;
 if(data.strategy !== undefined){
 let data1 = data.strategy;
 if(!((((data1 === "THRESHOLD") || (data1 === "PREVIOUS")) || (data1 === "CANARY_BASELINE")) || (data1 === "CANARY_PRIMARY"))){
-const err11 = {instancePath:instancePath+"/strategy",schemaPath:"#/$defs/strategy/enum",keyword:"enum",params:{allowedValues: schema304.enum},message:"must be equal to one of the allowed values",schema:schema304.enum,parentSchema:schema304,data:data1};
+const err11 = {instancePath:instancePath+"/strategy",schemaPath:"#/$defs/strategy/enum",keyword:"enum",params:{allowedValues: schema306.enum},message:"must be equal to one of the allowed values",schema:schema306.enum,parentSchema:schema306,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3637,7 +3681,7 @@ if(data.variants !== undefined){
 let data2 = data.variants;
 if(Array.isArray(data2)){
 if(data2.length < 1){
-const err12 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema303.properties.variants,data:data2};
+const err12 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema305.properties.variants,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3650,7 +3694,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(!(((data3 === "primary") || (data3 === "canary")) || (data3 === "baseline"))){
-const err13 = {instancePath:instancePath+"/variants/" + i0,schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema305.enum},message:"must be equal to one of the allowed values",schema:schema305.enum,parentSchema:schema305,data:data3};
+const err13 = {instancePath:instancePath+"/variants/" + i0,schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema307.enum},message:"must be equal to one of the allowed values",schema:schema307.enum,parentSchema:schema307,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3662,7 +3706,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema303.properties.variants.type,parentSchema:schema303.properties.variants,data:data2};
+const err14 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema305.properties.variants.type,parentSchema:schema305.properties.variants,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3677,7 +3721,7 @@ let data4 = data.queries;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!(((key1 === "primary") || (key1 === "canary")) || (key1 === "baseline"))){
-const err15 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema303.properties.queries,data:data4};
+const err15 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema305.properties.queries,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3690,7 +3734,7 @@ errors++;
 if(data4.primary !== undefined){
 let data5 = data4.primary;
 if(typeof data5 !== "string"){
-const err16 = {instancePath:instancePath+"/queries/primary",schemaPath:"#/properties/queries/properties/primary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.primary.type,parentSchema:schema303.properties.queries.properties.primary,data:data5};
+const err16 = {instancePath:instancePath+"/queries/primary",schemaPath:"#/properties/queries/properties/primary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema305.properties.queries.properties.primary.type,parentSchema:schema305.properties.queries.properties.primary,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3703,7 +3747,7 @@ errors++;
 if(data4.canary !== undefined){
 let data6 = data4.canary;
 if(typeof data6 !== "string"){
-const err17 = {instancePath:instancePath+"/queries/canary",schemaPath:"#/properties/queries/properties/canary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.canary.type,parentSchema:schema303.properties.queries.properties.canary,data:data6};
+const err17 = {instancePath:instancePath+"/queries/canary",schemaPath:"#/properties/queries/properties/canary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema305.properties.queries.properties.canary.type,parentSchema:schema305.properties.queries.properties.canary,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3716,7 +3760,7 @@ errors++;
 if(data4.baseline !== undefined){
 let data7 = data4.baseline;
 if(typeof data7 !== "string"){
-const err18 = {instancePath:instancePath+"/queries/baseline",schemaPath:"#/properties/queries/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema303.properties.queries.properties.baseline.type,parentSchema:schema303.properties.queries.properties.baseline,data:data7};
+const err18 = {instancePath:instancePath+"/queries/baseline",schemaPath:"#/properties/queries/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema305.properties.queries.properties.baseline.type,parentSchema:schema305.properties.queries.properties.baseline,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3728,7 +3772,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.properties.queries.type,parentSchema:schema303.properties.queries,data:data4};
+const err19 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema305.properties.queries.type,parentSchema:schema305.properties.queries,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3743,7 +3787,7 @@ let data8 = data.expected;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 for(const key2 in data8){
 if(!((key2 === "min") || (key2 === "max"))){
-const err20 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema303.properties.expected,data:data8};
+const err20 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema305.properties.expected,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3756,7 +3800,7 @@ errors++;
 if(data8.min !== undefined){
 let data9 = data8.min;
 if(!((typeof data9 == "number") && (isFinite(data9)))){
-const err21 = {instancePath:instancePath+"/expected/min",schemaPath:"#/properties/expected/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema303.properties.expected.properties.min.type,parentSchema:schema303.properties.expected.properties.min,data:data9};
+const err21 = {instancePath:instancePath+"/expected/min",schemaPath:"#/properties/expected/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema305.properties.expected.properties.min.type,parentSchema:schema305.properties.expected.properties.min,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3769,7 +3813,7 @@ errors++;
 if(data8.max !== undefined){
 let data10 = data8.max;
 if(!((typeof data10 == "number") && (isFinite(data10)))){
-const err22 = {instancePath:instancePath+"/expected/max",schemaPath:"#/properties/expected/properties/max/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema303.properties.expected.properties.max.type,parentSchema:schema303.properties.expected.properties.max,data:data10};
+const err22 = {instancePath:instancePath+"/expected/max",schemaPath:"#/properties/expected/properties/max/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema305.properties.expected.properties.max.type,parentSchema:schema305.properties.expected.properties.max,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3781,7 +3825,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.properties.expected.type,parentSchema:schema303.properties.expected,data:data8};
+const err23 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema305.properties.expected.type,parentSchema:schema305.properties.expected,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3794,7 +3838,7 @@ errors++;
 if(data.deviation !== undefined){
 let data11 = data.deviation;
 if(!(((data11 === "HIGH") || (data11 === "LOW")) || (data11 === "EITHER"))){
-const err24 = {instancePath:instancePath+"/deviation",schemaPath:"#/$defs/deviation/enum",keyword:"enum",params:{allowedValues: schema306.enum},message:"must be equal to one of the allowed values",schema:schema306.enum,parentSchema:schema306,data:data11};
+const err24 = {instancePath:instancePath+"/deviation",schemaPath:"#/$defs/deviation/enum",keyword:"enum",params:{allowedValues: schema308.enum},message:"must be equal to one of the allowed values",schema:schema308.enum,parentSchema:schema308,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3807,7 +3851,7 @@ errors++;
 if(data.intervalMs !== undefined){
 let data12 = data.intervalMs;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err25 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.intervalMs.type,parentSchema:schema303.properties.intervalMs,data:data12};
+const err25 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema305.properties.intervalMs.type,parentSchema:schema305.properties.intervalMs,data:data12};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3818,7 +3862,7 @@ errors++;
 }
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 1 || isNaN(data12)){
-const err26 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema303.properties.intervalMs,data:data12};
+const err26 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema305.properties.intervalMs,data:data12};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3832,7 +3876,7 @@ errors++;
 if(data.delayMs !== undefined){
 let data13 = data.delayMs;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err27 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.delayMs.type,parentSchema:schema303.properties.delayMs,data:data13};
+const err27 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema305.properties.delayMs.type,parentSchema:schema305.properties.delayMs,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3843,7 +3887,7 @@ errors++;
 }
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
-const err28 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema303.properties.delayMs,data:data13};
+const err28 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema305.properties.delayMs,data:data13};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3857,7 +3901,7 @@ errors++;
 if(data.failureLimit !== undefined){
 let data14 = data.failureLimit;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-const err29 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.failureLimit.type,parentSchema:schema303.properties.failureLimit,data:data14};
+const err29 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema305.properties.failureLimit.type,parentSchema:schema305.properties.failureLimit,data:data14};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3868,7 +3912,7 @@ errors++;
 }
 if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 < 0 || isNaN(data14)){
-const err30 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema303.properties.failureLimit,data:data14};
+const err30 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema305.properties.failureLimit,data:data14};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3882,7 +3926,7 @@ errors++;
 if(data.skipOnNoData !== undefined){
 let data15 = data.skipOnNoData;
 if(typeof data15 !== "boolean"){
-const err31 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema303.properties.skipOnNoData.type,parentSchema:schema303.properties.skipOnNoData,data:data15};
+const err31 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema305.properties.skipOnNoData.type,parentSchema:schema305.properties.skipOnNoData,data:data15};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3895,7 +3939,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data16 = data.timeoutMs;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err32 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema303.properties.timeoutMs.type,parentSchema:schema303.properties.timeoutMs,data:data16};
+const err32 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema305.properties.timeoutMs.type,parentSchema:schema305.properties.timeoutMs,data:data16};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3906,7 +3950,7 @@ errors++;
 }
 if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 < 1 || isNaN(data16)){
-const err33 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema303.properties.timeoutMs,data:data16};
+const err33 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema305.properties.timeoutMs,data:data16};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3919,7 +3963,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.type,parentSchema:schema303,data};
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema305.type,parentSchema:schema305,data};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3933,7 +3977,7 @@ return errors === 0;
 }
 validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema307 = {
+const schema309 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -4024,7 +4068,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.variant === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variant"},message:"must have required property '"+"variant"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variant"},message:"must have required property '"+"variant"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4034,7 +4078,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.url === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4044,7 +4088,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.method === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4054,7 +4098,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.headers === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4064,7 +4108,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.expectedCode === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expectedCode"},message:"must have required property '"+"expectedCode"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expectedCode"},message:"must have required property '"+"expectedCode"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4074,7 +4118,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.intervalMs === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4084,7 +4128,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.delayMs === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4094,7 +4138,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.failureLimit === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4104,7 +4148,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.skipOnNoData === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4114,7 +4158,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema307.required,parentSchema:schema307,data};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema309.required,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4124,8 +4168,8 @@ vErrors.push(err9);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema307.properties, key0))){
-const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema307,data};
+if(!(func1.call(schema309.properties, key0))){
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4138,7 +4182,7 @@ errors++;
 if(data.variant !== undefined){
 let data0 = data.variant;
 if(!(((data0 === "primary") || (data0 === "canary")) || (data0 === "baseline"))){
-const err11 = {instancePath:instancePath+"/variant",schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema305.enum},message:"must be equal to one of the allowed values",schema:schema305.enum,parentSchema:schema305,data:data0};
+const err11 = {instancePath:instancePath+"/variant",schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema307.enum},message:"must be equal to one of the allowed values",schema:schema307.enum,parentSchema:schema307,data:data0};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4151,7 +4195,7 @@ errors++;
 if(data.url !== undefined){
 let data1 = data.url;
 if(typeof data1 !== "string"){
-const err12 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.url.type,parentSchema:schema307.properties.url,data:data1};
+const err12 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.url.type,parentSchema:schema309.properties.url,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4164,7 +4208,7 @@ errors++;
 if(data.method !== undefined){
 let data2 = data.method;
 if(typeof data2 !== "string"){
-const err13 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.method.type,parentSchema:schema307.properties.method,data:data2};
+const err13 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.method.type,parentSchema:schema309.properties.method,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4182,7 +4226,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.key === undefined){
-const err14 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema307.properties.headers.items.required,parentSchema:schema307.properties.headers.items,data:data4};
+const err14 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema309.properties.headers.items.required,parentSchema:schema309.properties.headers.items,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4192,7 +4236,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data4.value === undefined){
-const err15 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema307.properties.headers.items.required,parentSchema:schema307.properties.headers.items,data:data4};
+const err15 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema309.properties.headers.items.required,parentSchema:schema309.properties.headers.items,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4203,7 +4247,7 @@ errors++;
 }
 for(const key1 in data4){
 if(!((key1 === "key") || (key1 === "value"))){
-const err16 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema307.properties.headers.items,data:data4};
+const err16 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema309.properties.headers.items,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4216,7 +4260,7 @@ errors++;
 if(data4.key !== undefined){
 let data5 = data4.key;
 if(typeof data5 !== "string"){
-const err17 = {instancePath:instancePath+"/headers/" + i0+"/key",schemaPath:"#/properties/headers/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.headers.items.properties.key.type,parentSchema:schema307.properties.headers.items.properties.key,data:data5};
+const err17 = {instancePath:instancePath+"/headers/" + i0+"/key",schemaPath:"#/properties/headers/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.headers.items.properties.key.type,parentSchema:schema309.properties.headers.items.properties.key,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4229,7 +4273,7 @@ errors++;
 if(data4.value !== undefined){
 let data6 = data4.value;
 if(typeof data6 !== "string"){
-const err18 = {instancePath:instancePath+"/headers/" + i0+"/value",schemaPath:"#/properties/headers/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.headers.items.properties.value.type,parentSchema:schema307.properties.headers.items.properties.value,data:data6};
+const err18 = {instancePath:instancePath+"/headers/" + i0+"/value",schemaPath:"#/properties/headers/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.headers.items.properties.value.type,parentSchema:schema309.properties.headers.items.properties.value,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4241,7 +4285,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema307.properties.headers.items.type,parentSchema:schema307.properties.headers.items,data:data4};
+const err19 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema309.properties.headers.items.type,parentSchema:schema309.properties.headers.items,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4253,7 +4297,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema307.properties.headers.type,parentSchema:schema307.properties.headers,data:data3};
+const err20 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema309.properties.headers.type,parentSchema:schema309.properties.headers,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4266,7 +4310,7 @@ errors++;
 if(data.expectedCode !== undefined){
 let data7 = data.expectedCode;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err21 = {instancePath:instancePath+"/expectedCode",schemaPath:"#/properties/expectedCode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.expectedCode.type,parentSchema:schema307.properties.expectedCode,data:data7};
+const err21 = {instancePath:instancePath+"/expectedCode",schemaPath:"#/properties/expectedCode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.expectedCode.type,parentSchema:schema309.properties.expectedCode,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4279,7 +4323,7 @@ errors++;
 if(data.expectedResponse !== undefined){
 let data8 = data.expectedResponse;
 if(typeof data8 !== "string"){
-const err22 = {instancePath:instancePath+"/expectedResponse",schemaPath:"#/properties/expectedResponse/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema307.properties.expectedResponse.type,parentSchema:schema307.properties.expectedResponse,data:data8};
+const err22 = {instancePath:instancePath+"/expectedResponse",schemaPath:"#/properties/expectedResponse/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.expectedResponse.type,parentSchema:schema309.properties.expectedResponse,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4292,7 +4336,7 @@ errors++;
 if(data.intervalMs !== undefined){
 let data9 = data.intervalMs;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err23 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.intervalMs.type,parentSchema:schema307.properties.intervalMs,data:data9};
+const err23 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.intervalMs.type,parentSchema:schema309.properties.intervalMs,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4303,7 +4347,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 1 || isNaN(data9)){
-const err24 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema307.properties.intervalMs,data:data9};
+const err24 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema309.properties.intervalMs,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4317,7 +4361,7 @@ errors++;
 if(data.delayMs !== undefined){
 let data10 = data.delayMs;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err25 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.delayMs.type,parentSchema:schema307.properties.delayMs,data:data10};
+const err25 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.delayMs.type,parentSchema:schema309.properties.delayMs,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4328,7 +4372,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
-const err26 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema307.properties.delayMs,data:data10};
+const err26 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema309.properties.delayMs,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4342,7 +4386,7 @@ errors++;
 if(data.failureLimit !== undefined){
 let data11 = data.failureLimit;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err27 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.failureLimit.type,parentSchema:schema307.properties.failureLimit,data:data11};
+const err27 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.failureLimit.type,parentSchema:schema309.properties.failureLimit,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4353,7 +4397,7 @@ errors++;
 }
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
-const err28 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema307.properties.failureLimit,data:data11};
+const err28 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema309.properties.failureLimit,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4367,7 +4411,7 @@ errors++;
 if(data.skipOnNoData !== undefined){
 let data12 = data.skipOnNoData;
 if(typeof data12 !== "boolean"){
-const err29 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema307.properties.skipOnNoData.type,parentSchema:schema307.properties.skipOnNoData,data:data12};
+const err29 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema309.properties.skipOnNoData.type,parentSchema:schema309.properties.skipOnNoData,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4380,7 +4424,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data13 = data.timeoutMs;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err30 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema307.properties.timeoutMs.type,parentSchema:schema307.properties.timeoutMs,data:data13};
+const err30 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.timeoutMs.type,parentSchema:schema309.properties.timeoutMs,data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4391,7 +4435,7 @@ errors++;
 }
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 1 || isNaN(data13)){
-const err31 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema307.properties.timeoutMs,data:data13};
+const err31 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema309.properties.timeoutMs,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4404,7 +4448,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema307.type,parentSchema:schema307,data};
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema309.type,parentSchema:schema309,data};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4418,7 +4462,7 @@ return errors === 0;
 }
 validate225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema309 = {
+const schema311 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -4481,7 +4525,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.variant === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variant"},message:"must have required property '"+"variant"+"'",schema:schema309.required,parentSchema:schema309,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variant"},message:"must have required property '"+"variant"+"'",schema:schema311.required,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4491,7 +4535,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.provider === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema309.required,parentSchema:schema309,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema311.required,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4501,7 +4545,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.query === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'",schema:schema309.required,parentSchema:schema309,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'",schema:schema311.required,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4511,7 +4555,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.intervalMs === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema309.required,parentSchema:schema309,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intervalMs"},message:"must have required property '"+"intervalMs"+"'",schema:schema311.required,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4521,7 +4565,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.delayMs === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema309.required,parentSchema:schema309,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delayMs"},message:"must have required property '"+"delayMs"+"'",schema:schema311.required,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4531,7 +4575,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.failureLimit === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema309.required,parentSchema:schema309,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failureLimit"},message:"must have required property '"+"failureLimit"+"'",schema:schema311.required,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4541,7 +4585,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.skipOnNoData === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema309.required,parentSchema:schema309,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skipOnNoData"},message:"must have required property '"+"skipOnNoData"+"'",schema:schema311.required,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4551,7 +4595,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema309.required,parentSchema:schema309,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema311.required,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4562,7 +4606,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "variant") || (key0 === "provider")) || (key0 === "query")) || (key0 === "intervalMs")) || (key0 === "delayMs")) || (key0 === "failureLimit")) || (key0 === "skipOnNoData")) || (key0 === "timeoutMs"))){
-const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema309,data};
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4575,7 +4619,7 @@ errors++;
 if(data.variant !== undefined){
 let data0 = data.variant;
 if(!(((data0 === "primary") || (data0 === "canary")) || (data0 === "baseline"))){
-const err9 = {instancePath:instancePath+"/variant",schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema305.enum},message:"must be equal to one of the allowed values",schema:schema305.enum,parentSchema:schema305,data:data0};
+const err9 = {instancePath:instancePath+"/variant",schemaPath:"#/$defs/variant/enum",keyword:"enum",params:{allowedValues: schema307.enum},message:"must be equal to one of the allowed values",schema:schema307.enum,parentSchema:schema307,data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4588,7 +4632,7 @@ errors++;
 if(data.provider !== undefined){
 let data1 = data.provider;
 if(typeof data1 !== "string"){
-const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.provider.type,parentSchema:schema309.properties.provider,data:data1};
+const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema311.properties.provider.type,parentSchema:schema311.properties.provider,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4601,7 +4645,7 @@ errors++;
 if(data.query !== undefined){
 let data2 = data.query;
 if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema309.properties.query.type,parentSchema:schema309.properties.query,data:data2};
+const err11 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema311.properties.query.type,parentSchema:schema311.properties.query,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4614,7 +4658,7 @@ errors++;
 if(data.intervalMs !== undefined){
 let data3 = data.intervalMs;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err12 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.intervalMs.type,parentSchema:schema309.properties.intervalMs,data:data3};
+const err12 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema311.properties.intervalMs.type,parentSchema:schema311.properties.intervalMs,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4625,7 +4669,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 1 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema309.properties.intervalMs,data:data3};
+const err13 = {instancePath:instancePath+"/intervalMs",schemaPath:"#/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema311.properties.intervalMs,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4639,7 +4683,7 @@ errors++;
 if(data.delayMs !== undefined){
 let data4 = data.delayMs;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.delayMs.type,parentSchema:schema309.properties.delayMs,data:data4};
+const err14 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema311.properties.delayMs.type,parentSchema:schema311.properties.delayMs,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4650,7 +4694,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema309.properties.delayMs,data:data4};
+const err15 = {instancePath:instancePath+"/delayMs",schemaPath:"#/properties/delayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema311.properties.delayMs,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4664,7 +4708,7 @@ errors++;
 if(data.failureLimit !== undefined){
 let data5 = data.failureLimit;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err16 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.failureLimit.type,parentSchema:schema309.properties.failureLimit,data:data5};
+const err16 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema311.properties.failureLimit.type,parentSchema:schema311.properties.failureLimit,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4675,7 +4719,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema309.properties.failureLimit,data:data5};
+const err17 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema311.properties.failureLimit,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4689,7 +4733,7 @@ errors++;
 if(data.skipOnNoData !== undefined){
 let data6 = data.skipOnNoData;
 if(typeof data6 !== "boolean"){
-const err18 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema309.properties.skipOnNoData.type,parentSchema:schema309.properties.skipOnNoData,data:data6};
+const err18 = {instancePath:instancePath+"/skipOnNoData",schemaPath:"#/properties/skipOnNoData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema311.properties.skipOnNoData.type,parentSchema:schema311.properties.skipOnNoData,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4702,7 +4746,7 @@ errors++;
 if(data.timeoutMs !== undefined){
 let data7 = data.timeoutMs;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err19 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema309.properties.timeoutMs.type,parentSchema:schema309.properties.timeoutMs,data:data7};
+const err19 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema311.properties.timeoutMs.type,parentSchema:schema311.properties.timeoutMs,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4713,7 +4757,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 1 || isNaN(data7)){
-const err20 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema309.properties.timeoutMs,data:data7};
+const err20 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema311.properties.timeoutMs,data:data7};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4726,7 +4770,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema309.type,parentSchema:schema309,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema311.type,parentSchema:schema311,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4753,7 +4797,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.durationMs === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "durationMs"},message:"must have required property '"+"durationMs"+"'",schema:schema302.required,parentSchema:schema302,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "durationMs"},message:"must have required property '"+"durationMs"+"'",schema:schema304.required,parentSchema:schema304,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4763,7 +4807,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.metrics === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'",schema:schema302.required,parentSchema:schema302,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'",schema:schema304.required,parentSchema:schema304,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4773,7 +4817,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.http === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "http"},message:"must have required property '"+"http"+"'",schema:schema302.required,parentSchema:schema302,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "http"},message:"must have required property '"+"http"+"'",schema:schema304.required,parentSchema:schema304,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4783,7 +4827,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.logs === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema302.required,parentSchema:schema302,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema304.required,parentSchema:schema304,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4794,7 +4838,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "durationMs") || (key0 === "metrics")) || (key0 === "http")) || (key0 === "logs"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema302,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema304,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4807,7 +4851,7 @@ errors++;
 if(data.durationMs !== undefined){
 let data0 = data.durationMs;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err5 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema302.properties.durationMs.type,parentSchema:schema302.properties.durationMs,data:data0};
+const err5 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema304.properties.durationMs.type,parentSchema:schema304.properties.durationMs,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4818,7 +4862,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema302.properties.durationMs,data:data0};
+const err6 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema304.properties.durationMs,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4841,7 +4885,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema302.properties.metrics.type,parentSchema:schema302.properties.metrics,data:data1};
+const err7 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema304.properties.metrics.type,parentSchema:schema304.properties.metrics,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4863,7 +4907,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/http",schemaPath:"#/properties/http/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema302.properties.http.type,parentSchema:schema302.properties.http,data:data3};
+const err8 = {instancePath:instancePath+"/http",schemaPath:"#/properties/http/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema304.properties.http.type,parentSchema:schema304.properties.http,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4885,7 +4929,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema302.properties.logs.type,parentSchema:schema302.properties.logs,data:data5};
+const err9 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema304.properties.logs.type,parentSchema:schema304.properties.logs,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4897,7 +4941,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema302.type,parentSchema:schema302,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema304.type,parentSchema:schema304,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4928,7 +4972,7 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.stage === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema301.required,parentSchema:schema301,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema303.required,parentSchema:schema303,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4938,7 +4982,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.params === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema301.required,parentSchema:schema301,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema303.required,parentSchema:schema303,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4950,7 +4994,7 @@ errors++;
 if(data.stage !== undefined){
 let data0 = data.stage;
 if("ANALYSIS" !== data0){
-const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ANALYSIS"},message:"must be equal to constant",schema:"ANALYSIS",parentSchema:schema301.properties.stage,data:data0};
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/const",keyword:"const",params:{allowedValue: "ANALYSIS"},message:"must be equal to constant",schema:"ANALYSIS",parentSchema:schema303.properties.stage,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4968,7 +5012,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema301.type,parentSchema:schema301,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema303.type,parentSchema:schema303,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4982,7 +5026,7 @@ return errors === 0;
 }
 validate220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema311 = {
+const schema313 = {
  "type": "object",
  "allOf": [
   {
@@ -5006,7 +5050,7 @@ const schema311 = {
   }
  }
 };
-const schema312 = {
+const schema314 = {
  "type": "object",
  "additionalProperties": false,
  "required": [
@@ -5045,7 +5089,7 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.stage === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema311.required,parentSchema:schema311,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema313.required,parentSchema:schema313,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5055,7 +5099,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.params === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema311.required,parentSchema:schema311,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema313.required,parentSchema:schema313,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5067,7 +5111,7 @@ errors++;
 if(data.stage !== undefined){
 let data0 = data.stage;
 if(!((data0 === "SCRIPT_RUN") || (data0 === "ROLLBACK_SCRIPT_RUN"))){
-const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema311.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema311.properties.stage.enum,parentSchema:schema311.properties.stage,data:data0};
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema313.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema313.properties.stage.enum,parentSchema:schema313.properties.stage,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5081,7 +5125,7 @@ if(data.params !== undefined){
 let data1 = data.params;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.run === undefined){
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/required",keyword:"required",params:{missingProperty: "run"},message:"must have required property '"+"run"+"'",schema:schema312.required,parentSchema:schema312,data:data1};
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/required",keyword:"required",params:{missingProperty: "run"},message:"must have required property '"+"run"+"'",schema:schema314.required,parentSchema:schema314,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5091,7 +5135,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1.env === undefined){
-const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema312.required,parentSchema:schema312,data:data1};
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema314.required,parentSchema:schema314,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5102,7 +5146,7 @@ errors++;
 }
 for(const key0 in data1){
 if(!((key0 === "run") || (key0 === "env"))){
-const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema312,data:data1};
+const err5 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema314,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5115,7 +5159,7 @@ errors++;
 if(data1.run !== undefined){
 let data2 = data1.run;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/params/run",schemaPath:"#/$defs/scriptRunParams/properties/run/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema312.properties.run.type,parentSchema:schema312.properties.run,data:data2};
+const err6 = {instancePath:instancePath+"/params/run",schemaPath:"#/$defs/scriptRunParams/properties/run/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema314.properties.run.type,parentSchema:schema314.properties.run,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5131,7 +5175,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 let data4 = data3[key1];
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/params/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/scriptRunParams/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema312.properties.env.additionalProperties.type,parentSchema:schema312.properties.env.additionalProperties,data:data4};
+const err7 = {instancePath:instancePath+"/params/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/scriptRunParams/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema314.properties.env.additionalProperties.type,parentSchema:schema314.properties.env.additionalProperties,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5143,7 +5187,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/params/env",schemaPath:"#/$defs/scriptRunParams/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema312.properties.env.type,parentSchema:schema312.properties.env,data:data3};
+const err8 = {instancePath:instancePath+"/params/env",schemaPath:"#/$defs/scriptRunParams/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema314.properties.env.type,parentSchema:schema314.properties.env,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5155,7 +5199,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema312.type,parentSchema:schema312,data:data1};
+const err9 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/scriptRunParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema314.type,parentSchema:schema314,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5167,7 +5211,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema311.type,parentSchema:schema311,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema313.type,parentSchema:schema313,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5181,7 +5225,7 @@ return errors === 0;
 }
 validate230.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema313 = {
+const schema315 = {
  "type": "object",
  "allOf": [
   {
@@ -5208,7 +5252,7 @@ const schema313 = {
   }
  }
 };
-const schema314 = {
+const schema316 = {
  "type": "object",
  "additionalProperties": false,
  "required": [],
@@ -5232,7 +5276,7 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.stage === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema313.required,parentSchema:schema313,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'",schema:schema315.required,parentSchema:schema315,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5242,7 +5286,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.params === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema313.required,parentSchema:schema313,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema315.required,parentSchema:schema315,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5254,7 +5298,7 @@ errors++;
 if(data.stage !== undefined){
 let data0 = data.stage;
 if(!(((((data0 === "ECS_PRIMARY_ROLLOUT") || (data0 === "ECS_CANARY_CLEAN")) || (data0 === "ROLLBACK_TRAFFIC")) || (data0 === "ROLLBACK_PRIMARY")) || (data0 === "ROLLBACK_CLEAN"))){
-const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema313.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema313.properties.stage.enum,parentSchema:schema313.properties.stage,data:data0};
+const err2 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema315.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema315.properties.stage.enum,parentSchema:schema315.properties.stage,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5268,7 +5312,7 @@ if(data.params !== undefined){
 let data1 = data.params;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key0 in data1){
-const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/noParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema314,data:data1};
+const err3 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/noParams/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema316,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5279,7 +5323,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/noParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema314.type,parentSchema:schema314,data:data1};
+const err4 = {instancePath:instancePath+"/params",schemaPath:"#/$defs/noParams/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema316.type,parentSchema:schema316,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5291,7 +5335,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema313.type,parentSchema:schema313,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema315.type,parentSchema:schema315,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5435,7 +5479,7 @@ props0 = true;
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "stage", tagValue: tag0},message:"value of tag \"stage\" must be in oneOf",schema:schema285.discriminator,parentSchema:schema285,data};
+const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "stage", tagValue: tag0},message:"value of tag \"stage\" must be in oneOf",schema:schema287.discriminator,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5446,7 +5490,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "stage", tagValue: tag0},message:"tag \"stage\" must be string",schema:schema285.discriminator,parentSchema:schema285,data};
+const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "stage", tagValue: tag0},message:"tag \"stage\" must be string",schema:schema287.discriminator,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5457,7 +5501,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data};
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema287.type,parentSchema:schema287,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5486,7 +5530,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5496,7 +5540,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5506,7 +5550,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.digest === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5516,7 +5560,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.compiler === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5526,7 +5570,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.app === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5536,7 +5580,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.strategy === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5546,7 +5590,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.target === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5556,7 +5600,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.timeoutMs === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeoutMs"},message:"must have required property '"+"timeoutMs"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5566,7 +5610,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.entry === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entry"},message:"must have required property '"+"entry"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entry"},message:"must have required property '"+"entry"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5576,7 +5620,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.nodes === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5586,7 +5630,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.rollback === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema282.required,parentSchema:schema282,data};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rollback"},message:"must have required property '"+"rollback"+"'",schema:schema284.required,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5596,8 +5640,8 @@ vErrors.push(err10);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema282.properties, key0))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data};
+if(!(func1.call(schema284.properties, key0))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema284,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5610,7 +5654,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("kanaria.dev/v1alpha1" !== data0){
-const err12 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema282.properties.apiVersion,data:data0};
+const err12 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kanaria.dev/v1alpha1"},message:"must be equal to constant",schema:"kanaria.dev/v1alpha1",parentSchema:schema284.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5623,7 +5667,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("ExecutionGraph" !== data1){
-const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ExecutionGraph"},message:"must be equal to constant",schema:"ExecutionGraph",parentSchema:schema282.properties.kind,data:data1};
+const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ExecutionGraph"},message:"must be equal to constant",schema:"ExecutionGraph",parentSchema:schema284.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5636,8 +5680,8 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern67.test(data2)){
-const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema282.properties.digest,data:data2};
+if(!pattern73.test(data2)){
+const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema284.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5648,7 +5692,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.digest.type,parentSchema:schema282.properties.digest,data:data2};
+const err15 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.digest.type,parentSchema:schema284.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5661,7 +5705,7 @@ errors++;
 if(data.compiler !== undefined){
 let data3 = data.compiler;
 if(typeof data3 !== "string"){
-const err16 = {instancePath:instancePath+"/compiler",schemaPath:"#/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.compiler.type,parentSchema:schema282.properties.compiler,data:data3};
+const err16 = {instancePath:instancePath+"/compiler",schemaPath:"#/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.compiler.type,parentSchema:schema284.properties.compiler,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5675,7 +5719,7 @@ if(data.source !== undefined){
 let data4 = data.source;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.app === undefined){
-const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema282.properties.source.required,parentSchema:schema282.properties.source,data:data4};
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "app"},message:"must have required property '"+"app"+"'",schema:schema284.properties.source.required,parentSchema:schema284.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5685,8 +5729,8 @@ vErrors.push(err17);
 errors++;
 }
 for(const key1 in data4){
-if(!(((key1 === "app") || (key1 === "serviceDefinitionFile")) || (key1 === "taskDefinitionFile"))){
-const err18 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.source,data:data4};
+if(!((((key1 === "app") || (key1 === "serviceDefinitionFile")) || (key1 === "taskDefinitionFile")) || (key1 === "commit"))){
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5699,7 +5743,7 @@ errors++;
 if(data4.app !== undefined){
 let data5 = data4.app;
 if(typeof data5 !== "string"){
-const err19 = {instancePath:instancePath+"/source/app",schemaPath:"#/properties/source/properties/app/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.app.type,parentSchema:schema282.properties.source.properties.app,data:data5};
+const err19 = {instancePath:instancePath+"/source/app",schemaPath:"#/properties/source/properties/app/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.app.type,parentSchema:schema284.properties.source.properties.app,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5712,7 +5756,7 @@ errors++;
 if(data4.serviceDefinitionFile !== undefined){
 let data6 = data4.serviceDefinitionFile;
 if(typeof data6 !== "string"){
-const err20 = {instancePath:instancePath+"/source/serviceDefinitionFile",schemaPath:"#/properties/source/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.serviceDefinitionFile.type,parentSchema:schema282.properties.source.properties.serviceDefinitionFile,data:data6};
+const err20 = {instancePath:instancePath+"/source/serviceDefinitionFile",schemaPath:"#/properties/source/properties/serviceDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.serviceDefinitionFile.type,parentSchema:schema284.properties.source.properties.serviceDefinitionFile,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5725,7 +5769,7 @@ errors++;
 if(data4.taskDefinitionFile !== undefined){
 let data7 = data4.taskDefinitionFile;
 if(typeof data7 !== "string"){
-const err21 = {instancePath:instancePath+"/source/taskDefinitionFile",schemaPath:"#/properties/source/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.source.properties.taskDefinitionFile.type,parentSchema:schema282.properties.source.properties.taskDefinitionFile,data:data7};
+const err21 = {instancePath:instancePath+"/source/taskDefinitionFile",schemaPath:"#/properties/source/properties/taskDefinitionFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.taskDefinitionFile.type,parentSchema:schema284.properties.source.properties.taskDefinitionFile,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5735,9 +5779,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.source.type,parentSchema:schema282.properties.source,data:data4};
+if(data4.commit !== undefined){
+let data8 = data4.commit;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.repoId === undefined){
+const err22 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5746,12 +5792,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.app !== undefined){
-let data8 = data.app;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.name === undefined){
-const err23 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema282.properties.app.required,parentSchema:schema282.properties.app,data:data8};
+if(data8.path === undefined){
+const err23 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5760,8 +5802,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data8.labels === undefined){
-const err24 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema282.properties.app.required,parentSchema:schema282.properties.app,data:data8};
+if(data8.hash === undefined){
+const err24 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "hash"},message:"must have required property '"+"hash"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5770,9 +5812,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!((((key2 === "name") || (key2 === "labels")) || (key2 === "description")) || (key2 === "platformProvider"))){
-const err25 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.app,data:data8};
+if(data8.subject === undefined){
+const err25 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5781,11 +5822,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data8.name !== undefined){
-let data9 = data8.name;
-if(typeof data9 !== "string"){
-const err26 = {instancePath:instancePath+"/app/name",schemaPath:"#/properties/app/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.name.type,parentSchema:schema282.properties.app.properties.name,data:data9};
+if(data8.author === undefined){
+const err26 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/required",keyword:"required",params:{missingProperty: "author"},message:"must have required property '"+"author"+"'",schema:schema284.properties.source.properties.commit.required,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5794,14 +5832,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data8.labels !== undefined){
-let data10 = data8.labels;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key3 in data10){
-let data11 = data10[key3];
-if(typeof data11 !== "string"){
-const err27 = {instancePath:instancePath+"/app/labels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/app/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.labels.additionalProperties.type,parentSchema:schema282.properties.app.properties.labels.additionalProperties,data:data11};
+for(const key2 in data8){
+if(!((((((key2 === "repoId") || (key2 === "path")) || (key2 === "hash")) || (key2 === "subject")) || (key2 === "author")) || (key2 === "trigger"))){
+const err27 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5811,9 +5844,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/app/labels",schemaPath:"#/properties/app/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.app.properties.labels.type,parentSchema:schema282.properties.app.properties.labels,data:data10};
+if(data8.repoId !== undefined){
+let data9 = data8.repoId;
+if(typeof data9 !== "string"){
+const err28 = {instancePath:instancePath+"/source/commit/repoId",schemaPath:"#/properties/source/properties/commit/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.repoId.type,parentSchema:schema284.properties.source.properties.commit.properties.repoId,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5823,10 +5857,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data8.description !== undefined){
-let data12 = data8.description;
-if(typeof data12 !== "string"){
-const err29 = {instancePath:instancePath+"/app/description",schemaPath:"#/properties/app/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.description.type,parentSchema:schema282.properties.app.properties.description,data:data12};
+if(data8.path !== undefined){
+let data10 = data8.path;
+if(typeof data10 !== "string"){
+const err29 = {instancePath:instancePath+"/source/commit/path",schemaPath:"#/properties/source/properties/commit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.path.type,parentSchema:schema284.properties.source.properties.commit.properties.path,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5836,10 +5870,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data8.platformProvider !== undefined){
-let data13 = data8.platformProvider;
-if(typeof data13 !== "string"){
-const err30 = {instancePath:instancePath+"/app/platformProvider",schemaPath:"#/properties/app/properties/platformProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.app.properties.platformProvider.type,parentSchema:schema282.properties.app.properties.platformProvider,data:data13};
+if(data8.hash !== undefined){
+let data11 = data8.hash;
+if(typeof data11 === "string"){
+if(!pattern74.test(data11)){
+const err30 = {instancePath:instancePath+"/source/commit/hash",schemaPath:"#/properties/source/properties/commit/properties/hash/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40,64}$"},message:"must match pattern \""+"^[0-9a-f]{40,64}$"+"\"",schema:"^[0-9a-f]{40,64}$",parentSchema:schema284.properties.source.properties.commit.properties.hash,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -5849,9 +5884,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
 else {
-const err31 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.app.type,parentSchema:schema282.properties.app,data:data8};
+const err31 = {instancePath:instancePath+"/source/commit/hash",schemaPath:"#/properties/source/properties/commit/properties/hash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.hash.type,parentSchema:schema284.properties.source.properties.commit.properties.hash,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -5861,10 +5895,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data.strategy !== undefined){
-let data14 = data.strategy;
-if(!(((data14 === "pipeline") || (data14 === "quickSync")) || (data14 === "standalone"))){
-const err32 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema282.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.strategy.enum,parentSchema:schema282.properties.strategy,data:data14};
+if(data8.subject !== undefined){
+let data12 = data8.subject;
+if(typeof data12 !== "string"){
+const err32 = {instancePath:instancePath+"/source/commit/subject",schemaPath:"#/properties/source/properties/commit/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.subject.type,parentSchema:schema284.properties.source.properties.commit.properties.subject,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -5874,11 +5908,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.target !== undefined){
-let data15 = data.target;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.taskDefinition === undefined){
-const err33 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "taskDefinition"},message:"must have required property '"+"taskDefinition"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+if(data8.author !== undefined){
+let data13 = data8.author;
+if(typeof data13 !== "string"){
+const err33 = {instancePath:instancePath+"/source/commit/author",schemaPath:"#/properties/source/properties/commit/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.source.properties.commit.properties.author.type,parentSchema:schema284.properties.source.properties.commit.properties.author,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -5887,8 +5920,11 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data15.accessType === undefined){
-const err34 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "accessType"},message:"must have required property '"+"accessType"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+}
+if(data8.trigger !== undefined){
+let data14 = data8.trigger;
+if(!(((data14 === "COMMIT") || (data14 === "SYNC_COMMAND")) || (data14 === "OUT_OF_SYNC"))){
+const err34 = {instancePath:instancePath+"/source/commit/trigger",schemaPath:"#/properties/source/properties/commit/properties/trigger/enum",keyword:"enum",params:{allowedValues: schema284.properties.source.properties.commit.properties.trigger.enum},message:"must be equal to one of the allowed values",schema:schema284.properties.source.properties.commit.properties.trigger.enum,parentSchema:schema284.properties.source.properties.commit.properties.trigger,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -5897,8 +5933,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data15.targetGroups === undefined){
-const err35 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "targetGroups"},message:"must have required property '"+"targetGroups"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/source/commit",schemaPath:"#/properties/source/properties/commit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.source.properties.commit.type,parentSchema:schema284.properties.source.properties.commit,data:data8};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -5907,8 +5945,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data15.launchType === undefined){
-const err36 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "launchType"},message:"must have required property '"+"launchType"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.source.type,parentSchema:schema284.properties.source,data:data4};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -5917,8 +5957,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data15.autoRollback === undefined){
-const err37 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "autoRollback"},message:"must have required property '"+"autoRollback"+"'",schema:schema282.properties.target.required,parentSchema:schema282.properties.target,data:data15};
+}
+if(data.app !== undefined){
+let data15 = data.app;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.name === undefined){
+const err37 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema284.properties.app.required,parentSchema:schema284.properties.app,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -5927,9 +5971,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key4 in data15){
-if(!(func1.call(schema282.properties.target.properties, key4))){
-const err38 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.target,data:data15};
+if(data15.labels === undefined){
+const err38 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema284.properties.app.required,parentSchema:schema284.properties.app,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -5938,11 +5981,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-if(data15.cluster !== undefined){
-let data16 = data15.cluster;
-if(typeof data16 !== "string"){
-const err39 = {instancePath:instancePath+"/target/cluster",schemaPath:"#/properties/target/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.target.properties.cluster.type,parentSchema:schema282.properties.target.properties.cluster,data:data16};
+for(const key3 in data15){
+if(!((((key3 === "name") || (key3 === "labels")) || (key3 === "description")) || (key3 === "platformProvider"))){
+const err39 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.app,data:data15};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -5952,10 +5993,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data15.service !== undefined){
-let data17 = data15.service;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err40 = {instancePath:instancePath+"/target/service",schemaPath:"#/properties/target/properties/service/type",keyword:"type",params:{type: schema282.properties.target.properties.service.type},message:"must be object,null",schema:schema282.properties.target.properties.service.type,parentSchema:schema282.properties.target.properties.service,data:data17};
+if(data15.name !== undefined){
+let data16 = data15.name;
+if(typeof data16 !== "string"){
+const err40 = {instancePath:instancePath+"/app/name",schemaPath:"#/properties/app/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.app.properties.name.type,parentSchema:schema284.properties.app.properties.name,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -5965,12 +6006,13 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data15.taskDefinition !== undefined){
-let data18 = data15.taskDefinition;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-}
-else {
-const err41 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.taskDefinition.type,parentSchema:schema282.properties.target.properties.taskDefinition,data:data18};
+if(data15.labels !== undefined){
+let data17 = data15.labels;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key4 in data17){
+let data18 = data17[key4];
+if(typeof data18 !== "string"){
+const err41 = {instancePath:instancePath+"/app/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/app/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.app.properties.labels.additionalProperties.type,parentSchema:schema284.properties.app.properties.labels.additionalProperties,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -5980,10 +6022,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data15.accessType !== undefined){
-let data19 = data15.accessType;
-if(!((data19 === "ELB") || (data19 === "SERVICE_DISCOVERY"))){
-const err42 = {instancePath:instancePath+"/target/accessType",schemaPath:"#/properties/target/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema282.properties.target.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.target.properties.accessType.enum,parentSchema:schema282.properties.target.properties.accessType,data:data19};
+}
+else {
+const err42 = {instancePath:instancePath+"/app/labels",schemaPath:"#/properties/app/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.app.properties.labels.type,parentSchema:schema284.properties.app.properties.labels,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -5993,11 +6034,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data15.targetGroups !== undefined){
-let data20 = data15.targetGroups;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.primary === undefined){
-const err43 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema282.properties.target.properties.targetGroups.required,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
+if(data15.description !== undefined){
+let data19 = data15.description;
+if(typeof data19 !== "string"){
+const err43 = {instancePath:instancePath+"/app/description",schemaPath:"#/properties/app/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.app.properties.description.type,parentSchema:schema284.properties.app.properties.description,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6006,8 +6046,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data20.canary === undefined){
-const err44 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema282.properties.target.properties.targetGroups.required,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
+}
+if(data15.platformProvider !== undefined){
+let data20 = data15.platformProvider;
+if(typeof data20 !== "string"){
+const err44 = {instancePath:instancePath+"/app/platformProvider",schemaPath:"#/properties/app/properties/platformProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.app.properties.platformProvider.type,parentSchema:schema284.properties.app.properties.platformProvider,data:data20};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6016,9 +6059,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-for(const key5 in data20){
-if(!((key5 === "primary") || (key5 === "canary"))){
-const err45 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/app",schemaPath:"#/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.app.type,parentSchema:schema284.properties.app,data:data15};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6028,14 +6072,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data20.primary !== undefined){
-let data21 = data20.primary;
-const _errs48 = errors;
-let valid6 = false;
-let passing0 = null;
-const _errs49 = errors;
-if(data21 !== null){
-const err46 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data21};
+if(data.strategy !== undefined){
+let data21 = data.strategy;
+if(!(((data21 === "pipeline") || (data21 === "quickSync")) || (data21 === "standalone"))){
+const err46 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema284.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema284.properties.strategy.enum,parentSchema:schema284.properties.strategy,data:data21};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -6044,15 +6084,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-var _valid0 = _errs49 === errors;
-if(_valid0){
-valid6 = true;
-passing0 = 0;
 }
-const _errs51 = errors;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.targetGroupArn === undefined){
-const err47 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema283.required,parentSchema:schema283,data:data21};
+if(data.target !== undefined){
+let data22 = data.target;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.taskDefinition === undefined){
+const err47 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "taskDefinition"},message:"must have required property '"+"taskDefinition"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -6061,9 +6098,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-for(const key6 in data21){
-if(!((((key6 === "targetGroupArn") || (key6 === "containerName")) || (key6 === "containerPort")) || (key6 === "loadBalancerName"))){
-const err48 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data21};
+if(data22.accessType === undefined){
+const err48 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "accessType"},message:"must have required property '"+"accessType"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -6072,11 +6108,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data21.targetGroupArn !== undefined){
-let data22 = data21.targetGroupArn;
-if(typeof data22 !== "string"){
-const err49 = {instancePath:instancePath+"/target/targetGroups/primary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.targetGroupArn.type,parentSchema:schema283.properties.targetGroupArn,data:data22};
+if(data22.targetGroups === undefined){
+const err49 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "targetGroups"},message:"must have required property '"+"targetGroups"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -6085,11 +6118,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data21.containerName !== undefined){
-let data23 = data21.containerName;
-if(typeof data23 !== "string"){
-const err50 = {instancePath:instancePath+"/target/targetGroups/primary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.containerName.type,parentSchema:schema283.properties.containerName,data:data23};
+if(data22.launchType === undefined){
+const err50 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "launchType"},message:"must have required property '"+"launchType"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -6098,11 +6128,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data21.containerPort !== undefined){
-let data24 = data21.containerPort;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err51 = {instancePath:instancePath+"/target/targetGroups/primary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema283.properties.containerPort.type,parentSchema:schema283.properties.containerPort,data:data24};
+if(data22.autoRollback === undefined){
+const err51 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "autoRollback"},message:"must have required property '"+"autoRollback"+"'",schema:schema284.properties.target.required,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -6111,11 +6138,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data21.loadBalancerName !== undefined){
-let data25 = data21.loadBalancerName;
-if(typeof data25 !== "string"){
-const err52 = {instancePath:instancePath+"/target/targetGroups/primary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.loadBalancerName.type,parentSchema:schema283.properties.loadBalancerName,data:data25};
+for(const key5 in data22){
+if(!(func1.call(schema284.properties.target.properties, key5))){
+const err52 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.target,data:data22};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -6125,9 +6150,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-else {
-const err53 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data21};
+if(data22.cluster !== undefined){
+let data23 = data22.cluster;
+if(typeof data23 !== "string"){
+const err53 = {instancePath:instancePath+"/target/cluster",schemaPath:"#/properties/target/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.target.properties.cluster.type,parentSchema:schema284.properties.target.properties.cluster,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -6136,19 +6162,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-var _valid0 = _errs51 === errors;
-if(_valid0 && valid6){
-valid6 = false;
-passing0 = [passing0, 1];
 }
-else {
-if(_valid0){
-valid6 = true;
-passing0 = 1;
-}
-}
-if(!valid6){
-const err54 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema282.properties.target.properties.targetGroups.properties.primary.oneOf,parentSchema:schema282.properties.target.properties.targetGroups.properties.primary,data:data21};
+if(data22.service !== undefined){
+let data24 = data22.service;
+if((!(data24 && typeof data24 == "object" && !Array.isArray(data24))) && (data24 !== null)){
+const err54 = {instancePath:instancePath+"/target/service",schemaPath:"#/properties/target/properties/service/type",keyword:"type",params:{type: schema284.properties.target.properties.service.type},message:"must be object,null",schema:schema284.properties.target.properties.service.type,parentSchema:schema284.properties.target.properties.service,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -6157,26 +6175,13 @@ vErrors.push(err54);
 }
 errors++;
 }
-else {
-errors = _errs48;
-if(vErrors !== null){
-if(_errs48){
-vErrors.length = _errs48;
+}
+if(data22.taskDefinition !== undefined){
+let data25 = data22.taskDefinition;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data20.canary !== undefined){
-let data26 = data20.canary;
-const _errs64 = errors;
-let valid9 = false;
-let passing1 = null;
-const _errs65 = errors;
-if(data26 !== null){
-const err55 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data26};
+const err55 = {instancePath:instancePath+"/target/taskDefinition",schemaPath:"#/properties/target/properties/taskDefinition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.target.properties.taskDefinition.type,parentSchema:schema284.properties.target.properties.taskDefinition,data:data25};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -6185,15 +6190,11 @@ vErrors.push(err55);
 }
 errors++;
 }
-var _valid1 = _errs65 === errors;
-if(_valid1){
-valid9 = true;
-passing1 = 0;
 }
-const _errs67 = errors;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.targetGroupArn === undefined){
-const err56 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema283.required,parentSchema:schema283,data:data26};
+if(data22.accessType !== undefined){
+let data26 = data22.accessType;
+if(!((data26 === "ELB") || (data26 === "SERVICE_DISCOVERY"))){
+const err56 = {instancePath:instancePath+"/target/accessType",schemaPath:"#/properties/target/properties/accessType/enum",keyword:"enum",params:{allowedValues: schema284.properties.target.properties.accessType.enum},message:"must be equal to one of the allowed values",schema:schema284.properties.target.properties.accessType.enum,parentSchema:schema284.properties.target.properties.accessType,data:data26};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6202,9 +6203,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-for(const key7 in data26){
-if(!((((key7 === "targetGroupArn") || (key7 === "containerName")) || (key7 === "containerPort")) || (key7 === "loadBalancerName"))){
-const err57 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data26};
+}
+if(data22.targetGroups !== undefined){
+let data27 = data22.targetGroups;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.primary === undefined){
+const err57 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'",schema:schema284.properties.target.properties.targetGroups.required,parentSchema:schema284.properties.target.properties.targetGroups,data:data27};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -6213,11 +6217,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-if(data26.targetGroupArn !== undefined){
-let data27 = data26.targetGroupArn;
-if(typeof data27 !== "string"){
-const err58 = {instancePath:instancePath+"/target/targetGroups/canary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.targetGroupArn.type,parentSchema:schema283.properties.targetGroupArn,data:data27};
+if(data27.canary === undefined){
+const err58 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/required",keyword:"required",params:{missingProperty: "canary"},message:"must have required property '"+"canary"+"'",schema:schema284.properties.target.properties.targetGroups.required,parentSchema:schema284.properties.target.properties.targetGroups,data:data27};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6226,11 +6227,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data26.containerName !== undefined){
-let data28 = data26.containerName;
-if(typeof data28 !== "string"){
-const err59 = {instancePath:instancePath+"/target/targetGroups/canary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.containerName.type,parentSchema:schema283.properties.containerName,data:data28};
+for(const key6 in data27){
+if(!((key6 === "primary") || (key6 === "canary"))){
+const err59 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema284.properties.target.properties.targetGroups,data:data27};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6240,10 +6239,14 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data26.containerPort !== undefined){
-let data29 = data26.containerPort;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err60 = {instancePath:instancePath+"/target/targetGroups/canary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema283.properties.containerPort.type,parentSchema:schema283.properties.containerPort,data:data29};
+if(data27.primary !== undefined){
+let data28 = data27.primary;
+const _errs62 = errors;
+let valid7 = false;
+let passing0 = null;
+const _errs63 = errors;
+if(data28 !== null){
+const err60 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema284.properties.target.properties.targetGroups.properties.primary.oneOf[0].type,parentSchema:schema284.properties.target.properties.targetGroups.properties.primary.oneOf[0],data:data28};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6252,11 +6255,15 @@ vErrors.push(err60);
 }
 errors++;
 }
+var _valid0 = _errs63 === errors;
+if(_valid0){
+valid7 = true;
+passing0 = 0;
 }
-if(data26.loadBalancerName !== undefined){
-let data30 = data26.loadBalancerName;
-if(typeof data30 !== "string"){
-const err61 = {instancePath:instancePath+"/target/targetGroups/canary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.loadBalancerName.type,parentSchema:schema283.properties.loadBalancerName,data:data30};
+const _errs65 = errors;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.targetGroupArn === undefined){
+const err61 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema285.required,parentSchema:schema285,data:data28};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6265,10 +6272,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-}
-else {
-const err62 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data26};
+for(const key7 in data28){
+if(!((((key7 === "targetGroupArn") || (key7 === "containerName")) || (key7 === "containerPort")) || (key7 === "loadBalancerName"))){
+const err62 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema285,data:data28};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -6277,19 +6283,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-var _valid1 = _errs67 === errors;
-if(_valid1 && valid9){
-valid9 = false;
-passing1 = [passing1, 1];
 }
-else {
-if(_valid1){
-valid9 = true;
-passing1 = 1;
-}
-}
-if(!valid9){
-const err63 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema282.properties.target.properties.targetGroups.properties.canary.oneOf,parentSchema:schema282.properties.target.properties.targetGroups.properties.canary,data:data26};
+if(data28.targetGroupArn !== undefined){
+let data29 = data28.targetGroupArn;
+if(typeof data29 !== "string"){
+const err63 = {instancePath:instancePath+"/target/targetGroups/primary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.targetGroupArn.type,parentSchema:schema285.properties.targetGroupArn,data:data29};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -6298,21 +6296,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-else {
-errors = _errs64;
-if(vErrors !== null){
-if(_errs64){
-vErrors.length = _errs64;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.targetGroups.type,parentSchema:schema282.properties.target.properties.targetGroups,data:data20};
+if(data28.containerName !== undefined){
+let data30 = data28.containerName;
+if(typeof data30 !== "string"){
+const err64 = {instancePath:instancePath+"/target/targetGroups/primary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.containerName.type,parentSchema:schema285.properties.containerName,data:data30};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -6322,10 +6310,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data15.launchType !== undefined){
-let data31 = data15.launchType;
-if(!((data31 === "FARGATE") || (data31 === "EC2"))){
-const err65 = {instancePath:instancePath+"/target/launchType",schemaPath:"#/properties/target/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema282.properties.target.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema282.properties.target.properties.launchType.enum,parentSchema:schema282.properties.target.properties.launchType,data:data31};
+if(data28.containerPort !== undefined){
+let data31 = data28.containerPort;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err65 = {instancePath:instancePath+"/target/targetGroups/primary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema285.properties.containerPort.type,parentSchema:schema285.properties.containerPort,data:data31};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -6335,12 +6323,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data15.awsvpcConfiguration !== undefined){
-let data32 = data15.awsvpcConfiguration;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-}
-else {
-const err66 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema282.properties.target.properties.awsvpcConfiguration,data:data32};
+if(data28.loadBalancerName !== undefined){
+let data32 = data28.loadBalancerName;
+if(typeof data32 !== "string"){
+const err66 = {instancePath:instancePath+"/target/targetGroups/primary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.loadBalancerName.type,parentSchema:schema285.properties.loadBalancerName,data:data32};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -6350,10 +6336,9 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data15.autoRollback !== undefined){
-let data33 = data15.autoRollback;
-if(typeof data33 !== "boolean"){
-const err67 = {instancePath:instancePath+"/target/autoRollback",schemaPath:"#/properties/target/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema282.properties.target.properties.autoRollback.type,parentSchema:schema282.properties.target.properties.autoRollback,data:data33};
+}
+else {
+const err67 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -6362,11 +6347,19 @@ vErrors.push(err67);
 }
 errors++;
 }
+var _valid0 = _errs65 === errors;
+if(_valid0 && valid7){
+valid7 = false;
+passing0 = [passing0, 1];
 }
-if(data15.alwaysUsePipeline !== undefined){
-let data34 = data15.alwaysUsePipeline;
-if(typeof data34 !== "boolean"){
-const err68 = {instancePath:instancePath+"/target/alwaysUsePipeline",schemaPath:"#/properties/target/properties/alwaysUsePipeline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema282.properties.target.properties.alwaysUsePipeline.type,parentSchema:schema282.properties.target.properties.alwaysUsePipeline,data:data34};
+else {
+if(_valid0){
+valid7 = true;
+passing0 = 1;
+}
+}
+if(!valid7){
+const err68 = {instancePath:instancePath+"/target/targetGroups/primary",schemaPath:"#/properties/target/properties/targetGroups/properties/primary/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema284.properties.target.properties.targetGroups.properties.primary.oneOf,parentSchema:schema284.properties.target.properties.targetGroups.properties.primary,data:data28};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -6375,11 +6368,26 @@ vErrors.push(err68);
 }
 errors++;
 }
+else {
+errors = _errs62;
+if(vErrors !== null){
+if(_errs62){
+vErrors.length = _errs62;
 }
-if(data15.image !== undefined){
-let data35 = data15.image;
-if(typeof data35 !== "string"){
-const err69 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.target.properties.image.type,parentSchema:schema282.properties.target.properties.image,data:data35};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data27.canary !== undefined){
+let data33 = data27.canary;
+const _errs78 = errors;
+let valid10 = false;
+let passing1 = null;
+const _errs79 = errors;
+if(data33 !== null){
+const err69 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema284.properties.target.properties.targetGroups.properties.canary.oneOf[0].type,parentSchema:schema284.properties.target.properties.targetGroups.properties.canary.oneOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -6388,10 +6396,15 @@ vErrors.push(err69);
 }
 errors++;
 }
+var _valid1 = _errs79 === errors;
+if(_valid1){
+valid10 = true;
+passing1 = 0;
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.target.type,parentSchema:schema282.properties.target,data:data15};
+const _errs81 = errors;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.targetGroupArn === undefined){
+const err70 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/required",keyword:"required",params:{missingProperty: "targetGroupArn"},message:"must have required property '"+"targetGroupArn"+"'",schema:schema285.required,parentSchema:schema285,data:data33};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6400,14 +6413,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data.secrets !== undefined){
-let data36 = data.secrets;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key8 in data36){
-let data37 = data36[key8];
-if(typeof data37 !== "string"){
-const err71 = {instancePath:instancePath+"/secrets/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.secrets.additionalProperties.type,parentSchema:schema282.properties.secrets.additionalProperties,data:data37};
+for(const key8 in data33){
+if(!((((key8 === "targetGroupArn") || (key8 === "containerName")) || (key8 === "containerPort")) || (key8 === "loadBalancerName"))){
+const err71 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema285,data:data33};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -6417,9 +6425,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.properties.secrets.type,parentSchema:schema282.properties.secrets,data:data36};
+if(data33.targetGroupArn !== undefined){
+let data34 = data33.targetGroupArn;
+if(typeof data34 !== "string"){
+const err72 = {instancePath:instancePath+"/target/targetGroups/canary/targetGroupArn",schemaPath:"#/$defs/targetGroup/properties/targetGroupArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.targetGroupArn.type,parentSchema:schema285.properties.targetGroupArn,data:data34};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -6429,10 +6438,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.timeoutMs !== undefined){
-let data38 = data.timeoutMs;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err73 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema282.properties.timeoutMs.type,parentSchema:schema282.properties.timeoutMs,data:data38};
+if(data33.containerName !== undefined){
+let data35 = data33.containerName;
+if(typeof data35 !== "string"){
+const err73 = {instancePath:instancePath+"/target/targetGroups/canary/containerName",schemaPath:"#/$defs/targetGroup/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.containerName.type,parentSchema:schema285.properties.containerName,data:data35};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -6441,9 +6450,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 1 || isNaN(data38)){
-const err74 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema282.properties.timeoutMs,data:data38};
+}
+if(data33.containerPort !== undefined){
+let data36 = data33.containerPort;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err74 = {instancePath:instancePath+"/target/targetGroups/canary/containerPort",schemaPath:"#/$defs/targetGroup/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema285.properties.containerPort.type,parentSchema:schema285.properties.containerPort,data:data36};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -6453,11 +6464,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-if(data.entry !== undefined){
-let data39 = data.entry;
-if(typeof data39 !== "string"){
-const err75 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.entry.type,parentSchema:schema282.properties.entry,data:data39};
+if(data33.loadBalancerName !== undefined){
+let data37 = data33.loadBalancerName;
+if(typeof data37 !== "string"){
+const err75 = {instancePath:instancePath+"/target/targetGroups/canary/loadBalancerName",schemaPath:"#/$defs/targetGroup/properties/loadBalancerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema285.properties.loadBalancerName.type,parentSchema:schema285.properties.loadBalancerName,data:data37};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -6467,19 +6477,9 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data.nodes !== undefined){
-let data40 = data.nodes;
-if(Array.isArray(data40)){
-const len0 = data40.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate206(data40[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data40,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err76 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.nodes.type,parentSchema:schema282.properties.nodes,data:data40};
+const err76 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/$defs/targetGroup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema285.type,parentSchema:schema285,data:data33};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -6488,20 +6488,19 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data.rollback !== undefined){
-let data42 = data.rollback;
-if(Array.isArray(data42)){
-const len1 = data42.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate206(data42[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data42,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-}
+var _valid1 = _errs81 === errors;
+if(_valid1 && valid10){
+valid10 = false;
+passing1 = [passing1, 1];
 }
 else {
-const err77 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema282.properties.rollback.type,parentSchema:schema282.properties.rollback,data:data42};
+if(_valid1){
+valid10 = true;
+passing1 = 1;
+}
+}
+if(!valid10){
+const err77 = {instancePath:instancePath+"/target/targetGroups/canary",schemaPath:"#/properties/target/properties/targetGroups/properties/canary/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema284.properties.target.properties.targetGroups.properties.canary.oneOf,parentSchema:schema284.properties.target.properties.targetGroups.properties.canary,data:data33};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -6510,15 +6509,227 @@ vErrors.push(err77);
 }
 errors++;
 }
+else {
+errors = _errs78;
+if(vErrors !== null){
+if(_errs78){
+vErrors.length = _errs78;
+}
+else {
+vErrors = null;
+}
+}
+}
 }
 }
 else {
-const err78 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data};
+const err78 = {instancePath:instancePath+"/target/targetGroups",schemaPath:"#/properties/target/properties/targetGroups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.target.properties.targetGroups.type,parentSchema:schema284.properties.target.properties.targetGroups,data:data27};
 if(vErrors === null){
 vErrors = [err78];
 }
 else {
 vErrors.push(err78);
+}
+errors++;
+}
+}
+if(data22.launchType !== undefined){
+let data38 = data22.launchType;
+if(!((data38 === "FARGATE") || (data38 === "EC2"))){
+const err79 = {instancePath:instancePath+"/target/launchType",schemaPath:"#/properties/target/properties/launchType/enum",keyword:"enum",params:{allowedValues: schema284.properties.target.properties.launchType.enum},message:"must be equal to one of the allowed values",schema:schema284.properties.target.properties.launchType.enum,parentSchema:schema284.properties.target.properties.launchType,data:data38};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data22.awsvpcConfiguration !== undefined){
+let data39 = data22.awsvpcConfiguration;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+}
+else {
+const err80 = {instancePath:instancePath+"/target/awsvpcConfiguration",schemaPath:"#/properties/target/properties/awsvpcConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.target.properties.awsvpcConfiguration.type,parentSchema:schema284.properties.target.properties.awsvpcConfiguration,data:data39};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data22.autoRollback !== undefined){
+let data40 = data22.autoRollback;
+if(typeof data40 !== "boolean"){
+const err81 = {instancePath:instancePath+"/target/autoRollback",schemaPath:"#/properties/target/properties/autoRollback/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema284.properties.target.properties.autoRollback.type,parentSchema:schema284.properties.target.properties.autoRollback,data:data40};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data22.alwaysUsePipeline !== undefined){
+let data41 = data22.alwaysUsePipeline;
+if(typeof data41 !== "boolean"){
+const err82 = {instancePath:instancePath+"/target/alwaysUsePipeline",schemaPath:"#/properties/target/properties/alwaysUsePipeline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema284.properties.target.properties.alwaysUsePipeline.type,parentSchema:schema284.properties.target.properties.alwaysUsePipeline,data:data41};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data22.image !== undefined){
+let data42 = data22.image;
+if(typeof data42 !== "string"){
+const err83 = {instancePath:instancePath+"/target/image",schemaPath:"#/properties/target/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.target.properties.image.type,parentSchema:schema284.properties.target.properties.image,data:data42};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.target.type,parentSchema:schema284.properties.target,data:data22};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data.secrets !== undefined){
+let data43 = data.secrets;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key9 in data43){
+let data44 = data43[key9];
+if(typeof data44 !== "string"){
+const err85 = {instancePath:instancePath+"/secrets/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.secrets.additionalProperties.type,parentSchema:schema284.properties.secrets.additionalProperties,data:data44};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.properties.secrets.type,parentSchema:schema284.properties.secrets,data:data43};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data.timeoutMs !== undefined){
+let data45 = data.timeoutMs;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err87 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema284.properties.timeoutMs.type,parentSchema:schema284.properties.timeoutMs,data:data45};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 1 || isNaN(data45)){
+const err88 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema284.properties.timeoutMs,data:data45};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+if(data.entry !== undefined){
+let data46 = data.entry;
+if(typeof data46 !== "string"){
+const err89 = {instancePath:instancePath+"/entry",schemaPath:"#/properties/entry/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema284.properties.entry.type,parentSchema:schema284.properties.entry,data:data46};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data.nodes !== undefined){
+let data47 = data.nodes;
+if(Array.isArray(data47)){
+const len0 = data47.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate206(data47[i0], {instancePath:instancePath+"/nodes/" + i0,parentData:data47,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema284.properties.nodes.type,parentSchema:schema284.properties.nodes,data:data47};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data.rollback !== undefined){
+let data49 = data.rollback;
+if(Array.isArray(data49)){
+const len1 = data49.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate206(data49[i1], {instancePath:instancePath+"/rollback/" + i1,parentData:data49,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema284.properties.rollback.type,parentSchema:schema284.properties.rollback,data:data49};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+}
+else {
+const err92 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema284.type,parentSchema:schema284,data};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
 }
 errors++;
 }

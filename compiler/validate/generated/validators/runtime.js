@@ -649,6 +649,107 @@ const schema261 = {
       "$ref": "#/$defs/PipedPlugin",
       "description": "A plugin."
      }
+    },
+    "git": {
+     "$ref": "#/$defs/GitSettings",
+     "description": "How `kanaria serve` reaches the repositories it watches (PipeCD's piped `git` section), how often it polls them, and the GitHub webhook secret."
+    },
+    "repositories": {
+     "type": "array",
+     "description": "Git repositories `kanaria serve` watches (GitOps): a commit that touches an app's files is compiled at that commit and deployed (PipeCD's piped `repositories`).",
+     "items": {
+      "$ref": "#/$defs/GitRepository",
+      "description": "A watched repository."
+     }
+    }
+   }
+  },
+  "GitSettings": {
+   "type": "object",
+   "description": "Git access for the watched repositories. Secrets are files, never inline: an SSH private key for ssh remotes, or an HTTPS token (sent as basic auth with `username`).",
+   "additionalProperties": false,
+   "properties": {
+    "sshKeyFile": {
+     "type": "string",
+     "description": "Path of the SSH private key used for ssh remotes (git@host:owner/repo.git)."
+    },
+    "httpsTokenFile": {
+     "type": "string",
+     "description": "Path of the file holding an access token for https remotes (a GitHub personal access or installation token)."
+    },
+    "username": {
+     "type": "string",
+     "description": "User name sent with the HTTPS token (default x-access-token, which GitHub accepts for any token)."
+    },
+    "pollInterval": {
+     "type": "string",
+     "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+     "description": "How often each repository is fetched when no webhook says it changed (a Go duration; PipeCD's syncInterval).",
+     "default": "1m",
+     "examples": [
+      "1m",
+      "30s"
+     ]
+    },
+    "driftInterval": {
+     "type": "string",
+     "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+     "description": "How often every app known from Git is compared with what runs on ECS (drift detection: SYNCED / OUT_OF_SYNC with the field diff / DEPLOYING / UNKNOWN). A Go duration.",
+     "default": "1m",
+     "examples": [
+      "1m",
+      "5m"
+     ]
+    },
+    "webhookSecretFile": {
+     "type": "string",
+     "description": "Path of the file holding the secret of the GitHub webhook (POST /api/webhooks/github checks X-Hub-Signature-256 against it). Without it the webhook endpoint refuses every request."
+    }
+   },
+   "not": {
+    "properties": {
+     "sshKeyFile": true,
+     "httpsTokenFile": true
+    },
+    "required": [
+     "sshKeyFile",
+     "httpsTokenFile"
+    ]
+   }
+  },
+  "GitRepository": {
+   "type": "object",
+   "description": "A watched repository: one branch of one remote.",
+   "additionalProperties": false,
+   "required": [
+    "repoId",
+    "remote",
+    "branch"
+   ],
+   "properties": {
+    "repoId": {
+     "type": "string",
+     "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+     "description": "Unique name of the repository (letters, digits, `.`, `_`, `-`): the API and the status page name it so."
+    },
+    "remote": {
+     "type": "string",
+     "pattern": "\\S",
+     "description": "Where to fetch from: an ssh (git@github.com:owner/repo.git), https or file URL, or a path to a repository on disk."
+    },
+    "branch": {
+     "type": "string",
+     "pattern": "^[^\\s~^:?*\\[\\\\]+$",
+     "description": "The branch whose commits are deployed."
+    },
+    "apps": {
+     "type": "array",
+     "description": "Paths of the app files (from the repository root) to deploy. Absent: every *.pipecd.yaml in the repository whose kind is ECSApp, or Application (PipeCD v1).",
+     "items": {
+      "type": "string",
+      "pattern": "^[^/].*\\.ya?ml$",
+      "description": "Path of an app file from the repository root (for example services/web/app.pipecd.yaml)."
+     }
     }
    }
   },
@@ -840,6 +941,18 @@ const schema262 = {
     "$ref": "#/$defs/PipedPlugin",
     "description": "A plugin."
    }
+  },
+  "git": {
+   "$ref": "#/$defs/GitSettings",
+   "description": "How `kanaria serve` reaches the repositories it watches (PipeCD's piped `git` section), how often it polls them, and the GitHub webhook secret."
+  },
+  "repositories": {
+   "type": "array",
+   "description": "Git repositories `kanaria serve` watches (GitOps): a commit that touches an app's files is compiled at that commit and deployed (PipeCD's piped `repositories`).",
+   "items": {
+    "$ref": "#/$defs/GitRepository",
+    "description": "A watched repository."
+   }
   }
  }
 };
@@ -911,6 +1024,96 @@ const schema278 = {
   }
  }
 };
+const schema282 = {
+ "type": "object",
+ "description": "Git access for the watched repositories. Secrets are files, never inline: an SSH private key for ssh remotes, or an HTTPS token (sent as basic auth with `username`).",
+ "additionalProperties": false,
+ "properties": {
+  "sshKeyFile": {
+   "type": "string",
+   "description": "Path of the SSH private key used for ssh remotes (git@host:owner/repo.git)."
+  },
+  "httpsTokenFile": {
+   "type": "string",
+   "description": "Path of the file holding an access token for https remotes (a GitHub personal access or installation token)."
+  },
+  "username": {
+   "type": "string",
+   "description": "User name sent with the HTTPS token (default x-access-token, which GitHub accepts for any token)."
+  },
+  "pollInterval": {
+   "type": "string",
+   "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+   "description": "How often each repository is fetched when no webhook says it changed (a Go duration; PipeCD's syncInterval).",
+   "default": "1m",
+   "examples": [
+    "1m",
+    "30s"
+   ]
+  },
+  "driftInterval": {
+   "type": "string",
+   "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+   "description": "How often every app known from Git is compared with what runs on ECS (drift detection: SYNCED / OUT_OF_SYNC with the field diff / DEPLOYING / UNKNOWN). A Go duration.",
+   "default": "1m",
+   "examples": [
+    "1m",
+    "5m"
+   ]
+  },
+  "webhookSecretFile": {
+   "type": "string",
+   "description": "Path of the file holding the secret of the GitHub webhook (POST /api/webhooks/github checks X-Hub-Signature-256 against it). Without it the webhook endpoint refuses every request."
+  }
+ },
+ "not": {
+  "properties": {
+   "sshKeyFile": true,
+   "httpsTokenFile": true
+  },
+  "required": [
+   "sshKeyFile",
+   "httpsTokenFile"
+  ]
+ }
+};
+const schema283 = {
+ "type": "object",
+ "description": "A watched repository: one branch of one remote.",
+ "additionalProperties": false,
+ "required": [
+  "repoId",
+  "remote",
+  "branch"
+ ],
+ "properties": {
+  "repoId": {
+   "type": "string",
+   "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+   "description": "Unique name of the repository (letters, digits, `.`, `_`, `-`): the API and the status page name it so."
+  },
+  "remote": {
+   "type": "string",
+   "pattern": "\\S",
+   "description": "Where to fetch from: an ssh (git@github.com:owner/repo.git), https or file URL, or a path to a repository on disk."
+  },
+  "branch": {
+   "type": "string",
+   "pattern": "^[^\\s~^:?*\\[\\\\]+$",
+   "description": "The branch whose commits are deployed."
+  },
+  "apps": {
+   "type": "array",
+   "description": "Paths of the app files (from the repository root) to deploy. Absent: every *.pipecd.yaml in the repository whose kind is ECSApp, or Application (PipeCD v1).",
+   "items": {
+    "type": "string",
+    "pattern": "^[^/].*\\.ya?ml$",
+    "description": "Path of an app file from the repository root (for example services/web/app.pipecd.yaml)."
+   }
+  }
+ }
+};
+const func1 = Object.prototype.hasOwnProperty;
 const schema263 = {
  "type": "object",
  "description": "A platform (AWS account/region) that applications deploy to; an app selects it by name with spec.platformProvider.",
@@ -2035,7 +2238,6 @@ const schema270 = {
   "receiver"
  ]
 };
-const func1 = Object.prototype.hasOwnProperty;
 const pattern59 = new RegExp("^[A-Z][A-Z_]*$", "u");
 const schema271 = {
  "type": "object",
@@ -3995,6 +4197,10 @@ return errors === 0;
 }
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const pattern69 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
+const pattern70 = new RegExp("\\S", "u");
+const pattern71 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+const pattern72 = new RegExp("^[^/].*\\.ya?ml$", "u");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4008,7 +4214,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "platformProviders") || (key0 === "analysisProviders")) || (key0 === "notifications")) || (key0 === "server")) || (key0 === "store")) || (key0 === "simulator")) || (key0 === "secretManagement")) || (key0 === "plugins"))){
+if(!(func1.call(schema262.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema262,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -4338,14 +4544,369 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(data.git !== undefined){
+let data19 = data.git;
+const _errs43 = errors;
+const _errs44 = errors;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+let missing0;
+if(((data19.sshKeyFile === undefined) && (missing0 = "sshKeyFile")) || ((data19.httpsTokenFile === undefined) && (missing0 = "httpsTokenFile"))){
+const err23 = {};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+}
+var valid15 = _errs44 === errors;
+if(valid15){
+const err24 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema282.not,parentSchema:schema282,data:data19};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs43;
+if(vErrors !== null){
+if(_errs43){
+vErrors.length = _errs43;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key5 in data19){
+if(!((((((key5 === "sshKeyFile") || (key5 === "httpsTokenFile")) || (key5 === "username")) || (key5 === "pollInterval")) || (key5 === "driftInterval")) || (key5 === "webhookSecretFile"))){
+const err25 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data:data19};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data19.sshKeyFile !== undefined){
+let data20 = data19.sshKeyFile;
+if(typeof data20 !== "string"){
+const err26 = {instancePath:instancePath+"/git/sshKeyFile",schemaPath:"#/$defs/GitSettings/properties/sshKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.sshKeyFile.type,parentSchema:schema282.properties.sshKeyFile,data:data20};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data19.httpsTokenFile !== undefined){
+let data21 = data19.httpsTokenFile;
+if(typeof data21 !== "string"){
+const err27 = {instancePath:instancePath+"/git/httpsTokenFile",schemaPath:"#/$defs/GitSettings/properties/httpsTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.httpsTokenFile.type,parentSchema:schema282.properties.httpsTokenFile,data:data21};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data19.username !== undefined){
+let data22 = data19.username;
+if(typeof data22 !== "string"){
+const err28 = {instancePath:instancePath+"/git/username",schemaPath:"#/$defs/GitSettings/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.username.type,parentSchema:schema282.properties.username,data:data22};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data19.pollInterval !== undefined){
+let data23 = data19.pollInterval;
+if(typeof data23 === "string"){
+if(!pattern57.test(data23)){
+const err29 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.pollInterval,data:data23};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.pollInterval.type,parentSchema:schema282.properties.pollInterval,data:data23};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data19.driftInterval !== undefined){
+let data24 = data19.driftInterval;
+if(typeof data24 === "string"){
+if(!pattern57.test(data24)){
+const err31 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.driftInterval,data:data24};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.driftInterval.type,parentSchema:schema282.properties.driftInterval,data:data24};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data19.webhookSecretFile !== undefined){
+let data25 = data19.webhookSecretFile;
+if(typeof data25 !== "string"){
+const err33 = {instancePath:instancePath+"/git/webhookSecretFile",schemaPath:"#/$defs/GitSettings/properties/webhookSecretFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.webhookSecretFile.type,parentSchema:schema282.properties.webhookSecretFile,data:data25};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data:data19};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.repositories !== undefined){
+let data26 = data.repositories;
+if(Array.isArray(data26)){
+const len3 = data26.length;
+for(let i3=0; i3<len3; i3++){
+let data27 = data26[i3];
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.repoId === undefined){
+const err35 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(data27.remote === undefined){
+const err36 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data27.branch === undefined){
+const err37 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+for(const key6 in data27){
+if(!((((key6 === "repoId") || (key6 === "remote")) || (key6 === "branch")) || (key6 === "apps"))){
+const err38 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data27};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data27.repoId !== undefined){
+let data28 = data27.repoId;
+if(typeof data28 === "string"){
+if(!pattern69.test(data28)){
+const err39 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema283.properties.repoId,data:data28};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.repoId.type,parentSchema:schema283.properties.repoId,data:data28};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data27.remote !== undefined){
+let data29 = data27.remote;
+if(typeof data29 === "string"){
+if(!pattern70.test(data29)){
+const err41 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema283.properties.remote,data:data29};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.remote.type,parentSchema:schema283.properties.remote,data:data29};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data27.branch !== undefined){
+let data30 = data27.branch;
+if(typeof data30 === "string"){
+if(!pattern71.test(data30)){
+const err43 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data30};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.branch.type,parentSchema:schema283.properties.branch,data:data30};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data27.apps !== undefined){
+let data31 = data27.apps;
+if(Array.isArray(data31)){
+const len4 = data31.length;
+for(let i4=0; i4<len4; i4++){
+let data32 = data31[i4];
+if(typeof data32 === "string"){
+if(!pattern72.test(data32)){
+const err45 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data32};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.apps.items.type,parentSchema:schema283.properties.apps.items,data:data32};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/repositories/" + i3+"/apps",schemaPath:"#/$defs/GitRepository/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema283.properties.apps.type,parentSchema:schema283.properties.apps,data:data31};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data27};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/repositories",schemaPath:"#/properties/repositories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.repositories.type,parentSchema:schema262.properties.repositories,data:data26};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+}
+else {
+const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
 }
 errors++;
 }

@@ -74,7 +74,7 @@ async function againstBase(graph: Graph, app: string, ref: string, settings: Run
     const where = first ? ` First: ${first.file}:${first.line}:${first.column} ${first.code} ${first.message}` : "";
     return previewBase(graph, app, ref, commit, null, `The app does not compile at ${ref} (${errors.length} error${errors.length === 1 ? "" : "s"}), so there is nothing to compare with.${where}`);
   }
-  return previewBase(graph, app, ref, commit, result.graph as unknown as Graph);
+  return previewBase(graph, app, ref, commit, result.graph);
 }
 
 async function againstLive(graph: Graph, app: string, settings: RuntimeSettings): Promise<PlanPreview> {
@@ -124,7 +124,7 @@ export async function planPreviewCommand(args: string[], io: Io): Promise<number
   }
   const r = compileOne(parsed.positionals[0], { loaded: settings.raw, diagnostics: settings.warnings }, io, "plan", str(parsed, "root"));
   if (!r.ok) return r.exitCode;
-  const graph = r.graph as unknown as Graph;
+  const graph = r.graph;
   try {
     const preview = base !== undefined ? await againstBase(graph, r.app, base, settings) : parsed.flags.has("live") ? await againstLive(graph, r.app, settings) : planOnly(graph, r.app);
     io.out(formatPreview(preview, format));

@@ -3,7 +3,6 @@
 // changes of the service and of the task definition (the drift differ, runtime/gitops/drift),
 // and the stages with their traffic and task counts. The shape is also the JSON output.
 import type { AwsApi } from "../../aws/call.ts";
-import type { ExecutionGraph } from "../../../compiler/validate/generated/types/graph.ts";
 import { serviceIdentity, type Graph } from "../../executor/graph.ts";
 import { firstDeploymentNote, graphDesiredCount, planStages, type PlanStage } from "../../../compiler/format/plan.ts";
 import { liveServiceSettingsOf } from "../drift/comparable.ts";
@@ -48,9 +47,6 @@ export interface PlanPreview {
 /** Raised when ECS cannot be asked (the command exits 2 with the message). */
 export class PreviewError extends Error {}
 
-/** The runtime's view of the graph, as the compiler's formatters take it. */
-const compiled = (g: Graph) => g as unknown as ExecutionGraph;
-
 const toChange = (d: DiffEntry): Change => ({ path: d.path, from: d.live, to: d.git });
 
 function split(diff: DiffEntry[]): PlanPreview["changes"] {
@@ -61,10 +57,10 @@ function split(diff: DiffEntry[]): PlanPreview["changes"] {
 }
 
 function preview(graph: Graph, file: string, o: { against: Against; status: PlanPreview["status"]; diff?: DiffEntry[]; notes?: string[]; desiredCount?: number | null; firstDeployment?: boolean | null }): PlanPreview {
-  const desired = graphDesiredCount(compiled(graph)) ?? o.desiredCount ?? null;
+  const desired = graphDesiredCount(graph) ?? o.desiredCount ?? null;
   const firstDeployment = o.firstDeployment ?? null;
   const notes = [...(o.notes ?? [])];
-  if (graph.strategy === "pipeline" && firstDeployment !== false) notes.push(firstDeploymentNote(compiled(graph)));
+  if (graph.strategy === "pipeline" && firstDeployment !== false) notes.push(firstDeploymentNote(graph));
   const diff = o.diff ?? [];
   const status = o.status === "changes" && diff.length === 0 ? "no-changes" : o.status;
   return {
@@ -77,8 +73,8 @@ function preview(graph: Graph, file: string, o: { against: Against; status: Plan
     ...(graph.target.image ? { image: graph.target.image } : {}),
     desiredCount: desired,
     firstDeployment,
-    stages: planStages(compiled(graph).nodes, desired ?? undefined),
-    rollback: planStages(compiled(graph).rollback, desired ?? undefined, "R"),
+    stages: planStages(graph.nodes, desired ?? undefined),
+    rollback: planStages(graph.rollback, desired ?? undefined, "R"),
     timeoutMs: graph.timeoutMs,
     digest: graph.digest,
   };

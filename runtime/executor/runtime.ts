@@ -94,6 +94,7 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
   const clock = o.clock ?? systemClock();
   const metrics = new RuntimeMetrics();
   const events = new EventBus(o.store);
+  const stopFollowing = await events.followReplicas(o.store);
   const aws = new AwsContexts(metrics, o.limits ?? DEFAULT_LIMITS, o.pollIntervalMs ?? 1000);
   const approvals = new ApprovalBoard(o.store, events);
   const stages = createStageTable({
@@ -147,6 +148,7 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
         o.notifier.close();
       }
       aws.destroy();
+      await stopFollowing();
       await o.store.close();
     },
   };

@@ -13,8 +13,8 @@ import { DuplicateDigestError, type DeploymentPatch, type NodePatch, type Store 
 
 /** pg_notify channel of appended events: `{"o": client, "d": deployment, "i": event id}`. */
 export const EVENTS_CHANNEL = "kanaria_events";
-/** pg_advisory_xact_lock key held while migrating ("kanaria" in ASCII). */
-const MIGRATION_LOCK = 0x6b616e61726961;
+/** Name of the advisory lock held while migrating (hashed to the lock's key by the server). */
+const MIGRATION_LOCK = "kanaria.migrations";
 
 type Sql = postgres.Sql<Record<string, never>>;
 
@@ -62,7 +62,7 @@ async function migrate(sql: Sql): Promise<void> {
   // Two replicas starting at once: the second waits for the first's transaction, then finds the
   // migrations applied. DDL is transactional in PostgreSQL, so a failed migration leaves nothing.
   await sql.begin(async (tx) => {
-    await tx.unsafe(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.unsafe("SELECT pg_advisory_xact_lock(hashtext($1))", [MIGRATION_LOCK]);
     await tx.unsafe("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
     const [{ v }] = await tx.unsafe("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations");
     for (let version = Number(v) + 1; version <= PG_MIGRATIONS.length; version++) {

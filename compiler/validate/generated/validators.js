@@ -27845,7 +27845,8 @@ const schema261 = {
      "then": {
       "properties": {
        "config": {
-        "type": "object"
+        "type": "object",
+        "description": "PostgreSQL connection: required with type postgres."
        }
       },
       "required": [
@@ -28202,7 +28203,8 @@ const schema276 = {
    "then": {
     "properties": {
      "config": {
-      "type": "object"
+      "type": "object",
+      "description": "PostgreSQL connection: required with type postgres."
      }
     },
     "required": [

@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
     return sim.handler(req);
   });
   const store = await openSqlStore(join(dir, "kanaria.sqlite"));
-  const rt = createRuntime({
+  const rt = await createRuntime({
     store,
     providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: proxy.url, elbv2: proxy.url }, credentials: CREDENTIALS } as any],
     clock: systemClock(600),
@@ -52,9 +52,9 @@ export async function run(): Promise<void> {
   });
   // The apps are live already (as after their first deployment): the repository is handled up to the first commit.
   const progress = new Progress(store);
-  progress.setRepo("fleet", { handled: initial });
+  await progress.setRepo("fleet", { handled: initial });
   for (const name of names) {
-    progress.setApp("fleet", `apps/${name}/app.pipecd.yaml`, { name, commit: { hash: initial, subject: `${n} apps`, author: "bench", at: Date.now() }, deploymentId: null, files: [], diagnostics: [] });
+    await progress.setApp("fleet", `apps/${name}/app.pipecd.yaml`, { name, commit: { hash: initial, subject: `${n} apps`, author: "bench", at: Date.now() }, deploymentId: null, files: [], diagnostics: [] });
   }
   const agent = new GitopsAgent({
     rt,
@@ -88,10 +88,10 @@ export async function run(): Promise<void> {
     const ms = (firstCall as number) - t0;
     armed = 0;
     const outcome = await agent.requestSync("fleet");
-    const id = rt.store.listDeployments({ limit: 1 })[0]?.id;
+    const id = (await rt.store.listDeployments({ limit: 1 }))[0]?.id;
     if (!id || outcome.error) throw new Error(`no deployment for ${name}: ${outcome.error ?? ""}`);
     await rt.scheduler.wait(id);
-    queued.push(rt.store.getDeployment(id)!.createdAt - wall0);
+    queued.push((await rt.store.getDeployment(id))!.createdAt - wall0);
     return ms;
   };
   const queued: number[] = [];

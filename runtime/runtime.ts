@@ -60,7 +60,7 @@ export interface Runtime {
   /** The runtime config's notifications (null without); GitOps sends its own events through it. */
   notifier: Notifier | null;
   /** Queues a compiled graph (already schema-checked); SubmitError when it cannot run. */
-  submit(graph: Graph): DeploymentRecord;
+  submit(graph: Graph): Promise<DeploymentRecord>;
   close(): Promise<void>;
 }
 
@@ -92,10 +92,11 @@ export function serviceKeyOf(provider: PlatformProvider, graph: Graph): string {
   return `${provider.name}/${clusterName}/${service ?? `task:${graph.target.taskDefinition.family ?? graph.app.name}`}`;
 }
 
-export function createRuntime(o: RuntimeOptions): Runtime {
+export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
   const clock = o.clock ?? systemClock();
   const metrics = new RuntimeMetrics();
   const events = new EventBus(o.store);
+  const stopFollowing = await events.followReplicas(o.store);
   const aws = new AwsContexts(metrics, o.limits ?? DEFAULT_LIMITS, o.pollIntervalMs ?? 1000);
   const approvals = new ApprovalBoard(o.store, events);
   const stages = createStageTable({
@@ -118,7 +119,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     },
     stages,
   });
-  scheduler.start();
+  await scheduler.start();
   return {
     store: o.store,
     events,
@@ -129,7 +130,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     providers: o.providers,
     approvals,
     notifier: o.notifier ?? null,
-    submit(graph) {
+    async submit(graph) {
       // Every way in (API, in-process deploy) gets the same structural check; the API has also
       // checked the schema and digest by now.
       const problem = checkGraphStructure(graph)[0];
@@ -150,7 +151,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         o.notifier.close();
       }
       aws.destroy();
-      o.store.close();
+      await stopFollowing();
+      await o.store.close();
     },
   };
 }

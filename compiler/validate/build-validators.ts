@@ -94,6 +94,13 @@ function typeName(name: string): string {
 if (import.meta.main) {
   for (const dir of ["types/", "validators/"]) mkdirSync(new URL(dir, outDir), { recursive: true });
   const files = await generate();
+  // ajv's standalone code require()s a runtime helper for some keywords (minLength/maxLength:
+  // ucs2length): an ES module on Deno has no require, so such a schema must say it another way.
+  const cjs = Object.entries(files).filter(([, text]) => /\brequire\(/.test(text));
+  if (cjs.length) {
+    console.error(`${cjs.map(([f]) => f).join(", ")}: ajv emitted require() (a minLength or maxLength in the schema?). Use "pattern": "\\S" (non-empty) or "pattern": "^.{0,N}$" instead.`);
+    process.exit(1);
+  }
   for (const [file, text] of Object.entries(files)) writeFileSync(new URL(file, outDir), text);
   console.log(`wrote ${Object.keys(files).map((f) => "compiler/validate/generated/" + f).join(", ")}`);
 }

@@ -26,6 +26,8 @@ export interface RuntimeSettings {
   tokenFile: string | null;
   approversFile: string | null;
   storePath: string | null;
+  /** store.type postgres: the URL file (absolute; read by openRuntime, never logged) and pool size. */
+  postgres: PostgresSettings | null;
   /** The validated config as written (deploy's compile checks provider names against it). */
   raw: RuntimeConfig | null;
   /** What loading the config found short of an error (YAML warnings), for the command to show. */
@@ -88,6 +90,11 @@ export function gitopsSecrets(g: GitopsSettings): { httpsToken: string | null; w
 
 export class ConfigError extends Error {}
 
+export interface PostgresSettings {
+  urlFile: string;
+  maxConnections?: number;
+}
+
 export function parseAddress(text: string | undefined): { hostname: string; port: number } {
   if (!text) return { hostname: "127.0.0.1", port: 8080 };
   const m = /^(?:(\[[^\]]+\]|[^:]*):)?(\d+)$/.exec(text);
@@ -128,6 +135,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       tokenFile: null,
       approversFile: null,
       storePath: null,
+      postgres: null,
       raw: null,
       warnings: [],
       secrets: null,
@@ -173,6 +181,10 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
     tokenFile,
     approversFile: rel(spec.server?.approvers?.tokensFile) ?? null,
     storePath: rel(spec.store?.path) ?? null,
+    postgres:
+      spec.store?.type === "postgres" && spec.store.config
+        ? { urlFile: rel(spec.store.config.urlFile)!, ...(spec.store.config.maxConnections ? { maxConnections: spec.store.config.maxConnections } : {}) }
+        : null,
     raw: config,
     warnings: diagnostics,
     secrets,

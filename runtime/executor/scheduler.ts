@@ -21,32 +21,44 @@ export class Scheduler {
   private readonly waiters = new Map<string, Array<(d: DeploymentRecord) => void>>();
   private readonly announcedQueue = new Set<string>();
   private stopped = false;
+  /** kick() runs one at a time: it reads the queue and then claims services, which must not
+   *  interleave with another kick reading the same queue. */
+  private kicking: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ExecutorDeps & { store: Store; events: EventBus }) {}
 
   /** Resume deployments that were in flight when the last process stopped, then start queued ones. */
-  start(): void {
-    for (const d of this.deps.store.listDeployments({ states: ["RUNNING", "ROLLING_BACK"], limit: 100_000 }).reverse()) this.launch(d);
-    this.kick();
+  async start(): Promise<void> {
+    for (const d of (await this.deps.store.listDeployments({ states: ["RUNNING", "ROLLING_BACK"], limit: 100_000 })).reverse()) this.launch(d);
+    await this.kick();
   }
 
-  submit(id: string, app: string, serviceKey: string, graph: Graph): DeploymentRecord {
-    const rec = this.deps.store.createDeployment({ id, app, serviceKey, graph, createdAt: Date.now() });
-    this.deps.events.emit(id, "deployment.state", null, { state: "QUEUED", app, serviceKey, digest: graph.digest });
-    this.kick();
-    return this.deps.store.getDeployment(id) ?? rec;
+  async submit(id: string, app: string, serviceKey: string, graph: Graph): Promise<DeploymentRecord> {
+    const rec = await this.deps.store.createDeployment({ id, app, serviceKey, graph, createdAt: Date.now() });
+    await this.deps.events.emit(id, "deployment.state", null, { state: "QUEUED", app, serviceKey, digest: graph.digest });
+    await this.kick();
+    return (await this.deps.store.getDeployment(id)) ?? rec;
   }
 
-  private kick(): void {
+  private kick(): Promise<void> {
+    const run = () => this.kickNow();
+    const next = this.kicking.then(run, run);
+    this.kicking = next.catch(() => undefined);
+    return next;
+  }
+
+  private async kickNow(): Promise<void> {
     if (this.stopped) return;
-    const queued = this.deps.store.listDeployments({ states: ["QUEUED"], limit: 100_000 }).reverse();
+    const queued = (await this.deps.store.listDeployments({ states: ["QUEUED"], limit: 100_000 })).reverse();
     for (const d of queued) {
+      if (this.stopped) return;
+      if (this.runs.has(d.id)) continue;
       const holder = this.busy.get(d.serviceKey);
       if (!holder) {
         this.launch(d);
       } else if (!this.announcedQueue.has(d.id)) {
         this.announcedQueue.add(d.id);
-        this.deps.events.emit(d.id, "log", null, { message: `Waiting: deployment ${holder} is running on ${d.serviceKey}; one deployment at a time per service.` });
+        await this.deps.events.emit(d.id, "log", null, { message: `Waiting: deployment ${holder} is running on ${d.serviceKey}; one deployment at a time per service.` });
       }
     }
   }
@@ -58,17 +70,20 @@ export class Scheduler {
     const run = new DeploymentRun(this.deps, d.id);
     const done = run
       .run()
-      .catch((e) => {
+      .catch(async (e) => {
         const error = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-        this.deps.store.updateDeployment(d.id, { state: "FAILED", error, finishedAt: Date.now() }, Date.now());
-        this.deps.events.emit(d.id, "deployment.state", null, { state: "FAILED", error });
-        return this.deps.store.getDeployment(d.id)!;
+        await this.deps.store.updateDeployment(d.id, { state: "FAILED", error, finishedAt: Date.now() }, Date.now());
+        await this.deps.events.emit(d.id, "deployment.state", null, { state: "FAILED", error });
+        return (await this.deps.store.getDeployment(d.id))!;
       })
-      .then((final) => {
+      .catch(() => d) // the store itself failed: the deployment stays where the store has it
+      .then(async (final) => {
         this.runs.delete(d.id);
         if (this.busy.get(d.serviceKey) === d.id) this.busy.delete(d.serviceKey);
         if (FINAL_STATES.has(final.state)) this.notify(final);
-        this.kick();
+        // Still QUEUED: the store refused to start it (another process runs its service); kicking
+        // again now would only be refused again. The run that frees the service kicks.
+        if (final.state !== "QUEUED") await this.kick().catch(() => undefined);
         return final;
       });
     this.runs.set(d.id, { run, done });
@@ -80,34 +95,39 @@ export class Scheduler {
   }
 
   /** Resolves once the deployment is in a final state. */
-  wait(id: string): Promise<DeploymentRecord> {
-    const d = this.deps.store.getDeployment(id);
-    if (!d) return Promise.reject(new Error(`unknown deployment ${id}`));
-    if (FINAL_STATES.has(d.state)) return Promise.resolve(d);
-    return new Promise((resolve) => {
-      const list = this.waiters.get(id) ?? [];
-      list.push(resolve);
-      this.waiters.set(id, list);
-    });
+  async wait(id: string): Promise<DeploymentRecord> {
+    // Registered before the store is read: a run that ends while the read is in flight still wakes it.
+    let resolveWait: (d: DeploymentRecord) => void = () => {};
+    const waited = new Promise<DeploymentRecord>((resolve) => (resolveWait = resolve));
+    const list = this.waiters.get(id) ?? [];
+    list.push(resolveWait);
+    this.waiters.set(id, list);
+    const d = await this.deps.store.getDeployment(id);
+    if (d && !FINAL_STATES.has(d.state)) return waited;
+    const left = (this.waiters.get(id) ?? []).filter((w) => w !== resolveWait);
+    if (left.length) this.waiters.set(id, left);
+    else this.waiters.delete(id);
+    if (!d) throw new Error(`unknown deployment ${id}`);
+    return d;
   }
 
-  cancel(id: string): DeploymentRecord {
+  async cancel(id: string): Promise<DeploymentRecord> {
     const { store, events } = this.deps;
-    const d = store.getDeployment(id);
+    const d = await store.getDeployment(id);
     if (!d) throw new CancelError(404, `No deployment ${id}.`);
     if (FINAL_STATES.has(d.state)) throw new CancelError(409, `Deployment ${id} already finished (${d.state}); nothing to cancel.`);
     if (d.state === "QUEUED") {
-      store.updateDeployment(id, { state: "CANCELLED", cancelRequested: true, finishedAt: Date.now(), error: "Cancelled before it started." }, Date.now());
-      events.emit(id, "deployment.state", null, { state: "CANCELLED" });
-      const final = store.getDeployment(id)!;
+      await store.updateDeployment(id, { state: "CANCELLED", cancelRequested: true, finishedAt: Date.now(), error: "Cancelled before it started." }, Date.now());
+      await events.emit(id, "deployment.state", null, { state: "CANCELLED" });
+      const final = (await store.getDeployment(id))!;
       this.notify(final);
       return final;
     }
     if (d.state === "ROLLING_BACK") throw new CancelError(409, `Deployment ${id} is already rolling back.`);
-    store.updateDeployment(id, { cancelRequested: true }, Date.now());
-    events.emit(id, "log", d.currentNode, { message: "Cancel requested: rolling back." });
+    await store.updateDeployment(id, { cancelRequested: true }, Date.now());
+    await events.emit(id, "log", d.currentNode, { message: "Cancel requested: rolling back." });
     this.runs.get(id)?.run.interrupt("cancel", "The deployment was cancelled.");
-    return store.getDeployment(id)!;
+    return (await store.getDeployment(id))!;
   }
 
   active(): number {
@@ -117,6 +137,7 @@ export class Scheduler {
   /** Stops every run where it is (nodes stay RUNNING in the store and resume on the next start). */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.kicking; // a kick in flight launches nothing more once stopped
     const all = [...this.runs.values()];
     for (const r of all) r.run.interrupt("shutdown", "The runtime is shutting down.");
     await Promise.allSettled(all.map((r) => r.done));

@@ -113,7 +113,8 @@ export class GitopsAgent {
     this.log = o.log ?? ((l) => console.log(l));
     const auth = { ...(o.settings.sshKeyFile ? { sshKeyFile: o.settings.sshKeyFile } : {}), ...(o.httpsToken ? { httpsToken: o.httpsToken } : {}), ...(o.settings.username ? { username: o.settings.username } : {}) };
     for (const r of o.settings.repositories) {
-      const handled = this.progress.repo(r.repoId)?.handled ?? null;
+      // Read from the store by the first sync (and by gitGraphs before it).
+      const handled = null;
       this.repos.set(r.repoId, {
         ...r,
         mirror: new GitMirror(join(o.mirrorRoot, `${r.repoId}.git`), r.remote, r.branch, auth),
@@ -186,8 +187,8 @@ export class GitopsAgent {
   async gitGraphs(): Promise<Array<{ repoId: string; path: string; name: string | null } & ({ graph: Graph } | { reason: string })>> {
     const out: Array<{ repoId: string; path: string; name: string | null } & ({ graph: Graph } | { reason: string })> = [];
     for (const repo of this.repos.values()) {
-      const head = repo.status.handled;
-      const recorded = this.progress.apps(repo.repoId);
+      const head = repo.status.handled ?? (await this.progress.repo(repo.repoId))?.handled ?? null;
+      const recorded = await this.progress.apps(repo.repoId);
       let tree: CommitTree | null = null;
       for (const path of repo.known) {
         const p = recorded.get(path);
@@ -238,10 +239,10 @@ export class GitopsAgent {
   }
 
   /** Every app known from Git, with what its last commit came to. */
-  applications(): ApplicationStatus[] {
+  async applications(): Promise<ApplicationStatus[]> {
     const out: ApplicationStatus[] = [];
     for (const repo of this.repos.values()) {
-      const recorded = this.progress.apps(repo.repoId);
+      const recorded = await this.progress.apps(repo.repoId);
       const paths = new Set([...repo.known, ...(repo.known.length ? [] : recorded.keys())]);
       for (const path of [...paths].sort()) {
         const p = recorded.get(path);
@@ -258,7 +259,7 @@ export class GitopsAgent {
       const head = await repo.mirror.fetch();
       repo.status.head = outcome.head = head;
       repo.status.lastFetchAt = Date.now();
-      const handled = this.progress.repo(repo.repoId)?.handled ?? null;
+      const handled = (await this.progress.repo(repo.repoId))?.handled ?? null;
       if (handled === head && repo.known.length) {
         repo.status.lastError = null;
         return outcome;
@@ -271,7 +272,7 @@ export class GitopsAgent {
       ]);
       const texts = await this.appsAt(repo, tree);
       repo.known = [...texts.keys()];
-      const recorded = this.progress.apps(repo.repoId);
+      const recorded = await this.progress.apps(repo.repoId);
       let byCommit: Map<string, DeploymentRecord> | null = null;
       for (const path of repo.known) {
         if (this.stopped) return outcome;
@@ -280,15 +281,15 @@ export class GitopsAgent {
         if (before && changed && !touchesApp(path, before.files, trigger, changed)) continue;
         if (before?.commit.hash === head) continue; // handled before a restart
         if (onCommitDisabled(trigger)) {
-          this.progress.setApp(repo.repoId, path, { ...(before ?? { name: null, deploymentId: null, files: [], diagnostics: [] }), commit: commitRef(commit) });
+          await this.progress.setApp(repo.repoId, path, { ...(before ?? { name: null, deploymentId: null, files: [], diagnostics: [] }), commit: commitRef(commit) });
           continue;
         }
-        byCommit ??= deploymentsByCommit(this.o.rt, repo.repoId, head);
+        byCommit ??= await deploymentsByCommit(this.o.rt, repo.repoId, head);
         const p = await this.deployAt(repo, path, tree, commit, "COMMIT", byCommit, texts.get(path) ?? null);
         if (p.deploymentId && p.deploymentId !== before?.deploymentId) outcome.deployed.push(p.deploymentId);
         if (p.diagnostics.length) outcome.failed.push(path);
       }
-      this.progress.setRepo(repo.repoId, { handled: head });
+      await this.progress.setRepo(repo.repoId, { handled: head });
       repo.status.handled = head;
       repo.status.lastError = null;
       if (outcome.deployed.length || outcome.failed.length) {
@@ -333,9 +334,9 @@ export class GitopsAgent {
       const graph = { ...result.graph, source } as Graph;
       const earlier = kind === "COMMIT" ? byCommit.get(path) : undefined;
       try {
-        deploymentId = earlier?.id ?? this.o.rt.submit(graph).id;
+        deploymentId = earlier?.id ?? (await this.o.rt.submit(graph)).id;
         if (!earlier) crashPoint("gitops", "submitted");
-        this.supersede(repo.repoId, path, deploymentId);
+        await this.supersede(repo.repoId, path, deploymentId);
       } catch (e) {
         if (e instanceof DuplicateDigestError) deploymentId = e.existingId;
         else if (e instanceof SubmitError) diagnostics = [{ file: path, line: 1, column: 1, endLine: 1, endColumn: 1, severity: "error", code: e.code, message: e.message }];
@@ -343,18 +344,18 @@ export class GitopsAgent {
       }
     }
     const p: AppProgress = { name, commit: commitRef(commit), deploymentId, files, diagnostics };
-    this.progress.setApp(repo.repoId, path, p);
+    await this.progress.setApp(repo.repoId, path, p);
     if (diagnostics.length) this.notifyInvalid(repo.repoId, path, name, commit, diagnostics, result.graph?.app.labels ?? {});
     return p;
   }
 
   /** A newer commit's deployment replaces one of the same app still waiting in the queue. */
-  private supersede(repoId: string, path: string, newer: string): void {
-    for (const d of this.o.rt.store.listDeployments({ states: ["QUEUED"], limit: 1000 })) {
+  private async supersede(repoId: string, path: string, newer: string): Promise<void> {
+    for (const d of await this.o.rt.store.listDeployments({ states: ["QUEUED"], limit: 1000 })) {
       const c = d.graph.source?.commit;
       if (d.id === newer || c?.repoId !== repoId || c.path !== path) continue;
       // Said before the cancel: the event stream of a deployment ends with its final state.
-      this.o.rt.events.emit(d.id, "log", null, { message: `Superseded by deployment ${newer} of a newer commit.` });
+      await this.o.rt.events.emit(d.id, "log", null, { message: `Superseded by deployment ${newer} of a newer commit.` });
       this.o.rt.scheduler.cancel(d.id);
     }
   }
@@ -380,9 +381,9 @@ export class GitopsAgent {
 const commitRef = (c: CommitInfo): CommitRef => ({ hash: c.hash, subject: c.subject, author: c.author, at: c.at });
 
 /** The deployments already queued for this commit, by app path (a sync redone after a crash finds them). */
-function deploymentsByCommit(rt: Runtime, repoId: string, hash: string): Map<string, DeploymentRecord> {
+async function deploymentsByCommit(rt: Runtime, repoId: string, hash: string): Promise<Map<string, DeploymentRecord>> {
   const out = new Map<string, DeploymentRecord>();
-  for (const d of rt.store.listDeployments({ limit: 1000 })) {
+  for (const d of await rt.store.listDeployments({ limit: 1000 })) {
     const c = d.graph.source?.commit;
     if (c?.repoId === repoId && c.hash === hash && c.trigger !== "SYNC_COMMAND" && !out.has(c.path ?? "")) out.set(c.path ?? "", d);
   }

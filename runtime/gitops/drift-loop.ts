@@ -55,7 +55,7 @@ export class DriftLoop {
   private async cycle(): Promise<void> {
     const now = Date.now();
     const known = await this.agent.gitGraphs();
-    const inFlight = new Set(this.rt.store.listDeployments({ states: ["QUEUED", "RUNNING", "ROLLING_BACK"], limit: 10_000 }).map((d) => d.serviceKey));
+    const inFlight = new Set((await this.rt.store.listDeployments({ states: ["QUEUED", "RUNNING", "ROLLING_BACK"], limit: 10_000 })).map((d) => d.serviceKey));
     const apps: DriftApp[] = [];
     const graphs = new Map<string, Graph>();
     for (const a of known) {

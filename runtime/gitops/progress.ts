@@ -42,27 +42,27 @@ const parse = <T>(text: string | null): T | null => {
 export class Progress {
   constructor(private readonly store: GitopsStore) {}
 
-  repo(repoId: string): RepoProgress | null {
-    return parse<RepoProgress>(this.store.getGitopsState(`repo:${repoId}`));
+  async repo(repoId: string): Promise<RepoProgress | null> {
+    return parse<RepoProgress>(await this.store.getGitopsState(`repo:${repoId}`));
   }
 
-  setRepo(repoId: string, p: RepoProgress): void {
-    this.store.putGitopsState(`repo:${repoId}`, JSON.stringify(p), Date.now());
+  async setRepo(repoId: string, p: RepoProgress): Promise<void> {
+    await this.store.putGitopsState(`repo:${repoId}`, JSON.stringify(p), Date.now());
   }
 
-  app(repoId: string, path: string): AppProgress | null {
-    return parse<AppProgress>(this.store.getGitopsState(`app:${repoId}:${path}`));
+  async app(repoId: string, path: string): Promise<AppProgress | null> {
+    return parse<AppProgress>(await this.store.getGitopsState(`app:${repoId}:${path}`));
   }
 
-  setApp(repoId: string, path: string, p: AppProgress): void {
-    this.store.putGitopsState(`app:${repoId}:${path}`, JSON.stringify(p), Date.now());
+  async setApp(repoId: string, path: string, p: AppProgress): Promise<void> {
+    await this.store.putGitopsState(`app:${repoId}:${path}`, JSON.stringify(p), Date.now());
   }
 
   /** Every app recorded for the repository, by path. */
-  apps(repoId: string): Map<string, AppProgress> {
+  async apps(repoId: string): Promise<Map<string, AppProgress>> {
     const prefix = `app:${repoId}:`;
     const out = new Map<string, AppProgress>();
-    for (const { key, value } of this.store.listGitopsState(prefix)) {
+    for (const { key, value } of await this.store.listGitopsState(prefix)) {
       const p = parse<AppProgress>(value);
       if (p) out.set(key.slice(prefix.length), p);
     }

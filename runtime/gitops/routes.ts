@@ -81,6 +81,6 @@ export function gitopsRoutes(o: GitopsRoutesOptions): Hono {
   });
 
   app.get("/api/repositories", (c) => c.json({ repositories: repositoriesView(o.agent) }));
-  app.get("/api/applications", (c) => c.json({ applications: applicationsView(o.store, o.agent, o.syncStates?.() ?? null) }));
+  app.get("/api/applications", async (c) => c.json({ applications: await applicationsView(o.store, o.agent, o.syncStates?.() ?? null) }));
   return app;
 }

@@ -27,8 +27,8 @@ export type SyncStates = (repoId: string, path: string) => SyncState | null;
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
 
-export function applicationView(store: Pick<Store, "getDeployment">, a: ApplicationStatus, drift: SyncStates | null) {
-  const d = a.deploymentId ? store.getDeployment(a.deploymentId) : null;
+export async function applicationView(store: Pick<Store, "getDeployment">, a: ApplicationStatus, drift: SyncStates | null) {
+  const d = a.deploymentId ? await store.getDeployment(a.deploymentId) : null;
   const deploying = !!d && !FINAL_STATES.has(d.state);
   const known = drift?.(a.repoId, a.path) ?? null;
   const sync: SyncState = deploying
@@ -46,10 +46,10 @@ export function applicationView(store: Pick<Store, "getDeployment">, a: Applicat
   };
 }
 
-export type ApplicationView = ReturnType<typeof applicationView>;
+export type ApplicationView = Awaited<ReturnType<typeof applicationView>>;
 
-export function applicationsView(store: Pick<Store, "getDeployment">, agent: GitopsAgent, drift: SyncStates | null): ApplicationView[] {
-  return agent.applications().map((a) => applicationView(store, a, drift));
+export async function applicationsView(store: Pick<Store, "getDeployment">, agent: GitopsAgent, drift: SyncStates | null): Promise<ApplicationView[]> {
+  return Promise.all((await agent.applications()).map((a) => applicationView(store, a, drift)));
 }
 
 export function repositoriesView(agent: GitopsAgent) {

@@ -18,6 +18,8 @@ export interface NotificationsConfig {
 
 export class Notifier {
   private readonly queues = new Map<string, DeliveryQueue>();
+  /** Events being routed (their app looked up in the store), in order. */
+  private routing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly routes: NotificationRoute[],
@@ -38,21 +40,29 @@ export class Notifier {
   /** Subscribes to every deployment's executor events. Returns the unsubscribe function. */
   attach(events: { subscribe(id: string, l: (e: EventRecord) => void): () => void }, store: Pick<Store, "getDeployment">): () => void {
     const apps = new Map<string, { app: AppInfo; commit: GraphCommit | undefined }>();
-    return events.subscribe("*", (rec) => {
-      let known = apps.get(rec.deploymentId);
+    const appOf = async (deploymentId: string) => {
+      let known = apps.get(deploymentId);
       if (!known) {
-        const g = store.getDeployment(rec.deploymentId)?.graph;
+        const g = (await store.getDeployment(deploymentId).catch(() => null))?.graph;
         known = { app: { name: g?.app.name ?? "unknown", labels: { ...(g?.app.labels ?? {}) } }, commit: g?.source?.commit };
         if (apps.size > 1000) apps.clear();
-        apps.set(rec.deploymentId, known);
+        apps.set(deploymentId, known);
       }
-      const n = fromExecutorEvent(rec, known.app);
-      if (n) this.notify(known.commit ? withCommit(n, known.commit) : n);
+      return known;
+    };
+    return events.subscribe("*", (rec) => {
+      // Chained: notifications keep the events' order while the app is looked up.
+      this.routing = this.routing.then(async () => {
+        const known = await appOf(rec.deploymentId);
+        const n = fromExecutorEvent(rec, known.app);
+        if (n) this.notify(known.commit ? withCommit(n, known.commit) : n);
+      });
     });
   }
 
   /** Resolves when every queue is drained (tests, graceful shutdown). */
   async idle(): Promise<void> {
+    await this.routing;
     await Promise.all([...this.queues.values()].map((q) => q.idle()));
   }
 

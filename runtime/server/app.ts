@@ -48,25 +48,31 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
   app.onError((err, c) => fail(c, 500, "internal", `Internal error: ${err.message}`));
   app.notFound((c) => fail(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /api/deployments.`));
 
-  app.get("/healthz", (c) => c.json({ status: "ok", active: rt.scheduler.active() }));
-  app.get("/metrics", (c) => c.text(renderMetrics(rt) + (o.gitops?.metrics?.() ?? ""), 200, { "content-type": "text/plain; version=0.0.4" }));
+  // Healthy = the store answers (a replica that cannot reach its database is taken out of a
+  // load balancer by the 503). A database that hangs counts as unreachable after STORE_PING_MS.
+  app.get("/healthz", async (c) => {
+    const store = await pingStore(rt);
+    if (store === "ok") return c.json({ status: "ok", active: rt.scheduler.active(), store });
+    return c.json({ status: "unavailable", active: rt.scheduler.active(), store: "unreachable", message: store.error }, 503);
+  });
+  app.get("/metrics", async (c) => c.text((await renderMetrics(rt)) + (o.gitops?.metrics?.() ?? ""), 200, { "content-type": "text/plain; version=0.0.4" }));
 
-  app.get("/api/deployments", (c) => {
+  app.get("/api/deployments", async (c) => {
     const state = c.req.query("state");
     const limit = Math.min(1000, Math.max(1, Number(c.req.query("limit") ?? 100) || 100));
     const states = state ? (state.split(",") as DeploymentState[]) : undefined;
-    return c.json({ deployments: rt.store.listDeployments({ states, limit }).map(summary) });
+    return c.json({ deployments: (await rt.store.listDeployments({ states, limit })).map(summary) });
   });
 
-  app.get("/api/deployments/:id", (c) => {
-    const d = rt.store.getDeployment(c.req.param("id"));
+  app.get("/api/deployments/:id", async (c) => {
+    const d = await rt.store.getDeployment(c.req.param("id"));
     if (!d) return fail(c, 404, "not_found", `No deployment ${c.req.param("id")}. List them with GET /api/deployments.`);
-    return c.json(detail(rt.store, d));
+    return c.json(await detail(rt.store, d));
   });
 
-  app.get("/api/deployments/:id/events", (c) => {
+  app.get("/api/deployments/:id/events", async (c) => {
     const id = c.req.param("id");
-    if (!rt.store.getDeployment(id)) return fail(c, 404, "not_found", `No deployment ${id}.`);
+    if (!(await rt.store.getDeployment(id))) return fail(c, 404, "not_found", `No deployment ${id}.`);
     const resume = resumeAfter(c);
     if ("invalid" in resume) {
       return fail(c, 400, "invalid_last_event_id", `Last-Event-ID (or ?after=) must be the id of an event this stream sent, a non-negative integer; got "${resume.invalid.slice(0, 40)}". Leave it out to get the whole history.`);
@@ -85,7 +91,7 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
         return c.json(problem, status);
       }
       try {
-        const d = rt.submit(checked.graph);
+        const d = await rt.submit(checked.graph);
         return c.json(summary(d), 201, { location: `/api/deployments/${d.id}` });
       } catch (e) {
         if (e instanceof DuplicateDigestError) {
@@ -97,20 +103,39 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
     },
   );
 
-  app.post("/api/deployments/:id/cancel", requireToken, (c) => {
+  app.post("/api/deployments/:id/cancel", requireToken, async (c) => {
     try {
-      return c.json(summary(rt.scheduler.cancel(c.req.param("id") ?? "")), 202);
+      return c.json(summary(await rt.scheduler.cancel(c.req.param("id") ?? "")), 202);
     } catch (e) {
       if (e instanceof CancelError) return fail(c, e.status, e.status === 404 ? "not_found" : "conflict", e.message);
       throw e;
     }
   });
 
-  app.route("/", approvalRoutes({ board: rt.approvals, tokens: o.approverTokens ?? null, exists: (id) => rt.store.getDeployment(id) !== null }));
+  app.route("/", approvalRoutes({ board: rt.approvals, tokens: o.approverTokens ?? null, exists: async (id) => (await rt.store.getDeployment(id)) !== null }));
 
   if (o.gitops) app.route("/", gitopsRoutes({ ...o.gitops, store: rt.store, requireToken }));
 
   app.route("/", statusPage(rt, o.gitops)); // the status page (HTML, read-only; runtime/server/ui/)
 
   return app;
+}
+
+/** How long GET /healthz waits for the store to answer. */
+export const STORE_PING_MS = 5_000;
+
+async function pingStore(rt: Runtime): Promise<"ok" | { error: string }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      rt.store.ping(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`the store did not answer within ${STORE_PING_MS} ms`)), STORE_PING_MS))),
+    ]);
+    return "ok";
+  } catch (e) {
+    // Store errors name the server, never the password (postgres-store.ts redacts them).
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -3,8 +3,8 @@ import { gauge } from "../metrics/registry.ts";
 import type { Runtime } from "../runtime.ts";
 import { DEPLOYMENT_STATES } from "../deployment-states.ts";
 
-export function renderMetrics(rt: Runtime): string {
-  const counts = rt.store.countByState();
+export async function renderMetrics(rt: Runtime): Promise<string> {
+  const counts = await rt.store.countByState();
   const m = rt.metrics;
   return (
     [

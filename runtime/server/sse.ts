@@ -26,10 +26,15 @@ export function eventStream(c: Context, rt: Runtime, id: string, after: number):
   return streamSSE(c, async (stream) => {
     const queue: EventRecord[] = [];
     let wake: (() => void) | null = null;
-    const unsubscribe = rt.events.subscribe(id, (e) => {
-      queue.push(e);
-      wake?.();
-    });
+    // Events of this deployment whichever replica appends them (a shared PostgreSQL store).
+    const unsubscribe = rt.events.subscribe(
+      id,
+      (e) => {
+        queue.push(e);
+        wake?.();
+      },
+      { remote: true },
+    );
     let closed = false;
     stream.onAbort(() => {
       closed = true;
@@ -48,11 +53,11 @@ export function eventStream(c: Context, rt: Runtime, id: string, after: number):
         }
         return isFinal(e);
       };
-      for (const e of rt.store.listEvents(id, after)) if (await send(e)) return;
+      for (const e of await rt.store.listEvents(id, after)) if (await send(e)) return;
       // Events emitted while the history was being written are in the queue: send them before
       // deciding the deployment is over, or a client could miss the final one.
       while (queue.length) if (await send(queue.shift()!)) return;
-      const d = rt.store.getDeployment(id);
+      const d = await rt.store.getDeployment(id);
       if (d && FINAL_STATES.has(d.state)) return;
       while (!closed) {
         while (queue.length) if (await send(queue.shift()!)) return;
@@ -63,7 +68,12 @@ export function eventStream(c: Context, rt: Runtime, id: string, after: number):
         });
         clearTimeout(timer); // a pending keep-alive timer would hold a shutting-down process
         wake = null;
-        if (!queue.length && !closed) await stream.write(": keep-alive\n\n");
+        if (!queue.length && !closed) {
+          // Nothing heard for a while: catch up from the store (an event whose notification
+          // another replica's lost connection dropped), then keep the connection alive.
+          for (const e of await rt.store.listEvents(id, last)) if (await send(e)) return;
+          await stream.write(": keep-alive\n\n");
+        }
       }
     } finally {
       unsubscribe();

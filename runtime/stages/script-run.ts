@@ -65,7 +65,7 @@ async function runScript(ctx: StageContext<NodeOfStage<"SCRIPT_RUN">>, rollback:
   const secrets = Object.values(ctx.node.params.env);
   const mask = (text: string) => maskSecrets(text, secrets);
   const intent: ScriptIntent = { run, env: Object.keys(env) };
-  const execute = async (note: (facts: Partial<ScriptIntent>) => void) => {
+  const execute = async (note: (facts: Partial<ScriptIntent>) => Promise<void>) => {
     let lines = 0;
     const t0 = ctx.clock.now();
     const scriptId = crypto.randomUUID();

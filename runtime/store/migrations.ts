@@ -84,6 +84,10 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX deployments_state ON deployments(state);
    CREATE INDEX deployments_service ON deployments(service_key, state);
    CREATE INDEX deployments_digest ON deployments(digest, created_at);`,
+  // The database keeps one deployment RUNNING / ROLLING_BACK per service and a digest once among
+  // those in flight (the same indexes as PostgreSQL's, postgres-migrations.ts).
+  `CREATE UNIQUE INDEX deployments_one_active_per_service ON deployments(service_key) WHERE state IN ('RUNNING', 'ROLLING_BACK');
+   CREATE UNIQUE INDEX deployments_digest_in_flight ON deployments(digest) WHERE state IN ('QUEUED', 'RUNNING', 'ROLLING_BACK');`,
   // GitOps: the last commit handled per repository and per app (runtime/gitops/progress.ts).
   `CREATE TABLE gitops_state (
      key TEXT PRIMARY KEY,

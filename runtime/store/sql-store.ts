@@ -1,32 +1,25 @@
 // Store on embedded SQLite (one file under --data DIR).
 import { openDatabase, type Database } from "../platform/sqlite.ts";
 import { MIGRATIONS } from "./migrations.ts";
-import {
-  DuplicateDigestError,
-  FINAL_STATES,
-  type DeploymentState,
-  type DeploymentPatch,
-  type DeploymentRecord,
-  type JournalEntry,
-  type NewDeployment,
-  type NodePatch,
-  type NodeRecord,
-  type Store,
-} from "./store.ts";
-
-const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-const parse = (s: unknown) => (typeof s === "string" ? JSON.parse(s) : null);
+import { DEPLOYMENT_COLUMNS, json, NODE_COLUMNS, toDeployment, toEvent, toJournal, toNode } from "./rows.ts";
+import { DuplicateDigestError, FINAL_STATES, type DeploymentState, type DeploymentPatch, type JournalEntry, type NewDeployment, type NodePatch, type Store } from "./store.ts";
 
 function migrate(db: Database): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get<{ v: number | null }>();
-  const current = row?.v ?? 0;
   // SQLite's way to change a table: foreign keys off around the transaction (a table rebuilt
   // under its children would fail them), then checked before the commit.
   db.exec("PRAGMA foreign_keys = OFF");
   try {
-    for (let v = current + 1; v <= MIGRATIONS.length; v++) {
+    // The version is read inside each migration's write transaction (BEGIN IMMEDIATE): a second
+    // process opening the store at the same moment waits, then finds that migration applied.
+    for (let done = false; !done; ) {
       db.transaction(() => {
+        const current = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get<{ v: number | null }>()?.v ?? 0;
+        const v = current + 1;
+        if (v > MIGRATIONS.length) {
+          done = true;
+          return;
+        }
         db.exec(MIGRATIONS[v - 1]);
         const broken = db.prepare("PRAGMA foreign_key_check").all();
         if (broken.length) throw new Error(`Store migration ${v} left ${broken.length} rows without their deployment; the store is unchanged.`);
@@ -38,82 +31,16 @@ function migrate(db: Database): void {
   }
 }
 
-function toDeployment(r: any): DeploymentRecord {
-  return {
-    id: r.id,
-    app: r.app,
-    serviceKey: r.service_key,
-    digest: r.digest,
-    redeployOf: r.redeploy_of ?? null,
-    graph: parse(r.graph),
-    state: r.state,
-    currentNode: r.current_node ?? null,
-    failedNode: r.failed_node ?? null,
-    cancelRequested: !!r.cancel_requested,
-    error: r.error ?? null,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    startedAt: r.started_at ?? null,
-    finishedAt: r.finished_at ?? null,
-  };
-}
-
-function toNode(r: any): NodeRecord {
-  return {
-    deploymentId: r.deployment_id,
-    nodeId: r.node_id,
-    path: r.path,
-    stage: r.stage,
-    state: r.state,
-    attempts: r.attempts,
-    startedAt: r.started_at ?? null,
-    finishedAt: r.finished_at ?? null,
-    activeMs: r.active_ms ?? 0,
-    error: r.error ?? null,
-    outputs: parse(r.outputs),
-  };
-}
-
-function toJournal(r: any): JournalEntry {
-  return {
-    id: r.id,
-    deploymentId: r.deployment_id,
-    nodeId: r.node_id,
-    step: r.step,
-    operation: r.operation,
-    intent: parse(r.intent),
-    result: parse(r.result),
-    status: r.status,
-    attempts: r.attempts,
-    createdAt: r.created_at,
-    finishedAt: r.finished_at ?? null,
-  };
-}
-
-const DEPLOYMENT_COLUMNS: Record<keyof DeploymentPatch, string> = {
-  state: "state",
-  currentNode: "current_node",
-  failedNode: "failed_node",
-  cancelRequested: "cancel_requested",
-  error: "error",
-  startedAt: "started_at",
-  finishedAt: "finished_at",
-};
-const NODE_COLUMNS: Record<keyof NodePatch, string> = {
-  state: "state",
-  attempts: "attempts",
-  startedAt: "started_at",
-  finishedAt: "finished_at",
-  activeMs: "active_ms",
-  error: "error",
-  outputs: "outputs",
-};
-
 export async function openSqlStore(path: string): Promise<Store> {
   const db = await openDatabase(path);
   migrate(db);
+  // Synchronous on SQLite: recordIntent's read-then-write runs in one tick, nothing in between.
+  const stepOf = (deploymentId: string, nodeId: string, step: string): JournalEntry | null => {
+    const r = db.prepare("SELECT * FROM journal WHERE deployment_id = ? AND node_id = ? AND step = ?").get(deploymentId, nodeId, step);
+    return r ? toJournal(r) : null;
+  };
   const store: Store = {
-    createDeployment(d: NewDeployment) {
+    async createDeployment(d: NewDeployment) {
       db.transaction(() => {
         const earlier = db
           .prepare("SELECT id, state FROM deployments WHERE digest = ? ORDER BY created_at DESC, id DESC")
@@ -131,13 +58,13 @@ export async function openSqlStore(path: string): Promise<Store> {
           ins.run(d.id, n.id, "rollback", n.stage, 1000 + i);
         });
       });
-      return store.getDeployment(d.id)!;
+      return (await store.getDeployment(d.id))!;
     },
-    getDeployment(id) {
+    async getDeployment(id) {
       const r = db.prepare("SELECT * FROM deployments WHERE id = ?").get(id);
       return r ? toDeployment(r) : null;
     },
-    listDeployments(filter = {}) {
+    async listDeployments(filter = {}) {
       const states = filter.states ?? [];
       const where = states.length ? `WHERE state IN (${states.map(() => "?").join(",")})` : "";
       const limit = filter.limit ?? 1000;
@@ -146,12 +73,12 @@ export async function openSqlStore(path: string): Promise<Store> {
         .all(...states)
         .map(toDeployment);
     },
-    countByState() {
+    async countByState() {
       const out: Record<string, number> = {};
       for (const r of db.prepare("SELECT state, COUNT(*) AS n FROM deployments GROUP BY state").all<{ state: string; n: number }>()) out[r.state] = r.n;
       return out;
     },
-    updateDeployment(id, patch, now) {
+    async updateDeployment(id, patch, now) {
       const keys = Object.keys(patch) as (keyof DeploymentPatch)[];
       if (!keys.length) return;
       const sets = keys.map((k) => `${DEPLOYMENT_COLUMNS[k]} = ?`).join(", ");
@@ -161,21 +88,35 @@ export async function openSqlStore(path: string): Promise<Store> {
       }) as (string | number | null)[];
       db.prepare(`UPDATE deployments SET ${sets}, updated_at = ? WHERE id = ?`).run(...values, now, id);
     },
-    getNodes(deploymentId) {
+    async startDeployment(id, start, now) {
+      try {
+        const r = db
+          .prepare("UPDATE deployments SET state = 'RUNNING', started_at = ?, current_node = ?, updated_at = ? WHERE id = ? AND state = 'QUEUED'")
+          .run(start.startedAt, start.currentNode, now, id);
+        return r.changes ? { started: true } : { started: false, reason: "not-queued" };
+      } catch (e) {
+        if (!/UNIQUE constraint failed: deployments\.service_key/.test(String((e as Error)?.message))) throw e;
+        const holder = db
+          .prepare("SELECT h.id FROM deployments h JOIN deployments d ON d.service_key = h.service_key WHERE d.id = ? AND h.state IN ('RUNNING', 'ROLLING_BACK')")
+          .get<{ id: string }>(id);
+        return { started: false, reason: "service-busy", holder: holder?.id ?? null };
+      }
+    },
+    async getNodes(deploymentId) {
       return db.prepare("SELECT * FROM nodes WHERE deployment_id = ? ORDER BY ord").all(deploymentId).map(toNode);
     },
-    getNode(deploymentId, nodeId) {
+    async getNode(deploymentId, nodeId) {
       const r = db.prepare("SELECT * FROM nodes WHERE deployment_id = ? AND node_id = ?").get(deploymentId, nodeId);
       return r ? toNode(r) : null;
     },
-    updateNode(deploymentId, nodeId, patch) {
+    async updateNode(deploymentId, nodeId, patch) {
       const keys = Object.keys(patch) as (keyof NodePatch)[];
       if (!keys.length) return;
       const sets = keys.map((k) => `${NODE_COLUMNS[k]} = ?`).join(", ");
       const values = keys.map((k) => (k === "outputs" ? json(patch[k]) : (patch[k] ?? null))) as (string | number | null)[];
       db.prepare(`UPDATE nodes SET ${sets} WHERE deployment_id = ? AND node_id = ?`).run(...values, deploymentId, nodeId);
     },
-    ensureNode(deploymentId, nodeId, path, stage, ord) {
+    async ensureNode(deploymentId, nodeId, path, stage, ord) {
       db.prepare("INSERT OR IGNORE INTO nodes (deployment_id, node_id, path, stage, ord, state) VALUES (?, ?, ?, ?, ?, 'PENDING')").run(
         deploymentId,
         nodeId,
@@ -184,12 +125,11 @@ export async function openSqlStore(path: string): Promise<Store> {
         ord,
       );
     },
-    getStep(deploymentId, nodeId, step) {
-      const r = db.prepare("SELECT * FROM journal WHERE deployment_id = ? AND node_id = ? AND step = ?").get(deploymentId, nodeId, step);
-      return r ? toJournal(r) : null;
+    async getStep(deploymentId, nodeId, step) {
+      return stepOf(deploymentId, nodeId, step);
     },
-    recordIntent(e) {
-      const existing = store.getStep(e.deploymentId, e.nodeId, e.step);
+    async recordIntent(e) {
+      const existing = stepOf(e.deploymentId, e.nodeId, e.step);
       if (existing) {
         db.prepare("UPDATE journal SET attempts = attempts + 1, status = 'INTENT', intent = ? WHERE id = ?").run(json(e.intent), existing.id);
         return { ...existing, attempts: existing.attempts + 1, status: "INTENT", intent: e.intent };
@@ -197,40 +137,48 @@ export async function openSqlStore(path: string): Promise<Store> {
       const r = db
         .prepare("INSERT INTO journal (deployment_id, node_id, step, operation, intent, status, created_at) VALUES (?, ?, ?, ?, ?, 'INTENT', ?)")
         .run(e.deploymentId, e.nodeId, e.step, e.operation, json(e.intent) ?? "null", e.at);
-      return store.getStep(e.deploymentId, e.nodeId, e.step) ?? ({ id: r.lastInsertRowid } as JournalEntry);
+      return stepOf(e.deploymentId, e.nodeId, e.step) ?? ({ id: r.lastInsertRowid } as JournalEntry);
     },
-    recordResult(id, status, result, at) {
+    async recordResult(id, status, result, at) {
       db.prepare("UPDATE journal SET status = ?, result = ?, finished_at = ? WHERE id = ?").run(status, json(result), at, id);
     },
-    updateIntent(id, intent) {
+    async updateIntent(id, intent) {
       db.prepare("UPDATE journal SET intent = ? WHERE id = ?").run(json(intent) ?? "null", id);
     },
-    listJournal(deploymentId) {
+    async listJournal(deploymentId) {
       return db.prepare("SELECT * FROM journal WHERE deployment_id = ? ORDER BY id").all(deploymentId).map(toJournal);
     },
-    getGitopsState(key) {
+    async getGitopsState(key) {
       return db.prepare("SELECT value FROM gitops_state WHERE key = ?").get<{ value: string }>(key)?.value ?? null;
     },
-    putGitopsState(key, value, at) {
+    async putGitopsState(key, value, at) {
       db.prepare("INSERT INTO gitops_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at").run(key, value, at);
     },
-    listGitopsState(prefix) {
+    async listGitopsState(prefix) {
       // Prefix by range, not LIKE: keys hold paths with `_` and `%`.
       return db.prepare("SELECT key, value FROM gitops_state WHERE key >= ? AND key < ? ORDER BY key").all<{ key: string; value: string }>(prefix, `${prefix}\uffff`);
     },
-    appendEvent(e) {
+    async appendEvent(e) {
       const r = db
         .prepare("INSERT INTO events (deployment_id, at, type, node_id, data) VALUES (?, ?, ?, ?, ?)")
         .run(e.deploymentId, e.at, e.type, e.nodeId, JSON.stringify(e.data));
       return { ...e, id: r.lastInsertRowid };
     },
-    listEvents(deploymentId, afterId = 0) {
+    async listEvents(deploymentId, afterId = 0) {
       return db
         .prepare("SELECT * FROM events WHERE deployment_id = ? AND id > ? ORDER BY id")
         .all(deploymentId, afterId)
-        .map((r: any) => ({ id: r.id, deploymentId: r.deployment_id, at: r.at, type: r.type, nodeId: r.node_id ?? null, data: parse(r.data) ?? {} }));
+        .map(toEvent);
     },
-    close: () => db.close(),
+    async listenEvents() {
+      return async () => {};
+    },
+    async ping() {
+      db.prepare("SELECT 1").get();
+    },
+    async close() {
+      db.close();
+    },
   };
   return store;
 }

@@ -42,8 +42,8 @@ describe("drift detection of an app with an encrypted secret", () => {
     writeFileSync(join(dir, "taskdef.yaml"), `${readFileSync(join(FIXTURES, "canary", "taskdef.yaml"), "utf8")}    environment:\n      - name: DB_PASSWORD\n        value: "{{ .encryptedSecrets.dbPassword }}"\n`);
     const r = compile({ appPath: join(dir, "app.pipecd.yaml"), readFile: (p) => readFileSync(p, "utf8") });
     assert.ok(r.graph, JSON.stringify(r.diagnostics));
-    graph = r.graph as unknown as Graph;
-    const final = await rt.scheduler.wait(rt.submit(graph).id);
+    graph = r.graph;
+    const final = await rt.scheduler.wait((await rt.submit(graph)).id);
     assert.equal(final.state, "SUCCEEDED", final.error ?? "");
   });
   after(async () => {

@@ -39,7 +39,7 @@ describe("drift detection against the simulator", () => {
     rt = await simRuntime(sim);
     ecs = new ECSClient({ region: "us-east-1", endpoint: sim.url, credentials: CREDENTIALS });
     graph = compileFixture("canary", { targetGroups: targetGroupArns(sim), editServiceDef: TAGGED });
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     assert.equal(final.state, "SUCCEEDED", final.error ?? "");
     serviceArn = String((await ecs.send(new DescribeServicesCommand({ cluster: "demo", services: ["web"] }))).services?.[0]?.serviceArn);
@@ -132,7 +132,7 @@ describe("drift detection against the simulator", () => {
     const deploying = withDeploying(new Map([["web", r]]), (key) => key === "web");
     assert.equal(deploying.get("web")?.state, "DEPLOYING");
     // Kanaria deploys Git's version again: SYNCED.
-    const redeploy = rt.submit({ ...graph, app: { ...graph.app, description: "redeploy" } } as Graph);
+    const redeploy = await rt.submit({ ...graph, app: { ...graph.app, description: "redeploy" } } as Graph);
     assert.equal((await rt.scheduler.wait(redeploy.id)).state, "SUCCEEDED");
     assert.deepEqual((await detect([{ key: "web", graph }])).get("web"), { state: "SYNCED", diff: [] });
   });

@@ -90,6 +90,32 @@ url: unknown
 urlFile: unknown
 }))
 /**
+ * Persistence settings.
+ */
+export type Store = {
+/**
+ * Store type; sqlite is an embedded single-file database, postgres a PostgreSQL server (config.urlFile).
+ */
+type?: ("sqlite" | "postgres")
+/**
+ * Path of the SQLite database file; created if missing (type sqlite).
+ */
+path?: string
+/**
+ * PostgreSQL connection (type postgres).
+ */
+config?: {
+/**
+ * File holding the connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (relative to this config's folder). The URL carries the password, so it is read from a file and never logged.
+ */
+urlFile: string
+/**
+ * Connections each replica keeps open (plus one for LISTEN).
+ */
+maxConnections?: number
+}
+}
+/**
  * A plugin.
  */
 export type PipedPlugin = {
@@ -317,19 +343,6 @@ export interface Approvers {
  * Path of a file mapping API tokens to approver names (the names WAIT_APPROVAL's approvers list refers to). Secrets are read from files only, never written inline.
  */
 tokensFile: string
-}
-/**
- * Persistence settings.
- */
-export interface Store {
-/**
- * Store type; sqlite is an embedded single-file database.
- */
-type?: "sqlite"
-/**
- * Path of the SQLite database file; created if missing.
- */
-path?: string
 }
 /**
  * Embedded simulator settings (optional).

@@ -535,21 +535,69 @@ const schema261 = {
   },
   "Store": {
    "type": "object",
-   "description": "Where deployments and the execution journal are stored.",
+   "description": "Where deployments and the execution journal are stored: embedded SQLite (one process), or PostgreSQL, which several `kanaria serve` replicas share.",
    "additionalProperties": false,
    "properties": {
     "type": {
      "enum": [
-      "sqlite"
+      "sqlite",
+      "postgres"
      ],
      "default": "sqlite",
-     "description": "Store type; sqlite is an embedded single-file database."
+     "description": "Store type; sqlite is an embedded single-file database, postgres a PostgreSQL server (config.urlFile)."
     },
     "path": {
      "type": "string",
-     "description": "Path of the SQLite database file; created if missing."
+     "description": "Path of the SQLite database file; created if missing (type sqlite)."
+    },
+    "config": {
+     "type": "object",
+     "description": "PostgreSQL connection (type postgres).",
+     "additionalProperties": false,
+     "required": [
+      "urlFile"
+     ],
+     "properties": {
+      "urlFile": {
+       "type": "string",
+       "pattern": "\\S",
+       "description": "File holding the connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (relative to this config's folder). The URL carries the password, so it is read from a file and never logged."
+      },
+      "maxConnections": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 100,
+       "default": 10,
+       "description": "Connections each replica keeps open (plus one for LISTEN)."
+      }
+     }
     }
-   }
+   },
+   "allOf": [
+    {
+     "if": {
+      "properties": {
+       "type": {
+        "const": "postgres"
+       }
+      },
+      "required": [
+       "type"
+      ]
+     },
+     "then": {
+      "properties": {
+       "config": {
+        "type": "object",
+        "description": "PostgreSQL connection: required with type postgres."
+       }
+      },
+      "required": [
+       "config"
+      ]
+     }
+    }
+   ]
   },
   "Simulator": {
    "type": "object",
@@ -958,21 +1006,69 @@ const schema262 = {
 };
 const schema276 = {
  "type": "object",
- "description": "Where deployments and the execution journal are stored.",
+ "description": "Where deployments and the execution journal are stored: embedded SQLite (one process), or PostgreSQL, which several `kanaria serve` replicas share.",
  "additionalProperties": false,
  "properties": {
   "type": {
    "enum": [
-    "sqlite"
+    "sqlite",
+    "postgres"
    ],
    "default": "sqlite",
-   "description": "Store type; sqlite is an embedded single-file database."
+   "description": "Store type; sqlite is an embedded single-file database, postgres a PostgreSQL server (config.urlFile)."
   },
   "path": {
    "type": "string",
-   "description": "Path of the SQLite database file; created if missing."
+   "description": "Path of the SQLite database file; created if missing (type sqlite)."
+  },
+  "config": {
+   "type": "object",
+   "description": "PostgreSQL connection (type postgres).",
+   "additionalProperties": false,
+   "required": [
+    "urlFile"
+   ],
+   "properties": {
+    "urlFile": {
+     "type": "string",
+     "pattern": "\\S",
+     "description": "File holding the connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (relative to this config's folder). The URL carries the password, so it is read from a file and never logged."
+    },
+    "maxConnections": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 100,
+     "default": 10,
+     "description": "Connections each replica keeps open (plus one for LISTEN)."
+    }
+   }
   }
- }
+ },
+ "allOf": [
+  {
+   "if": {
+    "properties": {
+     "type": {
+      "const": "postgres"
+     }
+    },
+    "required": [
+     "type"
+    ]
+   },
+   "then": {
+    "properties": {
+     "config": {
+      "type": "object",
+      "description": "PostgreSQL connection: required with type postgres."
+     }
+    },
+    "required": [
+     "config"
+    ]
+   }
+  }
+ ]
 };
 const schema277 = {
  "type": "object",
@@ -4197,10 +4293,10 @@ return errors === 0;
 }
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern69 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
-const pattern70 = new RegExp("\\S", "u");
-const pattern71 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
-const pattern72 = new RegExp("^[^/].*\\.ya?ml$", "u");
+const pattern66 = new RegExp("\\S", "u");
+const pattern70 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
+const pattern72 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+const pattern73 = new RegExp("^[^/].*\\.ya?ml$", "u");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4283,10 +4379,13 @@ errors = vErrors.length;
 }
 if(data.store !== undefined){
 let data6 = data.store;
+const _errs14 = errors;
+let valid7 = true;
+const _errs15 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key1 in data6){
-if(!((key1 === "type") || (key1 === "path"))){
-const err3 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema276,data:data6};
+let missing0;
+if((data6.type === undefined) && (missing0 = "type")){
+const err3 = {};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4295,11 +4394,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
+else {
 if(data6.type !== undefined){
-let data7 = data6.type;
-if(!(data7 === "sqlite")){
-const err4 = {instancePath:instancePath+"/store/type",schemaPath:"#/$defs/Store/properties/type/enum",keyword:"enum",params:{allowedValues: schema276.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema276.properties.type.enum,parentSchema:schema276.properties.type,data:data7};
+if("postgres" !== data6.type){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4309,10 +4407,23 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data6.path !== undefined){
-let data8 = data6.path;
-if(typeof data8 !== "string"){
-const err5 = {instancePath:instancePath+"/store/path",schemaPath:"#/$defs/Store/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.path.type,parentSchema:schema276.properties.path,data:data8};
+}
+}
+var _valid0 = _errs15 === errors;
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs17 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.config === undefined){
+const err5 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/allOf/0/then/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema276.allOf[0].then.required,parentSchema:schema276.allOf[0].then,data:data6};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4321,10 +4432,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.type,parentSchema:schema276,data:data6};
+if(data6.config !== undefined){
+let data8 = data6.config;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+const err6 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/allOf/0/then/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.allOf[0].then.properties.config.type,parentSchema:schema276.allOf[0].then.properties.config,data:data8};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4334,12 +4445,17 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.simulator !== undefined){
-let data9 = data.simulator;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key2 in data9){
-if(!((key2 === "enabled") || (key2 === "address"))){
-const err7 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema277,data:data9};
+}
+var _valid0 = _errs17 === errors;
+valid7 = _valid0;
+if(valid7){
+var props0 = {};
+props0.config = true;
+props0.type = true;
+}
+}
+if(!valid7){
+const err7 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema276.allOf[0].if,parentSchema:schema276.allOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4348,11 +4464,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data9.enabled !== undefined){
-let data10 = data9.enabled;
-if(typeof data10 !== "boolean"){
-const err8 = {instancePath:instancePath+"/simulator/enabled",schemaPath:"#/$defs/Simulator/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema277.properties.enabled.type,parentSchema:schema277.properties.enabled,data:data10};
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key1 in data6){
+if(!(((key1 === "type") || (key1 === "path")) || (key1 === "config"))){
+const err8 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema276,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4362,11 +4477,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data9.address !== undefined){
-let data11 = data9.address;
-if(typeof data11 === "string"){
-if(!pattern64.test(data11)){
-const err9 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data11};
+if(data6.type !== undefined){
+let data9 = data6.type;
+if(!((data9 === "sqlite") || (data9 === "postgres"))){
+const err9 = {instancePath:instancePath+"/store/type",schemaPath:"#/$defs/Store/properties/type/enum",keyword:"enum",params:{allowedValues: schema276.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema276.properties.type.enum,parentSchema:schema276.properties.type,data:data9};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4376,8 +4490,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema277.properties.address.type,parentSchema:schema277.properties.address,data:data11};
+if(data6.path !== undefined){
+let data10 = data6.path;
+if(typeof data10 !== "string"){
+const err10 = {instancePath:instancePath+"/store/path",schemaPath:"#/$defs/Store/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.path.type,parentSchema:schema276.properties.path,data:data10};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4387,9 +4503,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema277.type,parentSchema:schema277,data:data9};
+if(data6.config !== undefined){
+let data11 = data6.config;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.urlFile === undefined){
+const err11 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/required",keyword:"required",params:{missingProperty: "urlFile"},message:"must have required property '"+"urlFile"+"'",schema:schema276.properties.config.required,parentSchema:schema276.properties.config,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4398,12 +4516,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.secretManagement !== undefined){
-let data12 = data.secretManagement;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.type === undefined){
-const err12 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema278.required,parentSchema:schema278,data:data12};
+for(const key2 in data11){
+if(!((key2 === "urlFile") || (key2 === "maxConnections"))){
+const err12 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema276.properties.config,data:data11};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4412,8 +4527,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data12.config === undefined){
-const err13 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema278.required,parentSchema:schema278,data:data12};
+}
+if(data11.urlFile !== undefined){
+let data12 = data11.urlFile;
+if(typeof data12 === "string"){
+if(!pattern66.test(data12)){
+const err13 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema276.properties.config.properties.urlFile,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4422,9 +4541,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-for(const key3 in data12){
-if(!((key3 === "type") || (key3 === "config"))){
-const err14 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema278,data:data12};
+}
+else {
+const err14 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.config.properties.urlFile.type,parentSchema:schema276.properties.config.properties.urlFile,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4434,10 +4553,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data12.type !== undefined){
-let data13 = data12.type;
-if("KEY_PAIR" !== data13){
-const err15 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema278.properties.type,data:data13};
+if(data11.maxConnections !== undefined){
+let data13 = data11.maxConnections;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err15 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema276.properties.config.properties.maxConnections.type,parentSchema:schema276.properties.config.properties.maxConnections,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4446,12 +4565,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data12.config !== undefined){
-let data14 = data12.config;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.privateKeyFile === undefined){
-const err16 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema278.properties.config.required,parentSchema:schema278.properties.config,data:data14};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 100 || isNaN(data13)){
+const err16 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema276.properties.config.properties.maxConnections,data:data13};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4460,9 +4576,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-for(const key4 in data14){
-if(!((key4 === "privateKeyFile") || (key4 === "publicKeyFile"))){
-const err17 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema278.properties.config,data:data14};
+if(data13 < 1 || isNaN(data13)){
+const err17 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema276.properties.config.properties.maxConnections,data:data13};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4472,10 +4587,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data14.privateKeyFile !== undefined){
-let data15 = data14.privateKeyFile;
-if(typeof data15 !== "string"){
-const err18 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.privateKeyFile.type,parentSchema:schema278.properties.config.properties.privateKeyFile,data:data15};
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.properties.config.type,parentSchema:schema276.properties.config,data:data11};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4485,10 +4600,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data14.publicKeyFile !== undefined){
-let data16 = data14.publicKeyFile;
-if(typeof data16 !== "string"){
-const err19 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.publicKeyFile.type,parentSchema:schema278.properties.config.properties.publicKeyFile,data:data16};
+}
+else {
+const err19 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.type,parentSchema:schema276,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4498,9 +4612,12 @@ vErrors.push(err19);
 errors++;
 }
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.properties.config.type,parentSchema:schema278.properties.config,data:data14};
+if(data.simulator !== undefined){
+let data14 = data.simulator;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key3 in data14){
+if(!((key3 === "enabled") || (key3 === "address"))){
+const err20 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema277,data:data14};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4510,9 +4627,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.type,parentSchema:schema278,data:data12};
+if(data14.enabled !== undefined){
+let data15 = data14.enabled;
+if(typeof data15 !== "boolean"){
+const err21 = {instancePath:instancePath+"/simulator/enabled",schemaPath:"#/$defs/Simulator/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema277.properties.enabled.type,parentSchema:schema277.properties.enabled,data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4522,19 +4640,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.plugins !== undefined){
-let data17 = data.plugins;
-if(Array.isArray(data17)){
-const len2 = data17.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate196(data17[i2], {instancePath:instancePath+"/plugins/" + i2,parentData:data17,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/plugins",schemaPath:"#/properties/plugins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.plugins.type,parentSchema:schema262.properties.plugins,data:data17};
+if(data14.address !== undefined){
+let data16 = data14.address;
+if(typeof data16 === "string"){
+if(!pattern64.test(data16)){
+const err22 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4544,14 +4654,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.git !== undefined){
-let data19 = data.git;
-const _errs43 = errors;
-const _errs44 = errors;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-let missing0;
-if(((data19.sshKeyFile === undefined) && (missing0 = "sshKeyFile")) || ((data19.httpsTokenFile === undefined) && (missing0 = "httpsTokenFile"))){
-const err23 = {};
+else {
+const err23 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema277.properties.address.type,parentSchema:schema277.properties.address,data:data16};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4561,9 +4665,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-var valid15 = _errs44 === errors;
-if(valid15){
-const err24 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema282.not,parentSchema:schema282,data:data19};
+}
+else {
+const err24 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema277.type,parentSchema:schema277,data:data14};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4572,21 +4676,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-else {
-errors = _errs43;
-if(vErrors !== null){
-if(_errs43){
-vErrors.length = _errs43;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-for(const key5 in data19){
-if(!((((((key5 === "sshKeyFile") || (key5 === "httpsTokenFile")) || (key5 === "username")) || (key5 === "pollInterval")) || (key5 === "driftInterval")) || (key5 === "webhookSecretFile"))){
-const err25 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data:data19};
+if(data.secretManagement !== undefined){
+let data17 = data.secretManagement;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.type === undefined){
+const err25 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema278.required,parentSchema:schema278,data:data17};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4595,11 +4690,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data19.sshKeyFile !== undefined){
-let data20 = data19.sshKeyFile;
-if(typeof data20 !== "string"){
-const err26 = {instancePath:instancePath+"/git/sshKeyFile",schemaPath:"#/$defs/GitSettings/properties/sshKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.sshKeyFile.type,parentSchema:schema282.properties.sshKeyFile,data:data20};
+if(data17.config === undefined){
+const err26 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema278.required,parentSchema:schema278,data:data17};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4608,11 +4700,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data19.httpsTokenFile !== undefined){
-let data21 = data19.httpsTokenFile;
-if(typeof data21 !== "string"){
-const err27 = {instancePath:instancePath+"/git/httpsTokenFile",schemaPath:"#/$defs/GitSettings/properties/httpsTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.httpsTokenFile.type,parentSchema:schema282.properties.httpsTokenFile,data:data21};
+for(const key4 in data17){
+if(!((key4 === "type") || (key4 === "config"))){
+const err27 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema278,data:data17};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4622,10 +4712,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data19.username !== undefined){
-let data22 = data19.username;
-if(typeof data22 !== "string"){
-const err28 = {instancePath:instancePath+"/git/username",schemaPath:"#/$defs/GitSettings/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.username.type,parentSchema:schema282.properties.username,data:data22};
+if(data17.type !== undefined){
+let data18 = data17.type;
+if("KEY_PAIR" !== data18){
+const err28 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema278.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4635,11 +4725,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data19.pollInterval !== undefined){
-let data23 = data19.pollInterval;
-if(typeof data23 === "string"){
-if(!pattern57.test(data23)){
-const err29 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.pollInterval,data:data23};
+if(data17.config !== undefined){
+let data19 = data17.config;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.privateKeyFile === undefined){
+const err29 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema278.properties.config.required,parentSchema:schema278.properties.config,data:data19};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4648,9 +4738,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.pollInterval.type,parentSchema:schema282.properties.pollInterval,data:data23};
+for(const key5 in data19){
+if(!((key5 === "privateKeyFile") || (key5 === "publicKeyFile"))){
+const err30 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema278.properties.config,data:data19};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4660,11 +4750,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data19.driftInterval !== undefined){
-let data24 = data19.driftInterval;
-if(typeof data24 === "string"){
-if(!pattern57.test(data24)){
-const err31 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.driftInterval,data:data24};
+if(data19.privateKeyFile !== undefined){
+let data20 = data19.privateKeyFile;
+if(typeof data20 !== "string"){
+const err31 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.privateKeyFile.type,parentSchema:schema278.properties.config.properties.privateKeyFile,data:data20};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4674,8 +4763,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.driftInterval.type,parentSchema:schema282.properties.driftInterval,data:data24};
+if(data19.publicKeyFile !== undefined){
+let data21 = data19.publicKeyFile;
+if(typeof data21 !== "string"){
+const err32 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.publicKeyFile.type,parentSchema:schema278.properties.config.properties.publicKeyFile,data:data21};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4685,10 +4776,9 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data19.webhookSecretFile !== undefined){
-let data25 = data19.webhookSecretFile;
-if(typeof data25 !== "string"){
-const err33 = {instancePath:instancePath+"/git/webhookSecretFile",schemaPath:"#/$defs/GitSettings/properties/webhookSecretFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.webhookSecretFile.type,parentSchema:schema282.properties.webhookSecretFile,data:data25};
+}
+else {
+const err33 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.properties.config.type,parentSchema:schema278.properties.config,data:data19};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4700,7 +4790,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data:data19};
+const err34 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.type,parentSchema:schema278,data:data17};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4710,15 +4800,19 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.repositories !== undefined){
-let data26 = data.repositories;
-if(Array.isArray(data26)){
-const len3 = data26.length;
-for(let i3=0; i3<len3; i3++){
-let data27 = data26[i3];
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.repoId === undefined){
-const err35 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
+if(data.plugins !== undefined){
+let data22 = data.plugins;
+if(Array.isArray(data22)){
+const len2 = data22.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate196(data22[i2], {instancePath:instancePath+"/plugins/" + i2,parentData:data22,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/plugins",schemaPath:"#/properties/plugins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.plugins.type,parentSchema:schema262.properties.plugins,data:data22};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4727,8 +4821,15 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data27.remote === undefined){
-const err36 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
+}
+if(data.git !== undefined){
+let data24 = data.git;
+const _errs57 = errors;
+const _errs58 = errors;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+let missing1;
+if(((data24.sshKeyFile === undefined) && (missing1 = "sshKeyFile")) || ((data24.httpsTokenFile === undefined) && (missing1 = "httpsTokenFile"))){
+const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4737,8 +4838,10 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data27.branch === undefined){
-const err37 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'",schema:schema283.required,parentSchema:schema283,data:data27};
+}
+var valid20 = _errs58 === errors;
+if(valid20){
+const err37 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema282.not,parentSchema:schema282,data:data24};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4747,9 +4850,21 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key6 in data27){
-if(!((((key6 === "repoId") || (key6 === "remote")) || (key6 === "branch")) || (key6 === "apps"))){
-const err38 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data27};
+else {
+errors = _errs57;
+if(vErrors !== null){
+if(_errs57){
+vErrors.length = _errs57;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key6 in data24){
+if(!((((((key6 === "sshKeyFile") || (key6 === "httpsTokenFile")) || (key6 === "username")) || (key6 === "pollInterval")) || (key6 === "driftInterval")) || (key6 === "webhookSecretFile"))){
+const err38 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data:data24};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4759,11 +4874,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data27.repoId !== undefined){
-let data28 = data27.repoId;
-if(typeof data28 === "string"){
-if(!pattern69.test(data28)){
-const err39 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema283.properties.repoId,data:data28};
+if(data24.sshKeyFile !== undefined){
+let data25 = data24.sshKeyFile;
+if(typeof data25 !== "string"){
+const err39 = {instancePath:instancePath+"/git/sshKeyFile",schemaPath:"#/$defs/GitSettings/properties/sshKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.sshKeyFile.type,parentSchema:schema282.properties.sshKeyFile,data:data25};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4773,8 +4887,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.repoId.type,parentSchema:schema283.properties.repoId,data:data28};
+if(data24.httpsTokenFile !== undefined){
+let data26 = data24.httpsTokenFile;
+if(typeof data26 !== "string"){
+const err40 = {instancePath:instancePath+"/git/httpsTokenFile",schemaPath:"#/$defs/GitSettings/properties/httpsTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.httpsTokenFile.type,parentSchema:schema282.properties.httpsTokenFile,data:data26};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4784,11 +4900,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data27.remote !== undefined){
-let data29 = data27.remote;
-if(typeof data29 === "string"){
-if(!pattern70.test(data29)){
-const err41 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema283.properties.remote,data:data29};
+if(data24.username !== undefined){
+let data27 = data24.username;
+if(typeof data27 !== "string"){
+const err41 = {instancePath:instancePath+"/git/username",schemaPath:"#/$defs/GitSettings/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.username.type,parentSchema:schema282.properties.username,data:data27};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4798,8 +4913,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-else {
-const err42 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.remote.type,parentSchema:schema283.properties.remote,data:data29};
+if(data24.pollInterval !== undefined){
+let data28 = data24.pollInterval;
+if(typeof data28 === "string"){
+if(!pattern57.test(data28)){
+const err42 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.pollInterval,data:data28};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4809,11 +4927,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data27.branch !== undefined){
-let data30 = data27.branch;
-if(typeof data30 === "string"){
-if(!pattern71.test(data30)){
-const err43 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data30};
+else {
+const err43 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.pollInterval.type,parentSchema:schema282.properties.pollInterval,data:data28};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4823,8 +4938,11 @@ vErrors.push(err43);
 errors++;
 }
 }
-else {
-const err44 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.branch.type,parentSchema:schema283.properties.branch,data:data30};
+if(data24.driftInterval !== undefined){
+let data29 = data24.driftInterval;
+if(typeof data29 === "string"){
+if(!pattern57.test(data29)){
+const err44 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.driftInterval,data:data29};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4834,15 +4952,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data27.apps !== undefined){
-let data31 = data27.apps;
-if(Array.isArray(data31)){
-const len4 = data31.length;
-for(let i4=0; i4<len4; i4++){
-let data32 = data31[i4];
-if(typeof data32 === "string"){
-if(!pattern72.test(data32)){
-const err45 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data32};
+else {
+const err45 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.driftInterval.type,parentSchema:schema282.properties.driftInterval,data:data29};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4852,8 +4963,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-else {
-const err46 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.apps.items.type,parentSchema:schema283.properties.apps.items,data:data32};
+if(data24.webhookSecretFile !== undefined){
+let data30 = data24.webhookSecretFile;
+if(typeof data30 !== "string"){
+const err46 = {instancePath:instancePath+"/git/webhookSecretFile",schemaPath:"#/$defs/GitSettings/properties/webhookSecretFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.webhookSecretFile.type,parentSchema:schema282.properties.webhookSecretFile,data:data30};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -4865,7 +4978,7 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/repositories/" + i3+"/apps",schemaPath:"#/$defs/GitRepository/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema283.properties.apps.type,parentSchema:schema283.properties.apps,data:data31};
+const err47 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data:data24};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4875,9 +4988,15 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data27};
+if(data.repositories !== undefined){
+let data31 = data.repositories;
+if(Array.isArray(data31)){
+const len3 = data31.length;
+for(let i3=0; i3<len3; i3++){
+let data32 = data31[i3];
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.repoId === undefined){
+const err48 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema283.required,parentSchema:schema283,data:data32};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -4886,10 +5005,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-}
-else {
-const err49 = {instancePath:instancePath+"/repositories",schemaPath:"#/properties/repositories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.repositories.type,parentSchema:schema262.properties.repositories,data:data26};
+if(data32.remote === undefined){
+const err49 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema283.required,parentSchema:schema283,data:data32};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -4898,15 +5015,176 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-else {
-const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(data32.branch === undefined){
+const err50 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'",schema:schema283.required,parentSchema:schema283,data:data32};
 if(vErrors === null){
 vErrors = [err50];
 }
 else {
 vErrors.push(err50);
+}
+errors++;
+}
+for(const key7 in data32){
+if(!((((key7 === "repoId") || (key7 === "remote")) || (key7 === "branch")) || (key7 === "apps"))){
+const err51 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data32};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data32.repoId !== undefined){
+let data33 = data32.repoId;
+if(typeof data33 === "string"){
+if(!pattern70.test(data33)){
+const err52 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema283.properties.repoId,data:data33};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.repoId.type,parentSchema:schema283.properties.repoId,data:data33};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data32.remote !== undefined){
+let data34 = data32.remote;
+if(typeof data34 === "string"){
+if(!pattern66.test(data34)){
+const err54 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema283.properties.remote,data:data34};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.remote.type,parentSchema:schema283.properties.remote,data:data34};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data32.branch !== undefined){
+let data35 = data32.branch;
+if(typeof data35 === "string"){
+if(!pattern72.test(data35)){
+const err56 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data35};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.branch.type,parentSchema:schema283.properties.branch,data:data35};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data32.apps !== undefined){
+let data36 = data32.apps;
+if(Array.isArray(data36)){
+const len4 = data36.length;
+for(let i4=0; i4<len4; i4++){
+let data37 = data36[i4];
+if(typeof data37 === "string"){
+if(!pattern73.test(data37)){
+const err58 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data37};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.apps.items.type,parentSchema:schema283.properties.apps.items,data:data37};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/repositories/" + i3+"/apps",schemaPath:"#/$defs/GitRepository/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema283.properties.apps.type,parentSchema:schema283.properties.apps,data:data36};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data32};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/repositories",schemaPath:"#/properties/repositories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.repositories.type,parentSchema:schema262.properties.repositories,data:data31};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }

@@ -27817,7 +27817,7 @@ const schema261 = {
      "properties": {
       "urlFile": {
        "type": "string",
-       "minLength": 1,
+       "pattern": "\\S",
        "description": "File holding the connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (relative to this config's folder). The URL carries the password, so it is read from a file and never logged."
       },
       "maxConnections": {
@@ -28175,7 +28175,7 @@ const schema276 = {
    "properties": {
     "urlFile": {
      "type": "string",
-     "minLength": 1,
+     "pattern": "\\S",
      "description": "File holding the connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (relative to this config's folder). The URL carries the password, so it is read from a file and never logged."
     },
     "maxConnections": {
@@ -31347,7 +31347,7 @@ return errors === 0;
 }
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const func12 = require("ajv/dist/runtime/ucs2length").default;
+const pattern66 = new RegExp("\\S", "u");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -31582,8 +31582,8 @@ errors++;
 if(data11.urlFile !== undefined){
 let data12 = data11.urlFile;
 if(typeof data12 === "string"){
-if(func12(data12) < 1){
-const err13 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema276.properties.config.properties.urlFile,data:data12};
+if(!pattern66.test(data12)){
+const err13 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema276.properties.config.properties.urlFile,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -32458,7 +32458,7 @@ const schema283 = {
   }
  }
 };
-const pattern67 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern68 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
 const schema285 = {
  "type": "object",
  "additionalProperties": false,
@@ -33811,7 +33811,7 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern67.test(data2)){
+if(!pattern68.test(data2)){
 const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema282.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];

@@ -3,14 +3,18 @@
 // deployment's event log (the store), so approvals survive a restart: the resumed stage counts
 // them again from the log. Rules: an approver counts once; when the stage lists approvers,
 // anyone else is refused.
-import type { Store } from "../store/store.ts";
+import type { EventRecord, Store } from "../store/store.ts";
 
 /** The part of the executor's EventBus the board needs. */
 export interface EventSink {
   emit(deploymentId: string, type: string, nodeId: string | null, data?: Record<string, unknown>): Promise<unknown>;
+  /** With a store replicas share: approvals given on another replica wake the waiting stage. */
+  subscribe?(deploymentId: string, l: (e: EventRecord) => void, o: { remote: boolean }): () => void;
 }
 
 export const APPROVAL_EVENT = "approval.granted";
+/** What a waiting WAIT_APPROVAL stage records (wait-approval.ts): approvers and how many. */
+export const WAITING_EVENT = "approval.waiting";
 
 export interface PendingApproval {
   deploymentId: string;
@@ -31,7 +35,7 @@ export class ApprovalBoard {
   private deciding: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly store: Pick<Store, "listEvents">,
+    private readonly store: Pick<Store, "listEvents" | "getNode">,
     private readonly events: EventSink,
   ) {}
 
@@ -39,7 +43,9 @@ export class ApprovalBoard {
   open(p: PendingApproval, wake: () => void): () => void {
     const entry = { ...p, wake };
     this.pending.set(p.deploymentId, entry);
+    const stopHearing = this.events.subscribe?.(p.deploymentId, (e) => e.type === APPROVAL_EVENT && e.nodeId === p.nodeId && wake(), { remote: true });
     return () => {
+      stopHearing?.();
       if (this.pending.get(p.deploymentId) === entry) this.pending.delete(p.deploymentId);
     };
   }
@@ -67,12 +73,23 @@ export class ApprovalBoard {
     return result;
   }
 
+  /**
+   * A stage waiting on another replica, as the store shows it: the node's last `approval.waiting`
+   * event, while the node still runs. Its approval is recorded here and wakes the stage there.
+   */
+  private async waitingElsewhere(deploymentId: string): Promise<(PendingApproval & { wake: () => void }) | undefined> {
+    const waiting = (await this.store.listEvents(deploymentId)).filter((e) => e.type === WAITING_EVENT && e.nodeId).pop();
+    if (!waiting?.nodeId || (await this.store.getNode(deploymentId, waiting.nodeId))?.state !== "RUNNING") return undefined;
+    const approvers = Array.isArray(waiting.data.approvers) ? waiting.data.approvers.map(String) : [];
+    return { deploymentId, nodeId: waiting.nodeId, approvers, minApproverNum: Number(waiting.data.minApproverNum) || 1, wake: () => {} };
+  }
+
   private async decide(deploymentId: string, approver: string, nodeId?: string): Promise<ApproveResult> {
-    const p = this.pending.get(deploymentId);
+    const p = this.pending.get(deploymentId) ?? (await this.waitingElsewhere(deploymentId));
     if (!p || (nodeId !== undefined && p.nodeId !== nodeId)) {
       return { status: "not_pending", message: `Deployment ${deploymentId} is not waiting for an approval${nodeId ? ` at ${nodeId}` : ""}.` };
     }
-    const pending = this.pendingFor(deploymentId)!;
+    const pending: PendingApproval = { deploymentId, nodeId: p.nodeId, approvers: p.approvers, minApproverNum: p.minApproverNum };
     if (p.approvers.length > 0 && !p.approvers.includes(approver)) {
       return { status: "forbidden", pending, message: `${approver} is not among the approvers of ${p.nodeId} (${p.approvers.join(", ")}).` };
     }

@@ -4,9 +4,9 @@
 // timeout fails the stage (→ rollback).
 import type { StageHandler } from "../executor/stage-contract.ts";
 import { StageError } from "../executor/interrupt.ts";
-import type { ApprovalBoard } from "../approvals/board.ts";
+import { WAITING_EVENT, type ApprovalBoard } from "../approvals/board.ts";
 
-export const WAITING_EVENT = "approval.waiting";
+export { WAITING_EVENT };
 
 export function waitApprovalStage(board: ApprovalBoard): StageHandler<"WAIT_APPROVAL"> {
   return async (ctx) => {

@@ -20,15 +20,22 @@ interface Workspace extends ScriptApp {
   gate: string;
 }
 
-/** The canary pipeline with a script that waits for a gate file; the store is PostgreSQL at `url`. */
-function workspace(sim: Simulator, url: string): Workspace {
+const ALICE = "alice-token-0123456789abcdef";
+
+/**
+ * The canary pipeline with a script that waits for a gate file (or, with `approval`, a
+ * WAIT_APPROVAL stage alice approves); the store is PostgreSQL at `url`.
+ */
+function workspace(sim: Simulator, url: string, o: { approval?: boolean } = {}): Workspace {
   const ws = scriptApp(sim, "", { serverToken: TOKEN });
   const runs = join(ws.dir, "script-runs.log");
   const gate = join(ws.dir, "gate");
-  const app = readFileSync(ws.app, "utf8").replace('run: ""', `run: ${JSON.stringify(`echo "start $$" >> ${runs}; while [ ! -f ${gate} ]; do sleep 0.1; done`)}`);
-  writeFileSync(ws.app, app);
+  const script = `run: ${JSON.stringify(`echo "start $$" >> ${runs}; while [ ! -f ${gate} ]; do sleep 0.1; done`)}`;
+  const app = readFileSync(ws.app, "utf8");
+  writeFileSync(ws.app, o.approval ? app.replace(/name: SCRIPT_RUN\n        with:\n          run: ""/, "name: WAIT_APPROVAL\n        with:\n          approvers: [alice]") : app.replace('run: ""', script));
   writeUrlFile(ws.dir, url);
-  appendFileSync(ws.config, "  store:\n    type: postgres\n    config:\n      urlFile: postgres-url\n");
+  writeFileSync(join(ws.dir, "approvers.yaml"), `${ALICE}: alice\n`);
+  appendFileSync(ws.config, "    approvers: { tokensFile: approvers.yaml }\n  store:\n    type: postgres\n    config:\n      urlFile: postgres-url\n");
   return { ...ws, runs, gate };
 }
 
@@ -37,10 +44,12 @@ async function startReplica(ws: Workspace, children: CliProcess[]): Promise<{ pr
   const proc = startCli(["serve", "--config", ws.config, "--address", `127.0.0.1:${port}`, "--time-scale", "100"], { env: AWS_ENV });
   children.push(proc);
   const url = `http://127.0.0.1:${port}`;
-  await until(`replica ${url} to answer /healthz`, async () => {
-    if (proc.child.exitCode !== null) throw new Error(`serve exited ${proc.child.exitCode}:\n${proc.output()}`);
-    return (await fetch(`${url}/healthz`)).ok;
+  // A replica that exits fails the test at once (until() would count the error as "not yet").
+  const exited = proc.closed.then(() => {
+    throw new Error(`serve exited ${proc.child.exitCode}:\n${proc.output()}`);
   });
+  await Promise.race([exited, until(`replica ${url} to answer /healthz`, async () => (await fetch(`${url}/healthz`)).ok)]);
+  exited.catch(() => undefined);
   return { proc, url };
 }
 
@@ -126,6 +135,37 @@ describe("replicas on one PostgreSQL database", postgresRequirement(), () => {
     const password = new URL(dbUrl).password;
     for (const p of [a.proc, b.proc, submit]) assert.ok(!p.output().includes(password), p.output());
     assert.match(a.proc.output(), /store PostgreSQL, URL from .*postgres-url/);
+  });
+
+  test("a WAIT_APPROVAL running on replica A is approved through replica B", { timeout: 300_000 }, async () => {
+    const ws = workspace(sim, await freshDatabase(), { approval: true });
+    assert.match(readFileSync(ws.app, "utf8"), /WAIT_APPROVAL/);
+    const [a, b] = await Promise.all([startReplica(ws, children), startReplica(ws, children)]);
+    const submit = startCli(["deploy", ws.app, "--server", a.url, "--token-file", join(ws.dir, "server-token")], { env: AWS_ENV });
+    children.push(submit);
+    const id = await until("A's deployment to wait for the approval", async () => {
+      const [d] = ((await (await fetch(`${b.url}/api/deployments`)).json()) as { deployments: Array<{ id: string }> }).deployments;
+      const nodes = d ? ((await (await fetch(`${b.url}/api/deployments/${d.id}`)).json()) as { nodes: Array<{ stage: string; state: string }> }).nodes : [];
+      return nodes.some((n) => n.stage === "WAIT_APPROVAL" && n.state === "RUNNING") ? d.id : null;
+    });
+    const approve = (url: string, token: string) => fetch(`${url}/api/deployments/${id}/approve`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    // 409 until the stage has recorded that it waits (a moment after the node starts).
+    let lastAnswer = "";
+    const body = await until("B to accept alice's approval", async () => {
+      const r = await approve(b.url, ALICE);
+      lastAnswer = `${r.status} ${await r.text()}`;
+      return r.status === 200 ? JSON.parse(lastAnswer.slice(4)) : null;
+    }, 90_000).catch((e) => {
+      throw new Error(`${e.message}; B's last answer: ${lastAnswer}\n--- A:\n${a.proc.output()}\n--- B:\n${b.proc.output()}`);
+    });
+    assert.deepEqual([body.accepted, body.complete, body.approvedBy], [true, true, ["alice"]]);
+    assert.equal((await submit.closed).code, 0, `the deployment must succeed:\n${submit.output()}\n--- A:\n${a.proc.output()}`);
+    const events = parseSse(await (await fetch(`${a.url}/api/deployments/${id}/events`)).text());
+    assert.deepEqual(
+      events.filter((e) => e.event === "approval.granted").map((e) => e.data.approver),
+      ["alice"],
+    );
+    assert.equal((await approve(b.url, ALICE)).status, 409, "nothing waits any more");
   });
 
   test("GET /healthz is 503 while the database does not answer (the URL's password not in it), 200 again once it does", { timeout: 300_000 }, async () => {

@@ -107,7 +107,9 @@ spec:
     );
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    server = startCli(["serve", "--simulate", "--config", join(dir, "runtime.yaml"), "--address", `127.0.0.1:${port}`, "--data", join(dir, "data"), "--time-scale", "600"]);
+    // 60×: the example's 2h approval window is 2 real minutes, room for five `kanaria approve`
+    // processes to start on a loaded machine (at 600× it was 12 s, and Deno missed it).
+    server = startCli(["serve", "--simulate", "--config", join(dir, "runtime.yaml"), "--address", `127.0.0.1:${port}`, "--data", join(dir, "data"), "--time-scale", "60"]);
     await until("kanaria serve to answer /healthz", async () => (await fetch(`${url}/healthz`)).ok || null, 60_000);
   });
 

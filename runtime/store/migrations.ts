@@ -1,4 +1,6 @@
 // Schema migrations, applied in order on open. Append new entries; never edit a shipped one.
+import { SQLITE_LEASE_MIGRATION } from "./lease-sql.ts";
+
 export const MIGRATIONS: string[] = [
   `CREATE TABLE deployments (
      id TEXT PRIMARY KEY,
@@ -84,4 +86,6 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX deployments_state ON deployments(state);
    CREATE INDEX deployments_service ON deployments(service_key, state);
    CREATE INDEX deployments_digest ON deployments(digest, created_at);`,
+  // Deployment leases and write fencing (lease-sql.ts): the same code path as on PostgreSQL.
+  SQLITE_LEASE_MIGRATION,
 ];

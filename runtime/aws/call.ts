@@ -36,6 +36,11 @@ export interface CallOptions<T> {
    * call's effect and returns what the call would have answered (or undefined: send it again).
    */
   readBack?: () => Promise<T | undefined>;
+  /**
+   * Runs right before every attempt is sent (after the rate limiter's wait): throws to keep the
+   * call from being sent at all (a deployment whose lease this replica lost).
+   */
+  guard?: () => void;
 }
 
 export interface AwsApi {
@@ -93,6 +98,8 @@ export function rateLimitedApi(
   buckets: { read: TokenBucket; write: TokenBucket },
   metrics: RuntimeMetrics,
   policy: CallPolicy = DEFAULT_POLICY,
+  /** Process-wide check before every attempt (lease deadlines: it may abort callers' signals). */
+  beforeAttempt?: () => void,
 ): AwsApi {
   return {
     service,
@@ -101,6 +108,9 @@ export function rateLimitedApi(
       const bucket = /^(Describe|List|Get)/.test(operation) ? buckets.read : buckets.write;
       for (let n = 1; ; n++) {
         await bucket.take(options.signal, options.background ? "background" : "foreground");
+        beforeAttempt?.();
+        options.guard?.();
+        if (options.signal?.aborted) throw options.signal.reason;
         metrics.awsCalls.inc({ service, operation });
         let ambiguous: boolean;
         try {

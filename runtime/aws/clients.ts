@@ -63,6 +63,8 @@ export class AwsContexts {
     private readonly metrics: RuntimeMetrics,
     private readonly limits: RateLimits = DEFAULT_LIMITS,
     private readonly pollIntervalMs = 1000,
+    /** Runs before every AWS request this process sends (the lease keeper's deadline check). */
+    private readonly beforeAttempt?: () => void,
   ) {}
 
   get(p: PlatformProvider): Promise<AwsContext> {
@@ -92,8 +94,8 @@ export class AwsContexts {
     const write = new TokenBucket(this.limits.ecsWrite.rate, this.limits.ecsWrite.burst);
     const elbBucket = new TokenBucket(this.limits.elb.rate, this.limits.elb.burst);
     const policy = { ...DEFAULT_POLICY, ...(p.callTimeoutMs ? { callTimeoutMs: p.callTimeoutMs } : {}) };
-    const ecs = rateLimitedApi("ecs", ecsClient, { read, write }, this.metrics, policy);
-    const elb = rateLimitedApi("elbv2", elbClient, { read: elbBucket, write: elbBucket }, this.metrics, policy);
+    const ecs = rateLimitedApi("ecs", ecsClient, { read, write }, this.metrics, policy, this.beforeAttempt);
+    const elb = rateLimitedApi("elbv2", elbClient, { read: elbBucket, write: elbBucket }, this.metrics, policy, this.beforeAttempt);
     const ctx: AwsContext = {
       key,
       provider: p,

@@ -41,6 +41,11 @@ interface Held {
 class LeaseImpl implements Lease {
   lost = false;
   lostWhy = "";
+  /** Set by the keeper: marks the lease lost and tells its run (synchronously). */
+  expire: () => void = () => {
+    this.lost = true;
+    this.lostWhy = "not renewed within its TTL";
+  };
   constructor(
     readonly deploymentId: string,
     readonly token: number,
@@ -48,10 +53,7 @@ class LeaseImpl implements Lease {
     private readonly now: () => number,
   ) {}
   check(): void {
-    if (!this.lost && this.now() >= this.validUntil) {
-      this.lost = true;
-      this.lostWhy = "not renewed within its TTL";
-    }
+    if (!this.lost && this.now() >= this.validUntil) this.expire();
     if (this.lost) throw new LeaseLostError(this.deploymentId, this.lostWhy);
   }
 }
@@ -89,7 +91,9 @@ export class LeaseKeeper {
     const token = await this.store.acquire(deploymentId, this.owner, this.ttlMs);
     if (token === null) return null;
     const lease = new LeaseImpl(deploymentId, token, this.deadline(sentAt), this.now);
-    this.held.set(deploymentId, { lease, onLost });
+    const held = { lease, onLost };
+    lease.expire = () => this.lose(held, "not renewed within its TTL");
+    this.held.set(deploymentId, held);
     return lease;
   }
 
@@ -113,6 +117,16 @@ export class LeaseKeeper {
 
   heldIds(): string[] {
     return [...this.held.keys()];
+  }
+
+  /**
+   * Marks every lease whose local deadline passed as lost, at once (its run stops before the call
+   * this precedes): AwsContexts runs it before each AWS request, so a replica resumed from a long
+   * pause sends nothing for deployments it may no longer own.
+   */
+  checkDeadlines(): void {
+    const now = this.now();
+    for (const h of [...this.held.values()]) if (now >= h.lease.validUntil) this.lose(h, "not renewed within its TTL");
   }
 
   /** One renewal round (the timer's; tests call it directly). */
@@ -141,10 +155,10 @@ export class LeaseKeeper {
   }
 
   private lose(h: Held, why: string): void {
-    if (h.lease.lost && this.held.get(h.lease.deploymentId) !== h) return;
+    if (h.lease.lost) return;
     h.lease.lost = true;
     h.lease.lostWhy = why;
-    this.held.delete(h.lease.deploymentId);
+    if (this.held.get(h.lease.deploymentId) === h) this.held.delete(h.lease.deploymentId);
     h.onLost(new LeaseLostError(h.lease.deploymentId, why));
   }
 }

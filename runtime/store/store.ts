@@ -2,6 +2,7 @@
 // The embedded SQLite implementation is sql-store.ts; a server database can implement the same
 // interface when one container is no longer enough.
 import type { Graph as ExecutionGraph } from "../executor/graph.ts";
+import type { LeaseStore } from "./leases.ts";
 
 export type DeploymentState = "QUEUED" | "RUNNING" | "ROLLING_BACK" | "SUCCEEDED" | "FAILED" | "ROLLED_BACK" | "CANCELLED";
 export type NodeState = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED";
@@ -120,6 +121,14 @@ export interface Store {
 
   appendEvent(e: Omit<EventRecord, "id">): EventRecord;
   listEvents(deploymentId: string, afterId?: number): EventRecord[];
+
+  /** Deployment leases (lease-sql.ts): who runs which deployment. */
+  leases: LeaseStore;
+  /**
+   * From now on every write for the deployment carries this fencing token (null: none), and the
+   * database refuses it once the token is no longer the deployment's current lease.
+   */
+  fence(deploymentId: string, token: number | null): void;
 
   close(): void;
 }

@@ -93,7 +93,7 @@ export async function run(o: BenchOptions = {}) {
   const sim = await startFleetSimulator(simMode, n, timeScale, taskStartDelaySeconds, healthCheckDelaySeconds);
   const dir = tempDir("kanaria-bench-");
   const store = await openSqlStore(join(dir, "kanaria.sqlite"));
-  const rt = createRuntime({
+  const rt = await createRuntime({
     store,
     providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: sim.url, elbv2: sim.url }, credentials: CREDENTIALS }],
     clock: systemClock(timeScale),
@@ -123,7 +123,8 @@ export async function run(o: BenchOptions = {}) {
   }, SAMPLE_MS);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const ids = graphs.map((graph) => rt.submit(graph).id);
+  const ids: string[] = [];
+  for (const graph of graphs) ids.push((await rt.submit(graph)).id);
   const finals = await Promise.all(ids.map((id) => rt.scheduler.wait(id)));
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -147,7 +148,7 @@ export async function run(o: BenchOptions = {}) {
   const perStage = new Map<string, { ms: number[]; floorMs: number }>();
   const gaps: number[] = [];
   for (const d of finals) {
-    const nodes = store.getNodes(d.id).filter((x) => x.startedAt !== null && x.finishedAt !== null).sort((a, b) => a.startedAt! - b.startedAt!);
+    const nodes = (await store.getNodes(d.id)).filter((x) => x.startedAt !== null && x.finishedAt !== null).sort((a, b) => a.startedAt! - b.startedAt!);
     let prevEnd = d.startedAt ?? d.createdAt;
     for (const [i, x] of nodes.entries()) {
       const key = `${i + 1} ${x.stage}`;

@@ -65,11 +65,11 @@ export class StorePreviousRuns implements PreviousRunStore {
   ) {}
 
   async find(key: MetricKey, exclude: string): Promise<PreviousRun | null> {
-    const candidates = this.store.listDeployments({ states: ["SUCCEEDED"], limit: this.lookback });
+    const candidates = await this.store.listDeployments({ states: ["SUCCEEDED"], limit: this.lookback });
     for (const d of candidates) {
       if (d.app !== key.app || d.id === exclude) continue;
       const values: number[] = [];
-      for (const n of this.store.getNodes(d.id)) {
+      for (const n of await this.store.getNodes(d.id)) {
         if (n.stage !== "ANALYSIS" || n.state !== "SUCCEEDED") continue;
         const samples = (n.outputs as { samples?: SampleRecord[] } | null)?.samples;
         if (Array.isArray(samples)) values.push(...valuesFor(samples, key));

@@ -7,7 +7,7 @@ import type { Store } from "../store/store.ts";
 
 /** The part of the executor's EventBus the board needs. */
 export interface EventSink {
-  emit(deploymentId: string, type: string, nodeId: string | null, data?: Record<string, unknown>): unknown;
+  emit(deploymentId: string, type: string, nodeId: string | null, data?: Record<string, unknown>): Promise<unknown>;
 }
 
 export const APPROVAL_EVENT = "approval.granted";
@@ -26,6 +26,9 @@ export type ApproveResult =
 
 export class ApprovalBoard {
   private readonly pending = new Map<string, PendingApproval & { wake: () => void }>();
+  /** Approvals are decided one at a time: "has this approver approved yet?" and the record of
+   *  the approval must not interleave with another approval's. */
+  private deciding: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: Pick<Store, "listEvents">,
@@ -47,9 +50,9 @@ export class ApprovalBoard {
   }
 
   /** Distinct approvers recorded for a node, in order of approval. */
-  approvedBy(deploymentId: string, nodeId: string): string[] {
+  async approvedBy(deploymentId: string, nodeId: string): Promise<string[]> {
     const out: string[] = [];
-    for (const e of this.store.listEvents(deploymentId)) {
+    for (const e of await this.store.listEvents(deploymentId)) {
       if (e.type !== APPROVAL_EVENT || e.nodeId !== nodeId) continue;
       const who = String(e.data.approver ?? "");
       if (who && !out.includes(who)) out.push(who);
@@ -57,7 +60,14 @@ export class ApprovalBoard {
     return out;
   }
 
-  approve(deploymentId: string, approver: string, nodeId?: string): ApproveResult {
+  approve(deploymentId: string, approver: string, nodeId?: string): Promise<ApproveResult> {
+    const decide = () => this.decide(deploymentId, approver, nodeId);
+    const result = this.deciding.then(decide, decide);
+    this.deciding = result.catch(() => undefined);
+    return result;
+  }
+
+  private async decide(deploymentId: string, approver: string, nodeId?: string): Promise<ApproveResult> {
     const p = this.pending.get(deploymentId);
     if (!p || (nodeId !== undefined && p.nodeId !== nodeId)) {
       return { status: "not_pending", message: `Deployment ${deploymentId} is not waiting for an approval${nodeId ? ` at ${nodeId}` : ""}.` };
@@ -66,11 +76,11 @@ export class ApprovalBoard {
     if (p.approvers.length > 0 && !p.approvers.includes(approver)) {
       return { status: "forbidden", pending, message: `${approver} is not among the approvers of ${p.nodeId} (${p.approvers.join(", ")}).` };
     }
-    const before = this.approvedBy(deploymentId, p.nodeId);
+    const before = await this.approvedBy(deploymentId, p.nodeId);
     if (before.includes(approver)) {
       return { status: "duplicate", pending, approvedBy: before, complete: before.length >= p.minApproverNum, message: `${approver} has already approved ${p.nodeId}; an approver counts once (${before.length} of ${p.minApproverNum}).` };
     }
-    this.events.emit(deploymentId, APPROVAL_EVENT, p.nodeId, { approver });
+    await this.events.emit(deploymentId, APPROVAL_EVENT, p.nodeId, { approver });
     const approvedBy = [...before, approver];
     const complete = approvedBy.length >= p.minApproverNum;
     p.wake();

@@ -10,20 +10,20 @@ export interface ApprovalRoutesOptions {
   /** null: approvals over HTTP are disabled (401 with an explanation). */
   tokens: ApproverTokens | null;
   /** Whether a deployment exists (for 404); default: all do. */
-  exists?: (id: string) => boolean;
+  exists?: (id: string) => Promise<boolean>;
 }
 
 const fail = (c: Context, status: number, error: string, message: string) => c.json({ error, message }, status as 401);
 
 export function approvalRoutes(o: ApprovalRoutesOptions): Hono {
   const app = new Hono();
-  app.post("/api/deployments/:id/approve", (c) => {
+  app.post("/api/deployments/:id/approve", async (c) => {
     const id = c.req.param("id");
     if (!o.tokens) return fail(c, 401, "unauthorized", "This server has no approver tokens (server.approvers.tokensFile in the runtime config), so nobody can approve over HTTP.");
     const approver = o.tokens.fromHeader(c.req.header("authorization"));
     if (!approver) return fail(c, 401, "unauthorized", "Send your approver token (from server.approvers.tokensFile) as `Authorization: Bearer <token>`.");
-    if (o.exists && !o.exists(id)) return fail(c, 404, "not_found", `No deployment ${id}.`);
-    const r = o.board.approve(id, approver, c.req.query("node") || undefined);
+    if (o.exists && !(await o.exists(id))) return fail(c, 404, "not_found", `No deployment ${id}.`);
+    const r = await o.board.approve(id, approver, c.req.query("node") || undefined);
     switch (r.status) {
       case "not_pending":
         return fail(c, 409, "not_waiting", r.message);

@@ -73,14 +73,14 @@ export async function demoCommand(args: string[]): Promise<number> {
       let id = "";
       const early: any[] = [];
       const off = rt.events.subscribe("*", (e) => (id ? e.deploymentId === id && progress.handle(e) : early.push(e)));
-      id = rt.submit(graph).id;
+      id = (await rt.submit(graph)).id;
       for (const e of early) if (e.deploymentId === id) progress.handle(e);
       const final = await rt.scheduler.wait(id);
       off();
       const good = final.state === r.expect;
       ok &&= good;
       console.log(`  => ${final.state}${final.error ? ` (${final.error})` : ""}: ${good ? "as expected" : `UNEXPECTED, wanted ${r.expect}`}`);
-      const back = rollbackLatency(rt.store.listEvents(id));
+      const back = rollbackLatency(await rt.store.listEvents(id));
       if (back !== null) console.log(`  traffic was 100% primary again ${back} ms after the failing analysis sample`);
       console.log("");
     }

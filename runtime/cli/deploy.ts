@@ -165,14 +165,14 @@ export async function deployCommand(args: string[]): Promise<number> {
   try {
     let redeployOf: string | null = null;
     try {
-      ({ id, redeployOf } = rt.submit(graph));
+      ({ id, redeployOf } = await rt.submit(graph));
     } catch (e) {
       if (e instanceof DuplicateDigestError) {
         // Same graph, still in flight in this store (the last run was interrupted): follow it.
-        const prior = rt.store.getDeployment(e.existingId)!;
+        const prior = (await rt.store.getDeployment(e.existingId))!;
         id = prior.id;
         out(`deployment ${id} was interrupted (${prior.state} at ${prior.currentNode ?? "?"}); resuming it`);
-        for (const ev of rt.store.listEvents(id)) progress.handle(ev);
+        for (const ev of await rt.store.listEvents(id)) progress.handle(ev);
         return (await rt.scheduler.wait(id)).state === "SUCCEEDED" ? 0 : 1;
       }
       if (e instanceof SubmitError) {

@@ -85,7 +85,7 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
     lock?.release();
     throw e;
   }
-  const rt = createRuntime({
+  const rt = await createRuntime({
     store,
     providers: o.providers,
     clock: systemClock(o.timeScale ?? 1),

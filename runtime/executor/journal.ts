@@ -20,7 +20,7 @@ export interface StepOptions<T> {
 }
 
 /** Records facts an attempt learns while in flight (merged into its intent), for a restart. */
-export type Note = (facts: Record<string, unknown>) => void;
+export type Note = (facts: Record<string, unknown>) => Promise<void>;
 
 export class Journal {
   constructor(
@@ -30,8 +30,8 @@ export class Journal {
   ) {}
 
   /** The recorded result of a finished step (any node), or undefined. */
-  result<T>(nodeId: string, step: string): T | undefined {
-    const e = this.store.getStep(this.deploymentId, nodeId, step);
+  async result<T>(nodeId: string, step: string): Promise<T | undefined> {
+    const e = await this.store.getStep(this.deploymentId, nodeId, step);
     return e?.status === "DONE" ? (e.result as T) : undefined;
   }
 
@@ -39,40 +39,46 @@ export class Journal {
    * Closes an interrupted step whose effect a stage observed directly (the rule already has the
    * weights, the task set is already DRAINING): the journal then says DONE, with what was seen.
    */
-  settle(nodeId: string, step: string, observed: Record<string, unknown>): void {
-    const e = this.store.getStep(this.deploymentId, nodeId, step);
-    if (e?.status === "INTENT") this.store.recordResult(e.id, "DONE", { ...observed, observed: true }, Date.now());
+  async settle(nodeId: string, step: string, observed: Record<string, unknown>): Promise<void> {
+    const e = await this.store.getStep(this.deploymentId, nodeId, step);
+    if (e?.status === "INTENT") await this.store.recordResult(e.id, "DONE", { ...observed, observed: true }, Date.now());
   }
 
   async step<T>(nodeId: string, step: string, operation: string, intent: unknown, run: (note: Note) => Promise<T>, opts: StepOptions<T> = {}): Promise<T> {
-    const existing = this.store.getStep(this.deploymentId, nodeId, step);
+    const existing = await this.store.getStep(this.deploymentId, nodeId, step);
     if (existing?.status === "DONE") return existing.result as T;
     if (existing?.status === "INTENT" && opts.readBack) {
       const found = await opts.readBack();
       if (found !== undefined) {
-        this.store.recordResult(existing.id, "DONE", found, Date.now());
-        this.events.emit(this.deploymentId, "step", nodeId, { step, operation, status: "DONE", recovered: true });
+        await this.store.recordResult(existing.id, "DONE", found, Date.now());
+        await this.events.emit(this.deploymentId, "step", nodeId, { step, operation, status: "DONE", recovered: true });
         return found;
       }
     }
     if (existing?.status === "INTENT" && opts.beforeReissue) await opts.beforeReissue(existing.intent);
-    const entry = this.store.recordIntent({ deploymentId: this.deploymentId, nodeId, step, operation, intent, at: Date.now() });
+    const entry = await this.store.recordIntent({ deploymentId: this.deploymentId, nodeId, step, operation, intent, at: Date.now() });
     crashPoint(nodeId, "intent", step);
     let noted = intent;
+    // Notes are written in order, and every one is written before the step's result.
+    let notes: Promise<void> = Promise.resolve();
     const note: Note = (facts) => {
       noted = { ...(noted as Record<string, unknown>), ...facts };
-      this.store.updateIntent(entry.id, noted);
+      const snapshot = noted;
+      notes = notes.then(() => this.store.updateIntent(entry.id, snapshot));
+      return notes;
     };
     let result: T;
     try {
       result = await run(note);
     } catch (e) {
-      this.store.recordResult(entry.id, "FAILED", { error: describeError(e) }, Date.now());
+      await notes.catch(() => undefined);
+      await this.store.recordResult(entry.id, "FAILED", { error: describeError(e) }, Date.now());
       throw e;
     }
+    await notes;
     crashPoint(nodeId, "call", step);
-    this.store.recordResult(entry.id, "DONE", result ?? null, Date.now());
-    this.events.emit(this.deploymentId, "step", nodeId, { step, operation, status: "DONE" });
+    await this.store.recordResult(entry.id, "DONE", result ?? null, Date.now());
+    await this.events.emit(this.deploymentId, "step", nodeId, { step, operation, status: "DONE" });
     return result;
   }
 }

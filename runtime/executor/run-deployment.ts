@@ -47,28 +47,31 @@ export class DeploymentRun {
     this.current?.abort(reason);
   }
 
-  private setState(d: DeploymentRecord, state: DeploymentState, extra: Partial<DeploymentRecord> = {}): void {
+  private async setState(d: DeploymentRecord, state: DeploymentState, extra: Partial<DeploymentRecord> = {}): Promise<void> {
     const { store, events, clock } = this.deps;
     const final = FINAL_STATES.has(state);
-    store.updateDeployment(d.id, { state, ...extra, ...(final ? { finishedAt: clock.now(), currentNode: null } : {}) }, clock.now());
-    events.emit(d.id, "deployment.state", null, { state, ...(extra.error ? { error: extra.error } : {}) });
+    await store.updateDeployment(d.id, { state, ...extra, ...(final ? { finishedAt: clock.now(), currentNode: null } : {}) }, clock.now());
+    await events.emit(d.id, "deployment.state", null, { state, ...(extra.error ? { error: extra.error } : {}) });
     if (final) this.deps.metrics.deploymentsFinished.inc({ state });
   }
 
   async run(): Promise<DeploymentRecord> {
     const { store, events, clock } = this.deps;
-    let d = store.getDeployment(this.id);
+    let d = await store.getDeployment(this.id);
     if (!d) throw new Error(`unknown deployment ${this.id}`);
     if (FINAL_STATES.has(d.state)) return d;
     const graph = d.graph;
     const { cluster, service } = serviceIdentity(graph);
     const journal = new Journal(store, events, d.id);
     if (d.state === "QUEUED") {
-      store.updateDeployment(d.id, { state: "RUNNING", startedAt: clock.now(), currentNode: graph.entry }, clock.now());
-      events.emit(d.id, "deployment.state", null, { state: "RUNNING" });
-      d = store.getDeployment(d.id)!;
+      // Refused when another process started or cancelled it, or runs another deployment of the
+      // service: it stays as the store has it (the scheduler starts it when the service is free).
+      const start = await store.startDeployment(d.id, { startedAt: clock.now(), currentNode: graph.entry }, clock.now());
+      if (!start.started) return (await store.getDeployment(d.id)) ?? d;
+      await events.emit(d.id, "deployment.state", null, { state: "RUNNING" });
+      d = (await store.getDeployment(d.id))!;
     } else {
-      events.emit(d.id, "deployment.resumed", d.currentNode, { state: d.state });
+      await events.emit(d.id, "deployment.resumed", d.currentNode, { state: d.state });
     }
 
     let aws: AwsContext;
@@ -80,60 +83,60 @@ export class DeploymentRun {
         const primary = svc?.taskSets?.find((t) => t.status === "PRIMARY");
         if (primary) {
           const seen = taskSetObservation(primary, { role: "primary", version: "current" });
-          events.emit(this.id, "log", DEPLOYMENT_NODE, { message: `primary task set ${primary.id}: ${seen.line}`, ...seen.data });
+          await events.emit(this.id, "log", DEPLOYMENT_NODE, { message: `primary task set ${primary.id}: ${seen.line}`, ...seen.data });
         }
         return snapshotOf(svc);
       });
     } catch (e) {
-      if (stopsHere(interruptOf(e)?.kind)) return store.getDeployment(d.id)!;
+      if (stopsHere(interruptOf(e)?.kind)) return (await store.getDeployment(d.id))!;
       const error = e instanceof SecretKeyError ? e.message : `Could not read the service before deploying: ${describeError(e)}`;
-      this.setState(d, "FAILED", { error });
-      return store.getDeployment(d.id)!;
+      await this.setState(d, "FAILED", { error });
+      return (await store.getDeployment(d.id))!;
     }
 
     const eg = effectiveGraph(graph, snapshot);
-    if (needsFirstSync(graph, snapshot) && d.state === "RUNNING" && store.getNode(d.id, FIRST_SYNC_NODE) === null) {
-      store.ensureNode(d.id, FIRST_SYNC_NODE, "main", "ECS_SYNC", -1);
-      for (const n of graph.nodes) store.updateNode(d.id, n.id, { state: "SKIPPED" });
-      store.updateDeployment(d.id, { currentNode: FIRST_SYNC_NODE }, clock.now());
-      events.emit(d.id, "log", FIRST_SYNC_NODE, { message: `Service ${service} has no primary task set yet: running a quick sync instead of the pipeline.` });
-      d = store.getDeployment(d.id)!;
+    if (needsFirstSync(graph, snapshot) && d.state === "RUNNING" && (await store.getNode(d.id, FIRST_SYNC_NODE)) === null) {
+      await store.ensureNode(d.id, FIRST_SYNC_NODE, "main", "ECS_SYNC", -1);
+      for (const n of graph.nodes) await store.updateNode(d.id, n.id, { state: "SKIPPED" });
+      await store.updateDeployment(d.id, { currentNode: FIRST_SYNC_NODE }, clock.now());
+      await events.emit(d.id, "log", FIRST_SYNC_NODE, { message: `Service ${service} has no primary task set yet: running a quick sync instead of the pipeline.` });
+      d = (await store.getDeployment(d.id))!;
     }
 
     for (;;) {
-      d = store.getDeployment(d.id)!;
+      d = (await store.getDeployment(d.id))!;
       const nodeId = d.currentNode;
       if (!nodeId) break;
       const found = findNode(eg, nodeId);
       if (!found) {
-        this.setState(d, "FAILED", { error: `Node ${nodeId} is not in the graph.` });
+        await this.setState(d, "FAILED", { error: `Node ${nodeId} is not in the graph.` });
         break;
       }
       const { node, path } = found;
       const result = await this.runNode(d, eg, node, path, aws, snapshot, cluster, service, journal);
-      if (!result.ok && stopsHere(result.interrupt)) return store.getDeployment(d.id)!;
-      d = store.getDeployment(d.id)!;
+      if (!result.ok && stopsHere(result.interrupt)) return (await store.getDeployment(d.id))!;
+      d = (await store.getDeployment(d.id))!;
       if (result.ok) {
         if (node.next) {
-          store.updateDeployment(d.id, { currentNode: node.next }, clock.now());
+          await store.updateDeployment(d.id, { currentNode: node.next }, clock.now());
           continue;
         }
-        if (path === "main") this.setState(d, "SUCCEEDED");
-        else this.setState(d, d.cancelRequested ? "CANCELLED" : "ROLLED_BACK");
+        if (path === "main") await this.setState(d, "SUCCEEDED");
+        else await this.setState(d, d.cancelRequested ? "CANCELLED" : "ROLLED_BACK");
         break;
       }
       if (path === "main" && node.onFailure && graph.target.autoRollback) {
         for (const n of eg.nodes) {
-          const rec = store.getNode(d.id, n.id);
-          if (rec?.state === "PENDING") store.updateNode(d.id, n.id, { state: "SKIPPED" });
+          const rec = await store.getNode(d.id, n.id);
+          if (rec?.state === "PENDING") await store.updateNode(d.id, n.id, { state: "SKIPPED" });
         }
-        this.setState(d, "ROLLING_BACK", { failedNode: node.id, currentNode: node.onFailure, error: result.error });
+        await this.setState(d, "ROLLING_BACK", { failedNode: node.id, currentNode: node.onFailure, error: result.error });
         continue;
       }
-      this.setState(d, d.cancelRequested && path === "main" ? "CANCELLED" : "FAILED", { error: path === "rollback" ? `Rollback failed at ${node.id}: ${result.error}` : result.error });
+      await this.setState(d, d.cancelRequested && path === "main" ? "CANCELLED" : "FAILED", { error: path === "rollback" ? `Rollback failed at ${node.id}: ${result.error}` : result.error });
       break;
     }
-    return store.getDeployment(d.id)!;
+    return (await store.getDeployment(d.id))!;
   }
 
   private async runNode(
@@ -148,18 +151,18 @@ export class DeploymentRun {
     journal: Journal,
   ): Promise<NodeResult> {
     const { store, events, clock, metrics } = this.deps;
-    const rec = store.getNode(d.id, node.id);
+    const rec = await store.getNode(d.id, node.id);
     const resumed = rec?.state === "RUNNING" && rec.startedAt !== null;
     const startedAt = resumed ? rec!.startedAt! : clock.now();
     // Timeouts count the time a runtime ran the node (recorded every HEARTBEAT_MS), never the
     // time no runtime ran: a resumed node gets what was left, and at least RESUME_GRACE_MS to
     // look at the world (read-back) before its timeout is judged.
     const activeBefore = resumed ? rec!.activeMs : 0;
-    const deploymentActiveBefore = path === "main" ? mainPathActiveMs(store.getNodes(d.id), node.id) + activeBefore : 0;
+    const deploymentActiveBefore = path === "main" ? mainPathActiveMs(await store.getNodes(d.id), node.id) + activeBefore : 0;
     const runningSince = clock.now();
     const active = () => Math.round(activeBefore + clock.since(runningSince));
-    store.updateNode(d.id, node.id, { state: "RUNNING", startedAt, attempts: (rec?.attempts ?? 0) + 1, error: null });
-    events.emit(d.id, resumed ? "node.resumed" : "node.started", node.id, { stage: node.stage, name: node.name, path });
+    await store.updateNode(d.id, node.id, { state: "RUNNING", startedAt, attempts: (rec?.attempts ?? 0) + 1, error: null });
+    await events.emit(d.id, resumed ? "node.resumed" : "node.started", node.id, { stage: node.stage, name: node.name, path });
     crashPoint(node.id, "start");
 
     const controller = new AbortController();
@@ -176,7 +179,11 @@ export class DeploymentRun {
       abortAfter(graph.timeoutMs - deploymentActiveBefore, "deployment-timeout", `The deployment did not finish within its timeout of ${formatMs(graph.timeoutMs)}.`);
     }
     if (this.lifetime.signal.aborted) controller.abort(this.lifetime.signal.reason);
-    const heartbeat = setInterval(() => store.updateNode(d.id, node.id, { activeMs: active() }), HEARTBEAT_MS);
+    // One heartbeat write at a time, all done before the node's last write (which they must not overtake).
+    let beat: Promise<void> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      beat = beat.then(() => store.updateNode(d.id, node.id, { activeMs: active() })).catch(() => undefined);
+    }, HEARTBEAT_MS);
     cancels.push(() => clearInterval(heartbeat));
 
     const ctx: StageContext = {
@@ -195,7 +202,10 @@ export class DeploymentRun {
       snapshot,
       step: (name, operation, intent, run, readBack) => journal.step(node.id, name, operation, intent, run, { readBack }),
       describeService: (poll) => (service ? aws.poller.describe(cluster, service, controller.signal, poll) : Promise.resolve(null)),
-      log: (message, data = {}) => events.emit(d.id, "log", node.id, { message, ...data }),
+      log: (message, data = {}) => {
+        // Fire and forget: the bus keeps the order, and a store that fails fails the next awaited write.
+        events.emit(d.id, "log", node.id, { message, ...data }).catch(() => undefined);
+      },
     };
     const t0 = performance.now();
     let result: NodeResult;
@@ -211,16 +221,17 @@ export class DeploymentRun {
     } finally {
       for (const cancel of cancels) cancel();
       this.current = null;
-      store.updateNode(d.id, node.id, { activeMs: active() });
+      await beat;
+      await store.updateNode(d.id, node.id, { activeMs: active() });
     }
     const seconds = (performance.now() - t0) / 1000;
     if (result.ok) {
-      store.updateNode(d.id, node.id, { state: "SUCCEEDED", finishedAt: clock.now(), outputs: result.outputs });
-      events.emit(d.id, "node.succeeded", node.id, { stage: node.stage, outputs: result.outputs, elapsedMs: clock.now() - startedAt });
+      await store.updateNode(d.id, node.id, { state: "SUCCEEDED", finishedAt: clock.now(), outputs: result.outputs });
+      await events.emit(d.id, "node.succeeded", node.id, { stage: node.stage, outputs: result.outputs, elapsedMs: clock.now() - startedAt });
       metrics.stageDuration.observe({ stage: node.stage, result: "succeeded" }, seconds);
     } else if (!stopsHere(result.interrupt)) {
-      store.updateNode(d.id, node.id, { state: "FAILED", finishedAt: clock.now(), error: result.error });
-      events.emit(d.id, "node.failed", node.id, { stage: node.stage, error: result.error, elapsedMs: clock.now() - startedAt });
+      await store.updateNode(d.id, node.id, { state: "FAILED", finishedAt: clock.now(), error: result.error });
+      await events.emit(d.id, "node.failed", node.id, { stage: node.stage, error: result.error, elapsedMs: clock.now() - startedAt });
       metrics.stageDuration.observe({ stage: node.stage, result: "failed" }, seconds);
     }
     return result;

@@ -62,7 +62,7 @@ export interface Runtime {
   /** WAIT_APPROVAL stages wait here; the HTTP API approves. */
   approvals: ApprovalBoard;
   /** Queues a compiled graph (already schema-checked); SubmitError when it cannot run. */
-  submit(graph: Graph): DeploymentRecord;
+  submit(graph: Graph): Promise<DeploymentRecord>;
   close(): Promise<void>;
 }
 
@@ -94,7 +94,7 @@ export function serviceKeyOf(provider: PlatformProvider, graph: Graph): string {
   return `${provider.name}/${clusterName}/${service ?? `task:${graph.target.taskDefinition.family ?? graph.app.name}`}`;
 }
 
-export function createRuntime(o: RuntimeOptions): Runtime {
+export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
   const clock = o.clock ?? systemClock();
   const metrics = new RuntimeMetrics();
   const events = new EventBus(o.store);
@@ -124,7 +124,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     stages,
   }, { ...(o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {}), ...(o.replicaId ? { replicaId: o.replicaId } : {}) });
   checkLeases = () => scheduler.ownership.keeper.checkDeadlines();
-  void scheduler.start();
+  await scheduler.start();
   return {
     store: o.store,
     events,
@@ -134,7 +134,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     clock,
     providers: o.providers,
     approvals,
-    submit(graph) {
+    async submit(graph) {
       // Every way in (API, in-process deploy) gets the same structural check; the API has also
       // checked the schema and digest by now.
       const problem = checkGraphStructure(graph)[0];
@@ -155,7 +155,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         o.notifier.close();
       }
       aws.destroy();
-      o.store.close();
+      await o.store.close();
     },
   };
 }

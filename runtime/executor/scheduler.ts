@@ -33,10 +33,11 @@ export class Scheduler {
   private readonly waiters = new Map<string, Array<(d: DeploymentRecord) => void>>();
   private readonly announcedQueue = new Set<string>();
   private stopped = false;
+  /** kick() runs one at a time: it reads the queue and then claims services, which must not
+   *  interleave with another kick reading the same queue. */
+  private kicking: Promise<void> = Promise.resolve();
   readonly ownership: Ownership;
-  private kicking: Promise<void> | null = null;
-  private kickAgain = false;
-  private kickTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly kickTimer: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly deps: ExecutorDeps & { store: Store; events: EventBus },
@@ -48,82 +49,64 @@ export class Scheduler {
       {
         run: async (id, lease, adopted) => {
           const d = await deps.store.getDeployment(id);
-          if (!d || FINAL_STATES.has(d.state) || this.stopped) return void (await this.ownership.release(id));
-          if (adopted) this.emitSafely(id, "deployment.adopted", d.currentNode, { replica: this.ownership.owner, leaseToken: lease.token });
+          if (!d || FINAL_STATES.has(d.state) || this.stopped || this.runs.has(id)) return void (await this.ownership.release(id));
+          if (adopted) await this.emitSafely(id, "deployment.adopted", d.currentNode, { replica: this.ownership.owner, leaseToken: lease.token });
           this.launch(d, lease);
         },
         lost: (id, e) => this.runs.get(id)?.run.interrupt("lease-lost", e.message),
         cancelRequested: (id) => this.runs.get(id)?.run.interrupt("cancel", "The deployment was cancelled."),
       },
     );
-    // Deployments another replica finished free their service for queued ones here.
-    this.kickTimer = setInterval(() => this.kick(), Math.max(50, Math.floor(ttlMs / 3)));
+    // A deployment another replica finished frees its service for the queued ones here.
+    this.kickTimer = setInterval(() => void this.kick().catch(() => undefined), Math.max(50, Math.floor(ttlMs / 3)));
   }
 
-  /** Resume deployments that were in flight when the last process stopped (or whose replica is gone), then start queued ones. */
-  start(): Promise<void> {
-    const adopted = this.ownership.start();
-    this.kick();
-    return adopted;
+  /**
+   * Resumes deployments that were in flight when the last process stopped (or whose replica is
+   * gone: any in-flight deployment without a live lease), then starts queued ones.
+   */
+  async start(): Promise<void> {
+    await this.ownership.start();
+    await this.kick();
   }
 
-  /** An event the run may no longer be allowed to write (its lease is gone): not worth a crash. */
-  private emitSafely(id: string, type: string, nodeId: string | null, data: Record<string, unknown>): void {
+  /** An event for a deployment whose lease may be gone by now: refused then, and not worth a crash. */
+  private async emitSafely(id: string, type: string, nodeId: string | null, data: Record<string, unknown>): Promise<void> {
     try {
-      this.deps.events.emit(id, type, nodeId, data);
+      await this.deps.events.emit(id, type, nodeId, data);
     } catch (e) {
       if (!isFenceRejection(e)) throw e;
     }
   }
 
-  submit(id: string, app: string, serviceKey: string, graph: Graph): DeploymentRecord {
-    const rec = this.deps.store.createDeployment({ id, app, serviceKey, graph, createdAt: Date.now() });
-    this.deps.events.emit(id, "deployment.state", null, { state: "QUEUED", app, serviceKey, digest: graph.digest });
-    this.kick();
-    return this.deps.store.getDeployment(id) ?? rec;
+  async submit(id: string, app: string, serviceKey: string, graph: Graph): Promise<DeploymentRecord> {
+    const rec = await this.deps.store.createDeployment({ id, app, serviceKey, graph, createdAt: Date.now() });
+    await this.deps.events.emit(id, "deployment.state", null, { state: "QUEUED", app, serviceKey, digest: graph.digest });
+    await this.kick();
+    return (await this.deps.store.getDeployment(id)) ?? rec;
   }
 
-  /** Starts queued deployments whose service is free (on every replica: the store says so). */
-  private kick(): void {
+  private kick(): Promise<void> {
+    const run = () => this.kickNow();
+    const next = this.kicking.then(run, run);
+    this.kicking = next.catch(() => undefined);
+    return next;
+  }
+
+  private async kickNow(): Promise<void> {
     if (this.stopped) return;
-    if (this.kicking) {
-      this.kickAgain = true;
-      return;
-    }
-    this.kicking = this.startQueued()
-      .catch(() => {}) // the store unreachable: the next kick tries again
-      .finally(() => {
-        this.kicking = null;
-        if (this.kickAgain) {
-          this.kickAgain = false;
-          this.kick();
-        }
-      });
-  }
-
-  private async startQueued(): Promise<void> {
-    // Oldest first: a service's oldest unfinished deployment is the one that may run; the rest
-    // wait behind it, whichever replica runs it.
-    const open = (await this.deps.store.listDeployments({ states: ["QUEUED", "RUNNING", "ROLLING_BACK"], limit: 100_000 })).reverse();
-    const first = new Map<string, DeploymentRecord>();
-    for (const d of open) if (!first.has(d.serviceKey)) first.set(d.serviceKey, d);
-    for (const d of open) {
+    const queued = (await this.deps.store.listDeployments({ states: ["QUEUED"], limit: 100_000 })).reverse();
+    for (const d of queued) {
       if (this.stopped) return;
-      if (d.state !== "QUEUED") continue;
-      const holder = first.get(d.serviceKey)!;
-      if (holder.id === d.id) {
-        if (this.runs.has(d.id) || this.busy.has(d.serviceKey)) continue;
+      if (this.runs.has(d.id)) continue;
+      const holder = this.busy.get(d.serviceKey);
+      if (!holder) {
+        // Under the lease only: another replica may have taken this one first.
         const lease = await this.ownership.claim(d.id);
-        if (!lease) continue; // another replica got it first
-        const now = await this.deps.store.getDeployment(d.id);
-        if (now?.state !== "QUEUED") {
-          await this.ownership.release(d.id);
-          continue;
-        }
-        this.launch(now, lease);
-      } else if (!this.announcedQueue.has(d.id) && this.runs.has(holder.id)) {
+        if (lease) this.launch(d, lease);
+      } else if (!this.announcedQueue.has(d.id)) {
         this.announcedQueue.add(d.id);
-        this.emitSafely(d.id, "log", null, { message: `Waiting: deployment ${holder.id} is running on ${d.serviceKey}; one deployment at a time per service.` });
+        await this.deps.events.emit(d.id, "log", null, { message: `Waiting: deployment ${holder} is running on ${d.serviceKey}; one deployment at a time per service.` });
       }
     }
   }
@@ -135,20 +118,24 @@ export class Scheduler {
     const run = new DeploymentRun(this.deps, d.id, lease);
     const done = run
       .run()
-      .catch((e) => {
+      .catch(async (e) => {
         // The lease is gone: the deployment is another replica's now; write nothing.
-        if (lease.lost || e instanceof LeaseLostError || isFenceRejection(e)) return this.deps.store.getDeployment(d.id)!;
+        if (lease.lost || e instanceof LeaseLostError || isFenceRejection(e)) return (await this.deps.store.getDeployment(d.id)) ?? d;
         const error = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-        this.deps.store.updateDeployment(d.id, { state: "FAILED", error, finishedAt: Date.now() }, Date.now());
-        this.deps.events.emit(d.id, "deployment.state", null, { state: "FAILED", error });
-        return this.deps.store.getDeployment(d.id)!;
+        await this.deps.store.updateDeployment(d.id, { state: "FAILED", error, finishedAt: Date.now() }, Date.now());
+        await this.deps.events.emit(d.id, "deployment.state", null, { state: "FAILED", error });
+        return (await this.deps.store.getDeployment(d.id))!;
       })
+      .catch(() => d) // the store itself failed: the deployment stays where the store has it
       .then(async (final) => {
         this.runs.delete(d.id);
         if (this.busy.get(d.serviceKey) === d.id) this.busy.delete(d.serviceKey);
+        // Finished, refused or stopped: another replica may take it (or its service) at once.
         await this.ownership.release(d.id);
         if (FINAL_STATES.has(final.state)) this.notify(final);
-        this.kick();
+        // Still QUEUED: the store refused to start it (another process runs its service); kicking
+        // again now would only be refused again. The run that frees the service kicks.
+        if (final.state !== "QUEUED") await this.kick().catch(() => undefined);
         return final;
       });
     this.runs.set(d.id, { run, done });
@@ -160,34 +147,39 @@ export class Scheduler {
   }
 
   /** Resolves once the deployment is in a final state. */
-  wait(id: string): Promise<DeploymentRecord> {
-    const d = this.deps.store.getDeployment(id);
-    if (!d) return Promise.reject(new Error(`unknown deployment ${id}`));
-    if (FINAL_STATES.has(d.state)) return Promise.resolve(d);
-    return new Promise((resolve) => {
-      const list = this.waiters.get(id) ?? [];
-      list.push(resolve);
-      this.waiters.set(id, list);
-    });
+  async wait(id: string): Promise<DeploymentRecord> {
+    // Registered before the store is read: a run that ends while the read is in flight still wakes it.
+    let resolveWait: (d: DeploymentRecord) => void = () => {};
+    const waited = new Promise<DeploymentRecord>((resolve) => (resolveWait = resolve));
+    const list = this.waiters.get(id) ?? [];
+    list.push(resolveWait);
+    this.waiters.set(id, list);
+    const d = await this.deps.store.getDeployment(id);
+    if (d && !FINAL_STATES.has(d.state)) return waited;
+    const left = (this.waiters.get(id) ?? []).filter((w) => w !== resolveWait);
+    if (left.length) this.waiters.set(id, left);
+    else this.waiters.delete(id);
+    if (!d) throw new Error(`unknown deployment ${id}`);
+    return d;
   }
 
-  cancel(id: string): DeploymentRecord {
+  async cancel(id: string): Promise<DeploymentRecord> {
     const { store, events } = this.deps;
-    const d = store.getDeployment(id);
+    const d = await store.getDeployment(id);
     if (!d) throw new CancelError(404, `No deployment ${id}.`);
     if (FINAL_STATES.has(d.state)) throw new CancelError(409, `Deployment ${id} already finished (${d.state}); nothing to cancel.`);
     if (d.state === "QUEUED") {
-      store.updateDeployment(id, { state: "CANCELLED", cancelRequested: true, finishedAt: Date.now(), error: "Cancelled before it started." }, Date.now());
-      events.emit(id, "deployment.state", null, { state: "CANCELLED" });
-      const final = store.getDeployment(id)!;
+      await store.updateDeployment(id, { state: "CANCELLED", cancelRequested: true, finishedAt: Date.now(), error: "Cancelled before it started." }, Date.now());
+      await events.emit(id, "deployment.state", null, { state: "CANCELLED" });
+      const final = (await store.getDeployment(id))!;
       this.notify(final);
       return final;
     }
     if (d.state === "ROLLING_BACK") throw new CancelError(409, `Deployment ${id} is already rolling back.`);
-    store.updateDeployment(id, { cancelRequested: true }, Date.now());
-    events.emit(id, "log", d.currentNode, { message: "Cancel requested: rolling back." });
+    await store.updateDeployment(id, { cancelRequested: true }, Date.now());
+    await events.emit(id, "log", d.currentNode, { message: "Cancel requested: rolling back." });
     this.runs.get(id)?.run.interrupt("cancel", "The deployment was cancelled.");
-    return store.getDeployment(id)!;
+    return (await store.getDeployment(id))!;
   }
 
   active(): number {
@@ -199,10 +191,9 @@ export class Scheduler {
     this.stopped = true;
     clearInterval(this.kickTimer);
     this.ownership.stop();
-    await this.kicking;
+    await this.kicking; // a kick in flight launches nothing more once stopped
     const all = [...this.runs.values()];
     for (const r of all) r.run.interrupt("shutdown", "The runtime is shutting down.");
-    // Each run gives its lease up as it stops: another replica resumes it without waiting.
     await Promise.allSettled(all.map((r) => r.done));
   }
 }

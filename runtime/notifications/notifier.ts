@@ -18,6 +18,8 @@ export interface NotificationsConfig {
 
 export class Notifier {
   private readonly queues = new Map<string, DeliveryQueue>();
+  /** Events being routed (their app looked up in the store), in order. */
+  private routing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly routes: NotificationRoute[],
@@ -38,21 +40,28 @@ export class Notifier {
   /** Subscribes to every deployment's executor events. Returns the unsubscribe function. */
   attach(events: { subscribe(id: string, l: (e: EventRecord) => void): () => void }, store: Pick<Store, "getDeployment">): () => void {
     const apps = new Map<string, AppInfo>();
-    return events.subscribe("*", (rec) => {
-      let app = apps.get(rec.deploymentId);
+    const appOf = async (deploymentId: string): Promise<AppInfo> => {
+      let app = apps.get(deploymentId);
       if (!app) {
-        const g = store.getDeployment(rec.deploymentId)?.graph;
+        const g = (await store.getDeployment(deploymentId).catch(() => null))?.graph;
         app = { name: g?.app.name ?? "unknown", labels: { ...(g?.app.labels ?? {}) } };
         if (apps.size > 1000) apps.clear();
-        apps.set(rec.deploymentId, app);
+        apps.set(deploymentId, app);
       }
-      const n = fromExecutorEvent(rec, app);
-      if (n) this.notify(n);
+      return app;
+    };
+    return events.subscribe("*", (rec) => {
+      // Chained: notifications keep the events' order while the app is looked up.
+      this.routing = this.routing.then(async () => {
+        const n = fromExecutorEvent(rec, await appOf(rec.deploymentId));
+        if (n) this.notify(n);
+      });
     });
   }
 
   /** Resolves when every queue is drained (tests, graceful shutdown). */
   async idle(): Promise<void> {
+    await this.routing;
     await Promise.all([...this.queues.values()].map((q) => q.idle()));
   }
 

@@ -19,7 +19,7 @@ export interface ShellOptions {
    * Called with the script's process group id once it exists and before the script runs (which
    * waits for it to return): record it. If it throws, the script never runs.
    */
-  beforeStart?: (pgid: number) => void;
+  beforeStart?: (pgid: number) => void | Promise<void>;
 }
 
 export interface ShellResult {
@@ -89,16 +89,20 @@ export function runShell(command: string, o: ShellOptions = {}): Promise<ShellRe
       /* the wrapper exited before reading the go line (killed); "exit" reports it */
     });
     if (child.pid) {
-      try {
-        o.beforeStart?.(child.pid);
-      } catch (e) {
-        o.signal?.removeEventListener("abort", onAbort);
-        kill("SIGKILL");
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        return reject(e);
-      }
-      child.stdin?.end("go\n");
+      const pgid = child.pid;
+      // The go line is written only once the group is recorded (a store write may be async).
+      Promise.resolve()
+        .then(() => o.beforeStart?.(pgid))
+        .then(
+          () => child.stdin?.end("go\n"),
+          (e) => {
+            o.signal?.removeEventListener("abort", onAbort);
+            kill("SIGKILL");
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            reject(e);
+          },
+        );
     }
     // Finish on "close" (all output read), or shortly after "exit" when a background
     // grandchild keeps the pipes open.

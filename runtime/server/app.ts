@@ -46,24 +46,24 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
   app.notFound((c) => fail(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /api/deployments.`));
 
   app.get("/healthz", (c) => c.json({ status: "ok", active: rt.scheduler.active() }));
-  app.get("/metrics", (c) => c.text(renderMetrics(rt), 200, { "content-type": "text/plain; version=0.0.4" }));
+  app.get("/metrics", async (c) => c.text(await renderMetrics(rt), 200, { "content-type": "text/plain; version=0.0.4" }));
 
-  app.get("/api/deployments", (c) => {
+  app.get("/api/deployments", async (c) => {
     const state = c.req.query("state");
     const limit = Math.min(1000, Math.max(1, Number(c.req.query("limit") ?? 100) || 100));
     const states = state ? (state.split(",") as DeploymentState[]) : undefined;
-    return c.json({ deployments: rt.store.listDeployments({ states, limit }).map(summary) });
+    return c.json({ deployments: (await rt.store.listDeployments({ states, limit })).map(summary) });
   });
 
-  app.get("/api/deployments/:id", (c) => {
-    const d = rt.store.getDeployment(c.req.param("id"));
+  app.get("/api/deployments/:id", async (c) => {
+    const d = await rt.store.getDeployment(c.req.param("id"));
     if (!d) return fail(c, 404, "not_found", `No deployment ${c.req.param("id")}. List them with GET /api/deployments.`);
-    return c.json(detail(rt.store, d));
+    return c.json(await detail(rt.store, d));
   });
 
-  app.get("/api/deployments/:id/events", (c) => {
+  app.get("/api/deployments/:id/events", async (c) => {
     const id = c.req.param("id");
-    if (!rt.store.getDeployment(id)) return fail(c, 404, "not_found", `No deployment ${id}.`);
+    if (!(await rt.store.getDeployment(id))) return fail(c, 404, "not_found", `No deployment ${id}.`);
     const resume = resumeAfter(c);
     if ("invalid" in resume) {
       return fail(c, 400, "invalid_last_event_id", `Last-Event-ID (or ?after=) must be the id of an event this stream sent, a non-negative integer; got "${resume.invalid.slice(0, 40)}". Leave it out to get the whole history.`);
@@ -82,7 +82,7 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
         return c.json(problem, status);
       }
       try {
-        const d = rt.submit(checked.graph);
+        const d = await rt.submit(checked.graph);
         return c.json(summary(d), 201, { location: `/api/deployments/${d.id}` });
       } catch (e) {
         if (e instanceof DuplicateDigestError) {
@@ -94,16 +94,16 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
     },
   );
 
-  app.post("/api/deployments/:id/cancel", requireToken, (c) => {
+  app.post("/api/deployments/:id/cancel", requireToken, async (c) => {
     try {
-      return c.json(summary(rt.scheduler.cancel(c.req.param("id") ?? "")), 202);
+      return c.json(summary(await rt.scheduler.cancel(c.req.param("id") ?? "")), 202);
     } catch (e) {
       if (e instanceof CancelError) return fail(c, e.status, e.status === 404 ? "not_found" : "conflict", e.message);
       throw e;
     }
   });
 
-  app.route("/", approvalRoutes({ board: rt.approvals, tokens: o.approverTokens ?? null, exists: (id) => rt.store.getDeployment(id) !== null }));
+  app.route("/", approvalRoutes({ board: rt.approvals, tokens: o.approverTokens ?? null, exists: async (id) => (await rt.store.getDeployment(id)) !== null }));
 
   app.route("/", statusPage(rt)); // the status page (HTML, read-only; runtime/server/ui/)
 

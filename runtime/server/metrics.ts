@@ -4,8 +4,8 @@ import type { Runtime } from "../executor/runtime.ts";
 
 const STATES = ["QUEUED", "RUNNING", "ROLLING_BACK", "SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
 
-export function renderMetrics(rt: Runtime): string {
-  const counts = rt.store.countByState();
+export async function renderMetrics(rt: Runtime): Promise<string> {
+  const counts = await rt.store.countByState();
   const m = rt.metrics;
   return (
     [

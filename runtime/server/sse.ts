@@ -48,11 +48,11 @@ export function eventStream(c: Context, rt: Runtime, id: string, after: number):
         }
         return isFinal(e);
       };
-      for (const e of rt.store.listEvents(id, after)) if (await send(e)) return;
+      for (const e of await rt.store.listEvents(id, after)) if (await send(e)) return;
       // Events emitted while the history was being written are in the queue: send them before
       // deciding the deployment is over, or a client could miss the final one.
       while (queue.length) if (await send(queue.shift()!)) return;
-      const d = rt.store.getDeployment(id);
+      const d = await rt.store.getDeployment(id);
       if (d && FINAL_STATES.has(d.state)) return;
       while (!closed) {
         while (queue.length) if (await send(queue.shift()!)) return;

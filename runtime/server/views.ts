@@ -34,8 +34,8 @@ export function summary(d: DeploymentRecord) {
   };
 }
 
-export function detail(store: Store, d: DeploymentRecord) {
-  const nodes = store.getNodes(d.id);
+export async function detail(store: Store, d: DeploymentRecord) {
+  const nodes = await store.getNodes(d.id);
   return {
     ...summary(d),
     failedNode: d.failedNode,

@@ -9,7 +9,7 @@ export const ecsCanaryClean: StageHandler = async (ctx) => {
   const canaryTg = ctx.graph.target.targetGroups.canary?.targetGroupArn;
   const all = await currentTaskSets(ctx, true);
   // Deleted before a restart: the journal row is closed with what ECS shows now.
-  for (const t of all) if (t.status === "DRAINING") ctx.journal.settle(ctx.node.id, `delete:${t.id}`, { taskSet: t.arn, status: "DRAINING" });
+  for (const t of all) if (t.status === "DRAINING") await ctx.journal.settle(ctx.node.id, `delete:${t.id}`, { taskSet: t.arn, status: "DRAINING" });
   const sets = all.filter((t) => t.status !== "DRAINING");
   const canaries = sets.filter(
     (t) =>

@@ -8,10 +8,10 @@ export const rollbackClean: StageHandler = async (ctx) => {
   if (!ctx.service) return { message: "standalone task: nothing to clean" };
   const canaryTg = ctx.graph.target.targetGroups.canary?.targetGroupArn;
   const restoreNode = ctx.graph.rollback.find((n) => n.stage === "ROLLBACK_PRIMARY")?.id;
-  const restored = restoreNode ? ctx.journal.result<{ arn: string }>(restoreNode, "recreate-primary")?.arn : undefined;
+  const restored = restoreNode ? (await ctx.journal.result<{ arn: string }>(restoreNode, "recreate-primary"))?.arn : undefined;
   const all = await currentTaskSets(ctx, true);
   // Deleted before a restart: the journal row is closed with what ECS shows now.
-  for (const t of all) if (t.status === "DRAINING") ctx.journal.settle(ctx.node.id, `delete:${t.id}`, { taskSet: t.arn, status: "DRAINING" });
+  for (const t of all) if (t.status === "DRAINING") await ctx.journal.settle(ctx.node.id, `delete:${t.id}`, { taskSet: t.arn, status: "DRAINING" });
   const sets = all.filter((t) => t.status !== "DRAINING");
   const hasOldPrimary = !!ctx.snapshot.primary;
   const doomed = sets.filter((t) => {

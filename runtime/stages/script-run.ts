@@ -64,7 +64,7 @@ async function runScript(ctx: StageContext, rollback: boolean) {
   const secrets = Object.values((ctx.node.params.env ?? {}) as Record<string, string>).map(String);
   const mask = (text: string) => maskSecrets(text, secrets);
   const intent: ScriptIntent = { run, env: Object.keys(env) };
-  const execute = async (note: (facts: Partial<ScriptIntent>) => void) => {
+  const execute = async (note: (facts: Partial<ScriptIntent>) => Promise<void>) => {
     let lines = 0;
     const t0 = ctx.clock.now();
     const scriptId = crypto.randomUUID();

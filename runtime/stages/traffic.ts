@@ -43,9 +43,9 @@ export async function routeTraffic(ctx: StageContext, primary: number, canary: n
     const actions = reweight(r.actions, ptg.targetGroupArn, ctg.targetGroupArn, primary, canary);
     const already = current?.primary === primary && current?.canary === canary && r.actions.every((a) => a.Type !== "forward" || a.ForwardConfig?.TargetGroups?.length);
     const step = `route:${r.ruleArn}`;
-    if (already && !ctx.journal.result(ctx.node.id, step)) {
+    if (already && !(await ctx.journal.result(ctx.node.id, step))) {
       // Nothing to change on this rule (e.g. resumed after the call went through): just read.
-      ctx.journal.settle(ctx.node.id, step, { rule: r.ruleArn, primary, canary });
+      await ctx.journal.settle(ctx.node.id, step, { rule: r.ruleArn, primary, canary });
       after.set(r.ruleArn, r.actions);
       continue;
     }

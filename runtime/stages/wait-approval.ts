@@ -19,10 +19,10 @@ export function waitApprovalStage(board: ApprovalBoard): StageHandler {
     let wake: () => void = () => {};
     const close = board.open({ deploymentId: ctx.deploymentId, nodeId: ctx.node.id, approvers, minApproverNum: min }, () => wake());
     try {
-      let approved = count();
+      let approved = await count();
       if (approved.length < min) {
         const who = approvers.length ? ` from ${approvers.join(", ")}` : "";
-        ctx.events.emit(ctx.deploymentId, WAITING_EVENT, ctx.node.id, { approvers, minApproverNum: min, approvedBy: approved });
+        await ctx.events.emit(ctx.deploymentId, WAITING_EVENT, ctx.node.id, { approvers, minApproverNum: min, approvedBy: approved });
         ctx.log(`Waiting for ${min - approved.length} more approval(s)${who}: kanaria approve ${ctx.deploymentId} --server URL --token-file FILE`);
       }
       while (approved.length < min) {
@@ -35,7 +35,7 @@ export function waitApprovalStage(board: ApprovalBoard): StageHandler {
             resolve();
           };
         });
-        approved = count();
+        approved = await count();
         ctx.log(`Approved by ${approved.join(", ")} (${approved.length} of ${min}).`);
       }
       const result = await ctx.step("approved", "Approval", { minApproverNum: min, approvers }, async () => ({ approvedBy: approved.slice(0, Math.max(min, approved.length)) }));

@@ -86,6 +86,10 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX deployments_state ON deployments(state);
    CREATE INDEX deployments_service ON deployments(service_key, state);
    CREATE INDEX deployments_digest ON deployments(digest, created_at);`,
+  // The database keeps one deployment RUNNING / ROLLING_BACK per service and a digest once among
+  // those in flight (the same indexes as PostgreSQL's, postgres-migrations.ts).
+  `CREATE UNIQUE INDEX deployments_one_active_per_service ON deployments(service_key) WHERE state IN ('RUNNING', 'ROLLING_BACK');
+   CREATE UNIQUE INDEX deployments_digest_in_flight ON deployments(digest) WHERE state IN ('QUEUED', 'RUNNING', 'ROLLING_BACK');`,
   // Deployment leases and write fencing (lease-sql.ts): the same code path as on PostgreSQL.
   SQLITE_LEASE_MIGRATION,
 ];

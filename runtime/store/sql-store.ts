@@ -3,21 +3,8 @@ import { openDatabase, type Database } from "../platform/sqlite.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { Fences } from "./fences.ts";
 import { sqliteLeases } from "./leases.ts";
-import {
-  DuplicateDigestError,
-  FINAL_STATES,
-  type DeploymentState,
-  type DeploymentPatch,
-  type DeploymentRecord,
-  type JournalEntry,
-  type NewDeployment,
-  type NodePatch,
-  type NodeRecord,
-  type Store,
-} from "./store.ts";
-
-const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-const parse = (s: unknown) => (typeof s === "string" ? JSON.parse(s) : null);
+import { DEPLOYMENT_COLUMNS, json, NODE_COLUMNS, toDeployment, toEvent, toJournal, toNode } from "./rows.ts";
+import { DuplicateDigestError, FINAL_STATES, type DeploymentState, type DeploymentPatch, type JournalEntry, type NewDeployment, type NodePatch, type Store } from "./store.ts";
 
 function migrate(db: Database): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
@@ -40,87 +27,24 @@ function migrate(db: Database): void {
   }
 }
 
-function toDeployment(r: any): DeploymentRecord {
-  return {
-    id: r.id,
-    app: r.app,
-    serviceKey: r.service_key,
-    digest: r.digest,
-    redeployOf: r.redeploy_of ?? null,
-    graph: parse(r.graph),
-    state: r.state,
-    currentNode: r.current_node ?? null,
-    failedNode: r.failed_node ?? null,
-    cancelRequested: !!r.cancel_requested,
-    error: r.error ?? null,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    startedAt: r.started_at ?? null,
-    finishedAt: r.finished_at ?? null,
-  };
-}
-
-function toNode(r: any): NodeRecord {
-  return {
-    deploymentId: r.deployment_id,
-    nodeId: r.node_id,
-    path: r.path,
-    stage: r.stage,
-    state: r.state,
-    attempts: r.attempts,
-    startedAt: r.started_at ?? null,
-    finishedAt: r.finished_at ?? null,
-    activeMs: r.active_ms ?? 0,
-    error: r.error ?? null,
-    outputs: parse(r.outputs),
-  };
-}
-
-function toJournal(r: any): JournalEntry {
-  return {
-    id: r.id,
-    deploymentId: r.deployment_id,
-    nodeId: r.node_id,
-    step: r.step,
-    operation: r.operation,
-    intent: parse(r.intent),
-    result: parse(r.result),
-    status: r.status,
-    attempts: r.attempts,
-    createdAt: r.created_at,
-    finishedAt: r.finished_at ?? null,
-  };
-}
-
-const DEPLOYMENT_COLUMNS: Record<keyof DeploymentPatch, string> = {
-  state: "state",
-  currentNode: "current_node",
-  failedNode: "failed_node",
-  cancelRequested: "cancel_requested",
-  error: "error",
-  startedAt: "started_at",
-  finishedAt: "finished_at",
-};
-const NODE_COLUMNS: Record<keyof NodePatch, string> = {
-  state: "state",
-  attempts: "attempts",
-  startedAt: "started_at",
-  finishedAt: "finished_at",
-  activeMs: "active_ms",
-  error: "error",
-  outputs: "outputs",
-};
-
 export async function openSqlStore(path: string): Promise<Store> {
   const db = await openDatabase(path);
   migrate(db);
+  // Synchronous on SQLite: recordIntent's read-then-write runs in one tick, nothing in between.
+  const stepOf = (deploymentId: string, nodeId: string, step: string): JournalEntry | null => {
+    const r = db.prepare("SELECT * FROM journal WHERE deployment_id = ? AND node_id = ? AND step = ?").get(deploymentId, nodeId, step);
+    if (!r) return null;
+    const e = toJournal(r);
+    fences.noteJournalRow(e.id, deploymentId);
+    return e;
+  };
   // One process per SQLite store (store-lock.ts): leases left by an earlier process are over.
   db.exec("UPDATE leases SET expires_at = 0");
   const fences = new Fences();
   const store: Store = {
     leases: sqliteLeases(db),
     fence: (id, token) => fences.set(id, token),
-    createDeployment(d: NewDeployment) {
+    async createDeployment(d: NewDeployment) {
       db.transaction(() => {
         const earlier = db
           .prepare("SELECT id, state FROM deployments WHERE digest = ? ORDER BY created_at DESC, id DESC")
@@ -138,13 +62,13 @@ export async function openSqlStore(path: string): Promise<Store> {
           ins.run(d.id, n.id, "rollback", n.stage, 1000 + i);
         });
       });
-      return store.getDeployment(d.id)!;
+      return (await store.getDeployment(d.id))!;
     },
-    getDeployment(id) {
+    async getDeployment(id) {
       const r = db.prepare("SELECT * FROM deployments WHERE id = ?").get(id);
       return r ? toDeployment(r) : null;
     },
-    listDeployments(filter = {}) {
+    async listDeployments(filter = {}) {
       const states = filter.states ?? [];
       const where = states.length ? `WHERE state IN (${states.map(() => "?").join(",")})` : "";
       const limit = filter.limit ?? 1000;
@@ -153,12 +77,12 @@ export async function openSqlStore(path: string): Promise<Store> {
         .all(...states)
         .map(toDeployment);
     },
-    countByState() {
+    async countByState() {
       const out: Record<string, number> = {};
       for (const r of db.prepare("SELECT state, COUNT(*) AS n FROM deployments GROUP BY state").all<{ state: string; n: number }>()) out[r.state] = r.n;
       return out;
     },
-    updateDeployment(id, patch, now) {
+    async updateDeployment(id, patch, now) {
       const keys = Object.keys(patch) as (keyof DeploymentPatch)[];
       if (!keys.length) return;
       const sets = keys.map((k) => `${DEPLOYMENT_COLUMNS[k]} = ?`).join(", ");
@@ -168,21 +92,35 @@ export async function openSqlStore(path: string): Promise<Store> {
       }) as (string | number | null)[];
       db.prepare(`UPDATE deployments SET ${sets}, updated_at = ?, fence = ? WHERE id = ?`).run(...values, now, fences.of(id), id);
     },
-    getNodes(deploymentId) {
+    async startDeployment(id, start, now) {
+      try {
+        const r = db
+          .prepare("UPDATE deployments SET state = 'RUNNING', started_at = ?, current_node = ?, updated_at = ?, fence = ? WHERE id = ? AND state = 'QUEUED'")
+          .run(start.startedAt, start.currentNode, now, fences.of(id), id);
+        return r.changes ? { started: true } : { started: false, reason: "not-queued" };
+      } catch (e) {
+        if (!/UNIQUE constraint failed: deployments\.service_key/.test(String((e as Error)?.message))) throw e;
+        const holder = db
+          .prepare("SELECT h.id FROM deployments h JOIN deployments d ON d.service_key = h.service_key WHERE d.id = ? AND h.state IN ('RUNNING', 'ROLLING_BACK')")
+          .get<{ id: string }>(id);
+        return { started: false, reason: "service-busy", holder: holder?.id ?? null };
+      }
+    },
+    async getNodes(deploymentId) {
       return db.prepare("SELECT * FROM nodes WHERE deployment_id = ? ORDER BY ord").all(deploymentId).map(toNode);
     },
-    getNode(deploymentId, nodeId) {
+    async getNode(deploymentId, nodeId) {
       const r = db.prepare("SELECT * FROM nodes WHERE deployment_id = ? AND node_id = ?").get(deploymentId, nodeId);
       return r ? toNode(r) : null;
     },
-    updateNode(deploymentId, nodeId, patch) {
+    async updateNode(deploymentId, nodeId, patch) {
       const keys = Object.keys(patch) as (keyof NodePatch)[];
       if (!keys.length) return;
       const sets = keys.map((k) => `${NODE_COLUMNS[k]} = ?`).join(", ");
       const values = keys.map((k) => (k === "outputs" ? json(patch[k]) : (patch[k] ?? null))) as (string | number | null)[];
       db.prepare(`UPDATE nodes SET ${sets}, fence = ? WHERE deployment_id = ? AND node_id = ?`).run(...values, fences.of(deploymentId), deploymentId, nodeId);
     },
-    ensureNode(deploymentId, nodeId, path, stage, ord) {
+    async ensureNode(deploymentId, nodeId, path, stage, ord) {
       db.prepare("INSERT OR IGNORE INTO nodes (deployment_id, node_id, path, stage, ord, state, fence) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)").run(
         deploymentId,
         nodeId,
@@ -192,15 +130,11 @@ export async function openSqlStore(path: string): Promise<Store> {
         fences.of(deploymentId),
       );
     },
-    getStep(deploymentId, nodeId, step) {
-      const r = db.prepare("SELECT * FROM journal WHERE deployment_id = ? AND node_id = ? AND step = ?").get(deploymentId, nodeId, step);
-      if (!r) return null;
-      const e = toJournal(r);
-      fences.noteJournalRow(e.id, deploymentId);
-      return e;
+    async getStep(deploymentId, nodeId, step) {
+      return stepOf(deploymentId, nodeId, step);
     },
-    recordIntent(e) {
-      const existing = store.getStep(e.deploymentId, e.nodeId, e.step);
+    async recordIntent(e) {
+      const existing = stepOf(e.deploymentId, e.nodeId, e.step);
       if (existing) {
         db.prepare("UPDATE journal SET attempts = attempts + 1, status = 'INTENT', intent = ?, fence = ? WHERE id = ?").run(json(e.intent), fences.of(e.deploymentId), existing.id);
         return { ...existing, attempts: existing.attempts + 1, status: "INTENT", intent: e.intent };
@@ -208,30 +142,38 @@ export async function openSqlStore(path: string): Promise<Store> {
       const r = db
         .prepare("INSERT INTO journal (deployment_id, node_id, step, operation, intent, status, created_at, fence) VALUES (?, ?, ?, ?, ?, 'INTENT', ?, ?)")
         .run(e.deploymentId, e.nodeId, e.step, e.operation, json(e.intent) ?? "null", e.at, fences.of(e.deploymentId));
-      return store.getStep(e.deploymentId, e.nodeId, e.step) ?? ({ id: r.lastInsertRowid } as JournalEntry);
+      return stepOf(e.deploymentId, e.nodeId, e.step) ?? ({ id: r.lastInsertRowid } as JournalEntry);
     },
-    recordResult(id, status, result, at) {
+    async recordResult(id, status, result, at) {
       db.prepare("UPDATE journal SET status = ?, result = ?, finished_at = ?, fence = ? WHERE id = ?").run(status, json(result), at, fences.ofJournalRow(id), id);
     },
-    updateIntent(id, intent) {
+    async updateIntent(id, intent) {
       db.prepare("UPDATE journal SET intent = ?, fence = ? WHERE id = ?").run(json(intent) ?? "null", fences.ofJournalRow(id), id);
     },
-    listJournal(deploymentId) {
+    async listJournal(deploymentId) {
       return db.prepare("SELECT * FROM journal WHERE deployment_id = ? ORDER BY id").all(deploymentId).map(toJournal);
     },
-    appendEvent(e) {
+    async appendEvent(e) {
       const r = db
         .prepare("INSERT INTO events (deployment_id, at, type, node_id, data, fence) VALUES (?, ?, ?, ?, ?, ?)")
         .run(e.deploymentId, e.at, e.type, e.nodeId, JSON.stringify(e.data), fences.of(e.deploymentId));
       return { ...e, id: r.lastInsertRowid };
     },
-    listEvents(deploymentId, afterId = 0) {
+    async listEvents(deploymentId, afterId = 0) {
       return db
         .prepare("SELECT * FROM events WHERE deployment_id = ? AND id > ? ORDER BY id")
         .all(deploymentId, afterId)
-        .map((r: any) => ({ id: r.id, deploymentId: r.deployment_id, at: r.at, type: r.type, nodeId: r.node_id ?? null, data: parse(r.data) ?? {} }));
+        .map(toEvent);
     },
-    close: () => db.close(),
+    async listenEvents() {
+      return async () => {};
+    },
+    async ping() {
+      db.prepare("SELECT 1").get();
+    },
+    async close() {
+      db.close();
+    },
   };
   return store;
 }

@@ -1,6 +1,6 @@
 // The store interface: deployments, per-node state, the side-effect journal and the event log.
-// The embedded SQLite implementation is sql-store.ts; a server database can implement the same
-// interface when one container is no longer enough.
+// Two implementations pass the same contract suite (test/runtime/store-contract.test.ts): embedded
+// SQLite (sql-store.ts) and PostgreSQL (postgres-store.ts), which several replicas share.
 import type { Graph as ExecutionGraph } from "../executor/graph.ts";
 import type { LeaseStore } from "./leases.ts";
 
@@ -82,6 +82,13 @@ export class DuplicateDigestError extends Error {
   }
 }
 
+/** Why startDeployment did not start a deployment. */
+export type StartRefusal =
+  /** It is no longer QUEUED: cancelled, or started by another replica. */
+  | { started: false; reason: "not-queued" }
+  /** Another deployment of the same service is running (the database's one-per-service rule). */
+  | { started: false; reason: "service-busy"; holder: string | null };
+
 export interface NewDeployment {
   id: string;
   app: string;
@@ -98,29 +105,34 @@ export interface Store {
    * Creates the deployment and its PENDING nodes; throws DuplicateDigestError while a deployment
    * of the same digest is not finished. An earlier finished one makes this a redeploy of it.
    */
-  createDeployment(d: NewDeployment): DeploymentRecord;
-  getDeployment(id: string): DeploymentRecord | null;
-  listDeployments(filter?: { states?: DeploymentState[]; limit?: number }): DeploymentRecord[];
+  createDeployment(d: NewDeployment): Promise<DeploymentRecord>;
+  getDeployment(id: string): Promise<DeploymentRecord | null>;
+  listDeployments(filter?: { states?: DeploymentState[]; limit?: number }): Promise<DeploymentRecord[]>;
   /** Without the graph (cheap listing). */
-  countByState(): Record<string, number>;
-  updateDeployment(id: string, patch: DeploymentPatch, now: number): void;
+  countByState(): Promise<Record<string, number>>;
+  updateDeployment(id: string, patch: DeploymentPatch, now: number): Promise<void>;
+  /**
+   * QUEUED → RUNNING in one atomic step, or a refusal: a database constraint (not a read before
+   * the write) keeps one deployment RUNNING / ROLLING_BACK per service key, across processes.
+   */
+  startDeployment(id: string, start: { startedAt: number; currentNode: string | null }, now: number): Promise<{ started: true } | StartRefusal>;
 
-  getNodes(deploymentId: string): NodeRecord[];
-  getNode(deploymentId: string, nodeId: string): NodeRecord | null;
-  updateNode(deploymentId: string, nodeId: string, patch: NodePatch): void;
+  getNodes(deploymentId: string): Promise<NodeRecord[]>;
+  getNode(deploymentId: string, nodeId: string): Promise<NodeRecord | null>;
+  updateNode(deploymentId: string, nodeId: string, patch: NodePatch): Promise<void>;
   /** Adds a node row the compiler did not emit (the first-deployment quick sync). */
-  ensureNode(deploymentId: string, nodeId: string, path: PathName, stage: string, ord: number): void;
+  ensureNode(deploymentId: string, nodeId: string, path: PathName, stage: string, ord: number): Promise<void>;
 
-  getStep(deploymentId: string, nodeId: string, step: string): JournalEntry | null;
+  getStep(deploymentId: string, nodeId: string, step: string): Promise<JournalEntry | null>;
   /** Records the intent (or bumps attempts of an existing INTENT row). */
-  recordIntent(e: { deploymentId: string; nodeId: string; step: string; operation: string; intent: unknown; at: number }): JournalEntry;
-  recordResult(id: number, status: "DONE" | "FAILED", result: unknown, at: number): void;
+  recordIntent(e: { deploymentId: string; nodeId: string; step: string; operation: string; intent: unknown; at: number }): Promise<JournalEntry>;
+  recordResult(id: number, status: "DONE" | "FAILED", result: unknown, at: number): Promise<void>;
   /** Replaces the intent of a row: what an attempt in flight learned (a script's process group). */
-  updateIntent(id: number, intent: unknown): void;
-  listJournal(deploymentId: string): JournalEntry[];
+  updateIntent(id: number, intent: unknown): Promise<void>;
+  listJournal(deploymentId: string): Promise<JournalEntry[]>;
 
-  appendEvent(e: Omit<EventRecord, "id">): EventRecord;
-  listEvents(deploymentId: string, afterId?: number): EventRecord[];
+  appendEvent(e: Omit<EventRecord, "id">): Promise<EventRecord>;
+  listEvents(deploymentId: string, afterId?: number): Promise<EventRecord[]>;
 
   /** Deployment leases (lease-sql.ts): who runs which deployment. */
   leases: LeaseStore;
@@ -130,5 +142,13 @@ export interface Store {
    */
   fence(deploymentId: string, token: number | null): void;
 
-  close(): void;
+  /**
+   * Calls `l` for each event that another client of the same database (another replica)
+   * appends, once committed. Resolves when listening; returns the function that stops it.
+   * SQLite has one process per store, so there is nothing to hear.
+   */
+  listenEvents(l: (deploymentId: string, eventId: number) => void): Promise<() => Promise<void>>;
+  /** Throws when the database cannot be reached (GET /healthz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -26,7 +26,7 @@ async function waiting(params: Record<string, unknown>) {
   const board = new ApprovalBoard(f.store, f.events);
   const done = waitApprovalStage(board)(f.ctx);
   await tick();
-  const app = approvalRoutes({ board, tokens, exists: (id) => f.store.getDeployment(id) !== null });
+  const app = approvalRoutes({ board, tokens, exists: async (id) => (await f.store.getDeployment(id)) !== null });
   const approve = (token: string | null, id = f.ctx.deploymentId) =>
     app.request(`/api/deployments/${id}/approve`, { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { ...f, board, done, approve, app };
@@ -83,7 +83,7 @@ describe("WAIT_APPROVAL", () => {
     assert.equal(finished, false, "one approver is not enough");
     assert.equal((await w.approve("bob-token-0123456789abcdef00")).status, 200);
     assert.deepEqual(((await w.done) as { approvedBy: string[] }).approvedBy, ["alice", "bob"]);
-    assert.ok(w.store.listEvents(w.ctx.deploymentId).some((e) => e.type === "approval.waiting"));
+    assert.ok((await w.store.listEvents(w.ctx.deploymentId)).some((e) => e.type === "approval.waiting"));
   });
 
   test("an empty approvers list accepts anyone with a token", async () => {
@@ -109,7 +109,7 @@ describe("WAIT_APPROVAL", () => {
     const board = new ApprovalBoard(again.store, again.events);
     const done = waitApprovalStage(board)(again.ctx);
     await tick();
-    assert.equal(board.approve(again.ctx.deploymentId, "bob").status, "accepted");
+    assert.equal((await board.approve(again.ctx.deploymentId, "bob")).status, "accepted");
     assert.deepEqual(((await done) as { approvedBy: string[] }).approvedBy, ["alice", "bob"]);
   });
 

@@ -61,7 +61,7 @@ export function compileApp(appText: string, image: string): Graph {
 
 export async function analysisRuntime(sim: Simulator): Promise<{ rt: Runtime; board: ApprovalBoard }> {
   const store = await openSqlStore(":memory:");
-  const rt = createRuntime({
+  const rt = await createRuntime({
     store,
     providers: [{ name: "simulator", region: "us-east-1", endpoints: { ecs: sim.url, elbv2: sim.url }, credentials: { accessKeyId: "sim", secretAccessKey: "sim" } }],
     clock: systemClock(sim.state.clock.timeScale),

@@ -36,26 +36,26 @@ describe("ANALYSIS in whole deployments (simulator)", () => {
     console.log(`analysis deployment numbers: ${JSON.stringify(report)}`);
   });
 
-  const samplesOf = (id: string): SampleRecord[] =>
-    rt.store.listEvents(id).filter((e) => e.type === "log" && e.data.analysisSample).map((e) => e.data.analysisSample as SampleRecord);
+  const samplesOf = async (id: string): Promise<SampleRecord[]> =>
+    (await rt.store.listEvents(id)).filter((e) => e.type === "log" && e.data.analysisSample).map((e) => e.data.analysisSample as SampleRecord);
 
   test("healthy canary: THRESHOLD, CANARY_PRIMARY and PREVIOUS pass; promoted", async () => {
     const analysis = `          duration: 3m
           metrics:
 ${metricYaml("THRESHOLD", "              expected:\n                max: 0.05\n")}${metricYaml("CANARY_PRIMARY", "              deviation: HIGH\n")}${metricYaml("PREVIOUS", "              deviation: HIGH\n")}`;
     const graph = compileApp(appYaml(sim, { stages: canaryStages(analysis) }), "public.ecr.aws/nginx/nginx:1.27");
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     assert.equal(final.state, "SUCCEEDED", final.error ?? "");
     healthyId = d.id;
-    const node = rt.store.getNode(d.id, "analysis")!;
+    const node = (await rt.store.getNode(d.id, "analysis"))!;
     const samples = node.outputs!.samples as SampleRecord[];
     assert.equal(samples.length, 9, "3 metrics × 3 samples");
     for (const s of samples) assert.equal(s.verdict, "pass", `${s.strategy} sample ${s.sample}: ${s.reason}`);
     const cp = samples.filter((s) => s.strategy === "CANARY_PRIMARY");
     assert.ok(cp.every((s) => s.values.canary!.length >= 5 && s.values.primary!.length >= 5), "both variants, ~6 points each");
     assert.match(samples.find((s) => s.strategy === "PREVIOUS")!.reason, /no previous successful deployment/);
-    assert.equal(samplesOf(d.id).length, 9, "every sample is also an event");
+    assert.equal((await samplesOf(d.id)).length, 9, "every sample is also an event");
     report.healthySamples = samples.length;
   });
 
@@ -80,21 +80,21 @@ ${metricYaml("THRESHOLD", "              delay: 30s\n              failureLimit:
       if (e.type === "log" && (e.data.analysisSample as any)?.verdict === "fail" && !atVerdict) atVerdict = elbCalls();
       if (e.type === "node.succeeded" && e.nodeId === "rollback-traffic") atTrafficBack = elbCalls();
     });
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     off();
     assert.equal(final.state, "ROLLED_BACK", final.error ?? "");
     assert.equal(final.failedNode, "analysis");
     assert.match(final.error ?? "", /metrics\[0\] datadog THRESHOLD had 1 failed samples.*is above max 0\.05/);
-    const samples = samplesOf(d.id);
+    const samples = await samplesOf(d.id);
     assert.equal(samples.length, 1);
     assert.equal(samples[0].verdict, "fail");
     // Not before delay + interval; how much later depends on the machine (scaled time), so no upper bound.
     assert.ok(samples[0].at >= 90_000, `first sample at ${samples[0].at} ms: delay 30 s + interval 1 m`);
     assert.equal(readFileSync(marker, "utf8").trim(), `rolled back ${d.id}`);
-    assert.ok(rt.store.listEvents(d.id).some((e) => e.type === "log" && e.nodeId === "announce" && e.data.message === "deploying web"));
+    assert.ok((await rt.store.listEvents(d.id)).some((e) => e.type === "log" && e.nodeId === "announce" && e.data.message === "deploying web"));
 
-    const events = rt.store.listEvents(d.id);
+    const events = await rt.store.listEvents(d.id);
     const failingAt = events.find((e) => e.type === "log" && e.data.analysisSample)!.at;
     const trafficBack = events.find((e) => e.type === "node.succeeded" && e.nodeId === "rollback-traffic")!.at;
     const realMs = trafficBack - failingAt;
@@ -115,11 +115,11 @@ ${metricYaml("THRESHOLD", "              delay: 30s\n              failureLimit:
           metrics:
 ${metricYaml("PREVIOUS", "              deviation: HIGH\n")}`;
     const graph = compileApp(appYaml(sim, { stages: canaryStages(analysis) }), "public.ecr.aws/nginx/nginx:bad");
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     assert.equal(final.state, "ROLLED_BACK", final.error ?? "");
     assert.match(final.error ?? "", new RegExp(`PREVIOUS had 1 failed samples.*vs previous deployment ${healthyId} median 0: this deployment is significantly higher`));
-    const s = samplesOf(d.id)[0];
+    const s = (await samplesOf(d.id))[0];
     assert.ok(s.values.previous!.length >= 10, "compared with the healthy run's stored points");
   });
 });

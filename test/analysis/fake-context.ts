@@ -32,7 +32,7 @@ export async function fakeStage(stage: StageName, params: Record<string, unknown
   };
   const id = o.deploymentId ?? `d-test-${++seq}-${Date.now()}`;
   const graph = { app: { name: "web", labels: { env: "test", team: "payments" } }, digest: `sha256:${id}`, nodes: [node], rollback: [] } as unknown as Graph;
-  if (!store.getDeployment(id)) store.createDeployment({ id, app: "web", serviceKey: "sim/demo/web", graph, createdAt: Date.now() });
+  if (!(await store.getDeployment(id))) (await store.createDeployment({ id, app: "web", serviceKey: "sim/demo/web", graph, createdAt: Date.now() }));
   const journal = new Journal(store, events, id);
   const controller = new AbortController();
   const clock = systemClock(o.timeScale ?? 1);

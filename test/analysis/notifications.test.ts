@@ -87,15 +87,15 @@ describe("notification delivery", () => {
     const store = await openSqlStore(":memory:");
     const bus = new EventBus(store);
     const graph = { app: { name: "web", labels: { env: "test" } }, digest: "sha256:x", nodes: [], rollback: [] } as unknown as Graph;
-    store.createDeployment({ id: "d-1", app: "web", serviceKey: "k", graph, createdAt: 1 });
+    await store.createDeployment({ id: "d-1", app: "web", serviceKey: "k", graph, createdAt: 1 });
     const detach = notifier.attach(bus, store);
     try {
-      bus.emit("d-1", "deployment.state", null, { state: "QUEUED" });
-      bus.emit("d-1", "deployment.state", null, { state: "RUNNING" });
-      bus.emit("d-1", "approval.waiting", "approve", { approvers: ["alice"], minApproverNum: 1 });
-      bus.emit("d-1", "node.failed", "analysis", { stage: "ANALYSIS", error: "5xx" });
-      bus.emit("d-1", "deployment.state", null, { state: "ROLLING_BACK", error: "5xx" });
-      bus.emit("d-1", "deployment.state", null, { state: "ROLLED_BACK", error: "5xx" });
+      await bus.emit("d-1", "deployment.state", null, { state: "QUEUED" });
+      await bus.emit("d-1", "deployment.state", null, { state: "RUNNING" });
+      await bus.emit("d-1", "approval.waiting", "approve", { approvers: ["alice"], minApproverNum: 1 });
+      await bus.emit("d-1", "node.failed", "analysis", { stage: "ANALYSIS", error: "5xx" });
+      await bus.emit("d-1", "deployment.state", null, { state: "ROLLING_BACK", error: "5xx" });
+      await bus.emit("d-1", "deployment.state", null, { state: "ROLLED_BACK", error: "5xx" });
       await notifier.idle();
       assert.deepEqual(got.map((g) => g.body.event), ["DEPLOYMENT_TRIGGERED", "DEPLOYMENT_WAIT_APPROVAL", "STAGE_FAILED", "DEPLOYMENT_ROLLING_BACK", "DEPLOYMENT_FAILED"]);
       for (const g of got) assert.equal(g.headers.get("x-signature"), `sha256=${await hmacSha256Hex("s3cret", g.raw)}`);

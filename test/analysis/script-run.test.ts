@@ -13,15 +13,15 @@ import { tempDir } from "../runtime/helpers.ts";
 import { Interrupt } from "../../runtime/executor/interrupt.ts";
 import { fakeStage } from "./fake-context.ts";
 
-const logLines = (f: Awaited<ReturnType<typeof fakeStage>>) =>
-  f.store.listEvents(f.ctx.deploymentId).filter((e) => e.type === "log" && e.data.script).map((e) => `${e.data.stream}:${e.data.message}`);
+const logLines = async (f: Awaited<ReturnType<typeof fakeStage>>) =>
+  (await f.store.listEvents(f.ctx.deploymentId)).filter((e) => e.type === "log" && e.data.script).map((e) => `${e.data.stream}:${e.data.message}`);
 
 describe("SCRIPT_RUN", () => {
   test("runs with sh -c and the stage env; output lines go to the deployment log, env values masked", async () => {
     const f = await fakeStage("SCRIPT_RUN", { run: 'echo "hello $GREETING from $SR_APPLICATION_NAME"; echo "$GREETING" | tr a-z A-Z; echo oops >&2; printf "no newline"', env: { GREETING: "world" } });
     const out = await scriptRun(f.ctx);
     assert.equal((out as any).exitCode, 0);
-    assert.deepEqual(logLines(f).sort(), ["stderr:oops", "stdout:hello *** from web", "stdout:WORLD", "stdout:no newline"].sort());
+    assert.deepEqual((await logLines(f)).sort(), ["stderr:oops", "stdout:hello *** from web", "stdout:WORLD", "stdout:no newline"].sort());
   });
 
   test("a non-zero exit fails the stage with the last lines", async () => {
@@ -33,7 +33,7 @@ describe("SCRIPT_RUN", () => {
     const f = await fakeStage("SCRIPT_RUN", { run: "echo once", env: {} });
     await scriptRun(f.ctx);
     await scriptRun(f.ctx);
-    assert.deepEqual(logLines(f), ["stdout:once"]);
+    assert.deepEqual(await logLines(f), ["stdout:once"]);
   });
 
   // Killed, not waited for: waiting for the 10-minute sleep would run into the test's timeout.
@@ -47,7 +47,7 @@ describe("SCRIPT_RUN", () => {
   test("ROLLBACK_SCRIPT_RUN runs onRollback with SR_IS_ROLLBACK=true", async () => {
     const f = await fakeStage("ROLLBACK_SCRIPT_RUN", { run: 'echo "rollback=$SR_IS_ROLLBACK team=$SR_LABELS_TEAM"', env: {} });
     await rollbackScriptRun(f.ctx);
-    assert.deepEqual(logLines(f), ["stdout:rollback=true team=payments"]);
+    assert.deepEqual(await logLines(f), ["stdout:rollback=true team=payments"]);
   });
 
   test("runShell reports the exit code and a tail of the output", async () => {
@@ -60,7 +60,9 @@ describe("SCRIPT_RUN", () => {
     const dir = tempDir("kanaria-script-");
     const marker = join(dir, "ran");
     const seen: Array<{ pgid: number; ranYet: boolean }> = [];
-    const r = await runShell(`echo "$$" > ${marker}`, { beforeStart: (pgid) => seen.push({ pgid, ranYet: existsSync(marker) }) });
+    const r = await runShell(`echo "$$" > ${marker}`, { beforeStart: (pgid) => {
+      seen.push({ pgid, ranYet: existsSync(marker) });
+    } });
     assert.equal(r.code, 0);
     assert.equal(seen.length, 1, "beforeStart was called once");
     assert.equal(seen[0].ranYet, false, "the script waits for beforeStart");
@@ -115,16 +117,16 @@ describe("SCRIPT_RUN after a crash: the orphaned attempt is stopped before the r
     const f = await fakeStage("SCRIPT_RUN", { run: script, env: {} });
     // What a runtime killed while the script ran leaves in the journal.
     const pgid = orphan(script, "crashed-attempt");
-    f.store.recordIntent({ deploymentId: f.ctx.deploymentId, nodeId: f.ctx.node.id, step: "script", operation: "Shell", intent: { run: script, env: [] }, at: Date.now() });
-    const entry = f.store.getStep(f.ctx.deploymentId, f.ctx.node.id, "script")!;
-    f.store.updateIntent(entry.id, { run: script, env: [], pgid, scriptId: "crashed-attempt", host: processIdentity().host });
+    await f.store.recordIntent({ deploymentId: f.ctx.deploymentId, nodeId: f.ctx.node.id, step: "script", operation: "Shell", intent: { run: script, env: [] }, at: Date.now() });
+    const entry = (await f.store.getStep(f.ctx.deploymentId, f.ctx.node.id, "script"))!;
+    await f.store.updateIntent(entry.id, { run: script, env: [], pgid, scriptId: "crashed-attempt", host: processIdentity().host });
     await waitFor("the orphan to start", () => existsSync(log));
 
     const out = await scriptRun(f.ctx);
     assert.equal((out as any).exitCode, 0);
     const lines = readFileSync(log, "utf8").trim().split("\n").map((l) => l.replace(String(pgid), "orphan").replace(/ \d+$/, " re-run"));
     assert.deepEqual(lines, ["start orphan", "killed orphan", "start re-run", "end re-run"]);
-    const row = f.store.getStep(f.ctx.deploymentId, f.ctx.node.id, "script")!;
+    const row = (await f.store.getStep(f.ctx.deploymentId, f.ctx.node.id, "script"))!;
     assert.equal(row.status, "DONE");
     assert.equal(row.attempts, 2);
     assert.equal(typeof (row.intent as any).pgid, "number", "the re-run's process group is journaled too");

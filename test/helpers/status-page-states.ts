@@ -90,36 +90,36 @@ export async function walkStates(w: StatusWorld, o: { app?: string; only?: State
   const { sim, rt } = w;
   const want = (n: StateName) => !o.only || o.only.includes(n);
   const app = (stages: string) => appYaml(sim, { name: o.app, stages });
-  const finished = (id: string) => FINAL_STATES.has(rt.store.getDeployment(id)!.state);
-  const samples = (id: string) => rt.store.listEvents(id).filter((e) => e.type === "log" && e.data.analysisSample).length;
+  const finished = async (id: string) => FINAL_STATES.has((await rt.store.getDeployment(id))!.state);
+  const samples = async (id: string) => (await rt.store.listEvents(id)).filter((e) => e.type === "log" && e.data.analysisSample).length;
   const end = async (id: string) => {
-    if (!finished(id)) rt.scheduler.cancel(id);
+    if (!(await finished(id))) await rt.scheduler.cancel(id);
     await rt.scheduler.wait(id);
   };
 
   // Succeeded: what ran before every later deployment (nginx:1.27, task definition web:2).
-  const ok = rt.submit(compileApp(app(canaryStages(threshold("2m"))), IMAGE("1.27")));
+  const ok = await rt.submit(compileApp(app(canaryStages(threshold("2m"))), IMAGE("1.27")));
   await rt.scheduler.wait(ok.id);
-  if (rt.store.getDeployment(ok.id)!.state !== "SUCCEEDED") throw new Error(`the first deployment ended ${rt.store.getDeployment(ok.id)!.state}: ${rt.store.getDeployment(ok.id)!.error}`);
+  if ((await rt.store.getDeployment(ok.id))!.state !== "SUCCEEDED") throw new Error(`the first deployment ended ${(await rt.store.getDeployment(ok.id))!.state}: ${(await rt.store.getDeployment(ok.id))!.error}`);
   if (want("succeeded")) await visit({ name: "succeeded", id: ok.id });
 
   if (want("rolled-back")) {
-    const bad = rt.submit(compileApp(app(canaryStages(threshold("10m", "              delay: 30s\n              failureLimit: 0\n"))), IMAGE("bad")));
+    const bad = await rt.submit(compileApp(app(canaryStages(threshold("10m", "              delay: 30s\n              failureLimit: 0\n"))), IMAGE("bad")));
     await rt.scheduler.wait(bad.id);
     await visit({ name: "rolled-back", id: bad.id });
   }
 
   if (want("waiting")) {
-    const waiting = rt.submit(compileApp(app(canaryStages(threshold("2m"), APPROVAL_STAGE)), IMAGE("1.28")));
-    await until("the approval to wait", () => rt.store.listEvents(waiting.id).some((e) => e.type === WAITING_EVENT) || finished(waiting.id));
+    const waiting = await rt.submit(compileApp(app(canaryStages(threshold("2m"), APPROVAL_STAGE)), IMAGE("1.28")));
+    await until("the approval to wait", async () => (await rt.store.listEvents(waiting.id)).some((e) => e.type === WAITING_EVENT) || (await finished(waiting.id)));
     await visit({ name: "waiting", id: waiting.id });
     await end(waiting.id);
   }
 
   if (want("running")) {
     // Stages without ids (the page names them by their stage), an analysis long enough to hold.
-    const running = rt.submit(compileApp(app(withoutIds(canaryStages(threshold("60m")))), IMAGE("1.28")));
-    await until("two analysis samples", () => samples(running.id) >= 2 || finished(running.id));
+    const running = await rt.submit(compileApp(app(withoutIds(canaryStages(threshold("60m")))), IMAGE("1.28")));
+    await until("two analysis samples", async () => (await samples(running.id)) >= 2 || (await finished(running.id)));
     await visit({ name: "running", id: running.id });
     await end(running.id);
   }

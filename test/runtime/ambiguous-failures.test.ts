@@ -93,8 +93,8 @@ async function tasksOf(sim: Simulator, revision: RegExp): Promise<string[]> {
   }
 }
 
-function assertJournal(rt: Runtime, id: string): void {
-  const journal = rt.store.listJournal(id);
+async function assertJournal(rt: Runtime, id: string): Promise<void> {
+  const journal = await rt.store.listJournal(id);
   const keys = journal.map((j) => `${j.nodeId}/${j.step}`);
   assert.equal(new Set(keys).size, keys.length, "one journal row per side effect");
   assert.deepEqual(journal.filter((j) => j.status !== "DONE").map((j) => `${j.nodeId}/${j.step}: ${j.status}`), [], "every side effect DONE");
@@ -129,14 +129,14 @@ describe("a write that took effect but whose answer was lost is not repeated", (
                 ...(c.flow === "first-deployment" ? { serviceName: "brand-new" } : {}),
                 ...(c.flow === "standalone" ? { editApp: standalone } : {}),
               });
-        const d = rt.submit(graph);
+        const d = await rt.submit(graph);
         const final = await rt.scheduler.wait(d.id);
         world.setFaults([]);
 
         // The fault did happen: the call took effect and its answer was lost.
         assert.equal(world.state.lostAnswers[`${c.service}:${c.operation}`], 1, `the ${c.operation} fault fired (lost answers: ${JSON.stringify(world.state.lostAnswers)})`);
         if (c.fault === "apply-then-timeout") assert.ok(rt.metrics.awsTimeouts.get({ service: c.service, operation: c.operation }) >= 1, "the per-call timeout fired");
-        assertJournal(rt, d.id);
+        await assertJournal(rt, d.id);
 
         if (c.flow === "canary") {
           assert.equal(final.state, "SUCCEEDED", final.error ?? "");
@@ -149,7 +149,7 @@ describe("a write that took effect but whose answer was lost is not repeated", (
           assert.match(live[0].taskDefinition, /web:2$/);
           assert.equal(after.rules.length, 2, "default action and the /api/* rule");
           for (const r of after.rules) assert.deepEqual(r.weights, { "demo-primary": 100, "demo-canary": 0 }, `rule ${r.rule}`);
-          assert.deepEqual(rt.store.getNode(d.id, "canary-traffic")?.outputs?.traffic, { primary: 80, canary: 20 });
+          assert.deepEqual((await rt.store.getNode(d.id, "canary-traffic"))?.outputs?.traffic, { primary: 80, canary: 20 });
           assert.equal((await taskDefinitionRevisions(world)).length, 2, "no duplicate task definition revision");
         } else if (c.flow === "first-deployment") {
           assert.equal(final.state, "SUCCEEDED", final.error ?? "");

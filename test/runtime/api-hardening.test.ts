@@ -189,14 +189,14 @@ describe("HTTP API hardening (real server)", () => {
       else assert.match(b.path, path, name);
     }
     // Nothing broken was queued, and the server still takes a good graph.
-    assert.deepEqual(rt.store.listDeployments(), []);
+    assert.deepEqual(await rt.store.listDeployments(), []);
     const ok = await post("/api/deployments", good);
     assert.equal(ok.status, 201, await ok.clone().text());
     assert.equal((await rt.scheduler.wait((await ok.json()).id)).state, "SUCCEEDED");
   });
 
-  test("the runtime refuses a broken graph itself too (in-process submit)", () => {
-    assert.throws(
+  test("the runtime refuses a broken graph itself too (in-process submit)", async () => {
+    await assert.rejects(
       () => rt.submit(mutate(good, (g) => (g.nodes[3].next = "canary-traffic"))),
       (e: unknown) => e instanceof SubmitError && e.status === 422 && e.path === "/nodes/3/next",
     );
@@ -211,11 +211,11 @@ describe("HTTP API hardening (real server)", () => {
     const created = await post("/api/deployments", graph);
     assert.equal(created.status, 201);
     const { id } = await created.json();
-    await until("the bake to run", () => rt.store.getNode(id, "bake")?.state === "RUNNING");
+    await until("the bake to run", async () => (await rt.store.getNode(id, "bake"))?.state === "RUNNING");
 
     const ahead = await fetch(`${server.url}/api/deployments/${id}/events`, { headers: { "last-event-id": "999999999999" } });
     assert.equal(ahead.status, 200);
-    const history = rt.store.listEvents(id); // event ids are store-wide, not per deployment
+    const history = await rt.store.listEvents(id); // event ids are store-wide, not per deployment
     const fromMiddle = await fetch(`${server.url}/api/deployments/${id}/events`, { headers: { "last-event-id": String(history[1].id) } });
     const read = async (res: Response) => {
       const ids: number[] = [];
@@ -255,7 +255,7 @@ describe("HTTP API hardening (real server)", () => {
     const detail = await (await fetch(`${server.url}/api/deployments/${id}`)).json();
     assert.deepEqual(detail.graph.nodes.find((n: any) => n.id === "migrate").params.env, { DB_PASSWORD: "***" });
     assert.deepEqual(detail.graph.rollback.find((n: any) => n.id === "rollback-migrate").params.env, { DB_PASSWORD: "***" });
-    assert.deepEqual(rt.store.getDeployment(id)!.graph.nodes[0].params, graph.nodes[0].params, "the store keeps what the executor needs");
+    assert.deepEqual((await rt.store.getDeployment(id))!.graph.nodes[0].params, graph.nodes[0].params, "the store keeps what the executor needs");
     const events = await (await fetch(`${server.url}/api/deployments/${id}/events`)).text();
     assert.match(events, /connecting with \*\*\*/);
     assert.match(events, new RegExp(`length\\s*${SECRET.length}\\b`), "the script ran with the real value");

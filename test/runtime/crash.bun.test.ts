@@ -130,9 +130,9 @@ spec:
 
       const store = await openSqlStore(join(dir, "data", "kanaria.sqlite"));
       try {
-        const [d] = store.listDeployments();
+        const [d] = await store.listDeployments();
         assert.equal(d.state, "SUCCEEDED");
-        const journal = store.listJournal(d.id);
+        const journal = await store.listJournal(d.id);
         const keys = journal.map((j) => `${j.nodeId}/${j.step}`);
         assert.equal(new Set(keys).size, keys.length, "one journal row per side effect");
         assert.ok(journal.every((j) => j.status === "DONE"), JSON.stringify(journal.filter((j) => j.status !== "DONE")));

@@ -105,13 +105,13 @@ describe("one process per data directory", () => {
     assert.equal((await first.proc.closed).code, 0, first.proc.output());
     const store = await openSqlStore(join(ws.data, "kanaria.sqlite"));
     try {
-      const [d] = store.listDeployments();
+      const [d] = await store.listDeployments();
       assert.equal(d.state, "SUCCEEDED");
-      const resumed = store.listEvents(d.id).filter((e) => e.type === "deployment.resumed");
+      const resumed = (await store.listEvents(d.id)).filter((e) => e.type === "deployment.resumed");
       assert.deepEqual(resumed, [], "no other process resumed it");
-      const keys = store.listJournal(d.id).map((j) => `${j.nodeId}/${j.step}`);
+      const keys = (await store.listJournal(d.id)).map((j) => `${j.nodeId}/${j.step}`);
       assert.equal(new Set(keys).size, keys.length, "one journal row per side effect");
-      assert.ok(store.listJournal(d.id).every((j) => j.attempts === 1), "every side effect issued once");
+      assert.ok((await store.listJournal(d.id)).every((j) => j.attempts === 1), "every side effect issued once");
     } finally {
       store.close();
     }

@@ -18,8 +18,8 @@ function assertPromoted(world: WorldView, newTaskDefinition: RegExp): void {
   assert.equal(world.rules.length, 2, "default action and the /api/* rule");
 }
 
-function assertJournalOnce(rt: Runtime, id: string): void {
-  const journal = rt.store.listJournal(id);
+async function assertJournalOnce(rt: Runtime, id: string): Promise<void> {
+  const journal = await rt.store.listJournal(id);
   const keys = journal.map((j) => `${j.nodeId}/${j.step}`);
   assert.equal(new Set(keys).size, keys.length, "one journal row per side effect");
   for (const j of journal) {
@@ -42,12 +42,12 @@ describe("pipelines against the simulator", () => {
 
   test("canary: scale 30, canary 20, primary rollout, primary 100, clean", async () => {
     const graph = compileFixture("canary", { targetGroups: targetGroupArns(sim) });
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     assert.equal(final.state, "SUCCEEDED", final.error ?? "");
     assertPromoted(await inspect(sim), /task-definition\/web:2$/);
-    assertJournalOnce(rt, d.id);
-    const ops = rt.store.listJournal(d.id).map((j) => `${j.nodeId}:${j.operation}`);
+    await assertJournalOnce(rt, d.id);
+    const ops = (await rt.store.listJournal(d.id)).map((j) => `${j.nodeId}:${j.operation}`);
     assert.deepEqual(ops, [
       "_deployment:DescribeServices",
       "_deployment:RegisterTaskDefinition",
@@ -63,7 +63,7 @@ describe("pipelines against the simulator", () => {
       "primary-traffic:ModifyRule",
       "canary-clean:DeleteTaskSet",
     ].sort((a, b) => ops.indexOf(a) - ops.indexOf(b)));
-    const nodes = rt.store.getNodes(d.id);
+    const nodes = await rt.store.getNodes(d.id);
     assert.deepEqual(nodes.filter((n) => n.path === "main").map((n) => n.state), Array(6).fill("SUCCEEDED"));
     assert.deepEqual(nodes.filter((n) => n.path === "rollback").map((n) => n.state), ["PENDING", "PENDING", "PENDING"]);
     assert.deepEqual(nodes.find((n) => n.nodeId === "canary-traffic")?.outputs?.traffic, { primary: 80, canary: 20 });
@@ -71,19 +71,19 @@ describe("pipelines against the simulator", () => {
 
   test("blue/green: scale 100, canary 100, primary rollout, primary 100, clean", async () => {
     const graph = compileFixture("bluegreen", { targetGroups: targetGroupArns(sim) });
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     assert.equal(final.state, "SUCCEEDED", final.error ?? "");
     assertPromoted(await inspect(sim), /task-definition\/web:3$/);
-    assertJournalOnce(rt, d.id);
-    assert.deepEqual(rt.store.getNode(d.id, "switch-to-green")?.outputs?.traffic, { primary: 0, canary: 100 });
+    await assertJournalOnce(rt, d.id);
+    assert.deepEqual((await rt.store.getNode(d.id, "switch-to-green"))?.outputs?.traffic, { primary: 0, canary: 100 });
   });
 
   test("a release whose tasks never become healthy times out and is rolled back", async () => {
     const before = await inspect(sim);
     const primaryBefore = before.taskSets.find((t) => t.status === "PRIMARY")!;
     const graph = compileFixture("broken", { targetGroups: targetGroupArns(sim) });
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     assert.equal(final.state, "ROLLED_BACK");
     assert.match(final.error ?? "", /canary-rollout .* timeout of 3m/);
@@ -92,7 +92,7 @@ describe("pipelines against the simulator", () => {
     const live = world.taskSets.filter((t) => t.status !== "DRAINING");
     assert.deepEqual(live.map((t) => [t.id, t.status]), [[primaryBefore.id, "PRIMARY"]], "the previous primary is the only live task set");
     for (const r of world.rules) assert.equal(r.weights["demo-primary"], 100);
-    const states = Object.fromEntries(rt.store.getNodes(d.id).map((n) => [n.nodeId, n.state]));
+    const states = Object.fromEntries((await rt.store.getNodes(d.id)).map((n) => [n.nodeId, n.state]));
     assert.equal(states["canary-rollout"], "FAILED");
     assert.equal(states["canary-traffic"], "SKIPPED");
     assert.equal(states["rollback-traffic"], "SUCCEEDED");
@@ -101,23 +101,23 @@ describe("pipelines against the simulator", () => {
   });
 
   test("one deployment at a time per service: the second waits in QUEUED", async () => {
-    const a = rt.submit(compileFixture("canary", { targetGroups: targetGroupArns(sim), image: "public.ecr.aws/nginx/nginx:1.27-a" }));
-    const b = rt.submit(compileFixture("canary", { targetGroups: targetGroupArns(sim), image: "public.ecr.aws/nginx/nginx:1.27-b" }));
-    assert.equal(rt.store.getDeployment(b.id)?.state, "QUEUED");
+    const a = await rt.submit(compileFixture("canary", { targetGroups: targetGroupArns(sim), image: "public.ecr.aws/nginx/nginx:1.27-a" }));
+    const b = await rt.submit(compileFixture("canary", { targetGroups: targetGroupArns(sim), image: "public.ecr.aws/nginx/nginx:1.27-b" }));
+    assert.equal((await rt.store.getDeployment(b.id))?.state, "QUEUED");
     const fa = await rt.scheduler.wait(a.id);
     const fb = await rt.scheduler.wait(b.id);
     assert.equal(fa.state, "SUCCEEDED", fa.error ?? "");
     assert.equal(fb.state, "SUCCEEDED", fb.error ?? "");
     assert.ok(fb.startedAt! >= fa.finishedAt!, "b started after a finished");
-    assert.ok(rt.store.listEvents(b.id).some((e) => /one deployment at a time/.test(String(e.data.message))));
+    assert.ok((await rt.store.listEvents(b.id)).some((e) => /one deployment at a time/.test(String(e.data.message))));
   });
 
   test("a service that does not exist yet is created and synced (first deployment)", async () => {
     const graph = compileFixture("canary", { targetGroups: targetGroupArns(sim), serviceName: "brand-new" });
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     assert.equal(final.state, "SUCCEEDED", final.error ?? "");
-    const nodes = rt.store.getNodes(d.id);
+    const nodes = await rt.store.getNodes(d.id);
     assert.equal(nodes.find((n) => n.nodeId === "first-deployment-sync")?.state, "SUCCEEDED");
     assert.match(String(nodes.find((n) => n.nodeId === "first-deployment-sync")?.outputs?.message), /first deployment/);
     assert.ok(nodes.filter((n) => n.path === "main" && n.nodeId !== "first-deployment-sync").every((n) => n.state === "SKIPPED"));

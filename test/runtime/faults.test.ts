@@ -26,7 +26,8 @@ describe("50 concurrent deployments under throttling and 5xx", () => {
   test("all succeed", { timeout: 180_000 }, async () => {
     const graphs = fleetGraphs(sim, N);
     sim.setFaults([{ service: "ecs", throttleRate: 0.2, errorRate: 0.05 }, { service: "elbv2", throttleRate: 0.2, errorRate: 0.05 }]);
-    const ids = graphs.map((g) => rt.submit(g).id);
+    const ids: string[] = [];
+    for (const g of graphs) ids.push((await rt.submit(g)).id);
     const finals = await Promise.all(ids.map((id) => rt.scheduler.wait(id)));
     sim.setFaults([]);
     const failed = finals.filter((d) => d.state !== "SUCCEEDED");
@@ -41,7 +42,7 @@ describe("50 concurrent deployments under throttling and 5xx", () => {
       assert.deepEqual(world.rules.map((r) => r.weights), [{ [`p-${i}`]: 100, [`c-${i}`]: 0 }], serviceName(i));
     }
     for (const id of ids) {
-      const keys = rt.store.listJournal(id).map((j) => `${j.nodeId}/${j.step}`);
+      const keys = (await rt.store.listJournal(id)).map((j) => `${j.nodeId}/${j.step}`);
       assert.equal(new Set(keys).size, keys.length);
     }
   });

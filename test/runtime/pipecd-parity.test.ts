@@ -35,10 +35,10 @@ describe("PipeCD parity on the simulator", () => {
   const service = async (name = "web") =>
     (await ecs.send(new DescribeServicesCommand({ cluster: "demo", services: [name], include: ["TAGS"] }))).services![0];
   const tagsOf = (svc: { tags?: Array<{ key?: string; value?: string }> }) => Object.fromEntries((svc.tags ?? []).map((t) => [t.key, t.value]));
-  const ops = (id: string) => rt.store.listJournal(id).map((j) => `${j.nodeId}:${j.step}:${j.operation}`);
+  const ops = async (id: string) => (await rt.store.listJournal(id)).map((j) => `${j.nodeId}:${j.step}:${j.operation}`);
 
   async function deploy(graph: ReturnType<typeof compileFixture>) {
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const final = await rt.scheduler.wait(d.id);
     assert.equal(final.state, "SUCCEEDED", final.error ?? "");
     return d.id;
@@ -62,7 +62,7 @@ describe("PipeCD parity on the simulator", () => {
     assert.equal(tagsOf(after).team, "payments");
     assert.equal(tagsOf(after)["kanaria:managed-by"], "kanaria");
     // Applied once per deployment, before the first task set, each step journaled once.
-    const steps = ops(id);
+    const steps = await ops(id);
     for (const s of ["_deployment:update-service:UpdateService", "_deployment:tag-service:TagResource"]) {
       assert.equal(steps.filter((x) => x === s).length, 1, `${s} once in ${steps.join(", ")}`);
     }
@@ -83,7 +83,7 @@ describe("PipeCD parity on the simulator", () => {
       editServiceDef: (t) => t.replace("desiredCount: 4\n", "") + "tags:\n  - key: team\n    value: checkout\n",
     });
     const id = await deploy(graph);
-    assert.ok(ops(id).includes("_deployment:untag-service:UntagResource"), ops(id).join(", "));
+    assert.ok((await ops(id)).includes("_deployment:untag-service:UntagResource"), (await ops(id)).join(", "));
     const after = await service();
     assert.equal(after.desiredCount, 7);
     const tags = tagsOf(after);
@@ -100,9 +100,9 @@ describe("PipeCD parity on the simulator", () => {
         editServiceDef: (t) => t.replace("desiredCount: 4", "desiredCount: 5") + "tags:\n  - key: team\n    value: search\n",
       });
     const first = await deploy(same("-match-a"));
-    assert.ok(ops(first).includes("_deployment:update-service:UpdateService"), ops(first).join(", "));
+    assert.ok((await ops(first)).includes("_deployment:update-service:UpdateService"), (await ops(first)).join(", "));
     const second = await deploy(same("-match-b"));
-    assert.deepEqual(ops(second).filter((x) => /:(UpdateService|TagResource|UntagResource)$/.test(x)), []);
+    assert.deepEqual((await ops(second)).filter((x) => /:(UpdateService|TagResource|UntagResource)$/.test(x)), []);
     const after = await service();
     assert.equal(after.desiredCount, 5);
     assert.equal(tagsOf(after).team, "search");
@@ -128,16 +128,16 @@ describe("PipeCD parity on the simulator", () => {
     });
     assert.equal(graph.strategy, "quickSync");
     const id = await deploy(graph);
-    const steps = ops(id).filter((s) => s.startsWith("sync:"));
+    const steps = (await ops(id)).filter((s) => s.startsWith("sync:"));
     const at = (s: string) => steps.indexOf(s);
     assert.ok(at("sync:recreate-scale-down:UpdateService") >= 0, steps.join(", "));
     assert.ok(at("sync:recreate-scale-down:UpdateService") < at("sync:create-task-set:CreateTaskSet"), steps.join(", "));
     assert.ok(at("sync:create-task-set:CreateTaskSet") < at("sync:recreate-scale-up:UpdateService"), steps.join(", "));
-    const down = rt.store.listJournal(id).find((j) => j.step === "recreate-scale-down")!;
+    const down = (await rt.store.listJournal(id)).find((j) => j.step === "recreate-scale-down")!;
     assert.deepEqual(down.intent, { desiredCount: 0 });
-    const up = rt.store.listJournal(id).find((j) => j.step === "recreate-scale-up")!;
+    const up = (await rt.store.listJournal(id)).find((j) => j.step === "recreate-scale-up")!;
     assert.deepEqual(up.intent, { desiredCount: 4 });
-    assert.ok(rt.store.listEvents(id).some((e) => /recreate: 0 task\(s\) of the old version still running/.test(String(e.data.message))));
+    assert.ok((await rt.store.listEvents(id)).some((e) => /recreate: 0 task\(s\) of the old version still running/.test(String(e.data.message))));
     const after = await service();
     assert.equal(after.desiredCount, 4);
     const live = after.taskSets!.filter((t) => t.status !== "DRAINING");
@@ -156,7 +156,7 @@ describe("PipeCD parity on the simulator", () => {
     assert.equal(td.taskDefinition?.networkMode, "bridge");
     const tasks = await ecs.send(new ListTasksCommand({ cluster: "demo", family: "batch-bridge" }));
     assert.deepEqual(tasks.taskArns, []);
-    assert.ok(!ops(id).some((s) => s.endsWith(":RunTask")), ops(id).join(", "));
+    assert.ok(!(await ops(id)).some((s) => s.endsWith(":RunTask")), (await ops(id)).join(", "));
   });
 
   test("planner.alwaysUsePipeline: a first deployment runs the pipeline, not a quick sync", async () => {
@@ -167,10 +167,10 @@ describe("PipeCD parity on the simulator", () => {
     });
     assert.equal(graph.target.alwaysUsePipeline, true);
     const id = await deploy(graph);
-    const nodes = rt.store.getNodes(id);
+    const nodes = await rt.store.getNodes(id);
     assert.equal(nodes.find((n) => n.nodeId === "first-deployment-sync"), undefined);
     assert.deepEqual(nodes.filter((n) => n.path === "main").map((n) => n.state), Array(6).fill("SUCCEEDED"));
-    assert.ok(ops(id).includes("_deployment:create-service:CreateService"), "the canary rollout created the service");
+    assert.ok((await ops(id)).includes("_deployment:create-service:CreateService"), "the canary rollout created the service");
     const svc = await service("always-pipeline");
     assert.deepEqual(svc.taskSets!.filter((t) => t.status !== "DRAINING").map((t) => t.status), ["PRIMARY"]);
   });

@@ -87,13 +87,13 @@ describe("SCRIPT_RUN across a kill -9 of the runtime", () => {
     assert.equal(world.taskSets.length, 3, `no duplicate task sets: ${JSON.stringify(world.taskSets)}`);
     const store = await openSqlStore(join(ws.data, "kanaria.sqlite"));
     try {
-      const [d] = store.listDeployments();
+      const [d] = await store.listDeployments();
       assert.equal(d.state, "SUCCEEDED");
-      const script = store.listJournal(d.id).filter((j) => j.nodeId === "script");
+      const script = (await store.listJournal(d.id)).filter((j) => j.nodeId === "script");
       assert.equal(script.length, 1, "one journal row for the script");
       assert.equal(script[0].attempts, 2, "issued twice: the orphan and the re-run");
       assert.equal(script[0].status, "DONE");
-      const said = store.listEvents(d.id).filter((e) => e.type === "log" && e.nodeId === "script").map((e) => String(e.data.message));
+      const said = (await store.listEvents(d.id)).filter((e) => e.type === "log" && e.nodeId === "script").map((e) => String(e.data.message));
       assert.ok(
         said.some((m) => /stopped the script's process group \d+ left running by the previous process/.test(m)),
         `the deployment log says the orphan was stopped: ${JSON.stringify(said)}`,

@@ -252,11 +252,11 @@ ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      pr
     const other = keyPair();
     const wrongKey = await simRuntime(sim, { secrets: new SecretKeyring("other-private-key", () => other.privateKey) });
     try {
-      const d = wrongKey.submit(graph);
+      const d = await wrongKey.submit(graph);
       const final = await wrongKey.scheduler.wait(d.id);
       assert.equal(final.state, "FAILED");
       assert.match(final.error ?? "", /^Cannot decrypt the secret "dbPassword" with other-private-key: the private key cannot decrypt it/);
-      assert.deepEqual(wrongKey.store.listJournal(d.id), [], "no AWS call was made");
+      assert.deepEqual(await wrongKey.store.listJournal(d.id), [], "no AWS call was made");
     } finally {
       await wrongKey.close();
     }
@@ -282,11 +282,11 @@ ${o.privateKey ? `  secretManagement:\n    type: KEY_PAIR\n    config:\n      pr
     mkdirSync(data, { recursive: true });
     const rt = await simRuntime(sim, { endpoint: proxy.url, dataDir: data, secrets: new SecretKeyring("private-key", () => keys.privateKey) });
     try {
-      const d = rt.submit(graph);
+      const d = await rt.submit(graph);
       const final = await rt.scheduler.wait(d.id);
       assert.notEqual(final.state, "SUCCEEDED");
       assert.ok(echoed.includes(plaintext), "AWS (the proxy) got the plaintext");
-      const seen = JSON.stringify([final, rt.store.getNodes(d.id), rt.store.listJournal(d.id), rt.store.listEvents(d.id)]);
+      const seen = JSON.stringify([final, await rt.store.getNodes(d.id), await rt.store.listJournal(d.id), (await rt.store.listEvents(d.id))]);
       assert.match(seen, /Invalid container definition: .*\*\*\*/, "the error is recorded, with the value masked");
       assert.ok(!seen.includes(plaintext), "no plaintext in what the store returns");
     } finally {

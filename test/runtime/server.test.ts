@@ -103,12 +103,12 @@ describe("HTTP API", () => {
     const graph = compileFixture("canary", { targetGroups: targetGroupArns(sim), image: "public.ecr.aws/nginx/nginx:1.27-cancel" });
     const { id } = await (await post("/api/deployments", graph)).json();
     // Wait until the bake WAIT is running, then cancel.
-    for (let i = 0; i < 200 && rt.store.getDeployment(id)?.currentNode !== "bake"; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await rt.store.getDeployment(id))?.currentNode !== "bake"; i++) await new Promise((r) => setTimeout(r, 10));
     const c = await post(`/api/deployments/${id}/cancel`, {});
     assert.equal(c.status, 202);
     const final = await rt.scheduler.wait(id);
     assert.equal(final.state, "CANCELLED");
-    const nodes = Object.fromEntries(rt.store.getNodes(id).map((n) => [n.nodeId, n.state]));
+    const nodes = Object.fromEntries((await rt.store.getNodes(id)).map((n) => [n.nodeId, n.state]));
     assert.equal(nodes["rollback-clean"], "SUCCEEDED");
     const again = await post(`/api/deployments/${id}/cancel`, {});
     assert.equal(again.status, 409);

@@ -55,8 +55,8 @@ describe("status page in Chromium", chromiumRequirement(), () => {
     return page;
   }
   /** `web:2`: the task definition revision a deployment registered. */
-  const revision = (id: string) => {
-    const step = rt.store.getStep(id, DEPLOYMENT_NODE, "register-task-definition");
+  const revision = async (id: string) => {
+    const step = await rt.store.getStep(id, DEPLOYMENT_NODE, "register-task-definition");
     const arn = String((step?.result as { arn?: string } | undefined)?.arn);
     return arn.slice(arn.lastIndexOf("/") + 1);
   };
@@ -70,7 +70,7 @@ describe("status page in Chromium", chromiumRequirement(), () => {
   test("a canary goes from running to succeeded on the open page, without a reload", async () => {
     // 20 simulated minutes of analysis = 20 s real: long enough to be seen RUNNING on a loaded machine.
     const graph = compileApp(appYaml(sim, { stages: stages({ analysis: threshold("20m") }) }), IMAGE("1.27"));
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const page = await open(`/deployments/${d.id}`);
     await page.evaluate(() => ((window as any).__sameDocument = true));
     assert.match(await page.title(), /^web nginx:1\.27 · (queued|running)/);
@@ -112,7 +112,7 @@ describe("status page in Chromium", chromiumRequirement(), () => {
     const list = await open("/");
     const row = list.locator(`[data-deployment-row="${d.id}"]`);
     assert.equal(await row.getAttribute("data-state"), "SUCCEEDED");
-    assert.deepEqual(await row.locator("td[data-label=Version] .version").allTextContents(), ["unknown image (web:1)", `nginx:1.27 (${revision(d.id)})`], "image and revision on both sides");
+    assert.deepEqual(await row.locator("td[data-label=Version] .version").allTextContents(), ["unknown image (web:1)", `nginx:1.27 (${await revision(d.id)})`], "image and revision on both sides");
     assert.match((await row.locator("td[data-label=Version]").textContent()) ?? "", / → \s*to /, "an arrow, and words for screen readers");
     await shot(list, "3-list");
     await list.context().close();
@@ -120,7 +120,7 @@ describe("status page in Chromium", chromiumRequirement(), () => {
 
   test("a WAIT_APPROVAL is approved through the page; cancel explains what it would do", async () => {
     const graph = compileApp(appYaml(sim, { stages: stages({ analysis: threshold("2m"), approval: true }) }), IMAGE("1.27"));
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const page = await open(`/deployments/${d.id}`);
     const approve = page.locator('button[data-action="approve"]');
     await approve.waitFor({ state: "visible", timeout: 60_000 });
@@ -164,7 +164,7 @@ describe("status page in Chromium", chromiumRequirement(), () => {
 
   test("a failing canary: the rollback path lights up and the error is in words", async () => {
     const graph = compileApp(appYaml(sim, { stages: stages({ analysis: threshold("10m", "              delay: 30s\n              failureLimit: 0\n") }) }), IMAGE("bad"));
-    const d = rt.submit(graph);
+    const d = await rt.submit(graph);
     const page = await open(`/deployments/${d.id}`);
     await page.evaluate(() => ((window as any).__sameDocument = true));
     await finalState(page, "ROLLED_BACK");
@@ -203,12 +203,12 @@ describe("status page in Chromium", chromiumRequirement(), () => {
     await shot(list, "9-no-js-detail");
     await list.context().close();
 
-    const running = rt.submit(compileApp(appYaml(sim, { name: "web-nojs", stages: stages({ analysis: threshold("2m"), approval: true }) }), IMAGE("1.27")));
+    const running = await rt.submit(compileApp(appYaml(sim, { name: "web-nojs", stages: stages({ analysis: threshold("2m"), approval: true }) }), IMAGE("1.27")));
     const page = await open(`/deployments/${running.id}`, { js: false });
     assert.equal(await page.locator('button[data-action="cancel"]').isVisible(), false, "buttons need JS");
     assert.match((await page.textContent("noscript")) ?? "", /kanaria approve/);
     await page.context().close();
-    rt.scheduler.cancel(running.id);
+    await rt.scheduler.cancel(running.id);
     await rt.scheduler.wait(running.id);
     assert.deepEqual(problems, [], "no script errors or CSP violations on any page");
   });
@@ -218,7 +218,7 @@ describe("status page in Chromium", chromiumRequirement(), () => {
     // Another app name on the same service: the graphs differ from the ones the tests above ran.
     await walkStates(world, { app: "shop" }, async ({ name, id }) => {
       if (name === "succeeded") first = id;
-      const before = `nginx:1.27 (${revision(first)})`;
+      const before = `nginx:1.27 (${await revision(first)})`;
       for (const size of ["desktop", "phone"] as const) {
         const page = await open(`/deployments/${id}`, { size });
         const at = `${name} at ${size}`;
@@ -271,16 +271,16 @@ describe("status page in Chromium", chromiumRequirement(), () => {
           assert.equal(status, "Deployment succeeded.");
         } else if (name === "rolled-back") {
           assert.equal(status, "Deployment rolled back.");
-          assert.deepEqual(versions, [before, `nginx:bad (${revision(id)})`], at);
+          assert.deepEqual(versions, [before, `nginx:bad (${await revision(id)})`], at);
           assert.match((await page.textContent("[data-error]")) ?? "", /^Rolled back: ANALYSIS \(analysis\) failed/, at);
           assert.match((await page.locator("ol.log li").first().textContent()) ?? "", /Deployment ROLLED_BACK/, `${at}: newest event first`);
         } else if (name === "waiting") {
           assert.equal(status, "Running WAIT_APPROVAL (approval).");
-          assert.deepEqual(versions, [before, `nginx:1.28 (${revision(id)})`], at);
+          assert.deepEqual(versions, [before, `nginx:1.28 (${await revision(id)})`], at);
           assert.match((await page.textContent("[data-waiting-approval]")) ?? "", /^Waiting for approval at WAIT_APPROVAL \(approval\)/, at);
         } else {
           assert.equal(status, "Running ANALYSIS.", `${at}: the stage's name, its made-up id left out`);
-          assert.deepEqual(versions, [before, `nginx:1.28 (${revision(id)})`], at);
+          assert.deepEqual(versions, [before, `nginx:1.28 (${await revision(id)})`], at);
           assert.ok((await page.locator('[data-check="metrics[0]"] [data-verdict]').count()) >= 2, `${at}: samples charted`);
         }
         await page.context().close();
@@ -290,7 +290,7 @@ describe("status page in Chromium", chromiumRequirement(), () => {
           const list = await open("/", { size });
           assert.deepEqual(await layoutProblems(list), [], `list at ${size}`);
           const row = list.locator(`[data-deployment-row="${id}"]`);
-          assert.deepEqual(await row.locator("td[data-label=Version] .version").allTextContents(), [before, `nginx:1.28 (${revision(id)})`]);
+          assert.deepEqual(await row.locator("td[data-label=Version] .version").allTextContents(), [before, `nginx:1.28 (${await revision(id)})`]);
           assert.equal(await list.locator("[data-slash-name]").first().textContent(), "simulator/demo/web");
           // One read in the page: the list refreshes itself every few seconds.
           const under = await list.evaluate((id) => {

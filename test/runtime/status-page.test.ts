@@ -31,33 +31,33 @@ async function world(): Promise<{ store: Store; failed: string; ok: string; grap
   const t0 = Date.now() - 60_000;
   const arn = (rev: string) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${rev}`;
   /** The journal rows the runtime writes: the service as found, and the task definition it registered. */
-  const journal = (id: string, found: string, registered: string) => {
-    const snap = store.recordIntent({ deploymentId: id, nodeId: DEPLOYMENT_NODE, step: "snapshot", operation: "DescribeServices", intent: {}, at: t0 });
-    store.recordResult(snap.id, "DONE", { serviceExists: true, controller: "EXTERNAL", desiredCount: 4, primary: { taskDefinition: arn(found) }, taskSets: [] }, t0);
-    const reg = store.recordIntent({ deploymentId: id, nodeId: DEPLOYMENT_NODE, step: "register-task-definition", operation: "RegisterTaskDefinition", intent: {}, at: t0 });
-    store.recordResult(reg.id, "DONE", { arn: arn(registered) }, t0);
+  const journal = async (id: string, found: string, registered: string) => {
+    const snap = await store.recordIntent({ deploymentId: id, nodeId: DEPLOYMENT_NODE, step: "snapshot", operation: "DescribeServices", intent: {}, at: t0 });
+    await store.recordResult(snap.id, "DONE", { serviceExists: true, controller: "EXTERNAL", desiredCount: 4, primary: { taskDefinition: arn(found) }, taskSets: [] }, t0);
+    const reg = await store.recordIntent({ deploymentId: id, nodeId: DEPLOYMENT_NODE, step: "register-task-definition", operation: "RegisterTaskDefinition", intent: {}, at: t0 });
+    await store.recordResult(reg.id, "DONE", { arn: arn(registered) }, t0);
   };
-  const ok = store.createDeployment({ id: "d-ok", app: "web", serviceKey: "sim/demo/web", graph: { ...graph, digest: "a" }, createdAt: t0 - 10_000 });
-  journal(ok.id, "web:1", "web:2");
-  store.updateDeployment(ok.id, { state: "SUCCEEDED", startedAt: t0 - 10_000, finishedAt: t0 - 5_000 }, t0);
+  const ok = await store.createDeployment({ id: "d-ok", app: "web", serviceKey: "sim/demo/web", graph: { ...graph, digest: "a" }, createdAt: t0 - 10_000 });
+  await journal(ok.id, "web:1", "web:2");
+  await store.updateDeployment(ok.id, { state: "SUCCEEDED", startedAt: t0 - 10_000, finishedAt: t0 - 5_000 }, t0);
   const bad = { ...graph, digest: "b", target: { ...graph.target, image: "repo/web:bad" } };
-  const d = store.createDeployment({ id: "d-bad", app: EVIL, serviceKey: "sim/demo/web", graph: bad, createdAt: t0 });
-  journal(d.id, "web:2", "web:3");
+  const d = await store.createDeployment({ id: "d-bad", app: EVIL, serviceKey: "sim/demo/web", graph: bad, createdAt: t0 });
+  await journal(d.id, "web:2", "web:3");
   const analysis = graph.nodes.find((n) => n.stage === "ANALYSIS")!;
   const [first] = graph.nodes;
-  store.updateNode(d.id, first.id, { state: "SUCCEEDED", startedAt: t0, finishedAt: t0 + 1000, outputs: { message: "canary steady" } });
+  await store.updateNode(d.id, first.id, { state: "SUCCEEDED", startedAt: t0, finishedAt: t0 + 1000, outputs: { message: "canary steady" } });
   const traffic = graph.nodes.find((n) => n.stage === "ECS_TRAFFIC_ROUTING")!;
-  store.updateNode(d.id, traffic.id, { state: "SUCCEEDED", startedAt: t0 + 1000, finishedAt: t0 + 2000, outputs: { traffic: { primary: 80, canary: 20 } } });
-  store.updateNode(d.id, analysis.id, { state: "FAILED", startedAt: t0 + 2000, finishedAt: t0 + 3000, error: `sample 2 is above max 0.05 ${EVIL}` });
-  for (const n of graph.nodes) if (store.getNode(d.id, n.id)?.state === "PENDING") store.updateNode(d.id, n.id, { state: "SKIPPED" });
+  await store.updateNode(d.id, traffic.id, { state: "SUCCEEDED", startedAt: t0 + 1000, finishedAt: t0 + 2000, outputs: { traffic: { primary: 80, canary: 20 } } });
+  await store.updateNode(d.id, analysis.id, { state: "FAILED", startedAt: t0 + 2000, finishedAt: t0 + 3000, error: `sample 2 is above max 0.05 ${EVIL}` });
+  for (const n of graph.nodes) if ((await store.getNode(d.id, n.id))?.state === "PENDING") await store.updateNode(d.id, n.id, { state: "SKIPPED" });
   for (const [i, n] of graph.rollback.entries()) {
-    store.updateNode(d.id, n.id, { state: "SUCCEEDED", startedAt: t0 + 3000 + i, finishedAt: t0 + 3500 + i, outputs: n.stage === "ROLLBACK_TRAFFIC" ? { traffic: { primary: 100, canary: 0 } } : {} });
+    await store.updateNode(d.id, n.id, { state: "SUCCEEDED", startedAt: t0 + 3000 + i, finishedAt: t0 + 3500 + i, outputs: n.stage === "ROLLBACK_TRAFFIC" ? { traffic: { primary: 100, canary: 0 } } : {} });
   }
-  store.appendEvent({ deploymentId: d.id, at: t0 + 2500, type: "log", nodeId: analysis.id, data: { message: "sample 1 pass", analysisSample: sample(1, "pass", 0.01) } });
-  store.appendEvent({ deploymentId: d.id, at: t0 + 2600, type: "log", nodeId: analysis.id, data: { message: `sample 2 fail ${EVIL}`, analysisSample: sample(2, "fail", 0.3) } });
-  store.appendEvent({ deploymentId: d.id, at: t0 + 3000, type: "node.failed", nodeId: analysis.id, data: { stage: "ANALYSIS", error: "above max" } });
-  store.updateDeployment(d.id, { state: "ROLLED_BACK", failedNode: analysis.id, error: `metrics[0] had 1 failed samples ${EVIL}`, startedAt: t0, finishedAt: t0 + 4000 }, t0 + 4000);
-  store.appendEvent({ deploymentId: d.id, at: t0 + 4000, type: "deployment.state", nodeId: null, data: { state: "ROLLED_BACK" } });
+  await store.appendEvent({ deploymentId: d.id, at: t0 + 2500, type: "log", nodeId: analysis.id, data: { message: "sample 1 pass", analysisSample: sample(1, "pass", 0.01) } });
+  await store.appendEvent({ deploymentId: d.id, at: t0 + 2600, type: "log", nodeId: analysis.id, data: { message: `sample 2 fail ${EVIL}`, analysisSample: sample(2, "fail", 0.3) } });
+  await store.appendEvent({ deploymentId: d.id, at: t0 + 3000, type: "node.failed", nodeId: analysis.id, data: { stage: "ANALYSIS", error: "above max" } });
+  await store.updateDeployment(d.id, { state: "ROLLED_BACK", failedNode: analysis.id, error: `metrics[0] had 1 failed samples ${EVIL}`, startedAt: t0, finishedAt: t0 + 4000 }, t0 + 4000);
+  await store.appendEvent({ deploymentId: d.id, at: t0 + 4000, type: "deployment.state", nodeId: null, data: { state: "ROLLED_BACK" } });
   return { store, failed: d.id, ok: ok.id, graph };
 }
 
@@ -114,7 +114,7 @@ describe("status page (server-rendered)", () => {
 
   test("succeeded: the rollback path was not needed (not 'pending')", async () => {
     const { store, ok, graph } = await world();
-    for (const n of graph.nodes) store.updateNode(ok, n.id, { state: "SUCCEEDED", startedAt: Date.now() - 1000, finishedAt: Date.now() });
+    for (const n of graph.nodes) (await store.updateNode(ok, n.id, { state: "SUCCEEDED", startedAt: Date.now() - 1000, finishedAt: Date.now() }));
     const { html } = await page(store, `/deployments/${ok}`);
     for (const n of graph.rollback) {
       assert.match(html, new RegExp(`data-node-id="${n.id}" data-path="rollback" data-state="NOT_NEEDED"`));
@@ -138,11 +138,11 @@ describe("status page (server-rendered)", () => {
     const graph = compileFixture("canary");
     const wait = { ...graph.nodes[0], id: "approval", stage: "WAIT_APPROVAL" as const, name: "WAIT_APPROVAL", params: { approvers: ["alice", "bob"], minApproverNum: 2 }, next: graph.nodes[0].id };
     const g = { ...graph, entry: "approval", nodes: [wait, ...graph.nodes] };
-    const d = store.createDeployment({ id: "d-wait", app: "web", serviceKey: "s", graph: g, createdAt: Date.now() });
-    store.updateDeployment(d.id, { state: "RUNNING", startedAt: Date.now(), currentNode: "approval" }, Date.now());
-    store.updateNode(d.id, "approval", { state: "RUNNING", startedAt: Date.now() });
-    store.appendEvent({ deploymentId: d.id, at: Date.now(), type: "approval.waiting", nodeId: "approval", data: { approvers: ["alice", "bob"], minApproverNum: 2 } });
-    store.appendEvent({ deploymentId: d.id, at: Date.now(), type: "approval.granted", nodeId: "approval", data: { approver: "alice" } });
+    const d = await store.createDeployment({ id: "d-wait", app: "web", serviceKey: "s", graph: g, createdAt: Date.now() });
+    await store.updateDeployment(d.id, { state: "RUNNING", startedAt: Date.now(), currentNode: "approval" }, Date.now());
+    await store.updateNode(d.id, "approval", { state: "RUNNING", startedAt: Date.now() });
+    await store.appendEvent({ deploymentId: d.id, at: Date.now(), type: "approval.waiting", nodeId: "approval", data: { approvers: ["alice", "bob"], minApproverNum: 2 } });
+    await store.appendEvent({ deploymentId: d.id, at: Date.now(), type: "approval.granted", nodeId: "approval", data: { approver: "alice" } });
     const { html } = await page(store, `/deployments/${d.id}`);
     assert.match(html, /data-waiting-approval="approval"/);
     assert.match(html, /1 of 2 approvals from alice, bob; approved by alice/);
@@ -171,10 +171,10 @@ describe("status page (server-rendered)", () => {
     const rt = await simRuntime(sim);
     try {
       const graph = compileFixture("canary", { targetGroups: targetGroupArns(sim) });
-      const d = rt.submit(graph);
+      const d = await rt.submit(graph);
       assert.equal((await rt.scheduler.wait(d.id)).state, "SUCCEEDED");
       // Every observation the runtime made, per role/version, as the page reads them.
-      const seen = rt.store.listEvents(d.id).filter((e) => e.type === "log" && typeof e.data.role === "string").map((e) => `${e.data.role}/${e.data.version} ${e.data.running}/${e.data.desired}`);
+      const seen = (await rt.store.listEvents(d.id)).filter((e) => e.type === "log" && typeof e.data.role === "string").map((e) => `${e.data.role}/${e.data.version} ${e.data.running}/${e.data.desired}`);
       const desired = Number(graph.target.service?.desiredCount);
       const canary = Math.ceil((30 * desired) / 100);
       assert.equal(seen[0], `primary/current ${desired}/${desired}`, "the primary as found at the start");
@@ -191,7 +191,7 @@ describe("status page (server-rendered)", () => {
 
   test("mounted on the API app: / is the page, /api stays JSON", async () => {
     const store = await openSqlStore(":memory:");
-    const rt = createRuntime({ store, providers: [] });
+    const rt = await createRuntime({ store, providers: [] });
     try {
       const app = createApp(rt, { token: null });
       const home = await app.request("/");

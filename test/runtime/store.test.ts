@@ -23,52 +23,52 @@ const graph = (digest: string) =>
 test("store: reopen keeps data (migrations run once), duplicate digest refused while in flight", async () => {
   const path = join(tempDir(), "k.sqlite");
   let s = await openSqlStore(path);
-  s.createDeployment({ id: "d1", app: "a", serviceKey: "p/c/web", graph: graph("sha256:1"), createdAt: 1 });
-  assert.throws(() => s.createDeployment({ id: "d2", app: "a", serviceKey: "p/c/web", graph: graph("sha256:1"), createdAt: 2 }), DuplicateDigestError);
-  s.close();
+  await s.createDeployment({ id: "d1", app: "a", serviceKey: "p/c/web", graph: graph("sha256:1"), createdAt: 1 });
+  await assert.rejects(() => s.createDeployment({ id: "d2", app: "a", serviceKey: "p/c/web", graph: graph("sha256:1"), createdAt: 2 }), DuplicateDigestError);
+  await s.close();
   s = await openSqlStore(path);
-  const d = s.getDeployment("d1")!;
+  const d = (await s.getDeployment("d1"))!;
   assert.equal(d.state, "QUEUED");
-  assert.deepEqual(s.getNodes("d1").map((n) => [n.nodeId, n.path, n.state]), [["n1", "main", "PENDING"], ["n2", "main", "PENDING"], ["r1", "rollback", "PENDING"]]);
-  s.close();
+  assert.deepEqual((await s.getNodes("d1")).map((n) => [n.nodeId, n.path, n.state]), [["n1", "main", "PENDING"], ["n2", "main", "PENDING"], ["r1", "rollback", "PENDING"]]);
+  await s.close();
 });
 
 test("store: journal intent, retry bumps attempts on the same row, result", async () => {
   const s = await openSqlStore(":memory:");
-  s.createDeployment({ id: "d1", app: "a", serviceKey: "k", graph: graph("sha256:2"), createdAt: 1 });
-  const e = s.recordIntent({ deploymentId: "d1", nodeId: "n1", step: "create", operation: "CreateTaskSet", intent: { scale: 30 }, at: 5 });
+  await s.createDeployment({ id: "d1", app: "a", serviceKey: "k", graph: graph("sha256:2"), createdAt: 1 });
+  const e = await s.recordIntent({ deploymentId: "d1", nodeId: "n1", step: "create", operation: "CreateTaskSet", intent: { scale: 30 }, at: 5 });
   assert.equal(e.status, "INTENT");
-  const again = s.recordIntent({ deploymentId: "d1", nodeId: "n1", step: "create", operation: "CreateTaskSet", intent: { scale: 30 }, at: 6 });
+  const again = await s.recordIntent({ deploymentId: "d1", nodeId: "n1", step: "create", operation: "CreateTaskSet", intent: { scale: 30 }, at: 6 });
   assert.equal(again.id, e.id);
   assert.equal(again.attempts, 2);
-  s.recordResult(e.id, "DONE", { arn: "x" }, 7);
-  const done = s.getStep("d1", "n1", "create")!;
+  await s.recordResult(e.id, "DONE", { arn: "x" }, 7);
+  const done = (await s.getStep("d1", "n1", "create"))!;
   assert.deepEqual([done.status, done.result, done.attempts], ["DONE", { arn: "x" }, 2]);
-  const ev = s.appendEvent({ deploymentId: "d1", at: 1, type: "log", nodeId: null, data: { message: "hi" } });
-  assert.deepEqual(s.listEvents("d1", ev.id - 1).map((x) => x.data.message), ["hi"]);
-  assert.deepEqual(s.listEvents("d1", ev.id), []);
-  s.updateDeployment("d1", { state: "RUNNING", cancelRequested: true }, 9);
-  assert.equal(s.getDeployment("d1")!.cancelRequested, true);
-  assert.deepEqual(s.countByState(), { RUNNING: 1 });
-  s.close();
+  const ev = await s.appendEvent({ deploymentId: "d1", at: 1, type: "log", nodeId: null, data: { message: "hi" } });
+  assert.deepEqual((await s.listEvents("d1", ev.id - 1)).map((x) => x.data.message), ["hi"]);
+  assert.deepEqual(await s.listEvents("d1", ev.id), []);
+  await s.updateDeployment("d1", { state: "RUNNING", cancelRequested: true }, 9);
+  assert.equal((await s.getDeployment("d1"))!.cancelRequested, true);
+  assert.deepEqual(await s.countByState(), { RUNNING: 1 });
+  await s.close();
 });
 
 test("store: a finished digest can be deployed again, as a redeploy of the latest one", async () => {
   const s = await openSqlStore(":memory:");
-  s.createDeployment({ id: "d1", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 1 });
-  assert.equal(s.getDeployment("d1")!.redeployOf, null);
+  await s.createDeployment({ id: "d1", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 1 });
+  assert.equal((await s.getDeployment("d1"))!.redeployOf, null);
   for (const state of ["RUNNING", "ROLLING_BACK"] as const) {
-    s.updateDeployment("d1", { state }, 2);
-    assert.throws(() => s.createDeployment({ id: "d2", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 3 }), (e: unknown) => e instanceof DuplicateDigestError && e.existingId === "d1");
+    await s.updateDeployment("d1", { state }, 2);
+    await assert.rejects(() => s.createDeployment({ id: "d2", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 3 }), (e: unknown) => e instanceof DuplicateDigestError && e.existingId === "d1");
   }
-  s.updateDeployment("d1", { state: "SUCCEEDED" }, 4);
-  assert.equal(s.createDeployment({ id: "d2", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 5 }).redeployOf, "d1");
+  await s.updateDeployment("d1", { state: "SUCCEEDED" }, 4);
+  assert.equal((await s.createDeployment({ id: "d2", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 5 })).redeployOf, "d1");
   // While d2 is queued the digest is taken again; once it is over, the next one redeploys d2.
-  assert.throws(() => s.createDeployment({ id: "d3", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 6 }), DuplicateDigestError);
-  s.updateDeployment("d2", { state: "ROLLED_BACK" }, 7);
-  assert.equal(s.createDeployment({ id: "d3", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 8 }).redeployOf, "d2");
-  assert.deepEqual(s.getNodes("d3").map((n) => n.state), ["PENDING", "PENDING", "PENDING"]);
-  s.close();
+  await assert.rejects(() => s.createDeployment({ id: "d3", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 6 }), DuplicateDigestError);
+  await s.updateDeployment("d2", { state: "ROLLED_BACK" }, 7);
+  assert.equal((await s.createDeployment({ id: "d3", app: "a", serviceKey: "k", graph: graph("sha256:r"), createdAt: 8 })).redeployOf, "d2");
+  assert.deepEqual((await s.getNodes("d3")).map((n) => n.state), ["PENDING", "PENDING", "PENDING"]);
+  await s.close();
 });
 
 test("store: a store written before redeploys existed is migrated, its rows kept", async () => {
@@ -85,9 +85,9 @@ test("store: a store written before redeploys existed is migrated, its rows kept
   db.prepare("INSERT INTO events (deployment_id, at, type, node_id, data) VALUES ('old', 1, 'log', NULL, '{}')").run();
   db.close();
   const s = await openSqlStore(path);
-  assert.equal(s.getDeployment("old")!.state, "SUCCEEDED");
-  assert.deepEqual(s.getNodes("old").map((n) => n.state), ["SUCCEEDED"]);
-  assert.equal(s.listEvents("old").length, 1);
-  assert.equal(s.createDeployment({ id: "new", app: "a", serviceKey: "k", graph: graph("sha256:o"), createdAt: 2 }).redeployOf, "old");
-  s.close();
+  assert.equal((await s.getDeployment("old"))!.state, "SUCCEEDED");
+  assert.deepEqual((await s.getNodes("old")).map((n) => n.state), ["SUCCEEDED"]);
+  assert.equal((await s.listEvents("old")).length, 1);
+  assert.equal((await s.createDeployment({ id: "new", app: "a", serviceKey: "k", graph: graph("sha256:o"), createdAt: 2 })).redeployOf, "old");
+  await s.close();
 });

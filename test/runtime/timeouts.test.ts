@@ -24,7 +24,7 @@ describe("clock", () => {
     let fired = false;
     const cancel = longTimer(2 ** 31 + 60_000, () => (fired = true));
     await sleep(200);
-    cancel();
+    await cancel();
     assert.equal(fired, false);
   });
 
@@ -52,9 +52,9 @@ describe("stage timeouts across a restart", () => {
     const open = () => simRuntime(sim, { dataDir: dir, timeScale: 60, limitFloorMs: 0 });
     const graph = withBake(compileFixture("canary", { targetGroups: targetGroupArns(sim) }), 120_000, 180_000);
     let rt: Runtime = await open();
-    const id = rt.submit(graph).id;
-    await until("the bake to run for a second", () => {
-      const n = rt.store.getNode(id, "bake");
+    const id = (await rt.submit(graph)).id;
+    await until("the bake to run for a second", async () => {
+      const n = await rt.store.getNode(id, "bake");
       return n?.state === "RUNNING" && n.activeMs >= 60_000;
     });
     await rt.close();
@@ -64,7 +64,7 @@ describe("stage timeouts across a restart", () => {
     try {
       const final = await rt.scheduler.wait(id);
       assert.equal(final.state, "SUCCEEDED", final.error ?? "");
-      const bake = rt.store.getNode(id, "bake")!;
+      const bake = (await rt.store.getNode(id, "bake"))!;
       assert.equal(bake.attempts, 2, "the bake was resumed");
       assert.ok(bake.activeMs < 180_000, `the bake ran ${bake.activeMs} ms of its 180 s`);
     } finally {
@@ -77,7 +77,7 @@ describe("stage timeouts across a restart", () => {
     const rt = await simRuntime(sim, { dataDir: dir, timeScale: 60, limitFloorMs: 0 });
     try {
       const graph = withBake(compileFixture("canary", { targetGroups: targetGroupArns(sim) }), 600_000, 60_000);
-      const final = await rt.scheduler.wait(rt.submit(graph).id);
+      const final = await rt.scheduler.wait((await rt.submit(graph)).id);
       assert.equal(final.state, "ROLLED_BACK");
       assert.match(final.error ?? "", /bake \(WAIT\) did not finish within its timeout of 1m/);
     } finally {
@@ -90,12 +90,12 @@ describe("stage timeouts across a restart", () => {
     try {
       const hours = (h: number) => h * 3_600_000;
       const graph = withBake(compileFixture("canary", { targetGroups: targetGroupArns(sim) }), hours(600), hours(700), hours(800));
-      const id = rt.submit(graph).id;
-      await until("the bake to start", () => rt.store.getNode(id, "bake")?.state === "RUNNING");
+      const id = (await rt.submit(graph)).id;
+      await until("the bake to start", async () => (await rt.store.getNode(id, "bake"))?.state === "RUNNING");
       await sleep(1_500);
-      assert.equal(rt.store.getNode(id, "bake")?.state, "RUNNING");
-      assert.equal(rt.store.getDeployment(id)?.state, "RUNNING");
-      rt.scheduler.cancel(id);
+      assert.equal((await rt.store.getNode(id, "bake"))?.state, "RUNNING");
+      assert.equal((await rt.store.getDeployment(id))?.state, "RUNNING");
+      await rt.scheduler.cancel(id);
       const final = await rt.scheduler.wait(id);
       assert.equal(final.state, "CANCELLED", final.error ?? "");
     } finally {

@@ -31,8 +31,8 @@ export function statusPage(rt: Pick<Runtime, "store" | "clock">): Hono {
   app.get("/ui/app.js", asset("text/javascript; charset=utf-8", CLIENT_SCRIPT));
   app.get("/ui/style.css", asset("text/css; charset=utf-8", STYLES));
 
-  app.get("/", (c) => {
-    const view = listView(rt.store, { state: c.req.query("state"), app: c.req.query("app") });
+  app.get("/", async (c) => {
+    const view = await listView(rt.store, { state: c.req.query("state"), app: c.req.query("app") });
     const q = new URLSearchParams();
     if (view.filter.state) q.set("state", view.filter.state);
     if (view.filter.app) q.set("app", view.filter.app);
@@ -54,16 +54,16 @@ export function statusPage(rt: Pick<Runtime, "store" | "clock">): Hono {
       404,
     );
 
-  app.get("/deployments/:id", (c) => {
-    const d = rt.store.getDeployment(c.req.param("id"));
+  app.get("/deployments/:id", async (c) => {
+    const d = await rt.store.getDeployment(c.req.param("id"));
     if (!d) return notFound(c, c.req.param("id"));
-    return html(c, String(<DeploymentPage v={deploymentView(rt.store, d, rt.clock.timeScale)} />));
+    return html(c, String(<DeploymentPage v={await deploymentView(rt.store, d, rt.clock.timeScale)} />));
   });
 
-  app.get("/deployments/:id/live", (c) => {
-    const d = rt.store.getDeployment(c.req.param("id"));
+  app.get("/deployments/:id/live", async (c) => {
+    const d = await rt.store.getDeployment(c.req.param("id"));
     if (!d) return notFound(c, c.req.param("id"));
-    return html(c, String(<LiveFragment v={deploymentView(rt.store, d, rt.clock.timeScale)} />));
+    return html(c, String(<LiveFragment v={await deploymentView(rt.store, d, rt.clock.timeScale)} />));
   });
 
   return app;

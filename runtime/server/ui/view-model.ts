@@ -182,16 +182,28 @@ export const nodeLabel = (n: { id: string; stage: string }): string => (defaultI
 
 const imageOf = (g: Graph): string | null => g.target.image ?? (g.target.taskDefinition?.containerDefinitions?.[0]?.image as string | undefined) ?? null;
 
-function snapshotOf(store: Store, id: string): Snapshot | null {
-  const step = store.getStep(id, DEPLOYMENT_NODE, "snapshot");
-  return step?.status === "DONE" ? (step.result as Snapshot) : null;
+/** What the views read from deployments' journals: the snapshot and the registered revision. */
+interface Journals {
+  snapshot: Map<string, Snapshot | null>;
+  registered: Map<string, string | null>;
 }
 
-function registeredOf(store: Store, id: string): string | null {
-  const step = store.getStep(id, DEPLOYMENT_NODE, "register-task-definition");
-  const arn = step?.status === "DONE" ? (step.result as { arn?: unknown } | null)?.arn : undefined;
-  return typeof arn === "string" && arn ? arn : null;
+/** Reads the journal steps of `ds` the views need (all at once: the store may be a server). */
+async function journalsOf(store: Pick<Store, "getStep">, ds: DeploymentRecord[]): Promise<Journals> {
+  const j: Journals = { snapshot: new Map(), registered: new Map() };
+  await Promise.all(
+    ds.map(async (d) => {
+      const [snap, reg] = await Promise.all([store.getStep(d.id, DEPLOYMENT_NODE, "snapshot"), store.getStep(d.id, DEPLOYMENT_NODE, "register-task-definition")]);
+      j.snapshot.set(d.id, snap?.status === "DONE" ? (snap.result as Snapshot) : null);
+      const arn = reg?.status === "DONE" ? (reg.result as { arn?: unknown } | null)?.arn : undefined;
+      j.registered.set(d.id, typeof arn === "string" && arn ? arn : null);
+    }),
+  );
+  return j;
 }
+
+const snapshotOf = (j: Journals, id: string): Snapshot | null => j.snapshot.get(id) ?? null;
+const registeredOf = (j: Journals, id: string): string | null => j.registered.get(id) ?? null;
 
 const version = (image: string | null, revisionArn: string | null): Version => ({ image: image ? shortImage(image) : null, imageFull: image, revision: revisionArn ? revisionOf(revisionArn) : null, revisionFull: revisionArn });
 
@@ -202,7 +214,7 @@ interface History {
   previous: Map<string, { image: string | null; revision: string | null }>;
 }
 
-function historyOf(store: Store, all: DeploymentRecord[]): History {
+function historyOf(journals: Journals, all: DeploymentRecord[]): History {
   const imageOfRevision = new Map<string, string>();
   const previous = new Map<string, { image: string | null; revision: string | null }>();
   const last = new Map<string, { image: string | null; revision: string | null }>();
@@ -210,7 +222,7 @@ function historyOf(store: Store, all: DeploymentRecord[]): History {
     const prev = last.get(d.serviceKey);
     if (prev) previous.set(d.id, prev);
     const image = imageOf(d.graph);
-    const revision = registeredOf(store, d.id);
+    const revision = registeredOf(journals, d.id);
     if (revision && image) imageOfRevision.set(revision, image);
     if (d.state === "SUCCEEDED") last.set(d.serviceKey, { image, revision });
   }
@@ -222,9 +234,9 @@ function historyOf(store: Store, all: DeploymentRecord[]): History {
  * start, with the image some earlier deployment registered it with; before the start, the
  * previous successful deployment's.
  */
-function versionsOf(store: Store, d: DeploymentRecord, h: History): Versions {
-  const fresh = version(imageOf(d.graph), registeredOf(store, d.id));
-  const td = snapshotOf(store, d.id)?.primary?.taskDefinition || null;
+function versionsOf(journals: Journals, d: DeploymentRecord, h: History): Versions {
+  const fresh = version(imageOf(d.graph), registeredOf(journals, d.id));
+  const td = snapshotOf(journals, d.id)?.primary?.taskDefinition || null;
   if (td) return { old: version(h.imageOfRevision.get(td) ?? null, td), new: fresh };
   const prev = h.previous.get(d.id);
   return { old: version(prev?.image ?? null, prev?.revision ?? null), new: fresh };
@@ -232,11 +244,12 @@ function versionsOf(store: Store, d: DeploymentRecord, h: History): Versions {
 
 const duration = (d: { startedAt: number | null; finishedAt: number | null }, now: number) => (d.startedAt === null ? null : (d.finishedAt ?? now) - d.startedAt);
 
-export function listView(store: Store, q: { state?: string | null; app?: string | null }, now = Date.now()): ListView {
+export async function listView(db: Store, q: { state?: string | null; app?: string | null }, now = Date.now()): Promise<ListView> {
   const state = q.state && (ALL_STATES as string[]).includes(q.state) ? (q.state as DeploymentState) : null;
   const app = q.app?.trim() || null;
-  const all = store.listDeployments({ limit: 1000 });
-  const history = historyOf(store, all);
+  const all = await db.listDeployments({ limit: 1000 });
+  const journals = await journalsOf(db, all);
+  const history = historyOf(journals, all);
   const rows = all
     .filter((d) => (!state || d.state === state) && (!app || d.app === app))
     .slice(0, 200)
@@ -245,7 +258,7 @@ export function listView(store: Store, q: { state?: string | null; app?: string 
       app: d.app,
       service: d.serviceKey,
       state: d.state,
-      versions: versionsOf(store, d, history),
+      versions: versionsOf(journals, d, history),
       createdAt: d.createdAt,
       startedAt: d.startedAt,
       finishedAt: d.finishedAt,
@@ -372,14 +385,14 @@ function taskSetsOf(graph: Graph, nodes: GraphNode[], records: Map<string, NodeR
   return { sets, from: best?.node.id ?? null, desired };
 }
 
-export function deploymentView(store: Store, record: DeploymentRecord, timeScale: number, now = Date.now()): DeploymentView {
+export async function deploymentView(db: Store, record: DeploymentRecord, timeScale: number, now = Date.now()): Promise<DeploymentView> {
   const d = { ...record, graph: redactGraph(record.graph) }; // the page never shows secret values
-  const records = store.getNodes(d.id);
+  const [records, events, recent] = await Promise.all([db.getNodes(d.id), db.listEvents(d.id), db.listDeployments({ limit: 1000 })]);
   const byId = new Map(records.map((r) => [r.nodeId, r]));
-  const events = store.listEvents(d.id);
   const { main, rollback } = effectiveNodes(d.graph, records);
   const all = [...main.map((n) => ({ n, path: "main" as const })), ...rollback.map((n) => ({ n, path: "rollback" as const }))];
-  const versions = versionsOf(store, d, historyOf(store, store.listDeployments({ limit: 1000 })));
+  const journals = await journalsOf(db, recent.some((x) => x.id === d.id) ? recent : [...recent, d]);
+  const versions = versionsOf(journals, d, historyOf(journals, recent));
 
   const nodes: NodeView[] = all.map(({ n, path }) => {
     const r = byId.get(n.id);

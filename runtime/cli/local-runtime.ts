@@ -2,12 +2,9 @@
 // for this process: one process per data directory, see store/store-lock.ts), platform and
 // analysis providers (or the embedded simulator's), notifications, the clock scaled like the
 // simulator.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { systemClock } from "../clock/clock.ts";
 import { createRuntime, type Runtime } from "../executor/runtime.ts";
-import { openSqlStore } from "../store/sql-store.ts";
-import { lockStore, StoreLockedError } from "../store/store-lock.ts";
+import { openConfiguredStore, type StoreOptions } from "./open-store.ts";
 import type { PlatformProvider } from "../aws/clients.ts";
 import { buildProviders, type AnalysisProviderSpec } from "../analysis/providers/registry.ts";
 import { createNotifier, type NotificationsConfig } from "../notifications/notifier.ts";
@@ -22,9 +19,7 @@ export const SIMULATED_ANALYSIS_PROVIDERS: AnalysisProviderSpec[] = [
   { name: "prometheus", type: "PROMETHEUS", config: {} },
 ];
 
-export interface OpenRuntimeOptions {
-  dataDir: string | null;
-  storePath?: string | null;
+export interface OpenRuntimeOptions extends StoreOptions {
   providers: PlatformProvider[];
   analysisProviders?: AnalysisProviderSpec[];
   notifications?: NotificationsConfig;
@@ -33,15 +28,15 @@ export interface OpenRuntimeOptions {
   /** The embedded simulator: every analysis provider queries it (any key is accepted). */
   simulatorUrl?: string;
   timeScale?: number;
-  /** Who holds the store's lock, as a refused second process reports it (`kanaria serve`). */
-  command?: string;
   /** The key pair's private key (`secretManagement`), for graphs with encrypted secrets. */
   secrets?: SecretKeyring | null;
+  /** store.leaseTtl in ms (default 15 s). */
+  leaseTtlMs?: number | null;
 }
 
 /** The runtime config's analysis providers and notifications, for openRuntime(). */
-export function fromSettings(s: RuntimeSettings): Pick<OpenRuntimeOptions, "analysisProviders" | "notifications" | "baseDir" | "secrets"> {
-  return { analysisProviders: s.analysisProviders, notifications: s.notifications, baseDir: s.baseDir, secrets: s.secrets };
+export function fromSettings(s: RuntimeSettings): Pick<OpenRuntimeOptions, "analysisProviders" | "notifications" | "baseDir" | "secrets" | "leaseTtlMs"> {
+  return { analysisProviders: s.analysisProviders, notifications: s.notifications, baseDir: s.baseDir, secrets: s.secrets, leaseTtlMs: s.leaseTtlMs };
 }
 
 /** Throws ConfigError (a missing secret file, a bad receiver, a store another process holds) before anything runs. */
@@ -60,47 +55,31 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
-  let path = ":memory:";
-  let what = "";
-  if (o.dataDir) {
-    mkdirSync(o.dataDir, { recursive: true });
-    path = join(o.dataDir, "kanaria.sqlite");
-    what = `The data directory ${o.dataDir}`;
-  } else if (o.storePath) {
-    path = o.storePath;
-    what = `The store ${o.storePath}`;
-  }
-  // Taken before the store is opened: a refused process must not even migrate it.
-  let lock: Awaited<ReturnType<typeof lockStore>> | null = null;
+  const { store, release } = await openConfiguredStore(o);
+  let rt: Runtime;
   try {
-    if (path !== ":memory:") lock = await lockStore(path, what, o.command ?? "kanaria");
+    rt = await createRuntime({
+      store,
+      providers: o.providers,
+      clock: systemClock(o.timeScale ?? 1),
+      // One poll per deployment second (the poller stretches it for big fleets).
+      pollIntervalMs: Math.max(50, 1000 / (o.timeScale ?? 1)),
+      analysisProviders,
+      ...(notifier ? { notifier } : {}),
+      secrets: o.secrets ?? null,
+      ...(o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {}),
+    });
   } catch (e) {
-    if (e instanceof StoreLockedError) throw new ConfigError(e.message);
+    await store.close().catch(() => undefined);
+    release();
     throw e;
   }
-  let store: Awaited<ReturnType<typeof openSqlStore>>;
-  try {
-    store = await openSqlStore(path);
-  } catch (e) {
-    lock?.release();
-    throw e;
-  }
-  const rt = await createRuntime({
-    store,
-    providers: o.providers,
-    clock: systemClock(o.timeScale ?? 1),
-    // One poll per deployment second (the poller stretches it for big fleets).
-    pollIntervalMs: Math.max(50, 1000 / (o.timeScale ?? 1)),
-    analysisProviders,
-    ...(notifier ? { notifier } : {}),
-    secrets: o.secrets ?? null,
-  });
   const close = rt.close;
   rt.close = async () => {
     try {
       await close();
     } finally {
-      lock?.release();
+      release();
     }
   };
   return rt;

@@ -20,7 +20,8 @@ Options:
   --scenario FILE     simulator scenario (default: examples/scenario.yaml, the examples' world)
   --time-scale N      run waits and timeouts N times faster (default with --simulate: the scenario's)
   --address HOST:PORT listen address (default: server.address, else 127.0.0.1:8080)
-  --data DIR          store directory (default: store.path, else ${DEFAULT_DATA_DIR}/)
+  --data DIR          SQLite store directory (default: store.path or store type postgres,
+                      else ${DEFAULT_DATA_DIR}/)
   -h, --help          this help`;
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -67,13 +68,14 @@ export async function serveCommand(args: string[]): Promise<number> {
     console.error("The runtime config defines no platform provider (spec.platformProviders, or the ecs plugin's deployTargets); nothing could be deployed.");
     return 2;
   }
-  const dataDir = str(p, "data") ?? (settings.storePath ? null : DEFAULT_DATA_DIR);
+  const dataDir = str(p, "data") ?? (settings.storePath || settings.postgres ? null : DEFAULT_DATA_DIR);
   let rt: Awaited<ReturnType<typeof openRuntime>>;
   try {
     rt = await openRuntime({
       command: "kanaria serve",
       dataDir,
       storePath: settings.storePath,
+      postgres: str(p, "data") ? null : settings.postgres,
       providers,
       timeScale: sim?.timeScale ?? (str(p, "time-scale") ? Number(str(p, "time-scale")) : undefined),
       ...fromSettings(settings),
@@ -90,7 +92,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const app = createApp(rt, { token: secrets.token, approverTokens: secrets.approverTokens, host: { bindHostname: address.hostname, allowedHosts: settings.allowedHosts } });
   const server = await serve(app.fetch, address);
   const names = providers.map((x) => x.name).join(", ");
-  console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath}; platform providers ${names}${sim ? `, all simulated at ${sim.url}` : ""})`);
+  console.log(`kanaria serve listening on ${server.url} (store ${dataDir ?? settings.storePath ?? `PostgreSQL, URL from ${settings.postgres?.urlFile}`}; platform providers ${names}${sim ? `, all simulated at ${sim.url}` : ""})`);
   console.log(`status page: ${server.url}/`);
   const resumed = rt.scheduler.active();
   if (resumed) console.log(`resumed ${resumed} deployment(s) that were in flight`);

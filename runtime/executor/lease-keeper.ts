@@ -4,6 +4,7 @@
 // keeper also keeps a local deadline per lease (when the last successful renewal was sent + TTL,
 // less a margin, on the monotonic clock): a replica paused past it (GC, SIGSTOP) sees the lease
 // as lost the moment it wakes, before its next AWS call, even before the store says so.
+import { processIdentity } from "../platform/process.ts";
 import type { LeaseStore } from "../store/leases.ts";
 
 export const DEFAULT_LEASE_TTL_MS = 15_000;
@@ -58,9 +59,11 @@ class LeaseImpl implements Lease {
   }
 }
 
+/** host/pid/random: names the process (for operators and tests), and is new at every start. */
 export function newReplicaId(): string {
-  const rand = crypto.getRandomValues(new Uint8Array(4));
-  return `r-${Date.now().toString(36)}-${[...rand].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  const { host, pid } = processIdentity();
+  const rand = crypto.getRandomValues(new Uint8Array(3));
+  return `${host}/${pid}/${[...rand].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 export class LeaseKeeper {

@@ -98,6 +98,7 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
   const clock = o.clock ?? systemClock();
   const metrics = new RuntimeMetrics();
   const events = new EventBus(o.store);
+  const stopFollowing = await events.followReplicas(o.store);
   // Before every AWS request: leases past their local deadline are lost first (their runs stop),
   // so a replica back from a long pause sends nothing for deployments it may no longer own.
   let checkLeases = () => {};
@@ -155,6 +156,7 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
         o.notifier.close();
       }
       aws.destroy();
+      await stopFollowing();
       await o.store.close();
     },
   };

@@ -45,7 +45,13 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
   app.onError((err, c) => fail(c, 500, "internal", `Internal error: ${err.message}`));
   app.notFound((c) => fail(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /api/deployments.`));
 
-  app.get("/healthz", (c) => c.json({ status: "ok", active: rt.scheduler.active() }));
+  // Healthy = the store answers (a replica that cannot reach its database is taken out of a
+  // load balancer by the 503). A database that hangs counts as unreachable after STORE_PING_MS.
+  app.get("/healthz", async (c) => {
+    const store = await pingStore(rt);
+    if (store === "ok") return c.json({ status: "ok", active: rt.scheduler.active(), store });
+    return c.json({ status: "unavailable", active: rt.scheduler.active(), store: "unreachable", message: store.error }, 503);
+  });
   app.get("/metrics", async (c) => c.text(await renderMetrics(rt), 200, { "content-type": "text/plain; version=0.0.4" }));
 
   app.get("/api/deployments", async (c) => {
@@ -108,4 +114,23 @@ export function createApp(rt: Runtime, o: AppOptions): Hono {
   app.route("/", statusPage(rt)); // the status page (HTML, read-only; runtime/server/ui/)
 
   return app;
+}
+
+/** How long GET /healthz waits for the store to answer. */
+export const STORE_PING_MS = 5_000;
+
+async function pingStore(rt: Runtime): Promise<"ok" | { error: string }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      rt.store.ping(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`the store did not answer within ${STORE_PING_MS} ms`)), STORE_PING_MS))),
+    ]);
+    return "ok";
+  } catch (e) {
+    // Store errors name the server, never the password (postgres-store.ts redacts them).
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
 }

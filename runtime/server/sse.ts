@@ -26,10 +26,15 @@ export function eventStream(c: Context, rt: Runtime, id: string, after: number):
   return streamSSE(c, async (stream) => {
     const queue: EventRecord[] = [];
     let wake: (() => void) | null = null;
-    const unsubscribe = rt.events.subscribe(id, (e) => {
-      queue.push(e);
-      wake?.();
-    });
+    // Events of this deployment whichever replica appends them (a shared PostgreSQL store).
+    const unsubscribe = rt.events.subscribe(
+      id,
+      (e) => {
+        queue.push(e);
+        wake?.();
+      },
+      { remote: true },
+    );
     let closed = false;
     stream.onAbort(() => {
       closed = true;
@@ -63,7 +68,12 @@ export function eventStream(c: Context, rt: Runtime, id: string, after: number):
         });
         clearTimeout(timer); // a pending keep-alive timer would hold a shutting-down process
         wake = null;
-        if (!queue.length && !closed) await stream.write(": keep-alive\n\n");
+        if (!queue.length && !closed) {
+          // Nothing heard for a while: catch up from the store (an event whose notification
+          // another replica's lost connection dropped), then keep the connection alive.
+          for (const e of await rt.store.listEvents(id, last)) if (await send(e)) return;
+          await stream.write(": keep-alive\n\n");
+        }
       }
     } finally {
       unsubscribe();

@@ -8,14 +8,20 @@ import { DuplicateDigestError, FINAL_STATES, type DeploymentState, type Deployme
 
 function migrate(db: Database): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get<{ v: number | null }>();
-  const current = row?.v ?? 0;
   // SQLite's way to change a table: foreign keys off around the transaction (a table rebuilt
   // under its children would fail them), then checked before the commit.
   db.exec("PRAGMA foreign_keys = OFF");
   try {
-    for (let v = current + 1; v <= MIGRATIONS.length; v++) {
+    // The version is read inside each migration's write transaction (BEGIN IMMEDIATE): a second
+    // process opening the store at the same moment waits, then finds that migration applied.
+    for (let done = false; !done; ) {
       db.transaction(() => {
+        const current = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get<{ v: number | null }>()?.v ?? 0;
+        const v = current + 1;
+        if (v > MIGRATIONS.length) {
+          done = true;
+          return;
+        }
         db.exec(MIGRATIONS[v - 1]);
         const broken = db.prepare("PRAGMA foreign_key_check").all();
         if (broken.length) throw new Error(`Store migration ${v} left ${broken.length} rows without their deployment; the store is unchanged.`);

@@ -27792,21 +27792,78 @@ const schema261 = {
   },
   "Store": {
    "type": "object",
-   "description": "Where deployments and the execution journal are stored.",
+   "description": "Where deployments and the execution journal are stored: embedded SQLite (one process), or PostgreSQL, which several `kanaria serve` replicas share.",
    "additionalProperties": false,
    "properties": {
     "type": {
      "enum": [
-      "sqlite"
+      "sqlite",
+      "postgres"
      ],
      "default": "sqlite",
-     "description": "Store type; sqlite is an embedded single-file database."
+     "description": "Store type; sqlite is an embedded single-file database, postgres a PostgreSQL server (config.urlFile)."
     },
     "path": {
      "type": "string",
-     "description": "Path of the SQLite database file; created if missing."
+     "description": "Path of the SQLite database file; created if missing (type sqlite)."
+    },
+    "leaseTtl": {
+     "type": "string",
+     "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+     "description": "How long a replica's lease on a deployment it runs lasts without renewal (renewed every third of it). When a replica dies, another adopts its deployments once their leases expire: a shorter TTL fails over sooner, a longer one rides out longer pauses (GC, network, a slow database) without handing a deployment over. A Go duration such as 15s.",
+     "default": "15s",
+     "examples": [
+      "15s",
+      "5s"
+     ]
+    },
+    "config": {
+     "type": "object",
+     "description": "PostgreSQL connection (type postgres).",
+     "additionalProperties": false,
+     "required": [
+      "urlFile"
+     ],
+     "properties": {
+      "urlFile": {
+       "type": "string",
+       "minLength": 1,
+       "description": "File holding the connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (relative to this config's folder). The URL carries the password, so it is read from a file and never logged."
+      },
+      "maxConnections": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 100,
+       "default": 10,
+       "description": "Connections each replica keeps open (plus one for LISTEN)."
+      }
+     }
     }
-   }
+   },
+   "allOf": [
+    {
+     "if": {
+      "properties": {
+       "type": {
+        "const": "postgres"
+       }
+      },
+      "required": [
+       "type"
+      ]
+     },
+     "then": {
+      "properties": {
+       "config": {
+        "type": "object"
+       }
+      },
+      "required": [
+       "config"
+      ]
+     }
+    }
+   ]
   },
   "Simulator": {
    "type": "object",
@@ -28102,21 +28159,78 @@ const schema262 = {
 };
 const schema276 = {
  "type": "object",
- "description": "Where deployments and the execution journal are stored.",
+ "description": "Where deployments and the execution journal are stored: embedded SQLite (one process), or PostgreSQL, which several `kanaria serve` replicas share.",
  "additionalProperties": false,
  "properties": {
   "type": {
    "enum": [
-    "sqlite"
+    "sqlite",
+    "postgres"
    ],
    "default": "sqlite",
-   "description": "Store type; sqlite is an embedded single-file database."
+   "description": "Store type; sqlite is an embedded single-file database, postgres a PostgreSQL server (config.urlFile)."
   },
   "path": {
    "type": "string",
-   "description": "Path of the SQLite database file; created if missing."
+   "description": "Path of the SQLite database file; created if missing (type sqlite)."
+  },
+  "leaseTtl": {
+   "type": "string",
+   "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+   "description": "How long a replica's lease on a deployment it runs lasts without renewal (renewed every third of it). When a replica dies, another adopts its deployments once their leases expire: a shorter TTL fails over sooner, a longer one rides out longer pauses (GC, network, a slow database) without handing a deployment over. A Go duration such as 15s.",
+   "default": "15s",
+   "examples": [
+    "15s",
+    "5s"
+   ]
+  },
+  "config": {
+   "type": "object",
+   "description": "PostgreSQL connection (type postgres).",
+   "additionalProperties": false,
+   "required": [
+    "urlFile"
+   ],
+   "properties": {
+    "urlFile": {
+     "type": "string",
+     "minLength": 1,
+     "description": "File holding the connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (relative to this config's folder). The URL carries the password, so it is read from a file and never logged."
+    },
+    "maxConnections": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 100,
+     "default": 10,
+     "description": "Connections each replica keeps open (plus one for LISTEN)."
+    }
+   }
   }
- }
+ },
+ "allOf": [
+  {
+   "if": {
+    "properties": {
+     "type": {
+      "const": "postgres"
+     }
+    },
+    "required": [
+     "type"
+    ]
+   },
+   "then": {
+    "properties": {
+     "config": {
+      "type": "object"
+     }
+    },
+    "required": [
+     "config"
+    ]
+   }
+  }
+ ]
 };
 const schema277 = {
  "type": "object",
@@ -31251,6 +31365,7 @@ return errors === 0;
 }
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const func12 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -31333,10 +31448,13 @@ errors = vErrors.length;
 }
 if(data.store !== undefined){
 let data6 = data.store;
+const _errs14 = errors;
+let valid7 = true;
+const _errs15 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key1 in data6){
-if(!((key1 === "type") || (key1 === "path"))){
-const err3 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema276,data:data6};
+let missing0;
+if((data6.type === undefined) && (missing0 = "type")){
+const err3 = {};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -31345,11 +31463,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
+else {
 if(data6.type !== undefined){
-let data7 = data6.type;
-if(!(data7 === "sqlite")){
-const err4 = {instancePath:instancePath+"/store/type",schemaPath:"#/$defs/Store/properties/type/enum",keyword:"enum",params:{allowedValues: schema276.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema276.properties.type.enum,parentSchema:schema276.properties.type,data:data7};
+if("postgres" !== data6.type){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -31359,10 +31476,23 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data6.path !== undefined){
-let data8 = data6.path;
-if(typeof data8 !== "string"){
-const err5 = {instancePath:instancePath+"/store/path",schemaPath:"#/$defs/Store/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.path.type,parentSchema:schema276.properties.path,data:data8};
+}
+}
+var _valid0 = _errs15 === errors;
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs17 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.config === undefined){
+const err5 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/allOf/0/then/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema276.allOf[0].then.required,parentSchema:schema276.allOf[0].then,data:data6};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -31371,10 +31501,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.type,parentSchema:schema276,data:data6};
+if(data6.config !== undefined){
+let data8 = data6.config;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+const err6 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/allOf/0/then/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.allOf[0].then.properties.config.type,parentSchema:schema276.allOf[0].then.properties.config,data:data8};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -31384,12 +31514,17 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.simulator !== undefined){
-let data9 = data.simulator;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key2 in data9){
-if(!((key2 === "enabled") || (key2 === "address"))){
-const err7 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema277,data:data9};
+}
+var _valid0 = _errs17 === errors;
+valid7 = _valid0;
+if(valid7){
+var props0 = {};
+props0.config = true;
+props0.type = true;
+}
+}
+if(!valid7){
+const err7 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema276.allOf[0].if,parentSchema:schema276.allOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -31398,11 +31533,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data9.enabled !== undefined){
-let data10 = data9.enabled;
-if(typeof data10 !== "boolean"){
-const err8 = {instancePath:instancePath+"/simulator/enabled",schemaPath:"#/$defs/Simulator/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema277.properties.enabled.type,parentSchema:schema277.properties.enabled,data:data10};
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key1 in data6){
+if(!((((key1 === "type") || (key1 === "path")) || (key1 === "leaseTtl")) || (key1 === "config"))){
+const err8 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema276,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -31412,11 +31546,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data9.address !== undefined){
-let data11 = data9.address;
-if(typeof data11 === "string"){
-if(!pattern64.test(data11)){
-const err9 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data11};
+if(data6.type !== undefined){
+let data9 = data6.type;
+if(!((data9 === "sqlite") || (data9 === "postgres"))){
+const err9 = {instancePath:instancePath+"/store/type",schemaPath:"#/$defs/Store/properties/type/enum",keyword:"enum",params:{allowedValues: schema276.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema276.properties.type.enum,parentSchema:schema276.properties.type,data:data9};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -31426,8 +31559,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema277.properties.address.type,parentSchema:schema277.properties.address,data:data11};
+if(data6.path !== undefined){
+let data10 = data6.path;
+if(typeof data10 !== "string"){
+const err10 = {instancePath:instancePath+"/store/path",schemaPath:"#/$defs/Store/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.path.type,parentSchema:schema276.properties.path,data:data10};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -31437,9 +31572,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema277.type,parentSchema:schema277,data:data9};
+if(data6.leaseTtl !== undefined){
+let data11 = data6.leaseTtl;
+if(typeof data11 === "string"){
+if(!pattern57.test(data11)){
+const err11 = {instancePath:instancePath+"/store/leaseTtl",schemaPath:"#/$defs/Store/properties/leaseTtl/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema276.properties.leaseTtl,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -31449,11 +31586,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.secretManagement !== undefined){
-let data12 = data.secretManagement;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.type === undefined){
-const err12 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema278.required,parentSchema:schema278,data:data12};
+else {
+const err12 = {instancePath:instancePath+"/store/leaseTtl",schemaPath:"#/$defs/Store/properties/leaseTtl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.leaseTtl.type,parentSchema:schema276.properties.leaseTtl,data:data11};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -31462,8 +31596,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data12.config === undefined){
-const err13 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema278.required,parentSchema:schema278,data:data12};
+}
+if(data6.config !== undefined){
+let data12 = data6.config;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.urlFile === undefined){
+const err13 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/required",keyword:"required",params:{missingProperty: "urlFile"},message:"must have required property '"+"urlFile"+"'",schema:schema276.properties.config.required,parentSchema:schema276.properties.config,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -31472,9 +31610,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-for(const key3 in data12){
-if(!((key3 === "type") || (key3 === "config"))){
-const err14 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema278,data:data12};
+for(const key2 in data12){
+if(!((key2 === "urlFile") || (key2 === "maxConnections"))){
+const err14 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema276.properties.config,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -31484,10 +31622,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data12.type !== undefined){
-let data13 = data12.type;
-if("KEY_PAIR" !== data13){
-const err15 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema278.properties.type,data:data13};
+if(data12.urlFile !== undefined){
+let data13 = data12.urlFile;
+if(typeof data13 === "string"){
+if(func12(data13) < 1){
+const err15 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema276.properties.config.properties.urlFile,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -31497,11 +31636,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data12.config !== undefined){
-let data14 = data12.config;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.privateKeyFile === undefined){
-const err16 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema278.properties.config.required,parentSchema:schema278.properties.config,data:data14};
+else {
+const err16 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.config.properties.urlFile.type,parentSchema:schema276.properties.config.properties.urlFile,data:data13};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -31510,9 +31646,11 @@ vErrors.push(err16);
 }
 errors++;
 }
-for(const key4 in data14){
-if(!((key4 === "privateKeyFile") || (key4 === "publicKeyFile"))){
-const err17 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema278.properties.config,data:data14};
+}
+if(data12.maxConnections !== undefined){
+let data14 = data12.maxConnections;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err17 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema276.properties.config.properties.maxConnections.type,parentSchema:schema276.properties.config.properties.maxConnections,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -31521,11 +31659,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data14.privateKeyFile !== undefined){
-let data15 = data14.privateKeyFile;
-if(typeof data15 !== "string"){
-const err18 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.privateKeyFile.type,parentSchema:schema278.properties.config.properties.privateKeyFile,data:data15};
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 100 || isNaN(data14)){
+const err18 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema276.properties.config.properties.maxConnections,data:data14};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -31534,11 +31670,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data14.publicKeyFile !== undefined){
-let data16 = data14.publicKeyFile;
-if(typeof data16 !== "string"){
-const err19 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.publicKeyFile.type,parentSchema:schema278.properties.config.properties.publicKeyFile,data:data16};
+if(data14 < 1 || isNaN(data14)){
+const err19 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema276.properties.config.properties.maxConnections,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -31549,8 +31682,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err20 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.properties.config.type,parentSchema:schema278.properties.config,data:data14};
+const err20 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.properties.config.type,parentSchema:schema276.properties.config,data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -31562,7 +31696,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.type,parentSchema:schema278,data:data12};
+const err21 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.type,parentSchema:schema276,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -31572,19 +31706,12 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.plugins !== undefined){
-let data17 = data.plugins;
-if(Array.isArray(data17)){
-const len2 = data17.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate196(data17[i2], {instancePath:instancePath+"/plugins/" + i2,parentData:data17,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/plugins",schemaPath:"#/properties/plugins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.plugins.type,parentSchema:schema262.properties.plugins,data:data17};
+if(data.simulator !== undefined){
+let data15 = data.simulator;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key3 in data15){
+if(!((key3 === "enabled") || (key3 === "address"))){
+const err22 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema277,data:data15};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -31594,14 +31721,209 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(data15.enabled !== undefined){
+let data16 = data15.enabled;
+if(typeof data16 !== "boolean"){
+const err23 = {instancePath:instancePath+"/simulator/enabled",schemaPath:"#/$defs/Simulator/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema277.properties.enabled.type,parentSchema:schema277.properties.enabled,data:data16};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data15.address !== undefined){
+let data17 = data15.address;
+if(typeof data17 === "string"){
+if(!pattern64.test(data17)){
+const err24 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data17};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema277.properties.address.type,parentSchema:schema277.properties.address,data:data17};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema277.type,parentSchema:schema277,data:data15};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.secretManagement !== undefined){
+let data18 = data.secretManagement;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.type === undefined){
+const err27 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema278.required,parentSchema:schema278,data:data18};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data18.config === undefined){
+const err28 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema278.required,parentSchema:schema278,data:data18};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+for(const key4 in data18){
+if(!((key4 === "type") || (key4 === "config"))){
+const err29 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema278,data:data18};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data18.type !== undefined){
+let data19 = data18.type;
+if("KEY_PAIR" !== data19){
+const err30 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema278.properties.type,data:data19};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data18.config !== undefined){
+let data20 = data18.config;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.privateKeyFile === undefined){
+const err31 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema278.properties.config.required,parentSchema:schema278.properties.config,data:data20};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+for(const key5 in data20){
+if(!((key5 === "privateKeyFile") || (key5 === "publicKeyFile"))){
+const err32 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema278.properties.config,data:data20};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data20.privateKeyFile !== undefined){
+let data21 = data20.privateKeyFile;
+if(typeof data21 !== "string"){
+const err33 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.privateKeyFile.type,parentSchema:schema278.properties.config.properties.privateKeyFile,data:data21};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data20.publicKeyFile !== undefined){
+let data22 = data20.publicKeyFile;
+if(typeof data22 !== "string"){
+const err34 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.publicKeyFile.type,parentSchema:schema278.properties.config.properties.publicKeyFile,data:data22};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.properties.config.type,parentSchema:schema278.properties.config,data:data20};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.type,parentSchema:schema278,data:data18};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.plugins !== undefined){
+let data23 = data.plugins;
+if(Array.isArray(data23)){
+const len2 = data23.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate196(data23[i2], {instancePath:instancePath+"/plugins/" + i2,parentData:data23,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/plugins",schemaPath:"#/properties/plugins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.plugins.type,parentSchema:schema262.properties.plugins,data:data23};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
 }
 errors++;
 }
@@ -32179,7 +32501,7 @@ const schema283 = {
   }
  }
 };
-const pattern67 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern68 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
 const schema285 = {
  "type": "object",
  "additionalProperties": false,
@@ -33532,7 +33854,7 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern67.test(data2)){
+if(!pattern68.test(data2)){
 const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema282.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];

@@ -90,6 +90,36 @@ url: unknown
 urlFile: unknown
 }))
 /**
+ * Persistence settings.
+ */
+export type Store = {
+/**
+ * Store type; sqlite is an embedded single-file database, postgres a PostgreSQL server (config.urlFile).
+ */
+type?: ("sqlite" | "postgres")
+/**
+ * Path of the SQLite database file; created if missing (type sqlite).
+ */
+path?: string
+/**
+ * How long a replica's lease on a deployment it runs lasts without renewal (renewed every third of it). When a replica dies, another adopts its deployments once their leases expire: a shorter TTL fails over sooner, a longer one rides out longer pauses (GC, network, a slow database) without handing a deployment over. A Go duration such as 15s.
+ */
+leaseTtl?: string
+/**
+ * PostgreSQL connection (type postgres).
+ */
+config?: {
+/**
+ * File holding the connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (relative to this config's folder). The URL carries the password, so it is read from a file and never logged.
+ */
+urlFile: string
+/**
+ * Connections each replica keeps open (plus one for LISTEN).
+ */
+maxConnections?: number
+}
+}
+/**
  * A plugin.
  */
 export type PipedPlugin = {
@@ -312,19 +342,6 @@ export interface Approvers {
  * Path of a file mapping API tokens to approver names (the names WAIT_APPROVAL's approvers list refers to). Secrets are read from files only, never written inline.
  */
 tokensFile: string
-}
-/**
- * Persistence settings.
- */
-export interface Store {
-/**
- * Store type; sqlite is an embedded single-file database.
- */
-type?: "sqlite"
-/**
- * Path of the SQLite database file; created if missing.
- */
-path?: string
 }
 /**
  * Embedded simulator settings (optional).

@@ -186,12 +186,14 @@ describe("replicas: failover and fencing on PostgreSQL", postgresRequirement(), 
     );
     // Give the resumed replica time to try whatever it was about to do.
     await new Promise((r) => setTimeout(r, 5_000));
-    const calls = (await w.sim.requests(owner.name)).filter((r) => r.at >= resumedAt);
+    const ownerCalls = await w.sim.requests(owner.name);
+    assert.ok(ownerCalls.some((r) => r.at < stoppedAt), "the simulator tells the paused replica's requests apart (it made some before the pause)");
+    const calls = ownerCalls.filter((r) => r.at >= resumedAt);
     assert.deepEqual(calls, [], `the resumed replica sent no AWS request:\n${owner.output()}`);
     const stale = await w.sql`
       SELECT 'journal' AS t, id::text FROM journal WHERE deployment_id = ${id} AND fence = ${token} AND (created_at >= ${resumedAt} OR finished_at >= ${resumedAt})
       UNION ALL SELECT 'events', id::text FROM events WHERE deployment_id = ${id} AND fence = ${token} AND at >= ${resumedAt}`;
-    assert.deepEqual(stale, [], "nothing written with the stale token after the pause");
+    assert.deepEqual([...stale], [], "nothing written with the stale token after the pause");
     assert.ok((await w.sim.requests(other.name)).length > 0, "the adopter did call AWS");
     // The paused replica is fine otherwise: it serves and can take new work.
     assert.equal((await fetch(`${owner.url}/healthz`)).status, 200);

@@ -184,8 +184,24 @@ const auth = { authorization: `Bearer ${SERVER_TOKEN}` };
 export async function submitTo(replica: { url: string }, graph: unknown): Promise<string> {
   const res = await fetch(`${replica.url}/api/deployments`, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(graph) });
   const body = (await res.json()) as { id?: string; message?: string };
+  // 409 duplicate: an earlier attempt reached a replica that died before it answered.
+  if (res.status === 409 && body.id) return String(body.id);
   if (res.status !== 201) throw new Error(`submit to ${replica.url}: ${res.status} ${body.message ?? ""}`);
   return String(body.id);
+}
+
+/** submitTo the replica `first` (an index into the list as it is then), else the next ones: a client behind a load balancer. */
+export async function submitToAny(replicas: Array<{ url: string }>, first: number, graph: unknown): Promise<string> {
+  let last: unknown;
+  for (let k = 0; k < replicas.length * 3; k++) {
+    try {
+      return await submitTo(replicas[(first + k) % replicas.length], graph);
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw last;
 }
 
 export interface DeploymentView {

@@ -19,10 +19,11 @@ import postgres from "postgres";
 import { fleetGraphs, fleetScenario, serviceName } from "./fleet.ts";
 import { inspect, tempDir } from "./helpers.ts";
 import { findPostgresBinDir, freshDatabase, MISSING_POSTGRES, postgresRequirement, stopSharedPostgres } from "../helpers/postgres.ts";
-import { type Replica, type SimulatorProcess, startReplica, startSimulatorProcess, submitTo, writeReplicaConfig } from "../helpers/replicas.ts";
+import { type Replica, type SimulatorProcess, startReplica, startSimulatorProcess, submitTo, submitToAny, writeReplicaConfig } from "../helpers/replicas.ts";
 import { until } from "../helpers/until.ts";
 
-const TIME_SCALE = 100;
+// Slow enough that the kill points can be caught while deployments are submitted and run.
+const TIME_SCALE = 30;
 const LEASE_TTL = "3s";
 const FINAL = ["SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED"];
 /** Kill a replica when a deployment it owns stands at this node (one kill per point). */
@@ -106,8 +107,11 @@ describe("replicas: failover and fencing on PostgreSQL", postgresRequirement(), 
   test("30 canary deployments over 3 replicas; kill -9 at three points of the pipeline: all succeed, no duplicates, adoption timed", { timeout: 900_000 }, async () => {
     const n = 30;
     const w = await world(n, 3);
+    // Submitted while the kills are watched for: deployments start as soon as they arrive.
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await submitTo(w.replicas[i % 3], w.graphs[i]));
+    const submitting = (async () => {
+      for (let i = 0; i < n; i += 6) ids.push(...(await Promise.all(w.graphs.slice(i, i + 6).map((g, k) => submitToAny(w.replicas, i + k, g)))));
+    })();
     const adoptions: number[] = [];
     for (let k = 0; k < KILL_POINTS.length; k++) {
       const point = KILL_POINTS[k];
@@ -130,6 +134,8 @@ describe("replicas: failover and fencing on PostgreSQL", postgresRequirement(), 
       // Back to three replicas: a new process (a restarted container).
       w.replicas[victimIndex] = await w.start(`${victim.name}-r${k + 1}`);
     }
+    await submitting;
+    assert.equal(ids.length, n);
     await until(
       "every deployment to finish",
       async () => {

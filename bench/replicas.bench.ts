@@ -12,7 +12,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { parseDuration } from "../compiler/resolve/duration.ts";
 import { findPostgresBinDir, MISSING_POSTGRES, startPostgres } from "../test/helpers/postgres.ts";
-import { type Replica, startReplica, startSimulatorProcess, submitTo, writeReplicaConfig } from "../test/helpers/replicas.ts";
+import { type Replica, startReplica, startSimulatorProcess, submitToAny, writeReplicaConfig } from "../test/helpers/replicas.ts";
 import { fleetGraphs, fleetScenario } from "../test/runtime/fleet.ts";
 import { tempDir } from "../test/runtime/helpers.ts";
 import { saveResult } from "./harness.ts";
@@ -35,7 +35,7 @@ async function runAll(replicas: Replica[], graphs: unknown[], counts: () => Prom
   const ids: string[] = [];
   // A few submissions at a time, as clients would send them.
   for (let i = 0; i < graphs.length; i += 20) {
-    ids.push(...(await Promise.all(graphs.slice(i, i + 20).map((g, k) => submitTo(replicas[(i + k) % replicas.length], g)))));
+    ids.push(...(await Promise.all(graphs.slice(i, i + 20).map((g, k) => submitToAny(replicas, i + k, g)))));
   }
   let c: Counts;
   for (;;) {

@@ -107,21 +107,26 @@ describe("replicas: failover and fencing on PostgreSQL", postgresRequirement(), 
   test("30 canary deployments over 3 replicas; kill -9 at three points of the pipeline: all succeed, no duplicates, adoption timed", { timeout: 900_000 }, async () => {
     const n = 30;
     const w = await world(n, 3);
-    // Submitted while the kills are watched for: deployments start as soon as they arrive.
+    // One wave of deployments per kill point, submitted while the kill is watched for (to any
+    // live replica, as through a load balancer): each wave has deployments at its point.
     const ids: string[] = [];
-    const submitting = (async () => {
-      for (let i = 0; i < n; i += 6) ids.push(...(await Promise.all(w.graphs.slice(i, i + 6).map((g, k) => submitToAny(w.replicas, i + k, g)))));
-    })();
+    const wave = n / KILL_POINTS.length;
     const adoptions: number[] = [];
+    let submitting: Promise<void> = Promise.resolve();
     for (let k = 0; k < KILL_POINTS.length; k++) {
       const point = KILL_POINTS[k];
+      submitting = submitting.then(async () => {
+        for (let i = k * wave; i < (k + 1) * wave; i += 5) {
+          ids.push(...(await Promise.all(w.graphs.slice(i, Math.min(i + 5, (k + 1) * wave)).map((g, j) => submitToAny(w.replicas, i + j, g)))));
+        }
+      });
       const victimIndex = k % w.replicas.length;
       const victim = w.replicas[victimIndex];
       // Wait for a deployment of the victim's at the kill point (or, late in the run, any it owns).
       const owned = await until(`a deployment of ${victim.name} at ${point}`, async () => {
         const mine = await ownedBy(w.sql, victim.pid);
         return mine.some((d) => d.node === point) ? mine : null;
-      }, 300_000, 20).catch(async () => ownedBy(w.sql, victim.pid));
+      }, 120_000, 20).catch(async () => ownedBy(w.sql, victim.pid));
       victim.signal("SIGKILL");
       const killedAt = Date.now();
       await victim.exited;

@@ -139,26 +139,29 @@ export class LeaseKeeper {
   }
 
   private async renewRound(): Promise<void> {
-    await Promise.all(
-      [...this.held.values()].map(async (h) => {
-        const { lease } = h;
-        if (lease.lost) return;
-        const sentAt = this.now();
-        let ok: boolean | null;
-        try {
-          ok = await this.store.renew(lease.deploymentId, this.owner, lease.token, this.ttlMs);
-        } catch {
-          ok = null; // database unreachable: the lease runs on its local deadline
-        }
-        if (ok) lease.validUntil = this.deadline(sentAt);
-        if (ok === false) this.lose(h, "the store no longer extends it");
-        else if (this.now() >= lease.validUntil) this.lose(h, "not renewed within its TTL");
-      }),
-    );
+    const round = [...this.held.values()].filter((h) => !h.lease.lost);
+    if (!round.length) return;
+    const sentAt = this.now();
+    let renewed: Set<string> | null;
+    try {
+      renewed = await this.store.renewMany(
+        this.owner,
+        round.map((h) => ({ deploymentId: h.lease.deploymentId, token: h.lease.token })),
+        this.ttlMs,
+      );
+    } catch {
+      renewed = null; // database unreachable: the leases run on their local deadlines
+    }
+    for (const h of round) {
+      if (renewed?.has(h.lease.deploymentId)) h.lease.validUntil = this.deadline(sentAt);
+      else if (renewed) this.lose(h, "the store no longer extends it");
+      else if (this.now() >= h.lease.validUntil) this.lose(h, "not renewed within its TTL");
+    }
   }
 
   private lose(h: Held, why: string): void {
-    if (h.lease.lost) return;
+    // Released meanwhile (its run ended), or lost already: nothing to tell.
+    if (h.lease.lost || this.held.get(h.lease.deploymentId) !== h) return;
     h.lease.lost = true;
     h.lease.lostWhy = why;
     if (this.held.get(h.lease.deploymentId) === h) this.held.delete(h.lease.deploymentId);

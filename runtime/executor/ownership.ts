@@ -28,6 +28,8 @@ export interface OwnershipHooks {
   lost(deploymentId: string, e: LeaseLostError): void;
   /** A cancel requested on another replica, for a deployment this one runs. */
   cancelRequested(deploymentId: string): void;
+  /** Whether a run of the deployment is still here (stopping after a lost lease, say): not re-claimed until it is gone. */
+  running(deploymentId: string): boolean;
 }
 
 export class Ownership {
@@ -58,7 +60,7 @@ export class Ownership {
 
   /** Takes a deployment's lease to start it here; null when another replica has it. */
   async claim(deploymentId: string): Promise<Lease | null> {
-    if (this.stopped) return null;
+    if (this.stopped || this.hooks.running(deploymentId)) return null;
     let lease: Lease | null;
     try {
       lease = await this.keeper.acquire(deploymentId, (e) => this.onLost(deploymentId, e));

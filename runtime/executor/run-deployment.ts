@@ -14,7 +14,8 @@ import type { EventBus } from "./events.ts";
 import { effectiveGraph, FIRST_SYNC_NODE, needsFirstSync } from "./first-deployment.ts";
 import { findNode, serviceIdentity, type Graph, type GraphNode } from "./graph.ts";
 import { Interrupt, interruptOf, stopsHere, type InterruptKind } from "./interrupt.ts";
-import type { Lease } from "./lease-keeper.ts";
+import { type Lease, LeaseLostError } from "./lease-keeper.ts";
+import { isFenceRejection } from "../store/lease-sql.ts";
 import { Journal } from "./journal.ts";
 import { snapshotOf, taskSetObservation, type Snapshot } from "./snapshot.ts";
 
@@ -216,7 +217,8 @@ export class DeploymentRun {
       result = { ok: true, outputs };
     } catch (e) {
       const reason = controller.signal.aborted ? controller.signal.reason : e;
-      const intr = interruptOf(reason);
+      // A lost lease stops the run where it is, even when a stage got to the error first.
+      const intr = interruptOf(reason) ?? (e instanceof LeaseLostError || isFenceRejection(e) ? new Interrupt("lease-lost", describeError(e)) : null);
       result = { ok: false, error: intr ? intr.message : describeError(e), interrupt: intr?.kind ?? null };
     } finally {
       for (const cancel of cancels) cancel();

@@ -55,6 +55,7 @@ export class Scheduler {
         },
         lost: (id, e) => this.runs.get(id)?.run.interrupt("lease-lost", e.message),
         cancelRequested: (id) => this.runs.get(id)?.run.interrupt("cancel", "The deployment was cancelled."),
+        running: (id) => this.runs.has(id),
       },
     );
     // A deployment another replica finished frees its service for the queued ones here.

@@ -93,7 +93,13 @@ function statements(now: string, p: (n: number) => string) {
 }
 
 export const SQLITE_LEASE_SQL = statements(SQLITE_NOW, () => "?");
-export const POSTGRES_LEASE_SQL = statements("kanaria_now_ms()", (n) => `$${n}`);
+export const POSTGRES_LEASE_SQL = {
+  ...statements("kanaria_now_ms()", (n) => `$${n}`),
+  /** renew for every lease of one owner at once: one round trip per renewal round. */
+  renewMany: `UPDATE leases SET expires_at = kanaria_now_ms() + $1 FROM unnest($2::text[], $3::bigint[]) AS h(id, token)
+     WHERE leases.deployment_id = h.id AND leases.token = h.token AND leases.owner = $4 AND leases.expires_at > kanaria_now_ms()
+     RETURNING leases.deployment_id`,
+};
 
 /** Whether an error is the fence trigger refusing a write. */
 export function isFenceRejection(e: unknown): boolean {

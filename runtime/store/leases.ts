@@ -13,6 +13,8 @@ export interface LeaseStore {
   acquire(deploymentId: string, owner: string, ttlMs: number): Promise<number | null>;
   /** Whether the lease (owner, token) was still held and is now extended by ttlMs. */
   renew(deploymentId: string, owner: string, token: number, ttlMs: number): Promise<boolean>;
+  /** renew for many leases of one owner; the ids extended. */
+  renewMany(owner: string, held: Array<{ deploymentId: string; token: number }>, ttlMs: number): Promise<Set<string>>;
   release(deploymentId: string, owner: string, token: number): Promise<void>;
   /** RUNNING / ROLLING_BACK deployments without a live lease, oldest first. */
   orphans(limit: number): Promise<string[]>;
@@ -28,6 +30,10 @@ export function sqliteLeases(db: Database): LeaseStore {
     },
     async renew(id, owner, token, ttlMs) {
       return db.prepare(q.renew).get(ttlMs, id, owner, token) !== undefined;
+    },
+    async renewMany(owner, held, ttlMs) {
+      const st = db.prepare(q.renew);
+      return new Set(held.filter((h) => st.get(ttlMs, h.deploymentId, owner, h.token) !== undefined).map((h) => h.deploymentId));
     },
     async release(id, owner, token) {
       db.prepare(q.release).run(id, owner, token);
@@ -56,6 +62,11 @@ export function postgresLeases(sql: PostgresClient): LeaseStore {
     },
     async renew(id, owner, token, ttlMs) {
       return (await sql.unsafe(q.renew, [ttlMs, id, owner, token])).length > 0;
+    },
+    async renewMany(owner, held, ttlMs) {
+      if (!held.length) return new Set();
+      const rows = await sql.unsafe(q.renewMany, [ttlMs, held.map((h) => h.deploymentId), held.map((h) => h.token), owner]);
+      return new Set(rows.map((r) => String(r.deployment_id)));
     },
     async release(id, owner, token) {
       await sql.unsafe(q.release, [id, owner, token]);

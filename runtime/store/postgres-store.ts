@@ -127,6 +127,7 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Store>
     leases: {
       acquire: (...a) => q(() => leases.acquire(...a)),
       renew: (...a) => q(() => leases.renew(...a)),
+      renewMany: (...a) => q(() => leases.renewMany(...a)),
       release: (...a) => q(() => leases.release(...a)),
       orphans: (...a) => q(() => leases.orphans(...a)),
       holder: (...a) => q(() => leases.holder(...a)),

@@ -4,7 +4,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import { runtimeName } from "../platform/index.ts";
-import { DEFAULT_POLICY, rateLimitedApi, type AwsApi } from "./call.ts";
+import { checkBeforeSend, DEFAULT_POLICY, rateLimitedApi, type AwsApi } from "./call.ts";
 import { ServicePoller } from "./service-poller.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
@@ -90,6 +90,8 @@ export class AwsContexts {
     };
     const ecsClient = new ECSClient({ ...common, ...(p.endpoints?.ecs ? { endpoint: p.endpoints.ecs } : {}) });
     const elbClient = new ElasticLoadBalancingV2Client({ ...common, ...(p.endpoints?.elbv2 ? { endpoint: p.endpoints.elbv2 } : {}) });
+    checkBeforeSend(ecsClient);
+    checkBeforeSend(elbClient);
     const read = new TokenBucket(this.limits.ecsRead.rate, this.limits.ecsRead.burst);
     const write = new TokenBucket(this.limits.ecsWrite.rate, this.limits.ecsWrite.burst);
     const elbBucket = new TokenBucket(this.limits.elb.rate, this.limits.elb.burst);

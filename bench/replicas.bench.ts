@@ -1,13 +1,14 @@
 // Replicas benchmark (issue 17): N canary deployments (one per service, default 1000) spread over
 // 3 `kanaria serve` replicas on one PostgreSQL database (Debian's server, started here), the
-// simulator in its own process; one replica is killed with SIGKILL when a third of the
-// deployments have finished. Reports: deployments that succeeded, deployments/s, the time from
+// simulator in its own process; one replica is killed with SIGKILL once a tenth of the
+// deployments have finished (while it has deployments in flight). Reports: deployments that succeeded, deployments/s, the time from
 // the kill to the adoption of each of the killed replica's deployments (p95; target ≤ lease TTL
 // + 2 s), database statements per deployment (PostgreSQL's transaction counters: each statement
 // outside a transaction is one), and, in the same run, deployments/s of 1 replica on SQLite.
 //
 //   node_modules/.bin/bun bench/replicas.bench.ts
 //   (env: KANARIA_BENCH_DEPLOYMENTS, KANARIA_BENCH_TIME_SCALE, KANARIA_BENCH_LEASE_TTL)
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { parseDuration } from "../compiler/resolve/duration.ts";
@@ -85,10 +86,11 @@ export async function run(): Promise<void> {
         return { finished: Number(r.f), succeeded: Number(r.s) };
       },
       async (c) => {
-        if (kill || c.finished < n / 3) return;
+        if (kill || c.finished < n / 10) return;
         const victim = replicas[0];
         const owned = await sql`SELECT l.deployment_id AS id FROM leases l JOIN deployments d ON d.id = l.deployment_id
           WHERE l.owner LIKE ${`%/${victim.pid}/%`} AND l.expires_at > kanaria_now_ms() AND d.state IN ('RUNNING', 'ROLLING_BACK')`;
+        if (!owned.length) return; // kill it while it has work
         victim.signal("SIGKILL");
         kill = { at: Date.now(), owned: owned.map((r) => String(r.id)) };
         console.log(`killed replica-0 with ${owned.length} deployments in flight`);
@@ -107,6 +109,7 @@ export async function run(): Promise<void> {
     await sim.stop();
 
     // --- 1 replica on SQLite, same fleet, fresh simulator.
+    mkdirSync(join(dir, "sqlite-sim"));
     const sim2 = await startSimulatorProcess(join(dir, "sqlite-sim"), fleetScenario(n), timeScale);
     started.push(sim2);
     const graphs2 = fleetGraphs(await sim2.targetGroupArns(), n);

@@ -33,6 +33,10 @@ export interface RuntimeOptions {
   fetch?: typeof fetch;
   /** The private key (runtime config `secretManagement`) that decrypts graphs' secrets at the AWS call. */
   secrets?: SecretKeyring | null;
+  /** Lease TTL in real ms (runtime config store.leaseTtl; default 15 s): see ownership.ts. */
+  leaseTtlMs?: number;
+  /** This replica's id in the store's leases (default: a new random one). */
+  replicaId?: string;
 }
 
 export class SubmitError extends Error {
@@ -97,7 +101,10 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
   const metrics = new RuntimeMetrics();
   const events = new EventBus(o.store);
   const stopFollowing = await events.followReplicas(o.store);
-  const aws = new AwsContexts(metrics, o.limits ?? DEFAULT_LIMITS, o.pollIntervalMs ?? 1000);
+  // Before every AWS request: leases past their local deadline are lost first (their runs stop),
+  // so a replica back from a long pause sends nothing for deployments it may no longer own.
+  let checkLeases = () => {};
+  const aws = new AwsContexts(metrics, o.limits ?? DEFAULT_LIMITS, o.pollIntervalMs ?? 1000, () => checkLeases());
   const approvals = new ApprovalBoard(o.store, events);
   const stages = createStageTable({
     analysis: { providers: o.analysisProviders ?? new Map(), previous: new StorePreviousRuns(o.store), ...(o.fetch ? { fetch: o.fetch } : {}) },
@@ -118,7 +125,8 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
       return { ...ctx, ecs: revealingApi(ctx.ecs, graph.secrets, o.secrets ?? null) };
     },
     stages,
-  });
+  }, { ...(o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {}), ...(o.replicaId ? { replicaId: o.replicaId } : {}) });
+  checkLeases = () => scheduler.ownership.keeper.checkDeadlines();
   await scheduler.start();
   return {
     store: o.store,

@@ -36,6 +36,29 @@ export interface CallOptions<T> {
    * call's effect and returns what the call would have answered (or undefined: send it again).
    */
   readBack?: () => Promise<T | undefined>;
+  /**
+   * Runs right before every attempt is sent (after the rate limiter's wait): throws to keep the
+   * call from being sent at all (a deployment whose lease this replica lost).
+   */
+  guard?: () => void;
+}
+
+/**
+ * The checks of an attempt, looked up once more by the clients' last middleware (after signing,
+ * right before the HTTP handler): a process paused between the check before the attempt and the
+ * send (SIGSTOP, a long GC) re-checks when it resumes. Keyed by the command's input object.
+ */
+const lastMomentChecks = new WeakMap<object, () => void>();
+
+/** Adds the last-moment check to an SDK client's middleware stack (AwsContexts does it). */
+export function checkBeforeSend(client: { middlewareStack: { add(mw: unknown, o: unknown): void } }): void {
+  client.middlewareStack.add(
+    (next: (args: { input: object }) => Promise<unknown>) => async (args: { input: object }) => {
+      lastMomentChecks.get(args.input)?.();
+      return next(args);
+    },
+    { step: "finalizeRequest", priority: "low", name: "kanariaCheckBeforeSend" },
+  );
 }
 
 export interface AwsApi {
@@ -93,6 +116,8 @@ export function rateLimitedApi(
   buckets: { read: TokenBucket; write: TokenBucket },
   metrics: RuntimeMetrics,
   policy: CallPolicy = DEFAULT_POLICY,
+  /** Process-wide check before every attempt (lease deadlines: it may abort callers' signals). */
+  beforeAttempt?: () => void,
 ): AwsApi {
   return {
     service,
@@ -101,6 +126,13 @@ export function rateLimitedApi(
       const bucket = /^(Describe|List|Get)/.test(operation) ? buckets.read : buckets.write;
       for (let n = 1; ; n++) {
         await bucket.take(options.signal, options.background ? "background" : "foreground");
+        const check = () => {
+          beforeAttempt?.();
+          options.guard?.();
+          if (options.signal?.aborted) throw options.signal.reason;
+        };
+        check();
+        if (command?.input && typeof command.input === "object") lastMomentChecks.set(command.input, check);
         metrics.awsCalls.inc({ service, operation });
         let ambiguous: boolean;
         try {

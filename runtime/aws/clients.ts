@@ -4,7 +4,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import { runtimeName } from "../platform/index.ts";
-import { DEFAULT_POLICY, rateLimitedApi, type AwsApi } from "./call.ts";
+import { checkBeforeSend, DEFAULT_POLICY, rateLimitedApi, type AwsApi } from "./call.ts";
 import { ServicePoller } from "./service-poller.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import type { RuntimeMetrics } from "../metrics/registry.ts";
@@ -63,6 +63,8 @@ export class AwsContexts {
     private readonly metrics: RuntimeMetrics,
     private readonly limits: RateLimits = DEFAULT_LIMITS,
     private readonly pollIntervalMs = 1000,
+    /** Runs before every AWS request this process sends (the lease keeper's deadline check). */
+    private readonly beforeAttempt?: () => void,
   ) {}
 
   get(p: PlatformProvider): Promise<AwsContext> {
@@ -88,12 +90,14 @@ export class AwsContexts {
     };
     const ecsClient = new ECSClient({ ...common, ...(p.endpoints?.ecs ? { endpoint: p.endpoints.ecs } : {}) });
     const elbClient = new ElasticLoadBalancingV2Client({ ...common, ...(p.endpoints?.elbv2 ? { endpoint: p.endpoints.elbv2 } : {}) });
+    checkBeforeSend(ecsClient);
+    checkBeforeSend(elbClient);
     const read = new TokenBucket(this.limits.ecsRead.rate, this.limits.ecsRead.burst);
     const write = new TokenBucket(this.limits.ecsWrite.rate, this.limits.ecsWrite.burst);
     const elbBucket = new TokenBucket(this.limits.elb.rate, this.limits.elb.burst);
     const policy = { ...DEFAULT_POLICY, ...(p.callTimeoutMs ? { callTimeoutMs: p.callTimeoutMs } : {}) };
-    const ecs = rateLimitedApi("ecs", ecsClient, { read, write }, this.metrics, policy);
-    const elb = rateLimitedApi("elbv2", elbClient, { read: elbBucket, write: elbBucket }, this.metrics, policy);
+    const ecs = rateLimitedApi("ecs", ecsClient, { read, write }, this.metrics, policy, this.beforeAttempt);
+    const elb = rateLimitedApi("elbv2", elbClient, { read: elbBucket, write: elbBucket }, this.metrics, policy, this.beforeAttempt);
     const ctx: AwsContext = {
       key,
       provider: p,

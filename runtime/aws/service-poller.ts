@@ -9,6 +9,7 @@ import { DescribeServicesCommand, type Service } from "@aws-sdk/client-ecs";
 import type { AwsApi } from "./call.ts";
 
 interface Waiter {
+  signal?: AbortSignal;
   resolve: (s: Service | null) => void;
   reject: (e: unknown) => void;
 }
@@ -51,6 +52,7 @@ export class ServicePoller {
       let list = byService.get(service);
       if (!list) byService.set(service, (list = []));
       const waiter: Waiter = {
+        signal,
         resolve: (s) => {
           signal?.removeEventListener("abort", onAbort);
           resolve(s);
@@ -99,9 +101,13 @@ export class ServicePoller {
         const chunk = names.slice(i, i + DESCRIBE_SERVICES_MAX);
         this.calls++;
         calls++;
+        // Not sent when every waiter gave up meanwhile (a run stopped because its lease was lost).
+        const guard = () => {
+          if (!chunk.some((n) => byService.get(n)!.some((w) => !w.signal?.aborted))) throw new Error("DescribeServices not sent: nobody waits for it any more");
+        };
         this.ecs
           // With its tags: a deployment applies the servicedef's tags only when they differ.
-          .call(new DescribeServicesCommand({ cluster, services: chunk, include: ["TAGS"] }), { background })
+          .call(new DescribeServicesCommand({ cluster, services: chunk, include: ["TAGS"] }), { background, guard })
           .then((out: { services?: Service[] }) => {
             const found = new Map<string, Service>();
             for (const s of out.services ?? []) {

@@ -28,6 +28,8 @@ export interface RuntimeSettings {
   storePath: string | null;
   /** store.type postgres: the URL file (absolute; read by openRuntime, never logged) and pool size. */
   postgres: PostgresSettings | null;
+  /** store.leaseTtl in ms (null: the default, 15 s): see executor/ownership.ts. */
+  leaseTtlMs: number | null;
   /** The validated config as written (deploy's compile checks provider names against it). */
   raw: RuntimeConfig | null;
   /** What loading the config found short of an error (YAML warnings), for the command to show. */
@@ -136,6 +138,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       approversFile: null,
       storePath: null,
       postgres: null,
+      leaseTtlMs: null,
       raw: null,
       warnings: [],
       secrets: null,
@@ -185,6 +188,7 @@ export function loadSettings(path: string | undefined): RuntimeSettings {
       spec.store?.type === "postgres" && spec.store.config
         ? { urlFile: rel(spec.store.config.urlFile)!, ...(spec.store.config.maxConnections ? { maxConnections: spec.store.config.maxConnections } : {}) }
         : null,
+    leaseTtlMs: leaseTtlOf(spec.store?.leaseTtl, path),
     raw: config,
     warnings: diagnostics,
     secrets,
@@ -209,4 +213,12 @@ export function serverSecrets(s: RuntimeSettings): { token: string | null; appro
   } catch (e) {
     throw new ConfigError(`server.approvers.tokensFile: ${(e as Error).message}`);
   }
+}
+
+/** store.leaseTtl: at least a second (renewals go out every third of it). */
+function leaseTtlOf(text: string | undefined, path: string): number | null {
+  if (text === undefined) return null;
+  const ms = parseDuration(text);
+  if (ms === null || !(ms >= 1000)) throw new ConfigError(`${path}: store.leaseTtl must be at least 1s (for example 15s); it is ${text}.`);
+  return ms;
 }

@@ -30,11 +30,13 @@ export interface OpenRuntimeOptions extends StoreOptions {
   timeScale?: number;
   /** The key pair's private key (`secretManagement`), for graphs with encrypted secrets. */
   secrets?: SecretKeyring | null;
+  /** store.leaseTtl in ms (default 15 s). */
+  leaseTtlMs?: number | null;
 }
 
 /** The runtime config's analysis providers and notifications, for openRuntime(). */
-export function fromSettings(s: RuntimeSettings): Pick<OpenRuntimeOptions, "analysisProviders" | "notifications" | "baseDir" | "secrets"> {
-  return { analysisProviders: s.analysisProviders, notifications: s.notifications, baseDir: s.baseDir, secrets: s.secrets };
+export function fromSettings(s: RuntimeSettings): Pick<OpenRuntimeOptions, "analysisProviders" | "notifications" | "baseDir" | "secrets" | "leaseTtlMs"> {
+  return { analysisProviders: s.analysisProviders, notifications: s.notifications, baseDir: s.baseDir, secrets: s.secrets, leaseTtlMs: s.leaseTtlMs };
 }
 
 /** Throws ConfigError (a missing secret file, a bad receiver, a store another process holds) before anything runs. */
@@ -65,6 +67,7 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<Runtime> {
       analysisProviders,
       ...(notifier ? { notifier } : {}),
       secrets: o.secrets ?? null,
+      ...(o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {}),
     });
   } catch (e) {
     await store.close().catch(() => undefined);

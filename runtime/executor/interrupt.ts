@@ -1,7 +1,13 @@
 // Why a running node was stopped from outside: its own timeout, the deployment timeout, a cancel
-// request (all three lead to the rollback path) or a shutdown (the node stays RUNNING in the
-// store and resumes on the next start).
-export type InterruptKind = "node-timeout" | "deployment-timeout" | "cancel" | "shutdown";
+// request (all three lead to the rollback path), a shutdown (the node stays RUNNING in the
+// store and resumes on the next start) or the loss of the deployment's lease (likewise, and the
+// replica that adopts it resumes it).
+export type InterruptKind = "node-timeout" | "deployment-timeout" | "cancel" | "shutdown" | "lease-lost";
+
+/** Kinds that stop the run where it is, writing nothing more: another start resumes it. */
+export function stopsHere(kind: InterruptKind | null | undefined): boolean {
+  return kind === "shutdown" || kind === "lease-lost";
+}
 
 export class Interrupt extends Error {
   constructor(

@@ -12,7 +12,9 @@ import { crashPoint } from "./crash.ts";
 import type { EventBus } from "./events.ts";
 import { effectiveGraph, FIRST_SYNC_NODE, needsFirstSync } from "./first-deployment.ts";
 import { findNode, serviceIdentity, type Graph, type GraphNode } from "./graph.ts";
-import { Interrupt, interruptOf, type InterruptKind } from "./interrupt.ts";
+import { Interrupt, interruptOf, stopsHere, type InterruptKind } from "./interrupt.ts";
+import { type Lease, LeaseLostError } from "./lease-keeper.ts";
+import { isFenceRejection } from "../store/lease-sql.ts";
 import { Journal } from "./journal.ts";
 import { snapshotOf, taskSetObservation, type Snapshot } from "./snapshot.ts";
 import { formatDuration } from "../../compiler/resolve/duration.ts";
@@ -35,12 +37,14 @@ export class DeploymentRun {
   constructor(
     private readonly deps: ExecutorDeps,
     readonly id: string,
+    /** The lease this run holds: no AWS request is sent once it is lost. */
+    private readonly lease?: Lease,
   ) {}
 
   /** Stops the node in flight: cancel / shutdown from outside. */
   interrupt(kind: InterruptKind, message: string): void {
     const reason = new Interrupt(kind, message);
-    if (kind === "shutdown") this.lifetime.abort(reason);
+    if (stopsHere(kind)) this.lifetime.abort(reason);
     this.current?.abort(reason);
   }
 
@@ -74,7 +78,7 @@ export class DeploymentRun {
     let aws: AwsContext;
     let snapshot: Snapshot;
     try {
-      aws = await this.deps.awsFor(graph);
+      aws = this.lease ? leaseGuarded(await this.deps.awsFor(graph), this.lease) : await this.deps.awsFor(graph);
       snapshot = await journal.step(DEPLOYMENT_NODE, "snapshot", "DescribeServices", { cluster, service }, async () => {
         const svc = service ? await aws.poller.describe(cluster, service, this.lifetime.signal) : null;
         const primary = svc?.taskSets?.find((t) => t.status === "PRIMARY");
@@ -85,7 +89,7 @@ export class DeploymentRun {
         return snapshotOf(svc);
       });
     } catch (e) {
-      if (interruptOf(e)?.kind === "shutdown") return (await store.getDeployment(d.id))!;
+      if (stopsHere(interruptOf(e)?.kind)) return (await store.getDeployment(d.id))!;
       const error = e instanceof SecretKeyError ? e.message : `Could not read the service before deploying: ${describeError(e)}`;
       await this.setState(d, "FAILED", { error });
       return (await store.getDeployment(d.id))!;
@@ -111,7 +115,7 @@ export class DeploymentRun {
       }
       const { node, path } = found;
       const result = await this.runNode(d, eg, node, path, aws, snapshot, cluster, service, journal);
-      if (!result.ok && result.interrupt === "shutdown") return (await store.getDeployment(d.id))!;
+      if (!result.ok && stopsHere(result.interrupt)) return (await store.getDeployment(d.id))!;
       d = (await store.getDeployment(d.id))!;
       if (result.ok) {
         if (node.next) {
@@ -209,11 +213,12 @@ export class DeploymentRun {
     try {
       if (controller.signal.aborted) throw controller.signal.reason;
       const outputs = (await this.deps.stages(node.stage)(ctx)) ?? {};
-      if (controller.signal.aborted && interruptOf(controller.signal.reason)?.kind === "shutdown") throw controller.signal.reason;
+      if (controller.signal.aborted && stopsHere(interruptOf(controller.signal.reason)?.kind)) throw controller.signal.reason;
       result = { ok: true, outputs };
     } catch (e) {
       const reason = controller.signal.aborted ? controller.signal.reason : e;
-      const intr = interruptOf(reason);
+      // A lost lease stops the run where it is, even when a stage got to the error first.
+      const intr = interruptOf(reason) ?? (e instanceof LeaseLostError || isFenceRejection(e) ? new Interrupt("lease-lost", describeError(e)) : null);
       result = { ok: false, error: intr ? intr.message : describeError(e), interrupt: intr?.kind ?? null };
     } finally {
       for (const cancel of cancels) cancel();
@@ -226,13 +231,29 @@ export class DeploymentRun {
       await store.updateNode(d.id, node.id, { state: "SUCCEEDED", finishedAt: clock.now(), outputs: result.outputs });
       await events.emit(d.id, "node.succeeded", node.id, { stage: node.stage, outputs: result.outputs, elapsedMs: clock.now() - startedAt });
       metrics.stageDuration.observe({ stage: node.stage, result: "succeeded" }, seconds);
-    } else if (result.interrupt !== "shutdown") {
+    } else if (!stopsHere(result.interrupt)) {
       await store.updateNode(d.id, node.id, { state: "FAILED", finishedAt: clock.now(), error: result.error });
       await events.emit(d.id, "node.failed", node.id, { stage: node.stage, error: result.error, elapsedMs: clock.now() - startedAt });
       metrics.stageDuration.observe({ stage: node.stage, result: "failed" }, seconds);
     }
     return result;
   }
+}
+
+/** The AWS APIs of a run under a lease: every attempt checks the lease right before it is sent. */
+function leaseGuarded(aws: AwsContext, lease: Lease): AwsContext {
+  const guard = (api: AwsContext["ecs"]): AwsContext["ecs"] => ({
+    service: api.service,
+    call: (command, options = {}) =>
+      api.call(command, {
+        ...options,
+        guard: () => {
+          options.guard?.();
+          lease.check();
+        },
+      }),
+  });
+  return { ...aws, ecs: guard(aws.ecs), elb: guard(aws.elb) };
 }
 
 /** How often a running node's active time is recorded: at most this much is lost to a crash. */

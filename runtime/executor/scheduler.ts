@@ -1,10 +1,22 @@
 // Starts deployments: one at a time per ECS service (later ones wait in QUEUED, with an event
 // saying behind which one), any number of services in parallel; resumes in-flight deployments
-// after a restart; cancels.
+// after a restart; cancels. Every run holds the deployment's lease (ownership.ts), so with
+// several replicas on one store each deployment runs on exactly one of them, and a replica that
+// dies has its deployments adopted by another once their leases expire.
 import { FINAL_STATES, type DeploymentRecord, type Store } from "../store/store.ts";
+import { isFenceRejection } from "../store/lease-sql.ts";
 import type { EventBus } from "./events.ts";
 import { DeploymentRun, type ExecutorDeps } from "./run-deployment.ts";
 import type { Graph } from "./graph.ts";
+import { DEFAULT_LEASE_TTL_MS, type Lease, LeaseLostError } from "./lease-keeper.ts";
+import { Ownership } from "./ownership.ts";
+
+export interface SchedulerOptions {
+  /** Lease TTL in real ms (runtime config store.leaseTtl; default 15 s). */
+  leaseTtlMs?: number;
+  /** This replica's id (default: a new random one). */
+  replicaId?: string;
+}
 
 export class CancelError extends Error {
   constructor(
@@ -24,13 +36,48 @@ export class Scheduler {
   /** kick() runs one at a time: it reads the queue and then claims services, which must not
    *  interleave with another kick reading the same queue. */
   private kicking: Promise<void> = Promise.resolve();
+  readonly ownership: Ownership;
+  private readonly kickTimer: ReturnType<typeof setInterval>;
 
-  constructor(private readonly deps: ExecutorDeps & { store: Store; events: EventBus }) {}
+  constructor(
+    private readonly deps: ExecutorDeps & { store: Store; events: EventBus },
+    o: SchedulerOptions = {},
+  ) {
+    const ttlMs = o.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.ownership = new Ownership(
+      { store: deps.store, leases: deps.store.leases, ttlMs, ...(o.replicaId ? { owner: o.replicaId } : {}) },
+      {
+        run: async (id, lease, adopted) => {
+          const d = await deps.store.getDeployment(id);
+          if (!d || FINAL_STATES.has(d.state) || this.stopped || this.runs.has(id)) return void (await this.ownership.release(id));
+          if (adopted) await this.emitSafely(id, "deployment.adopted", d.currentNode, { replica: this.ownership.owner, leaseToken: lease.token });
+          this.launch(d, lease);
+        },
+        lost: (id, e) => this.runs.get(id)?.run.interrupt("lease-lost", e.message),
+        cancelRequested: (id) => this.runs.get(id)?.run.interrupt("cancel", "The deployment was cancelled."),
+        running: (id) => this.runs.has(id),
+      },
+    );
+    // A deployment another replica finished frees its service for the queued ones here.
+    this.kickTimer = setInterval(() => void this.kick().catch(() => undefined), Math.max(50, Math.floor(ttlMs / 3)));
+  }
 
-  /** Resume deployments that were in flight when the last process stopped, then start queued ones. */
+  /**
+   * Resumes deployments that were in flight when the last process stopped (or whose replica is
+   * gone: any in-flight deployment without a live lease), then starts queued ones.
+   */
   async start(): Promise<void> {
-    for (const d of (await this.deps.store.listDeployments({ states: ["RUNNING", "ROLLING_BACK"], limit: 100_000 })).reverse()) this.launch(d);
+    await this.ownership.start();
     await this.kick();
+  }
+
+  /** An event for a deployment whose lease may be gone by now: refused then, and not worth a crash. */
+  private async emitSafely(id: string, type: string, nodeId: string | null, data: Record<string, unknown>): Promise<void> {
+    try {
+      await this.deps.events.emit(id, type, nodeId, data);
+    } catch (e) {
+      if (!isFenceRejection(e)) throw e;
+    }
   }
 
   async submit(id: string, app: string, serviceKey: string, graph: Graph): Promise<DeploymentRecord> {
@@ -55,7 +102,9 @@ export class Scheduler {
       if (this.runs.has(d.id)) continue;
       const holder = this.busy.get(d.serviceKey);
       if (!holder) {
-        this.launch(d);
+        // Under the lease only: another replica may have taken this one first.
+        const lease = await this.ownership.claim(d.id);
+        if (lease) this.launch(d, lease);
       } else if (!this.announcedQueue.has(d.id)) {
         this.announcedQueue.add(d.id);
         await this.deps.events.emit(d.id, "log", null, { message: `Waiting: deployment ${holder} is running on ${d.serviceKey}; one deployment at a time per service.` });
@@ -63,14 +112,16 @@ export class Scheduler {
     }
   }
 
-  private launch(d: DeploymentRecord): void {
-    if (this.runs.has(d.id) || this.stopped) return;
+  private launch(d: DeploymentRecord, lease: Lease): void {
+    if (this.runs.has(d.id) || this.stopped) return void this.ownership.release(d.id);
     this.busy.set(d.serviceKey, d.id);
     this.announcedQueue.delete(d.id);
-    const run = new DeploymentRun(this.deps, d.id);
+    const run = new DeploymentRun(this.deps, d.id, lease);
     const done = run
       .run()
       .catch(async (e) => {
+        // The lease is gone: the deployment is another replica's now; write nothing.
+        if (lease.lost || e instanceof LeaseLostError || isFenceRejection(e)) return (await this.deps.store.getDeployment(d.id)) ?? d;
         const error = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
         await this.deps.store.updateDeployment(d.id, { state: "FAILED", error, finishedAt: Date.now() }, Date.now());
         await this.deps.events.emit(d.id, "deployment.state", null, { state: "FAILED", error });
@@ -80,6 +131,8 @@ export class Scheduler {
       .then(async (final) => {
         this.runs.delete(d.id);
         if (this.busy.get(d.serviceKey) === d.id) this.busy.delete(d.serviceKey);
+        // Finished, refused or stopped: another replica may take it (or its service) at once.
+        await this.ownership.release(d.id);
         if (FINAL_STATES.has(final.state)) this.notify(final);
         // Still QUEUED: the store refused to start it (another process runs its service); kicking
         // again now would only be refused again. The run that frees the service kicks.
@@ -137,6 +190,8 @@ export class Scheduler {
   /** Stops every run where it is (nodes stay RUNNING in the store and resume on the next start). */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.kickTimer);
+    this.ownership.stop();
     await this.kicking; // a kick in flight launches nothing more once stopped
     const all = [...this.runs.values()];
     for (const r of all) r.run.interrupt("shutdown", "The runtime is shutting down.");

@@ -1,5 +1,6 @@
 // The control API under /_sim/: inspect and steer the simulator from tests, demos and scripts.
 //   GET  /_sim/state                 dump of everything (services, task sets, weights, targets...)
+//   GET  /_sim/requests[?caller=ID]  AWS requests received: {at, service, operation, caller}
 //   GET  /_sim/clock                 {now, iso, timeScale}   (simulated epoch ms)
 //   POST /_sim/clock                 {advanceMs?, timeScale?}
 //   GET|POST|DELETE /_sim/faults     fault rules (POST {faults:[...], append?} or a bare array)
@@ -68,6 +69,10 @@ export async function handleControl(ctx: SimContext, req: Request, url: URL): Pr
     switch (route) {
       case "GET /_sim/state":
         return json(stateDump(s));
+      case "GET /_sim/requests": {
+        const caller = url.searchParams.get("caller");
+        return json({ requests: caller === null ? s.requestLog : s.requestLog.filter((r) => r.caller === caller) });
+      }
       case "GET /_sim/clock": {
         const now = s.clock.now();
         return json({ now, iso: new Date(now).toISOString(), timeScale: s.clock.timeScale });

@@ -14,6 +14,7 @@ import { ecsErrors, elbErrors } from "./errors.ts";
 import { decideFault, type ServiceName } from "./faults.ts";
 import { checkDatadogKeys, handleDatadogV1Query, handleDatadogV2Timeseries } from "./metrics/datadog.ts";
 import { handlePromQuery, handlePromQueryRange } from "./metrics/prometheus.ts";
+import { REQUEST_LOG_LIMIT } from "./state.ts";
 
 /** Added latency ends early when the client goes away, so a shutdown never waits it out. */
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -102,6 +103,9 @@ export function createHandler(ctx: SimContext): (req: Request) => Promise<Respon
 
     const key = `${service}:${operation}`;
     s.calls[key] = (s.calls[key] ?? 0) + 1;
+    const agent = `${req.headers.get("x-amz-user-agent") ?? ""} ${req.headers.get("user-agent") ?? ""}`;
+    s.requestLog.push({ at: Date.now(), service, operation, caller: /(?:^|\s)app\/(\S+)/.exec(agent)?.[1] ?? null });
+    if (s.requestLog.length > REQUEST_LOG_LIMIT) s.requestLog.splice(0, s.requestLog.length - REQUEST_LOG_LIMIT);
     const fault = s.faults.length > 0 ? decideFault(s.faults, service, operation, s.faultRand) : { latencyMs: 0, kind: null, lostAnswerDelayMs: 0 };
     if (fault.latencyMs > 0) await sleep(fault.latencyMs, req.signal);
     if (fault.kind === "throttle" || fault.kind === "error") return faultResponse(service, fault.kind, requestId);

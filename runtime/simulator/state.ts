@@ -237,10 +237,26 @@ export interface SimState {
   clientTokens: Map<string, { digest: string; arn: string }>;
   /** Operation counters, for /_sim/state. */
   calls: Record<string, number>;
+  /**
+   * Every AWS request (newest last, the latest REQUEST_LOG_LIMIT): real time, operation and the
+   * caller's SDK app id (`AWS_SDK_UA_APP_ID`), so a test can tell which process called.
+   */
+  requestLog: SimRequest[];
   /** Calls that took effect and then had their answer lost (apply-then faults), per `service:operation`. */
   lostAnswers: Record<string, number>;
   ipCounter: number;
 }
+
+export interface SimRequest {
+  /** Real epoch ms the request arrived. */
+  at: number;
+  service: string;
+  operation: string;
+  /** The SDK's app id from its user agent (`app/ID`), or null. */
+  caller: string | null;
+}
+
+export const REQUEST_LOG_LIMIT = 500_000;
 
 export function createState(config: Partial<SimConfig> = {}, clock?: SimClock): SimState {
   const full: SimConfig = { ...defaultConfig, ...config, defaultBehaviour: { ...defaultConfig.defaultBehaviour, ...config.defaultBehaviour } };
@@ -262,6 +278,7 @@ export function createState(config: Partial<SimConfig> = {}, clock?: SimClock): 
     rules: new Map(),
     clientTokens: new Map(),
     calls: {},
+    requestLog: [],
     lostAnswers: {},
     ipCounter: 0,
   };

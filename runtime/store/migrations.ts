@@ -1,4 +1,6 @@
 // Schema migrations, applied in order on open. Append new entries; never edit a shipped one.
+import { SQLITE_LEASE_MIGRATION } from "./lease-sql.ts";
+
 export const MIGRATIONS: string[] = [
   `CREATE TABLE deployments (
      id TEXT PRIMARY KEY,
@@ -94,4 +96,6 @@ export const MIGRATIONS: string[] = [
      value TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    );`,
+  // Deployment leases and write fencing (lease-sql.ts): the same code path as on PostgreSQL.
+  SQLITE_LEASE_MIGRATION,
 ];

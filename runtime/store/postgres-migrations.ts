@@ -1,6 +1,8 @@
 // PostgreSQL schema migrations, applied in order on open (postgres-store.ts). Append new entries;
 // never edit a shipped one. The same tables and columns as SQLite (migrations.ts), so the row
 // mapping is shared (rows.ts); times are epoch milliseconds in BIGINT, JSON is TEXT.
+import { POSTGRES_LEASE_MIGRATION } from "./lease-sql.ts";
+
 export const PG_MIGRATIONS: string[] = [
   `CREATE TABLE deployments (
      id TEXT PRIMARY KEY,
@@ -69,4 +71,6 @@ export const PG_MIGRATIONS: string[] = [
      value TEXT NOT NULL,
      updated_at BIGINT NOT NULL
    );`,
+  // Deployment leases and write fencing (lease-sql.ts).
+  POSTGRES_LEASE_MIGRATION,
 ];

@@ -10,6 +10,8 @@ import postgres from "postgres";
 import { PG_MIGRATIONS } from "./postgres-migrations.ts";
 import { DEPLOYMENT_COLUMNS, json, NODE_COLUMNS, toDeployment, toEvent, toJournal, toNode } from "./rows.ts";
 import { DuplicateDigestError, type DeploymentPatch, type NodePatch, type Store } from "./store.ts";
+import { Fences } from "./fences.ts";
+import { postgresLeases } from "./leases.ts";
 
 /** pg_notify channel of appended events: `{"o": client, "d": deployment, "i": event id}`. */
 export const EVENTS_CHANNEL = "kanaria_events";
@@ -111,12 +113,26 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Store>
       throw redacted(e);
     }
   };
+  const fences = new Fences();
   const stepOf = async (db: Sql | postgres.TransactionSql, deploymentId: string, nodeId: string, step: string) => {
     const [r] = await db.unsafe("SELECT * FROM journal WHERE deployment_id = $1 AND node_id = $2 AND step = $3", [deploymentId, nodeId, step]);
-    return r ? toJournal(r) : null;
+    if (!r) return null;
+    const e = toJournal(r);
+    fences.noteJournalRow(e.id, deploymentId);
+    return e;
   };
+  const leases = postgresLeases(sql);
 
   const store: Store = {
+    leases: {
+      acquire: (...a) => q(() => leases.acquire(...a)),
+      renew: (...a) => q(() => leases.renew(...a)),
+      renewMany: (...a) => q(() => leases.renewMany(...a)),
+      release: (...a) => q(() => leases.release(...a)),
+      orphans: (...a) => q(() => leases.orphans(...a)),
+      holder: (...a) => q(() => leases.holder(...a)),
+    },
+    fence: (id, token) => fences.set(id, token),
     createDeployment: (d) =>
       q(async () => {
         try {
@@ -165,16 +181,22 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Store>
         if (!keys.length) return;
         const sets = keys.map((k, i) => `${DEPLOYMENT_COLUMNS[k]} = $${i + 1}`).join(", ");
         const values = keys.map((k) => patch[k] ?? null) as never[];
-        await sql.unsafe(`UPDATE deployments SET ${sets}, updated_at = $${keys.length + 1} WHERE id = $${keys.length + 2}`, [...values, now as never, id as never]);
+        await sql.unsafe(`UPDATE deployments SET ${sets}, updated_at = $${keys.length + 1}, fence = $${keys.length + 3} WHERE id = $${keys.length + 2}`, [
+          ...values,
+          now as never,
+          id as never,
+          fences.of(id) as never,
+        ]);
       }),
     startDeployment: (id, start, now) =>
       q(async () => {
         try {
-          const r = await sql.unsafe("UPDATE deployments SET state = 'RUNNING', started_at = $1, current_node = $2, updated_at = $3 WHERE id = $4 AND state = 'QUEUED'", [
+          const r = await sql.unsafe("UPDATE deployments SET state = 'RUNNING', started_at = $1, current_node = $2, updated_at = $3, fence = $5 WHERE id = $4 AND state = 'QUEUED'", [
             start.startedAt,
             start.currentNode,
             now,
             id,
+            fences.of(id),
           ]);
           return r.count ? { started: true as const } : { started: false as const, reason: "not-queued" as const };
         } catch (e) {
@@ -198,16 +220,22 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Store>
         if (!keys.length) return;
         const sets = keys.map((k, i) => `${NODE_COLUMNS[k]} = $${i + 1}`).join(", ");
         const values = keys.map((k) => (k === "outputs" ? json(patch[k]) : (patch[k] ?? null))) as never[];
-        await sql.unsafe(`UPDATE nodes SET ${sets} WHERE deployment_id = $${keys.length + 1} AND node_id = $${keys.length + 2}`, [...values, deploymentId as never, nodeId as never]);
+        await sql.unsafe(`UPDATE nodes SET ${sets}, fence = $${keys.length + 3} WHERE deployment_id = $${keys.length + 1} AND node_id = $${keys.length + 2}`, [
+          ...values,
+          deploymentId as never,
+          nodeId as never,
+          fences.of(deploymentId) as never,
+        ]);
       }),
     ensureNode: (deploymentId, nodeId, path, stage, ord) =>
       q(async () => {
-        await sql.unsafe("INSERT INTO nodes (deployment_id, node_id, path, stage, ord, state) VALUES ($1, $2, $3, $4, $5, 'PENDING') ON CONFLICT DO NOTHING", [
+        await sql.unsafe("INSERT INTO nodes (deployment_id, node_id, path, stage, ord, state, fence) VALUES ($1, $2, $3, $4, $5, 'PENDING', $6) ON CONFLICT DO NOTHING", [
           deploymentId,
           nodeId,
           path,
           stage,
           ord,
+          fences.of(deploymentId),
         ]);
       }),
     getStep: (deploymentId, nodeId, step) => q(() => stepOf(sql, deploymentId, nodeId, step)),
@@ -215,20 +243,22 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Store>
       q(async () => {
         // One statement: a new row, or one more attempt of the existing one (atomic either way).
         const [r] = await sql.unsafe(
-          `INSERT INTO journal (deployment_id, node_id, step, operation, intent, status, created_at) VALUES ($1, $2, $3, $4, $5, 'INTENT', $6)
-           ON CONFLICT (deployment_id, node_id, step) DO UPDATE SET attempts = journal.attempts + 1, status = 'INTENT', intent = EXCLUDED.intent
+          `INSERT INTO journal (deployment_id, node_id, step, operation, intent, status, created_at, fence) VALUES ($1, $2, $3, $4, $5, 'INTENT', $6, $7)
+           ON CONFLICT (deployment_id, node_id, step) DO UPDATE SET attempts = journal.attempts + 1, status = 'INTENT', intent = EXCLUDED.intent, fence = EXCLUDED.fence
            RETURNING *`,
-          [e.deploymentId, e.nodeId, e.step, e.operation, json(e.intent) ?? "null", e.at],
+          [e.deploymentId, e.nodeId, e.step, e.operation, json(e.intent) ?? "null", e.at, fences.of(e.deploymentId)],
         );
-        return { ...toJournal(r), intent: e.intent };
+        const entry = toJournal(r);
+        fences.noteJournalRow(entry.id, e.deploymentId);
+        return { ...entry, intent: e.intent };
       }),
     recordResult: (id, status, result, at) =>
       q(async () => {
-        await sql.unsafe("UPDATE journal SET status = $1, result = $2, finished_at = $3 WHERE id = $4", [status, json(result), at, id]);
+        await sql.unsafe("UPDATE journal SET status = $1, result = $2, finished_at = $3, fence = $5 WHERE id = $4", [status, json(result), at, id, fences.ofJournalRow(id)]);
       }),
     updateIntent: (id, intent) =>
       q(async () => {
-        await sql.unsafe("UPDATE journal SET intent = $1 WHERE id = $2", [json(intent) ?? "null", id]);
+        await sql.unsafe("UPDATE journal SET intent = $1, fence = $3 WHERE id = $2", [json(intent) ?? "null", id, fences.ofJournalRow(id)]);
       }),
     listJournal: (deploymentId) => q(async () => (await sql.unsafe("SELECT * FROM journal WHERE deployment_id = $1 ORDER BY id", [deploymentId])).map(toJournal)),
     getGitopsState: (key) =>
@@ -252,9 +282,9 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Store>
         // append at a time, so a reader that has seen id N never gets a smaller one later.
         const [r] = await sql.unsafe(
           `WITH owner AS (SELECT id FROM deployments WHERE id = $1 FOR UPDATE),
-                ins AS (INSERT INTO events (deployment_id, at, type, node_id, data) SELECT owner.id, $2, $3, $4, $5 FROM owner RETURNING *)
+                ins AS (INSERT INTO events (deployment_id, at, type, node_id, data, fence) SELECT owner.id, $2, $3, $4, $5, $8 FROM owner RETURNING *)
            SELECT ins.*, pg_notify($6, json_build_object('o', $7::text, 'd', ins.deployment_id, 'i', ins.id)::text) FROM ins`,
-          [e.deploymentId, e.at, e.type, e.nodeId, JSON.stringify(e.data), EVENTS_CHANNEL, client],
+          [e.deploymentId, e.at, e.type, e.nodeId, JSON.stringify(e.data), EVENTS_CHANNEL, client, fences.of(e.deploymentId)],
         );
         if (!r) throw new Error(`No deployment ${e.deploymentId} to append an event to.`);
         return { ...e, id: Number(r.id) };

@@ -1,6 +1,8 @@
 // Store on embedded SQLite (one file under --data DIR).
 import { openDatabase, type Database } from "../platform/sqlite.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { Fences } from "./fences.ts";
+import { sqliteLeases } from "./leases.ts";
 import { DEPLOYMENT_COLUMNS, json, NODE_COLUMNS, toDeployment, toEvent, toJournal, toNode } from "./rows.ts";
 import { DuplicateDigestError, FINAL_STATES, type DeploymentState, type DeploymentPatch, type JournalEntry, type NewDeployment, type NodePatch, type Store } from "./store.ts";
 
@@ -37,9 +39,17 @@ export async function openSqlStore(path: string): Promise<Store> {
   // Synchronous on SQLite: recordIntent's read-then-write runs in one tick, nothing in between.
   const stepOf = (deploymentId: string, nodeId: string, step: string): JournalEntry | null => {
     const r = db.prepare("SELECT * FROM journal WHERE deployment_id = ? AND node_id = ? AND step = ?").get(deploymentId, nodeId, step);
-    return r ? toJournal(r) : null;
+    if (!r) return null;
+    const e = toJournal(r);
+    fences.noteJournalRow(e.id, deploymentId);
+    return e;
   };
+  // One process per SQLite store (store-lock.ts): leases left by an earlier process are over.
+  db.exec("UPDATE leases SET expires_at = 0");
+  const fences = new Fences();
   const store: Store = {
+    leases: sqliteLeases(db),
+    fence: (id, token) => fences.set(id, token),
     async createDeployment(d: NewDeployment) {
       db.transaction(() => {
         const earlier = db
@@ -86,13 +96,13 @@ export async function openSqlStore(path: string): Promise<Store> {
         const v = patch[k];
         return typeof v === "boolean" ? (v ? 1 : 0) : (v ?? null);
       }) as (string | number | null)[];
-      db.prepare(`UPDATE deployments SET ${sets}, updated_at = ? WHERE id = ?`).run(...values, now, id);
+      db.prepare(`UPDATE deployments SET ${sets}, updated_at = ?, fence = ? WHERE id = ?`).run(...values, now, fences.of(id), id);
     },
     async startDeployment(id, start, now) {
       try {
         const r = db
-          .prepare("UPDATE deployments SET state = 'RUNNING', started_at = ?, current_node = ?, updated_at = ? WHERE id = ? AND state = 'QUEUED'")
-          .run(start.startedAt, start.currentNode, now, id);
+          .prepare("UPDATE deployments SET state = 'RUNNING', started_at = ?, current_node = ?, updated_at = ?, fence = ? WHERE id = ? AND state = 'QUEUED'")
+          .run(start.startedAt, start.currentNode, now, fences.of(id), id);
         return r.changes ? { started: true } : { started: false, reason: "not-queued" };
       } catch (e) {
         if (!/UNIQUE constraint failed: deployments\.service_key/.test(String((e as Error)?.message))) throw e;
@@ -114,15 +124,16 @@ export async function openSqlStore(path: string): Promise<Store> {
       if (!keys.length) return;
       const sets = keys.map((k) => `${NODE_COLUMNS[k]} = ?`).join(", ");
       const values = keys.map((k) => (k === "outputs" ? json(patch[k]) : (patch[k] ?? null))) as (string | number | null)[];
-      db.prepare(`UPDATE nodes SET ${sets} WHERE deployment_id = ? AND node_id = ?`).run(...values, deploymentId, nodeId);
+      db.prepare(`UPDATE nodes SET ${sets}, fence = ? WHERE deployment_id = ? AND node_id = ?`).run(...values, fences.of(deploymentId), deploymentId, nodeId);
     },
     async ensureNode(deploymentId, nodeId, path, stage, ord) {
-      db.prepare("INSERT OR IGNORE INTO nodes (deployment_id, node_id, path, stage, ord, state) VALUES (?, ?, ?, ?, ?, 'PENDING')").run(
+      db.prepare("INSERT OR IGNORE INTO nodes (deployment_id, node_id, path, stage, ord, state, fence) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)").run(
         deploymentId,
         nodeId,
         path,
         stage,
         ord,
+        fences.of(deploymentId),
       );
     },
     async getStep(deploymentId, nodeId, step) {
@@ -131,19 +142,19 @@ export async function openSqlStore(path: string): Promise<Store> {
     async recordIntent(e) {
       const existing = stepOf(e.deploymentId, e.nodeId, e.step);
       if (existing) {
-        db.prepare("UPDATE journal SET attempts = attempts + 1, status = 'INTENT', intent = ? WHERE id = ?").run(json(e.intent), existing.id);
+        db.prepare("UPDATE journal SET attempts = attempts + 1, status = 'INTENT', intent = ?, fence = ? WHERE id = ?").run(json(e.intent), fences.of(e.deploymentId), existing.id);
         return { ...existing, attempts: existing.attempts + 1, status: "INTENT", intent: e.intent };
       }
       const r = db
-        .prepare("INSERT INTO journal (deployment_id, node_id, step, operation, intent, status, created_at) VALUES (?, ?, ?, ?, ?, 'INTENT', ?)")
-        .run(e.deploymentId, e.nodeId, e.step, e.operation, json(e.intent) ?? "null", e.at);
+        .prepare("INSERT INTO journal (deployment_id, node_id, step, operation, intent, status, created_at, fence) VALUES (?, ?, ?, ?, ?, 'INTENT', ?, ?)")
+        .run(e.deploymentId, e.nodeId, e.step, e.operation, json(e.intent) ?? "null", e.at, fences.of(e.deploymentId));
       return stepOf(e.deploymentId, e.nodeId, e.step) ?? ({ id: r.lastInsertRowid } as JournalEntry);
     },
     async recordResult(id, status, result, at) {
-      db.prepare("UPDATE journal SET status = ?, result = ?, finished_at = ? WHERE id = ?").run(status, json(result), at, id);
+      db.prepare("UPDATE journal SET status = ?, result = ?, finished_at = ?, fence = ? WHERE id = ?").run(status, json(result), at, fences.ofJournalRow(id), id);
     },
     async updateIntent(id, intent) {
-      db.prepare("UPDATE journal SET intent = ? WHERE id = ?").run(json(intent) ?? "null", id);
+      db.prepare("UPDATE journal SET intent = ?, fence = ? WHERE id = ?").run(json(intent) ?? "null", fences.ofJournalRow(id), id);
     },
     async listJournal(deploymentId) {
       return db.prepare("SELECT * FROM journal WHERE deployment_id = ? ORDER BY id").all(deploymentId).map(toJournal);
@@ -160,8 +171,8 @@ export async function openSqlStore(path: string): Promise<Store> {
     },
     async appendEvent(e) {
       const r = db
-        .prepare("INSERT INTO events (deployment_id, at, type, node_id, data) VALUES (?, ?, ?, ?, ?)")
-        .run(e.deploymentId, e.at, e.type, e.nodeId, JSON.stringify(e.data));
+        .prepare("INSERT INTO events (deployment_id, at, type, node_id, data, fence) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(e.deploymentId, e.at, e.type, e.nodeId, JSON.stringify(e.data), fences.of(e.deploymentId));
       return { ...e, id: r.lastInsertRowid };
     },
     async listEvents(deploymentId, afterId = 0) {

@@ -2,6 +2,7 @@
 // Two implementations pass the same contract suite (test/runtime/store-contract.test.ts): embedded
 // SQLite (sql-store.ts) and PostgreSQL (postgres-store.ts), which several replicas share.
 import type { Graph as ExecutionGraph } from "../executor/graph.ts";
+import type { LeaseStore } from "./leases.ts";
 
 export type DeploymentState = "QUEUED" | "RUNNING" | "ROLLING_BACK" | "SUCCEEDED" | "FAILED" | "ROLLED_BACK" | "CANCELLED";
 export type NodeState = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED";
@@ -141,6 +142,14 @@ export interface Store {
 
   appendEvent(e: Omit<EventRecord, "id">): Promise<EventRecord>;
   listEvents(deploymentId: string, afterId?: number): Promise<EventRecord[]>;
+
+  /** Deployment leases (lease-sql.ts): who runs which deployment. */
+  leases: LeaseStore;
+  /**
+   * From now on every write for the deployment carries this fencing token (null: none), and the
+   * database refuses it once the token is no longer the deployment's current lease.
+   */
+  fence(deploymentId: string, token: number | null): void;
 
   /**
    * Calls `l` for each event that another client of the same database (another replica)

@@ -33,9 +33,9 @@ export function fleetScenario(n: number, settings: Scenario["settings"] = {}): S
   };
 }
 
-/** The canary fixture compiled once per fleet service. */
-export function fleetGraphs(sim: Simulator, n: number, fixture = "canary"): Graph[] {
-  const tgs = targetGroupArns(sim);
+/** The canary fixture compiled once per fleet service (target group ARNs: the simulator's, or given). */
+export function fleetGraphs(sim: Simulator | Map<string, string>, n: number, fixture = "canary"): Graph[] {
+  const tgs = sim instanceof Map ? sim : targetGroupArns(sim);
   return Array.from({ length: n }, (_, i) =>
     compileFixture(fixture, {
       serviceName: serviceName(i),

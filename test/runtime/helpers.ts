@@ -113,7 +113,7 @@ export interface WorldView {
 }
 
 /** What the simulated AWS looks like now, read through the real SDK clients. */
-export async function inspect(sim: Simulator, service = "web", cluster = "demo", lbName = "demo-alb"): Promise<WorldView> {
+export async function inspect(sim: Pick<Simulator, "url">, service = "web", cluster = "demo", lbName = "demo-alb"): Promise<WorldView> {
   const ecs = new ECSClient({ region: "us-east-1", endpoint: sim.url, credentials: CREDENTIALS });
   const elb = new ElasticLoadBalancingV2Client({ region: "us-east-1", endpoint: sim.url, credentials: CREDENTIALS });
   try {

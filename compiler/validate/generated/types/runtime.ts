@@ -102,6 +102,10 @@ type?: ("sqlite" | "postgres")
  */
 path?: string
 /**
+ * How long a replica's lease on a deployment it runs lasts without renewal (renewed every third of it). When a replica dies, another adopts its deployments once their leases expire: a shorter TTL fails over sooner, a longer one rides out longer pauses (GC, network, a slow database) without handing a deployment over. A Go duration such as 15s.
+ */
+leaseTtl?: string
+/**
  * PostgreSQL connection (type postgres).
  */
 config?: {

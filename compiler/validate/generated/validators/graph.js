@@ -1140,8 +1140,8 @@ const schema285 = {
  }
 };
 const func1 = Object.prototype.hasOwnProperty;
-const pattern74 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern75 = new RegExp("^[0-9a-f]{40,64}$", "u");
+const pattern75 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern76 = new RegExp("^[0-9a-f]{40,64}$", "u");
 const schema287 = {
  "type": "object",
  "description": "One step of a path. `stage` selects the shape of `params` (every default resolved by the compiler).",
@@ -5680,7 +5680,7 @@ errors++;
 if(data.digest !== undefined){
 let data2 = data.digest;
 if(typeof data2 === "string"){
-if(!pattern74.test(data2)){
+if(!pattern75.test(data2)){
 const err14 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema284.properties.digest,data:data2};
 if(vErrors === null){
 vErrors = [err14];
@@ -5873,7 +5873,7 @@ errors++;
 if(data8.hash !== undefined){
 let data11 = data8.hash;
 if(typeof data11 === "string"){
-if(!pattern75.test(data11)){
+if(!pattern76.test(data11)){
 const err30 = {instancePath:instancePath+"/source/commit/hash",schemaPath:"#/properties/source/properties/commit/properties/hash/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40,64}$"},message:"must match pattern \""+"^[0-9a-f]{40,64}$"+"\"",schema:"^[0-9a-f]{40,64}$",parentSchema:schema284.properties.source.properties.commit.properties.hash,data:data11};
 if(vErrors === null){
 vErrors = [err30];

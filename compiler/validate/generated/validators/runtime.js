@@ -550,6 +550,16 @@ const schema261 = {
      "type": "string",
      "description": "Path of the SQLite database file; created if missing (type sqlite)."
     },
+    "leaseTtl": {
+     "type": "string",
+     "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+     "description": "How long a replica's lease on a deployment it runs lasts without renewal (renewed every third of it). When a replica dies, another adopts its deployments once their leases expire: a shorter TTL fails over sooner, a longer one rides out longer pauses (GC, network, a slow database) without handing a deployment over. A Go duration such as 15s.",
+     "default": "15s",
+     "examples": [
+      "15s",
+      "5s"
+     ]
+    },
     "config": {
      "type": "object",
      "description": "PostgreSQL connection (type postgres).",
@@ -1020,6 +1030,16 @@ const schema276 = {
   "path": {
    "type": "string",
    "description": "Path of the SQLite database file; created if missing (type sqlite)."
+  },
+  "leaseTtl": {
+   "type": "string",
+   "pattern": "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",
+   "description": "How long a replica's lease on a deployment it runs lasts without renewal (renewed every third of it). When a replica dies, another adopts its deployments once their leases expire: a shorter TTL fails over sooner, a longer one rides out longer pauses (GC, network, a slow database) without handing a deployment over. A Go duration such as 15s.",
+   "default": "15s",
+   "examples": [
+    "15s",
+    "5s"
+   ]
   },
   "config": {
    "type": "object",
@@ -4293,10 +4313,10 @@ return errors === 0;
 }
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern66 = new RegExp("\\S", "u");
-const pattern70 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
-const pattern72 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
-const pattern73 = new RegExp("^[^/].*\\.ya?ml$", "u");
+const pattern67 = new RegExp("\\S", "u");
+const pattern71 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", "u");
+const pattern73 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+const pattern74 = new RegExp("^[^/].*\\.ya?ml$", "u");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4466,7 +4486,7 @@ errors++;
 }
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
-if(!(((key1 === "type") || (key1 === "path")) || (key1 === "config"))){
+if(!((((key1 === "type") || (key1 === "path")) || (key1 === "leaseTtl")) || (key1 === "config"))){
 const err8 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema276,data:data6};
 if(vErrors === null){
 vErrors = [err8];
@@ -4503,11 +4523,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data6.config !== undefined){
-let data11 = data6.config;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.urlFile === undefined){
-const err11 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/required",keyword:"required",params:{missingProperty: "urlFile"},message:"must have required property '"+"urlFile"+"'",schema:schema276.properties.config.required,parentSchema:schema276.properties.config,data:data11};
+if(data6.leaseTtl !== undefined){
+let data11 = data6.leaseTtl;
+if(typeof data11 === "string"){
+if(!pattern57.test(data11)){
+const err11 = {instancePath:instancePath+"/store/leaseTtl",schemaPath:"#/$defs/Store/properties/leaseTtl/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema276.properties.leaseTtl,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4516,9 +4536,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key2 in data11){
-if(!((key2 === "urlFile") || (key2 === "maxConnections"))){
-const err12 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema276.properties.config,data:data11};
+}
+else {
+const err12 = {instancePath:instancePath+"/store/leaseTtl",schemaPath:"#/$defs/Store/properties/leaseTtl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.leaseTtl.type,parentSchema:schema276.properties.leaseTtl,data:data11};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4528,11 +4548,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data11.urlFile !== undefined){
-let data12 = data11.urlFile;
-if(typeof data12 === "string"){
-if(!pattern66.test(data12)){
-const err13 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema276.properties.config.properties.urlFile,data:data12};
+if(data6.config !== undefined){
+let data12 = data6.config;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.urlFile === undefined){
+const err13 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/required",keyword:"required",params:{missingProperty: "urlFile"},message:"must have required property '"+"urlFile"+"'",schema:schema276.properties.config.required,parentSchema:schema276.properties.config,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4541,9 +4561,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.config.properties.urlFile.type,parentSchema:schema276.properties.config.properties.urlFile,data:data12};
+for(const key2 in data12){
+if(!((key2 === "urlFile") || (key2 === "maxConnections"))){
+const err14 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema276.properties.config,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4553,10 +4573,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data11.maxConnections !== undefined){
-let data13 = data11.maxConnections;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err15 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema276.properties.config.properties.maxConnections.type,parentSchema:schema276.properties.config.properties.maxConnections,data:data13};
+if(data12.urlFile !== undefined){
+let data13 = data12.urlFile;
+if(typeof data13 === "string"){
+if(!pattern67.test(data13)){
+const err15 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema276.properties.config.properties.urlFile,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4565,9 +4586,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 100 || isNaN(data13)){
-const err16 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema276.properties.config.properties.maxConnections,data:data13};
+}
+else {
+const err16 = {instancePath:instancePath+"/store/config/urlFile",schemaPath:"#/$defs/Store/properties/config/properties/urlFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema276.properties.config.properties.urlFile.type,parentSchema:schema276.properties.config.properties.urlFile,data:data13};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4576,8 +4597,11 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data13 < 1 || isNaN(data13)){
-const err17 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema276.properties.config.properties.maxConnections,data:data13};
+}
+if(data12.maxConnections !== undefined){
+let data14 = data12.maxConnections;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err17 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema276.properties.config.properties.maxConnections.type,parentSchema:schema276.properties.config.properties.maxConnections,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4586,11 +4610,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.properties.config.type,parentSchema:schema276.properties.config,data:data11};
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 100 || isNaN(data14)){
+const err18 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema276.properties.config.properties.maxConnections,data:data14};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4599,10 +4621,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.type,parentSchema:schema276,data:data6};
+if(data14 < 1 || isNaN(data14)){
+const err19 = {instancePath:instancePath+"/store/config/maxConnections",schemaPath:"#/$defs/Store/properties/config/properties/maxConnections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema276.properties.config.properties.maxConnections,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4612,12 +4632,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.simulator !== undefined){
-let data14 = data.simulator;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key3 in data14){
-if(!((key3 === "enabled") || (key3 === "address"))){
-const err20 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema277,data:data14};
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/store/config",schemaPath:"#/$defs/Store/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.properties.config.type,parentSchema:schema276.properties.config,data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4627,10 +4645,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data14.enabled !== undefined){
-let data15 = data14.enabled;
-if(typeof data15 !== "boolean"){
-const err21 = {instancePath:instancePath+"/simulator/enabled",schemaPath:"#/$defs/Simulator/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema277.properties.enabled.type,parentSchema:schema277.properties.enabled,data:data15};
+}
+else {
+const err21 = {instancePath:instancePath+"/store",schemaPath:"#/$defs/Store/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema276.type,parentSchema:schema276,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4640,11 +4657,12 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data14.address !== undefined){
-let data16 = data14.address;
-if(typeof data16 === "string"){
-if(!pattern64.test(data16)){
-const err22 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data16};
+if(data.simulator !== undefined){
+let data15 = data.simulator;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key3 in data15){
+if(!((key3 === "enabled") || (key3 === "address"))){
+const err22 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema277,data:data15};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4654,8 +4672,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema277.properties.address.type,parentSchema:schema277.properties.address,data:data16};
+if(data15.enabled !== undefined){
+let data16 = data15.enabled;
+if(typeof data16 !== "boolean"){
+const err23 = {instancePath:instancePath+"/simulator/enabled",schemaPath:"#/$defs/Simulator/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema277.properties.enabled.type,parentSchema:schema277.properties.enabled,data:data16};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4665,9 +4685,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema277.type,parentSchema:schema277,data:data14};
+if(data15.address !== undefined){
+let data17 = data15.address;
+if(typeof data17 === "string"){
+if(!pattern64.test(data17)){
+const err24 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/pattern",keyword:"pattern",params:{pattern: "^[^\\s]*:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s]*:[0-9]{1,5}$"+"\"",schema:"^[^\\s]*:[0-9]{1,5}$",parentSchema:schema277.properties.address,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4677,11 +4699,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.secretManagement !== undefined){
-let data17 = data.secretManagement;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.type === undefined){
-const err25 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema278.required,parentSchema:schema278,data:data17};
+else {
+const err25 = {instancePath:instancePath+"/simulator/address",schemaPath:"#/$defs/Simulator/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema277.properties.address.type,parentSchema:schema277.properties.address,data:data17};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4690,8 +4709,10 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data17.config === undefined){
-const err26 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema278.required,parentSchema:schema278,data:data17};
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/simulator",schemaPath:"#/$defs/Simulator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema277.type,parentSchema:schema277,data:data15};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4700,9 +4721,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-for(const key4 in data17){
-if(!((key4 === "type") || (key4 === "config"))){
-const err27 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema278,data:data17};
+}
+if(data.secretManagement !== undefined){
+let data18 = data.secretManagement;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.type === undefined){
+const err27 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema278.required,parentSchema:schema278,data:data18};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4711,11 +4735,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data17.type !== undefined){
-let data18 = data17.type;
-if("KEY_PAIR" !== data18){
-const err28 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema278.properties.type,data:data18};
+if(data18.config === undefined){
+const err28 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema278.required,parentSchema:schema278,data:data18};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4724,12 +4745,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-if(data17.config !== undefined){
-let data19 = data17.config;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.privateKeyFile === undefined){
-const err29 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema278.properties.config.required,parentSchema:schema278.properties.config,data:data19};
+for(const key4 in data18){
+if(!((key4 === "type") || (key4 === "config"))){
+const err29 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema278,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4738,9 +4756,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-for(const key5 in data19){
-if(!((key5 === "privateKeyFile") || (key5 === "publicKeyFile"))){
-const err30 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema278.properties.config,data:data19};
+}
+if(data18.type !== undefined){
+let data19 = data18.type;
+if("KEY_PAIR" !== data19){
+const err30 = {instancePath:instancePath+"/secretManagement/type",schemaPath:"#/$defs/SecretManagement/properties/type/const",keyword:"const",params:{allowedValue: "KEY_PAIR"},message:"must be equal to constant",schema:"KEY_PAIR",parentSchema:schema278.properties.type,data:data19};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4750,10 +4770,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data19.privateKeyFile !== undefined){
-let data20 = data19.privateKeyFile;
-if(typeof data20 !== "string"){
-const err31 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.privateKeyFile.type,parentSchema:schema278.properties.config.properties.privateKeyFile,data:data20};
+if(data18.config !== undefined){
+let data20 = data18.config;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.privateKeyFile === undefined){
+const err31 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/required",keyword:"required",params:{missingProperty: "privateKeyFile"},message:"must have required property '"+"privateKeyFile"+"'",schema:schema278.properties.config.required,parentSchema:schema278.properties.config,data:data20};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4762,11 +4783,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-if(data19.publicKeyFile !== undefined){
-let data21 = data19.publicKeyFile;
-if(typeof data21 !== "string"){
-const err32 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.publicKeyFile.type,parentSchema:schema278.properties.config.properties.publicKeyFile,data:data21};
+for(const key5 in data20){
+if(!((key5 === "privateKeyFile") || (key5 === "publicKeyFile"))){
+const err32 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema278.properties.config,data:data20};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4776,9 +4795,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.properties.config.type,parentSchema:schema278.properties.config,data:data19};
+if(data20.privateKeyFile !== undefined){
+let data21 = data20.privateKeyFile;
+if(typeof data21 !== "string"){
+const err33 = {instancePath:instancePath+"/secretManagement/config/privateKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.privateKeyFile.type,parentSchema:schema278.properties.config.properties.privateKeyFile,data:data21};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4788,9 +4808,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.type,parentSchema:schema278,data:data17};
+if(data20.publicKeyFile !== undefined){
+let data22 = data20.publicKeyFile;
+if(typeof data22 !== "string"){
+const err34 = {instancePath:instancePath+"/secretManagement/config/publicKeyFile",schemaPath:"#/$defs/SecretManagement/properties/config/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema278.properties.config.properties.publicKeyFile.type,parentSchema:schema278.properties.config.properties.publicKeyFile,data:data22};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4800,19 +4821,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.plugins !== undefined){
-let data22 = data.plugins;
-if(Array.isArray(data22)){
-const len2 = data22.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate196(data22[i2], {instancePath:instancePath+"/plugins/" + i2,parentData:data22,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err35 = {instancePath:instancePath+"/plugins",schemaPath:"#/properties/plugins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.plugins.type,parentSchema:schema262.properties.plugins,data:data22};
+const err35 = {instancePath:instancePath+"/secretManagement/config",schemaPath:"#/$defs/SecretManagement/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.properties.config.type,parentSchema:schema278.properties.config,data:data20};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4822,14 +4833,9 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.git !== undefined){
-let data24 = data.git;
-const _errs57 = errors;
-const _errs58 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-let missing1;
-if(((data24.sshKeyFile === undefined) && (missing1 = "sshKeyFile")) || ((data24.httpsTokenFile === undefined) && (missing1 = "httpsTokenFile"))){
-const err36 = {};
+}
+else {
+const err36 = {instancePath:instancePath+"/secretManagement",schemaPath:"#/$defs/SecretManagement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema278.type,parentSchema:schema278,data:data18};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4839,9 +4845,19 @@ vErrors.push(err36);
 errors++;
 }
 }
-var valid20 = _errs58 === errors;
-if(valid20){
-const err37 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema282.not,parentSchema:schema282,data:data24};
+if(data.plugins !== undefined){
+let data23 = data.plugins;
+if(Array.isArray(data23)){
+const len2 = data23.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate196(data23[i2], {instancePath:instancePath+"/plugins/" + i2,parentData:data23,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/plugins",schemaPath:"#/properties/plugins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.plugins.type,parentSchema:schema262.properties.plugins,data:data23};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4850,21 +4866,15 @@ vErrors.push(err37);
 }
 errors++;
 }
-else {
-errors = _errs57;
-if(vErrors !== null){
-if(_errs57){
-vErrors.length = _errs57;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-for(const key6 in data24){
-if(!((((((key6 === "sshKeyFile") || (key6 === "httpsTokenFile")) || (key6 === "username")) || (key6 === "pollInterval")) || (key6 === "driftInterval")) || (key6 === "webhookSecretFile"))){
-const err38 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data:data24};
+if(data.git !== undefined){
+let data25 = data.git;
+const _errs59 = errors;
+const _errs60 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+let missing1;
+if(((data25.sshKeyFile === undefined) && (missing1 = "sshKeyFile")) || ((data25.httpsTokenFile === undefined) && (missing1 = "httpsTokenFile"))){
+const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4874,10 +4884,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data24.sshKeyFile !== undefined){
-let data25 = data24.sshKeyFile;
-if(typeof data25 !== "string"){
-const err39 = {instancePath:instancePath+"/git/sshKeyFile",schemaPath:"#/$defs/GitSettings/properties/sshKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.sshKeyFile.type,parentSchema:schema282.properties.sshKeyFile,data:data25};
+var valid20 = _errs60 === errors;
+if(valid20){
+const err39 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema282.not,parentSchema:schema282,data:data25};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4886,11 +4895,21 @@ vErrors.push(err39);
 }
 errors++;
 }
+else {
+errors = _errs59;
+if(vErrors !== null){
+if(_errs59){
+vErrors.length = _errs59;
 }
-if(data24.httpsTokenFile !== undefined){
-let data26 = data24.httpsTokenFile;
-if(typeof data26 !== "string"){
-const err40 = {instancePath:instancePath+"/git/httpsTokenFile",schemaPath:"#/$defs/GitSettings/properties/httpsTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.httpsTokenFile.type,parentSchema:schema282.properties.httpsTokenFile,data:data26};
+else {
+vErrors = null;
+}
+}
+}
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key6 in data25){
+if(!((((((key6 === "sshKeyFile") || (key6 === "httpsTokenFile")) || (key6 === "username")) || (key6 === "pollInterval")) || (key6 === "driftInterval")) || (key6 === "webhookSecretFile"))){
+const err40 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema282,data:data25};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4900,10 +4919,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data24.username !== undefined){
-let data27 = data24.username;
-if(typeof data27 !== "string"){
-const err41 = {instancePath:instancePath+"/git/username",schemaPath:"#/$defs/GitSettings/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.username.type,parentSchema:schema282.properties.username,data:data27};
+if(data25.sshKeyFile !== undefined){
+let data26 = data25.sshKeyFile;
+if(typeof data26 !== "string"){
+const err41 = {instancePath:instancePath+"/git/sshKeyFile",schemaPath:"#/$defs/GitSettings/properties/sshKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.sshKeyFile.type,parentSchema:schema282.properties.sshKeyFile,data:data26};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4913,11 +4932,10 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data24.pollInterval !== undefined){
-let data28 = data24.pollInterval;
-if(typeof data28 === "string"){
-if(!pattern57.test(data28)){
-const err42 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.pollInterval,data:data28};
+if(data25.httpsTokenFile !== undefined){
+let data27 = data25.httpsTokenFile;
+if(typeof data27 !== "string"){
+const err42 = {instancePath:instancePath+"/git/httpsTokenFile",schemaPath:"#/$defs/GitSettings/properties/httpsTokenFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.httpsTokenFile.type,parentSchema:schema282.properties.httpsTokenFile,data:data27};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4927,8 +4945,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-else {
-const err43 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.pollInterval.type,parentSchema:schema282.properties.pollInterval,data:data28};
+if(data25.username !== undefined){
+let data28 = data25.username;
+if(typeof data28 !== "string"){
+const err43 = {instancePath:instancePath+"/git/username",schemaPath:"#/$defs/GitSettings/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.username.type,parentSchema:schema282.properties.username,data:data28};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4938,11 +4958,11 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data24.driftInterval !== undefined){
-let data29 = data24.driftInterval;
+if(data25.pollInterval !== undefined){
+let data29 = data25.pollInterval;
 if(typeof data29 === "string"){
 if(!pattern57.test(data29)){
-const err44 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.driftInterval,data:data29};
+const err44 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.pollInterval,data:data29};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4953,7 +4973,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.driftInterval.type,parentSchema:schema282.properties.driftInterval,data:data29};
+const err45 = {instancePath:instancePath+"/git/pollInterval",schemaPath:"#/$defs/GitSettings/properties/pollInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.pollInterval.type,parentSchema:schema282.properties.pollInterval,data:data29};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4963,10 +4983,11 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data24.webhookSecretFile !== undefined){
-let data30 = data24.webhookSecretFile;
-if(typeof data30 !== "string"){
-const err46 = {instancePath:instancePath+"/git/webhookSecretFile",schemaPath:"#/$defs/GitSettings/properties/webhookSecretFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.webhookSecretFile.type,parentSchema:schema282.properties.webhookSecretFile,data:data30};
+if(data25.driftInterval !== undefined){
+let data30 = data25.driftInterval;
+if(typeof data30 === "string"){
+if(!pattern57.test(data30)){
+const err46 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$"+"\"",schema:"^(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ms|s|m|h))+$",parentSchema:schema282.properties.driftInterval,data:data30};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -4976,9 +4997,8 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
 else {
-const err47 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data:data24};
+const err47 = {instancePath:instancePath+"/git/driftInterval",schemaPath:"#/$defs/GitSettings/properties/driftInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.driftInterval.type,parentSchema:schema282.properties.driftInterval,data:data30};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4988,15 +5008,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data.repositories !== undefined){
-let data31 = data.repositories;
-if(Array.isArray(data31)){
-const len3 = data31.length;
-for(let i3=0; i3<len3; i3++){
-let data32 = data31[i3];
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.repoId === undefined){
-const err48 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema283.required,parentSchema:schema283,data:data32};
+if(data25.webhookSecretFile !== undefined){
+let data31 = data25.webhookSecretFile;
+if(typeof data31 !== "string"){
+const err48 = {instancePath:instancePath+"/git/webhookSecretFile",schemaPath:"#/$defs/GitSettings/properties/webhookSecretFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema282.properties.webhookSecretFile.type,parentSchema:schema282.properties.webhookSecretFile,data:data31};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -5005,8 +5020,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data32.remote === undefined){
-const err49 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema283.required,parentSchema:schema283,data:data32};
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/git",schemaPath:"#/$defs/GitSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema282.type,parentSchema:schema282,data:data25};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -5015,8 +5032,16 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data32.branch === undefined){
-const err50 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'",schema:schema283.required,parentSchema:schema283,data:data32};
+}
+if(data.repositories !== undefined){
+let data32 = data.repositories;
+if(Array.isArray(data32)){
+const len3 = data32.length;
+for(let i3=0; i3<len3; i3++){
+let data33 = data32[i3];
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.repoId === undefined){
+const err50 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "repoId"},message:"must have required property '"+"repoId"+"'",schema:schema283.required,parentSchema:schema283,data:data33};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -5025,9 +5050,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-for(const key7 in data32){
-if(!((((key7 === "repoId") || (key7 === "remote")) || (key7 === "branch")) || (key7 === "apps"))){
-const err51 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data32};
+if(data33.remote === undefined){
+const err51 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema283.required,parentSchema:schema283,data:data33};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -5036,12 +5060,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data32.repoId !== undefined){
-let data33 = data32.repoId;
-if(typeof data33 === "string"){
-if(!pattern70.test(data33)){
-const err52 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema283.properties.repoId,data:data33};
+if(data33.branch === undefined){
+const err52 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'",schema:schema283.required,parentSchema:schema283,data:data33};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -5050,9 +5070,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-else {
-const err53 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.repoId.type,parentSchema:schema283.properties.repoId,data:data33};
+for(const key7 in data33){
+if(!((((key7 === "repoId") || (key7 === "remote")) || (key7 === "branch")) || (key7 === "apps"))){
+const err53 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema283,data:data33};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -5062,11 +5082,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data32.remote !== undefined){
-let data34 = data32.remote;
+if(data33.repoId !== undefined){
+let data34 = data33.repoId;
 if(typeof data34 === "string"){
-if(!pattern66.test(data34)){
-const err54 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema283.properties.remote,data:data34};
+if(!pattern71.test(data34)){
+const err54 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema283.properties.repoId,data:data34};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -5077,7 +5097,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.remote.type,parentSchema:schema283.properties.remote,data:data34};
+const err55 = {instancePath:instancePath+"/repositories/" + i3+"/repoId",schemaPath:"#/$defs/GitRepository/properties/repoId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.repoId.type,parentSchema:schema283.properties.repoId,data:data34};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -5087,11 +5107,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data32.branch !== undefined){
-let data35 = data32.branch;
+if(data33.remote !== undefined){
+let data35 = data33.remote;
 if(typeof data35 === "string"){
-if(!pattern72.test(data35)){
-const err56 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data35};
+if(!pattern67.test(data35)){
+const err56 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema283.properties.remote,data:data35};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -5102,7 +5122,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.branch.type,parentSchema:schema283.properties.branch,data:data35};
+const err57 = {instancePath:instancePath+"/repositories/" + i3+"/remote",schemaPath:"#/$defs/GitRepository/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.remote.type,parentSchema:schema283.properties.remote,data:data35};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -5112,15 +5132,11 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data32.apps !== undefined){
-let data36 = data32.apps;
-if(Array.isArray(data36)){
-const len4 = data36.length;
-for(let i4=0; i4<len4; i4++){
-let data37 = data36[i4];
-if(typeof data37 === "string"){
-if(!pattern73.test(data37)){
-const err58 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data37};
+if(data33.branch !== undefined){
+let data36 = data33.branch;
+if(typeof data36 === "string"){
+if(!pattern73.test(data36)){
+const err58 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema283.properties.branch,data:data36};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -5131,7 +5147,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.apps.items.type,parentSchema:schema283.properties.apps.items,data:data37};
+const err59 = {instancePath:instancePath+"/repositories/" + i3+"/branch",schemaPath:"#/$defs/GitRepository/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.branch.type,parentSchema:schema283.properties.branch,data:data36};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -5141,9 +5157,15 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
-else {
-const err60 = {instancePath:instancePath+"/repositories/" + i3+"/apps",schemaPath:"#/$defs/GitRepository/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema283.properties.apps.type,parentSchema:schema283.properties.apps,data:data36};
+if(data33.apps !== undefined){
+let data37 = data33.apps;
+if(Array.isArray(data37)){
+const len4 = data37.length;
+for(let i4=0; i4<len4; i4++){
+let data38 = data37[i4];
+if(typeof data38 === "string"){
+if(!pattern74.test(data38)){
+const err60 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/pattern",keyword:"pattern",params:{pattern: "^[^/].*\\.ya?ml$"},message:"must match pattern \""+"^[^/].*\\.ya?ml$"+"\"",schema:"^[^/].*\\.ya?ml$",parentSchema:schema283.properties.apps.items,data:data38};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -5153,9 +5175,8 @@ vErrors.push(err60);
 errors++;
 }
 }
-}
 else {
-const err61 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data32};
+const err61 = {instancePath:instancePath+"/repositories/" + i3+"/apps/" + i4,schemaPath:"#/$defs/GitRepository/properties/apps/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema283.properties.apps.items.type,parentSchema:schema283.properties.apps.items,data:data38};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -5167,7 +5188,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/repositories",schemaPath:"#/properties/repositories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.repositories.type,parentSchema:schema262.properties.repositories,data:data31};
+const err62 = {instancePath:instancePath+"/repositories/" + i3+"/apps",schemaPath:"#/$defs/GitRepository/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema283.properties.apps.type,parentSchema:schema283.properties.apps,data:data37};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -5179,12 +5200,36 @@ errors++;
 }
 }
 else {
-const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+const err63 = {instancePath:instancePath+"/repositories/" + i3,schemaPath:"#/$defs/GitRepository/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema283.type,parentSchema:schema283,data:data33};
 if(vErrors === null){
 vErrors = [err63];
 }
 else {
 vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/repositories",schemaPath:"#/properties/repositories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema262.properties.repositories.type,parentSchema:schema262.properties.repositories,data:data32};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+}
+else {
+const err65 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema262.type,parentSchema:schema262,data};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
 }
 errors++;
 }

@@ -121,6 +121,9 @@ export async function run(): Promise<void> {
       const list = ((await res.json()) as { deployments: Array<{ state: string }> }).deployments;
       return { finished: list.filter((d) => FINAL.includes(d.state)).length, succeeded: list.filter((d) => d.state === "SUCCEEDED").length };
     });
+    const list = ((await (await fetch(`${single.url}/api/deployments?limit=1000`)).json()) as { deployments: Array<{ id: string; state: string; error?: string }> }).deployments;
+    const failed = list.find((d) => d.state !== "SUCCEEDED");
+    if (failed) console.log(`sqlite: ${failed.id} ended ${failed.state}: ${failed.error ?? ""}`);
     await single.stop();
     await sim2.stop();
 

@@ -55,8 +55,8 @@ export async function deployRemote(o: RemoteDeploy): Promise<number> {
   }
   const id = String(body.id);
   o.progress.approveAt = { id, server: base };
-  o.out(`deployment ${id} on ${base}: ${o.graph.app.name} (${o.graph.strategy})${body.redeployOf ? `, a redeploy of ${body.redeployOf}` : ""}`);
-  if (o.graph.source?.commit) o.out(`commit ${commitLine(o.graph.source.commit)}`);
+  o.progress.heading(`deployment ${id} on ${base}: ${o.graph.app.name} (${o.graph.strategy})${body.redeployOf ? `, a redeploy of ${body.redeployOf}` : ""}`);
+  if (o.graph.source?.commit) o.progress.heading(`commit ${commitLine(o.graph.source.commit)}`);
   return follow(o, base, id);
 }
 

@@ -207,8 +207,8 @@ export async function deployCommand(args: string[]): Promise<number> {
       }
       throw e;
     }
-    out(`deployment ${id}: ${graph.app.name} (${graph.strategy}, ${graph.nodes.length} step${graph.nodes.length === 1 ? "" : "s"})${redeployOf ? `, a redeploy of ${redeployOf}` : ""}`);
-    if (graph.source?.commit) out(`commit ${commitLine(graph.source.commit)}`);
+    progress.heading(`deployment ${id}: ${graph.app.name} (${graph.strategy}, ${graph.nodes.length} step${graph.nodes.length === 1 ? "" : "s"})${redeployOf ? `, a redeploy of ${redeployOf}` : ""}`);
+    if (graph.source?.commit) progress.heading(`commit ${commitLine(graph.source.commit)}`);
     for (const e of early) if (e.deploymentId === id) progress.handle(e);
     const final = await rt.scheduler.wait(id);
     return final.state === "SUCCEEDED" ? 0 : 1;

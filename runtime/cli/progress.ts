@@ -69,6 +69,11 @@ export class Progress {
     this.drawLive();
   }
 
+  /** A line about the deployment (its id, its commit): cut to the terminal's width, whole in a log. */
+  heading(text: string): void {
+    this.emit([{ text }]);
+  }
+
   /** Runs fn (which writes to the terminal some other way, e.g. stderr) without tearing the live line. */
   around(fn: () => void): void {
     this.clearLive();

@@ -7,6 +7,7 @@ import { desiredState } from "../../runtime/gitops/drift/desired-state.ts";
 import { compareStates } from "../../runtime/gitops/drift/detect.ts";
 import { liveServiceSettingsOf, placementOf, taskDefinitionOf } from "../../runtime/gitops/drift/comparable.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
+import { smallGraph } from "../helpers/small-graph.ts";
 
 describe("differ", () => {
   test("fields only ECS has are ignored; absent, null, empty and zero are equal; numbers equal numeric strings", () => {
@@ -23,16 +24,16 @@ describe("differ", () => {
 });
 
 function graphOf(service: Record<string, unknown>, taskDefinition: Record<string, unknown>): Graph {
+  const g = smallGraph();
   return {
+    ...g,
     target: {
+      ...g.target,
       service: { serviceName: "web", cluster: "demo", deploymentController: { type: "EXTERNAL" }, ...service },
       taskDefinition,
-      accessType: "ELB",
       targetGroups: { primary: { targetGroupArn: "arn:tg/primary", containerName: "web", containerPort: 80 }, canary: null },
-      launchType: "FARGATE",
-      autoRollback: true,
     },
-  } as unknown as Graph;
+  };
 }
 
 const TASKDEF = {

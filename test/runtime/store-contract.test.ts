@@ -10,19 +10,11 @@ import { openSqlStore } from "../../runtime/store/sql-store.ts";
 import { openPostgresStore } from "../../runtime/store/postgres-store.ts";
 import { DuplicateDigestError, type Store } from "../../runtime/store/store.ts";
 import type { Graph } from "../../runtime/executor/graph.ts";
+import { smallGraph, waitNode } from "../helpers/small-graph.ts";
 import { tempDir } from "./helpers.ts";
 import { freshDatabase, postgresRequirement, stopSharedPostgres } from "../helpers/postgres.ts";
 
-const graph = (digest: string) =>
-  ({
-    digest,
-    entry: "a",
-    nodes: [
-      { id: "a", stage: "WAIT", next: "b" },
-      { id: "b", stage: "WAIT", next: null },
-    ],
-    rollback: [{ id: "r1", stage: "ROLLBACK_CLEAN" }],
-  }) as unknown as Graph;
+const graph = (digest: string): Graph => smallGraph({ digest, nodes: [waitNode("a", "b"), waitNode("b")], rollback: [{ ...waitNode("r1"), stage: "ROLLBACK_CLEAN", params: {} }] });
 
 const deployment = (id: string, serviceKey: string, digest: string, createdAt = 1) => ({ id, app: "web", serviceKey, graph: graph(digest), createdAt });
 

@@ -48,9 +48,9 @@ test("type postgres without config, or an unknown type, is refused with file:lin
   );
 });
 
-test("serve: a missing URL file, a file without a postgres:// URL and an unreachable server exit 2 naming the file, not the password", { timeout: 120_000 }, async () => {
+test("serve: a missing URL file, a file without a postgres:// URL and an unreachable server exit 2 naming the file, not the password", { timeout: 480_000 }, async () => {
   const { dir, path } = config("  store:\n    type: postgres\n    config: { urlFile: pg-url }\n");
-  const serve = () => runCli(["serve", "--config", path, "--address", "127.0.0.1:0"], { timeoutMs: 60_000 });
+  const serve = () => runCli(["serve", "--config", path, "--address", "127.0.0.1:0"], { timeoutMs: 150_000 });
   const missing = serve();
   assert.equal(missing.code, 2, missing.stderr);
   assert.match(missing.stderr, /pg-url/);

@@ -9,6 +9,9 @@ export const DEPLOYMENT_STATES: readonly DeploymentState[] = (Object.keys(ORDER)
 
 export { FINAL_STATES };
 
+/** Queued or under way: the states a service is busy in. */
+export const IN_FLIGHT_STATES: readonly DeploymentState[] = DEPLOYMENT_STATES.filter((s) => !FINAL_STATES.has(s));
+
 export const isDeploymentState = (s: string): s is DeploymentState => Object.hasOwn(ORDER, s);
 
 /** A state that ends a deployment, or rolls it back: what the terminal and the page show as an outcome. */

@@ -113,12 +113,10 @@ export class GitopsAgent {
     this.log = o.log ?? ((l) => console.log(l));
     const auth = { ...(o.settings.sshKeyFile ? { sshKeyFile: o.settings.sshKeyFile } : {}), ...(o.httpsToken ? { httpsToken: o.httpsToken } : {}), ...(o.settings.username ? { username: o.settings.username } : {}) };
     for (const r of o.settings.repositories) {
-      // Read from the store by the first sync (and by gitGraphs before it).
-      const handled = null;
       this.repos.set(r.repoId, {
         ...r,
         mirror: new GitMirror(join(o.mirrorRoot, `${r.repoId}.git`), r.remote, r.branch, auth),
-        status: { repoId: r.repoId, remote: redactRemote(r.remote), branch: r.branch, head: null, handled, lastFetchAt: null, lastError: null, syncing: false },
+        status: { repoId: r.repoId, remote: redactRemote(r.remote), branch: r.branch, head: null, handled: null /* read from the store by the first sync */, lastFetchAt: null, lastError: null, syncing: false },
         running: null,
         again: false,
         known: r.apps ?? [],

@@ -7,6 +7,7 @@
 import { providerFor, serviceKeyOf, type Runtime } from "../runtime.ts";
 import type { Graph } from "../executor/graph.ts";
 import { gauge } from "../metrics/registry.ts";
+import { IN_FLIGHT_STATES } from "../deployment-states.ts";
 import { detectDrift, driftClients, type DriftApp } from "./drift/detect.ts";
 import type { GitopsAgent } from "./agent.ts";
 import { outOfSyncRedeploy } from "./trigger.ts";
@@ -55,7 +56,7 @@ export class DriftLoop {
   private async cycle(): Promise<void> {
     const now = Date.now();
     const known = await this.agent.gitGraphs();
-    const inFlight = new Set((await this.rt.store.listDeployments({ states: ["QUEUED", "RUNNING", "ROLLING_BACK"], limit: 10_000 })).map((d) => d.serviceKey));
+    const inFlight = new Set((await this.rt.store.listDeployments({ states: [...IN_FLIGHT_STATES], limit: 10_000 })).map((d) => d.serviceKey));
     const apps: DriftApp[] = [];
     const graphs = new Map<string, Graph>();
     for (const a of known) {

@@ -4,7 +4,8 @@
 import { CommitLine, Layout, StateBadge } from "./layout.tsx";
 import { isoOf, shortDuration, utc } from "./format.ts";
 import { SlashName, VersionChange } from "./version-change.tsx";
-import { ALL_STATES, type ListView } from "./view-model.ts";
+import { DEPLOYMENT_STATES } from "../../deployment-states.ts";
+import type { ListView } from "./view-model.ts";
 
 export function ListTable(p: { view: ListView }) {
   const { rows } = p.view;
@@ -79,7 +80,7 @@ export function ListPage(p: { view: ListView; query: string }) {
           <label for="f-state">State</label>
           <select id="f-state" name="state">
             <option value="">any state</option>
-            {ALL_STATES.map((s) => (
+            {DEPLOYMENT_STATES.map((s) => (
               <option value={s} selected={view.filter.state === s}>
                 {s.toLowerCase().replace("_", " ")}
               </option>

@@ -14,9 +14,8 @@ import type { Snapshot } from "../../executor/snapshot.ts";
 import { WAITING_EVENT } from "../../stages/wait-approval.ts";
 import { FINAL_STATES, type DeploymentRecord, type DeploymentState, type EventRecord, type NodeRecord, type NodeState, type Store } from "../../store/store.ts";
 import { currentTraffic, type TrafficSplit } from "../views.ts";
-import { DEPLOYMENT_STATES, isBadOutcome, isDeploymentState } from "../../deployment-states.ts";
+import { isBadOutcome, isDeploymentState } from "../../deployment-states.ts";
 
-export const ALL_STATES = DEPLOYMENT_STATES;
 
 /** One side of a version change: the image, and the task definition revision where known. */
 export interface Version {
